@@ -5,22 +5,23 @@
 # UBSan. Every tests/host/**/*_test.cpp is a test file. Files whose names are
 # in HOST_EXCLUDE are kernel-only (they define libc or C++ runtime symbols).
 
+HOST_BUILD    ?= build/host
 HOST_SRC_DIRS := kernel/lib kernel/heap vm
 HOST_EXCLUDE  := kernel/heap/operator_new.cpp
 HOST_SRCS     := $(filter-out $(HOST_EXCLUDE),$(foreach d,$(HOST_SRC_DIRS),$(wildcard $(d)/*.cpp))) \
                  $(wildcard tests/host/shim/*.cpp)
 HOST_TESTS    := $(shell find tests/host -name '*_test.cpp' 2>/dev/null | sort)
-HOST_OBJS     := $(patsubst %.cpp,build/host/%.o,$(HOST_SRCS) $(HOST_TESTS))
-HOST_BIN      := build/host/unit_tests
+HOST_OBJS     := $(patsubst %.cpp,$(HOST_BUILD)/%.o,$(HOST_SRCS) $(HOST_TESTS))
+HOST_BIN      := $(HOST_BUILD)/unit_tests
 
 HOST_CXX      ?= g++
 HOST_CXXFLAGS := -std=c++20 -g -O1 -Wall -Wextra -Werror -DKERNEL_HOST \
                  -fsanitize=address,undefined -fno-omit-frame-pointer \
-                 -fno-sanitize-recover=undefined \
+                 -fno-sanitize-recover=undefined -fno-sanitize=vptr \
                  -I. -Iarch/include -MMD -MP
 HOST_LDFLAGS  := -fsanitize=address,undefined -lgtest -lgtest_main -pthread
 
-build/host/%.o: %.cpp
+$(HOST_BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
 	$(HOST_CXX) $(HOST_CXXFLAGS) -c $< -o $@
 
