@@ -1,3 +1,104 @@
-# Top-level Makefile (placeholder while the kernel build is written).
-.DEFAULT_GOAL := host-test
+# Makefile -- build, run and test the kernel.  See README.md.
+#
+#   make / make all   the kernel ISO (build/teachos.iso) and the host unit tests
+#   make run          build and boot under QEMU, console on this terminal (Ctrl-A X quits)
+#   make test         host unit tests + in-guest tests; last line "N passed, N failed"
+#   make gdb          boot halted with QEMU's gdb stub, and attach gdb with symbols
+#   make bench        benchmarks (long; never part of make test)
+#   make clean        remove build/
+#
+# Variables: ACCEL=tcg|kvm (default: probe), MEM=1G, KTEST=all (which kernel
+# test cases make test runs), CMDLINE (extra kernel command-line words for run).
+# Everything built goes under build/.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+BUILD := build
+
+# ---- tools (installed by scripts/setup.sh) ---------------------------------
+KCXX := g++
+KAS := g++
+KLD := x86_64-linux-gnu-ld
+KNM := x86_64-linux-gnu-nm
+
+SETUP_STAMP := $(BUILD)/.setup-checked
+# Re-checked on every make invocation (it is fast), so a missing tool is
+# reported by name before any compiler error.
+$(shell mkdir -p $(BUILD))
+SETUP_RESULT := $(shell sh scripts/setup.sh >&2 && echo ok)
+ifneq ($(SETUP_RESULT),ok)
+$(error scripts/setup.sh failed: see the line above for what to install)
+endif
+
+# ---- the kernel -------------------------------------------------------------
+KERNEL_DIRS := arch/x86_64 kernel vm tests/ktest
+KERNEL_CXX_SRCS := $(sort $(shell find $(KERNEL_DIRS) -name '*.cpp' 2>/dev/null))
+KERNEL_ASM_SRCS := boot/boot.S boot/multiboot2.S $(sort $(wildcard arch/x86_64/*.S))
+KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_CXX_SRCS) $(KERNEL_ASM_SRCS))
+
+KCXXFLAGS := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics \
+             -mno-red-zone -mcmodel=kernel -mgeneral-regs-only -fno-stack-protector \
+             -fno-pic -fno-pie -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+             -fno-unwind-tables -O2 -g -Wall -Wextra -Werror -I. -Iarch/include -MMD -MP
+KASFLAGS := -fno-pic -fno-pie -I. -MMD -MP
+KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack -T boot/linker.ld
+
+KERNEL := $(BUILD)/kernel.elf
+ISO := $(BUILD)/teachos.iso
+
+$(BUILD)/kernel/%.cpp.o: %.cpp
+	@mkdir -p $(dir $@)
+	@echo "  CXX     $<"
+	@$(KCXX) $(KCXXFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(KAS) $(KASFLAGS) -c $< -o $@
+
+# Two links: the first image's symbols become the .ksyms table of the second
+# (for symbolized backtraces). .ksyms lies after .text/.rodata/.data, so no
+# function moves; the check below makes sure of it.
+$(BUILD)/ksyms-empty.S: scripts/gen-ksyms.sh
+	@sh scripts/gen-ksyms.sh > $@
+$(BUILD)/kernel.stage1.elf: $(KERNEL_OBJS) $(BUILD)/ksyms-empty.S.o boot/linker.ld
+	@echo "  LD      $@"
+	@$(KLD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms-empty.S.o
+$(BUILD)/ksyms.S: $(BUILD)/kernel.stage1.elf scripts/gen-ksyms.sh
+	@NM=$(KNM) sh scripts/gen-ksyms.sh $< > $@
+$(BUILD)/%.S.o: $(BUILD)/%.S
+	@$(KAS) $(KASFLAGS) -c $< -o $@
+$(KERNEL): $(BUILD)/kernel.stage1.elf $(BUILD)/ksyms.S.o
+	@echo "  LD      $@"
+	@$(KLD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.S.o
+	@cmp -s <($(KNM) -n $< | grep -i ' t ') <($(KNM) -n $@ | grep -i ' t ') || \
+	    { echo "error: adding .ksyms moved kernel code (see boot/linker.ld)"; rm -f $@; exit 1; }
+
+$(ISO): $(KERNEL) scripts/mkiso.sh
+	@echo "  ISO     $@"
+	@sh scripts/mkiso.sh $@ $(KERNEL) "$(CMDLINE)"
+
+# ---- host unit tests ----------------------------------------------------------
 include tests/host/host.mk
+
+# ---- top-level targets ------------------------------------------------------------
+.PHONY: all kernel run test gdb bench clean
+all: $(ISO) $(HOST_BIN)
+kernel: $(KERNEL)
+
+run: $(ISO)
+	@sh scripts/qemu.sh --interactive $(ISO)
+
+test: $(KERNEL) $(HOST_BIN)
+	@bash scripts/test.sh
+
+gdb: $(KERNEL) $(ISO)
+	@bash scripts/gdb.sh $(KERNEL) $(ISO)
+
+bench:
+	@echo "No benchmarks yet: they arrive with the VM and file-system chapters."
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(KERNEL_OBJS:.o=.d)

@@ -1,0 +1,20 @@
+// arch/include/arch/debug.h -- what panic() and the test runner need from the CPU.
+#pragma once
+
+#include <kernel/lib/types.h>
+
+namespace arch {
+
+// Print "  #n 0x<addr> <function>+0x<off>" for each frame of the current
+// call stack, walking the frame-pointer chain (the kernel is built with
+// -fno-omit-frame-pointer) and naming addresses from the kernel's own symbol
+// table (kernel/ksyms.cpp).
+void print_backtrace_here();
+// The same, starting from a saved frame (a trap frame's rbp and rip).
+void print_backtrace(uptr rbp, uptr rip);
+
+// End the machine with `status`: under QEMU through the isa-debug-exit
+// device (QEMU exits with (status << 1) | 1); elsewhere halt.
+[[noreturn]] void system_exit(int status);
+
+} // namespace arch

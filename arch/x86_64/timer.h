@@ -1,0 +1,11 @@
+// arch/x86_64/timer.h -- see timer.cpp.
+#pragma once
+
+#include <kernel/lib/types.h>
+
+namespace x86 {
+// Mask the PICs, enable the local APIC, calibrate, start the periodic tick.
+void timer_init();
+void apic_eoi();
+u64 timer_ticks();
+}

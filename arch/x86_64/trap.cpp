@@ -1,0 +1,118 @@
+// arch/x86_64/trap.cpp -- the IDT, and what happens after trap_entry.S.
+//
+// trap_dispatch() sorts a trap by vector:
+//   0..31    CPU exceptions. Today every exception is a kernel bug: we print
+//            the vector's name, the error code, all registers, CR2 and a
+//            symbolized backtrace, then panic. (The page-fault path to the VM
+//            fault handler and user-mode signals arrive with later chapters.)
+//   32..255  device interrupts, routed through a table of handlers; after the
+//            handler, if the scheduler asked for it, the interrupted thread is
+//            preempted (kern::preempt_from_interrupt).
+// See docs/boot.md.
+#include "trap.h"
+#include "gdt.h"
+#include "x86.h"
+#include <arch/debug.h>
+#include <kernel/lib/assert.h>
+#include <kernel/printk.h>
+#include <kernel/sched/sched.h>
+
+extern "C" const u64 trap_stub_table[256];
+
+namespace x86 {
+
+struct [[gnu::packed]] IdtEntry {
+    u16 offset_low;
+    u16 selector;
+    u8 ist;
+    u8 type_attr;
+    u16 offset_mid;
+    u32 offset_high;
+    u32 zero;
+};
+
+struct [[gnu::packed]] IdtPointer {
+    u16 limit;
+    u64 base;
+};
+
+static IdtEntry s_idt[256];
+static IrqHandler s_handlers[256];
+
+static void set_gate(u8 vector, u64 handler, u8 ist, u8 dpl)
+{
+    IdtEntry& e = s_idt[vector];
+    e.offset_low = u16(handler);
+    e.selector = KERNEL_CS;
+    e.ist = ist;
+    e.type_attr = u8(0x8e | (dpl << 5));  // present, 64-bit interrupt gate
+    e.offset_mid = u16(handler >> 16);
+    e.offset_high = u32(handler >> 32);
+    e.zero = 0;
+}
+
+void idt_init()
+{
+    for (int v = 0; v < 256; ++v)
+        set_gate(u8(v), trap_stub_table[v], v == 8 ? IST_DOUBLE_FAULT : 0, 0);
+    set_gate(3, trap_stub_table[3], 0, 3);  // int3 allowed from user mode
+    IdtPointer ptr{u16(sizeof s_idt - 1), reinterpret_cast<u64>(s_idt)};
+    asm volatile("lidt %0" ::"m"(ptr));
+}
+
+void set_irq_handler(u8 vector, IrqHandler handler)
+{
+    KASSERT(vector >= 32);
+    s_handlers[vector] = handler;
+}
+
+static const char* const s_exception_names[32] = {
+    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
+    "invalid opcode", "device not available", "double fault", "coprocessor overrun",
+    "invalid TSS", "segment not present", "stack fault", "general protection",
+    "page fault", "reserved", "x87 FP error", "alignment check", "machine check",
+    "SIMD FP error", "virtualization", "control protection", "reserved", "reserved",
+    "reserved", "reserved", "reserved", "reserved", "hypervisor injection",
+    "VMM communication", "security", "reserved",
+};
+
+void dump_trap_frame(const TrapFrame& f)
+{
+    printk("  rip %016lx  cs %04lx  rflags %016lx  rsp %016lx  ss %04lx\n", f.rip, f.cs,
+           f.rflags, f.rsp, f.ss);
+    printk("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", f.rax, f.rbx, f.rcx, f.rdx);
+    printk("  rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx\n", f.rsi, f.rdi, f.rbp, f.r8);
+    printk("  r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx\n", f.r9, f.r10, f.r11, f.r12);
+    printk("  r13 %016lx  r14 %016lx  r15 %016lx\n", f.r13, f.r14, f.r15);
+    printk("  cr2 %016lx  cr3 %016lx  cr0 %016lx  cr4 %016lx\n", read_cr2(), read_cr3(),
+           read_cr0(), read_cr4());
+}
+
+[[noreturn]] static void exception_panic(TrapFrame& f)
+{
+    const char* name = s_exception_names[f.vector];
+    printk("\nPANIC: CPU exception %lu (%s), error code %#lx, in %s mode\n", f.vector, name,
+           f.error_code, f.from_user() ? "user" : "kernel");
+    if (f.vector == 14)
+        printk("  page fault at %#lx: %s, %s, %s\n", read_cr2(),
+               (f.error_code & 1) ? "protection violation" : "page not present",
+               (f.error_code & 2) ? "write" : "read",
+               (f.error_code & 16) ? "instruction fetch" : "data access");
+    dump_trap_frame(f);
+    printk("backtrace:\n");
+    arch::print_backtrace(f.rbp, f.rip);
+    kern::panic_halt();
+}
+
+} // namespace x86
+
+extern "C" void trap_dispatch(x86::TrapFrame* frame)
+{
+    if (frame->vector < 32)
+        x86::exception_panic(*frame);
+    if (x86::s_handlers[frame->vector])
+        x86::s_handlers[frame->vector](*frame);
+    else if (frame->vector != x86::VECTOR_SPURIOUS)
+        printk("trap: unexpected interrupt vector %lu\n", frame->vector);
+    kern::preempt_from_interrupt();
+}

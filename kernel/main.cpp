@@ -1,0 +1,62 @@
+// kernel/main.cpp -- kmain: bring the machine-independent kernel up.
+//
+//   boot/boot.S -> arch/x86_64/start.cpp:kmain_entry -> kern::kmain (here)
+//
+// kmain sets up memory (page tables, page allocator, heap), the scheduler
+// and the timer, then starts the first thread, "main", and becomes the idle
+// thread. "main" runs the in-kernel tests if the command line asks for them
+// (ktest=...), otherwise it greets and waits (user space comes later).
+// See docs/boot.md.
+#include <arch/boot_info.h>
+#include <arch/cpu.h>
+#include <arch/debug.h>
+#include <arch/time.h>
+#include <kernel/boot_memory.h>
+#include <kernel/cmdline.h>
+#include <kernel/heap/heap.h>
+#include <kernel/ktest/ktest.h>
+#include <kernel/main.h>
+#include <kernel/printk.h>
+#include <kernel/sched/sched.h>
+#include <kernel/sched/thread.h>
+#include <vm/page_allocator.h>
+
+namespace kern {
+
+static void main_thread(void*)
+{
+    char filter[256];
+    if (cmdline_get("ktest", filter, sizeof filter)) {
+        int failed = ktest::run(filter[0] ? filter : "all");
+        arch::system_exit(failed ? 1 : 0);
+    }
+    vm::PageStats ps = vm::page_allocator().stats();
+    printk("kernel ready: %zu of %zu pages free, up %lu ms. (No user space yet.)\n", ps.free,
+           ps.total, arch::monotonic_ns() / 1000000);
+    for (;;)
+        sleep_ns(1000000000ull * 3600);
+}
+
+void kmain()
+{
+    const arch::BootInfo& info = arch::boot_info();
+    cmdline_init(info.cmdline);
+    g_panic_exits = cmdline_has("panic=exit") || false;
+    char value[16];
+    if (cmdline_get("panic", value, sizeof value))
+        g_panic_exits = value[0] == 'e';
+    printk("\nteachos: x86-64 teaching kernel booting; command line \"%s\"\n", cmdline());
+
+    boot_memory_init();
+    heap_init();
+    scheduler_init();
+    arch::late_init();
+
+    Thread* main = MUST(Thread::create("main", main_thread, nullptr));
+    main->detach();
+    main->start();
+    arch::irq_enable();
+    idle_loop();
+}
+
+} // namespace kern

@@ -1,0 +1,84 @@
+// kernel/sched/thread.h -- kernel threads.
+//
+// A Thread is a kernel stack, a saved CPU context, a state, and the links
+// that put it on the run queue, a wait queue or the sleep list. The
+// scheduler (scheduler.cpp) owns the state transitions:
+//
+//     create() -> Created --start()--> Runnable <--> Running
+//                                        ^  |            |
+//                               wakeup   |  v  block     | exit()
+//                                       Blocked        Dead --join()/detach--> freed
+//
+// Fields below the "scheduler" line are guarded by the scheduler lock.
+// Stacks are STACK_PAGES pages from the page allocator, with a canary word
+// at the bottom checked at every switch: an overflow panics with the
+// thread's name instead of corrupting the page below. (There is no guard
+// page: stacks live in the direct map, which uses 2 MiB pages.)
+#pragma once
+
+#include <arch/context.h>
+#include <kernel/lib/error_or.h>
+#include <kernel/lib/list.h>
+#include <kernel/sched/wait_queue.h>
+
+namespace kern {
+
+class Thread {
+public:
+    enum class State : u8 { Created, Runnable, Running, Blocked, Dead };
+
+    static constexpr size_t STACK_PAGES = 4;  // 16 KiB
+    static constexpr unsigned STACK_ORDER = 2;
+    static constexpr size_t NAME_MAX = 31;
+
+    // A new thread that will run entry(arg) once start()ed. If entry returns,
+    // the thread exits. => ENOMEM.
+    static ErrorOr<Thread*> create(const char* name, arch::ThreadEntry entry, void* arg);
+
+    // Make a Created thread runnable.
+    void start();
+    // Wait until the thread has exited, then free it. => not detached, not
+    // the current thread; called at most once.
+    void join();
+    // Free the thread automatically when it exits. No join() after this.
+    void detach();
+
+    static Thread* current();
+    const char* name() const { return m_name; }
+    u64 id() const { return m_id; }
+    State state() const { return m_state; }
+    uptr stack_top() const;
+
+    // The scheduler's own thread for the boot context; no stack allocated.
+    static Thread* adopt_boot_context(const char* name);
+
+private:
+    friend class WaitQueue;
+    friend class Scheduler;
+    Thread() = default;
+    static void destroy(Thread* t);
+    void check_stack_canary() const;
+
+    char m_name[NAME_MAX + 1] = {};
+    u64 m_id = 0;
+    void* m_stack = nullptr;       // lowest address; nullptr for the boot context
+    arch::ThreadContext m_context;
+
+    // ---- scheduler lock ----
+    State m_state = State::Created;
+    bool m_detached = false;
+    bool m_timed_out = false;      // a timed wait ended by its deadline
+    u32 m_slice = 0;               // ticks left in the time slice
+    u64 m_wake_deadline = 0;       // ns; 0 when not on the sleep list
+    WaitQueue* m_waiting_on = nullptr;
+    WaitQueue m_exit_waiters;      // join() sleeps here
+    SchedLink m_link;              // run queue or a WaitQueue
+public:
+    ListNode m_sleep_node;         // the sleep list (timed waits)
+    ListNode m_all_node;           // every thread, for debugging
+};
+
+// End the current thread. Its stack is freed after it has switched away.
+[[noreturn]] void thread_exit();
+
+} // namespace kern

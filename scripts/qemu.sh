@@ -1,0 +1,67 @@
+#!/bin/bash
+# scripts/qemu.sh [--interactive] [--gdb] [--timeout SECONDS] ISO [QEMU ARGS...]
+#
+# Boot ISO under qemu-system-x86_64 with the serial console on stdio and the
+# isa-debug-exit device (the guest ends QEMU with a status: QEMU's exit code
+# is (status << 1) | 1). Exit codes: QEMU's, or 124 on timeout.
+#
+# Acceleration: ACCEL=kvm or ACCEL=tcg forces one. Otherwise KVM is used only
+# if a short probe shows that it really runs a guest (on some machines
+# /dev/kvm exists but KVM hangs), else TCG. The probe boots a 512-byte boot
+# sector that writes to isa-debug-exit; the answer is cached in build/.
+# Memory: MEM (default 1G). -no-reboot turns a triple fault into an exit.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+interactive=0; gdb=0; timeout_s=0
+while [ $# -gt 0 ]; do
+    case $1 in
+        --interactive) interactive=1; shift ;;
+        --gdb) gdb=1; shift ;;
+        --timeout) timeout_s=$2; shift 2 ;;
+        *) break ;;
+    esac
+done
+iso=$1; shift
+
+probe_kvm() {
+    [ -w /dev/kvm ] || return 1
+    local img
+    img=$(mktemp); trap 'rm -f "$img"' RETURN
+    # mov al, 0x2a; out 0xf4, al; hlt  -> QEMU exits with (0x2a << 1) | 1 = 85
+    { printf '\xb0\x2a\xe6\xf4\xf4'; head -c 505 /dev/zero; printf '\x55\xaa'; } > "$img"
+    timeout 5 qemu-system-x86_64 -accel kvm -display none -nodefaults -no-reboot \
+        -drive "file=$img,format=raw,if=floppy" -device isa-debug-exit,iobase=0xf4,iosize=4 \
+        >/dev/null 2>&1
+    [ $? -eq 85 ]
+}
+
+accel=${ACCEL:-}
+if [ -z "$accel" ]; then
+    cache="$here/../build/.accel"
+    if [ -f "$cache" ]; then
+        accel=$(cat "$cache")
+    else
+        if probe_kvm; then accel=kvm; else accel=tcg; fi
+        mkdir -p "$(dirname "$cache")" && echo "$accel" > "$cache"
+    fi
+fi
+case $accel in
+    kvm) cpu=host ;;
+    tcg) cpu=max ;;
+    *) echo "qemu.sh: ACCEL must be kvm or tcg, not '$accel'" >&2; exit 2 ;;
+esac
+
+args=(-accel "$accel" -cpu "$cpu" -m "${MEM:-1G}" -smp 1 -display none -no-reboot
+      -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso" -boot d)
+if [ $interactive = 1 ]; then
+    args+=(-serial mon:stdio)
+    echo "qemu: $accel, ${MEM:-1G}; Ctrl-A X quits, Ctrl-A C for the QEMU monitor" >&2
+else
+    args+=(-serial stdio -monitor none)
+fi
+[ $gdb = 1 ] && args+=(-s -S)
+
+if [ "$timeout_s" != 0 ]; then
+    exec timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 "${args[@]}" "$@"
+fi
+exec qemu-system-x86_64 "${args[@]}" "$@"
