@@ -38,7 +38,8 @@ KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_CXX_SRCS) $(KERNEL_ASM_
 
 KCXXFLAGS := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics \
              -mno-red-zone -mcmodel=kernel -mgeneral-regs-only -fno-stack-protector \
-             -fno-pic -fno-pie -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+             -fno-pic -fno-pie -fno-omit-frame-pointer -fno-optimize-sibling-calls \
+             -fno-asynchronous-unwind-tables \
              -fno-unwind-tables -O2 -g -Wall -Wextra -Werror -I. -Iarch/include -MMD -MP
 KASFLAGS := -fno-pic -fno-pie -I. -MMD -MP
 KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack -T boot/linker.ld
@@ -46,12 +47,12 @@ KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack -T boot/linker.ld
 KERNEL := $(BUILD)/kernel.elf
 ISO := $(BUILD)/teachos.iso
 
-$(BUILD)/kernel/%.cpp.o: %.cpp
+$(BUILD)/kernel/%.cpp.o: %.cpp Makefile
 	@mkdir -p $(dir $@)
 	@echo "  CXX     $<"
 	@$(KCXX) $(KCXXFLAGS) -c $< -o $@
 
-$(BUILD)/kernel/%.S.o: %.S
+$(BUILD)/kernel/%.S.o: %.S Makefile
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(KAS) $(KASFLAGS) -c $< -o $@

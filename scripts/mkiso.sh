@@ -23,4 +23,4 @@ cp "$kernel" "$dir/boot/kernel.elf"
     echo '    boot'
     echo '}'
 } > "$dir/boot/grub/grub.cfg"
-grub-mkrescue -o "$iso" "$dir" -- -quiet >/dev/null 2>"$dir/log" || { cat "$dir/log" >&2; exit 1; }
+grub-mkrescue -o "$iso" "$dir" >/dev/null 2>"$dir/log" || { cat "$dir/log" >&2; exit 1; }

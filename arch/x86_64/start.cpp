@@ -32,6 +32,7 @@ static void enable_sse()
 
 extern "C" [[noreturn]] void kmain_entry(PhysAddr multiboot_info)
 {
+    x86::tsc_mark_boot();
     x86::serial_init();
     kern::run_global_constructors();
     x86::percpu_init_boot_cpu();

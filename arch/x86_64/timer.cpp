@@ -101,18 +101,19 @@ void timer_init()
     s_apic = static_cast<volatile u32*>(arch::phys_to_virt(base & ~0xfffull));
     apic_write(APIC_SPURIOUS, 0x100 | VECTOR_SPURIOUS);  // software enable
 
-    s_tsc_at_boot = rdtsc();
     calibrate();
     set_irq_handler(VECTOR_TIMER, timer_interrupt);
     apic_write(APIC_TIMER_DIVIDE, 0x3);
     apic_write(APIC_LVT_TIMER, LVT_PERIODIC | VECTOR_TIMER);
     apic_write(APIC_TIMER_INIT, s_apic_ticks_per_ms * (1000 / kern::HZ));
-    printk("timer: TSC %lu.%03lu MHz, local APIC %u (id %u) timer at %u Hz\n",
-           s_tsc_per_ms / 1000, s_tsc_per_ms % 1000, s_apic_ticks_per_ms * 16 / 1000,
-           apic_read(APIC_ID) >> 24, kern::HZ);
+    printk("timer: TSC %lu.%03lu MHz, local APIC (id %u) timer input %u MHz, tick at %u Hz\n",
+           s_tsc_per_ms / 1000, s_tsc_per_ms % 1000, apic_read(APIC_ID) >> 24,
+           s_apic_ticks_per_ms * 16 / 1000, kern::HZ);
 }
 
 u64 timer_ticks() { return s_ticks; }
+
+void tsc_mark_boot() { s_tsc_at_boot = rdtsc(); }
 
 } // namespace x86
 
@@ -120,6 +121,8 @@ namespace arch {
 
 u64 monotonic_ns()
 {
+    if (x86::s_tsc_per_ms == 0)
+        return 0;  // before calibration
     u64 cycles = x86::rdtsc() - x86::s_tsc_at_boot;
     // cycles * 1e6 / tsc_per_ms, split to avoid overflowing 64 bits.
     u64 ms = cycles / x86::s_tsc_per_ms;

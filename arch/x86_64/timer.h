@@ -8,4 +8,6 @@ namespace x86 {
 void timer_init();
 void apic_eoi();
 u64 timer_ticks();
+// Time zero of arch::monotonic_ns(): called first thing at boot.
+void tsc_mark_boot();
 }

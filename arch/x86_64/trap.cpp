@@ -100,7 +100,7 @@ void dump_trap_frame(const TrapFrame& f)
                (f.error_code & 16) ? "instruction fetch" : "data access");
     dump_trap_frame(f);
     printk("backtrace:\n");
-    arch::print_backtrace(f.rbp, f.rip);
+    arch::print_backtrace(f.rbp, f.rip, f.from_user() ? 0 : f.rsp);
     kern::panic_halt();
 }
 

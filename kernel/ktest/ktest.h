@@ -42,11 +42,16 @@ private:
     char m_message[200] = {};
 };
 
-struct Case {
+// The descriptors are laid end to end in .ktest_cases and walked as an array,
+// so their size must equal their alignment: GCC pads 24-byte static objects
+// to 32 bytes, hence 4 fields and alignas(32).
+struct alignas(32) Case {
     const char* suite;
     const char* name;
     void (*fn)(Context&);
+    const char* file;
 };
+static_assert(sizeof(Case) == 32);
 
 // Run the cases matching `filter` ("all", "suite", "suite.case", or a
 // comma-separated list). => number of failed cases.
@@ -57,7 +62,7 @@ int run(const char* filter);
 #define KTEST(suite, name)                                                         \
     static void ktest_fn_##suite##_##name(::kern::ktest::Context& _ktest_ctx);     \
     [[gnu::used, gnu::section(".ktest_cases")]] static const ::kern::ktest::Case   \
-        ktest_case_##suite##_##name = {#suite, #name, ktest_fn_##suite##_##name};  \
+        ktest_case_##suite##_##name = {#suite, #name, ktest_fn_##suite##_##name, __FILE__}; \
     static void ktest_fn_##suite##_##name([[maybe_unused]] ::kern::ktest::Context& _ktest_ctx)
 
 // Check a condition; the test goes on after a failure.

@@ -116,6 +116,17 @@ public:
         }
     }
 
+    // Sleep on `q` when the condition is guarded by the scheduler lock itself.
+    // => lock held; held again on return.
+    static void block_on_locked(WaitQueue& q)
+    {
+        Thread* self = cpu().current;
+        self->m_state = Thread::State::Blocked;
+        self->m_waiting_on = &q;
+        q.m_waiters.push_back(self->m_link);
+        switch_locked();
+    }
+
     static void wake_locked(Thread& t)
     {
         if (t.m_wake_deadline) {
@@ -265,7 +276,7 @@ void Thread::join()
         // before anyone else can take the lock: seeing Dead here means the
         // thread is off its stack.
         while (m_state != State::Dead)
-            m_exit_waiters.wait(S::s_lock);
+            S::block_on_locked(m_exit_waiters);
         S::s_all.remove(*this);
     }
     destroy(this);

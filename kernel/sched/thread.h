@@ -19,9 +19,13 @@
 #include <arch/context.h>
 #include <kernel/lib/error_or.h>
 #include <kernel/lib/list.h>
+#include <kernel/sched/sched.h>
 #include <kernel/sched/wait_queue.h>
 
 namespace kern {
+
+// End the current thread. Its stack is freed after it has switched away.
+[[noreturn]] void thread_exit();
 
 class Thread {
 public:
@@ -55,6 +59,9 @@ public:
 private:
     friend class WaitQueue;
     friend class Scheduler;
+    friend void thread_exit();
+    friend void sleep_ns(u64);
+    friend void scheduler_tick();
     Thread() = default;
     static void destroy(Thread* t);
     void check_stack_canary() const;
@@ -77,8 +84,5 @@ public:
     ListNode m_sleep_node;         // the sleep list (timed waits)
     ListNode m_all_node;           // every thread, for debugging
 };
-
-// End the current thread. Its stack is freed after it has switched away.
-[[noreturn]] void thread_exit();
 
 } // namespace kern

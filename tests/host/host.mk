@@ -21,7 +21,7 @@ HOST_CXXFLAGS := -std=c++20 -g -O1 -Wall -Wextra -Werror -DKERNEL_HOST \
                  -I. -Iarch/include -MMD -MP
 HOST_LDFLAGS  := -fsanitize=address,undefined -lgtest -lgtest_main -pthread
 
-$(HOST_BUILD)/%.o: %.cpp
+$(HOST_BUILD)/%.o: %.cpp tests/host/host.mk
 	@mkdir -p $(dir $@)
 	$(HOST_CXX) $(HOST_CXXFLAGS) -c $< -o $@
 

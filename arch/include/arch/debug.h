@@ -10,8 +10,9 @@ namespace arch {
 // -fno-omit-frame-pointer) and naming addresses from the kernel's own symbol
 // table (kernel/ksyms.cpp).
 void print_backtrace_here();
-// The same, starting from a saved frame (a trap frame's rbp and rip).
-void print_backtrace(uptr rbp, uptr rip);
+// The same, starting from a saved frame (a trap frame's rbp, rip and rsp;
+// rsp 0 if unknown).
+void print_backtrace(uptr rbp, uptr rip, uptr rsp);
 
 // End the machine with `status`: under QEMU through the isa-debug-exit
 // device (QEMU exits with (status << 1) | 1); elsewhere halt.
