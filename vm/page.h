@@ -22,19 +22,23 @@
 // block (its "head") has BUDDY set, a valid m_order, and sits on the free list
 // of that order through m_node.
 //
-// Later (docs/vm.md), UVM's fields join these, as in NetBSD's struct vm_page:
+// UVM's fields (docs/vm.md) join these, as in NetBSD's struct vm_page:
 // the VmObject and offset the page caches (uobject, offset), or the Anon that
 // owns it (uanon); a wire count; the paging queue it is on (active, inactive,
 // free) -- m_node will serve that queue once the page leaves the free lists;
-// and the DIRTY, BUSY, WANTED, FAKE flags of the pager protocol. Keep the
-// struct small: there is one per 4 KiB of RAM (40 bytes today is ~1% of memory;
-// the static_assert below holds it to 64).
+// and the DIRTY, BUSY, WANTED, FAKE flags of the pager protocol. The VM fields
+// are below. Keep the struct small: there is one per 4 KiB of RAM (about 110
+// bytes, under 3% of memory; the static_assert holds it to 128).
 #pragma once
 
 #include <kernel/lib/list.h>
+#include <kernel/lib/rbtree.h>
 #include <kernel/lib/types.h>
 
 namespace vm {
+
+class VmObject;
+struct Anon;
 
 struct Page {
     // ---- flags (m_flags) -------------------------------------------------
@@ -47,6 +51,13 @@ struct Page {
     // before free):
     static constexpr u32 SLAB = 1u << 4;  // a slab page: m_owner is its kern::Slab
     static constexpr u32 LARGE = 1u << 5; // head of a kmalloc run of m_run_pages frames
+    // Owned by the VM layer, for "managed" pages holding user or file data
+    // (vm/anon.h, vm/object.h); such pages may be mapped into user space and
+    // are tracked by the pmap's reverse map (m_pmap_md):
+    static constexpr u32 ANON = 1u << 6;    // owned by the Anon m_anon
+    static constexpr u32 OBJECT = 1u << 7;  // in m_object's page tree, at m_offset
+    static constexpr u32 BUSY = 1u << 8;    // a pager is filling or writing it: wait
+    static constexpr u32 DIRTY = 1u << 9;   // differs from its backing store
 
     // Free list link (page allocator); later the paging queue link.
     kern::ListNode m_node;
@@ -62,12 +73,24 @@ struct Page {
     u32 m_run_pages = 0;
     // On the head of a free block: log2 of the block length in frames.
     u8 m_order = 0;
+    // Mappings that pin the page in memory (the page daemon skips it).
+    u16 m_wire_count = 0;
+
+    // ---- the VM layer (ANON / OBJECT pages) ----------------------------------
+    // Guarded by the owner's lock: the object's, or the anon's amap lock.
+    VmObject* m_object = nullptr;  // OBJECT: the object caching this page
+    u64 m_offset = 0;              // OBJECT: byte offset in the object (page-aligned)
+    kern::RbNode m_object_node;    // OBJECT: link in the object's page tree
+    Anon* m_anon = nullptr;        // ANON: the anon owning this page
+    // Machine-dependent: the pmap's list of (pmap, va) mappings of this page
+    // (arch/x86_64/pmap.cpp). Guarded by the pmap's reverse-map lock.
+    void* m_pmap_md = nullptr;
 
     bool has(u32 flag) const { return (m_flags & flag) != 0; }
     bool is_free() const { return has(FREE); }
     bool is_reserved() const { return has(RESERVED); }
 };
 
-static_assert(sizeof(Page) <= 64, "one Page per frame: keep it small");
+static_assert(sizeof(Page) <= 128, "one Page per frame: keep it small");
 
 } // namespace vm

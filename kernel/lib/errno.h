@@ -3,6 +3,58 @@
 // syscall boundary returns -int(errno) without translation.
 #pragma once
 
+#ifdef KERNEL_HOST
+// On the host, libc defines these names as macros, which would rewrite the
+// enumerators below. Include libc's header once (its include guard keeps it
+// from coming back) and drop the macros: host tests use Errno::ENOENT too.
+#include <errno.h>
+#undef EPERM
+#undef ENOENT
+#undef ESRCH
+#undef EINTR
+#undef EIO
+#undef ENXIO
+#undef E2BIG
+#undef ENOEXEC
+#undef EBADF
+#undef ECHILD
+#undef EAGAIN
+#undef ENOMEM
+#undef EACCES
+#undef EFAULT
+#undef ENOTBLK
+#undef EBUSY
+#undef EEXIST
+#undef EXDEV
+#undef ENODEV
+#undef ENOTDIR
+#undef EISDIR
+#undef EINVAL
+#undef ENFILE
+#undef EMFILE
+#undef ENOTTY
+#undef ETXTBSY
+#undef EFBIG
+#undef ENOSPC
+#undef ESPIPE
+#undef EROFS
+#undef EMLINK
+#undef EPIPE
+#undef EDOM
+#undef ERANGE
+#undef EDEADLK
+#undef ENAMETOOLONG
+#undef ENOLCK
+#undef ENOSYS
+#undef ENOTEMPTY
+#undef ELOOP
+#undef ENOMSG
+#undef EOVERFLOW
+#undef ENOTSUP
+#undef ETIMEDOUT
+#undef ECANCELED
+#endif
+
 namespace kern {
 
 enum class Errno : int {

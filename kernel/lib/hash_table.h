@@ -121,10 +121,11 @@ struct HashBucket {
     HashNode* first = nullptr;
 };
 
+// As with RbTree, the members that take a key are templates over P = Policy
+// only so that Policy may be incomplete where a table is declared (defined
+// later, in a .cpp file); callers write table.find(k) as usual.
 template <typename T, HashNode T::*Member, typename Policy> class HashTable {
 public:
-    using Key = typename Policy::Key;
-
     // A table with no buckets yet: init() before the first insert.
     constexpr HashTable() = default;
     // => count is a power of two; the array outlives the table (or rehash).
@@ -180,7 +181,7 @@ public:
     }
 
     // An element with key k, or nullptr.
-    T* find(const Key& k) const
+    template <typename P = Policy> T* find(const typename P::Key& k) const
     {
         if (m_bucket_count == 0)
             return nullptr;
@@ -301,7 +302,7 @@ public:
     Iterator end() const { return Iterator(this, m_bucket_count, nullptr); }
 
 private:
-    static bool equal(const Key& a, const Key& b)
+    template <typename A, typename B> static bool equal(const A& a, const B& b)
     {
         if constexpr (requires { Policy::equal(a, b); })
             return Policy::equal(a, b);
@@ -323,7 +324,7 @@ private:
     HashNode* first_in_bucket(u64 h) const { return m_buckets[bucket_index(h)].first; }
 
     // Search one chain from `n` for key k with hash h.
-    static T* find_hashed(const Key& k, u64 h, HashNode* n)
+    template <typename K> static T* find_hashed(const K& k, u64 h, HashNode* n)
     {
         for (; n; n = n->m_next)
             if (n->m_hash == h && equal(Policy::key(*owner(n)), k))

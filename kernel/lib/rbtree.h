@@ -37,9 +37,12 @@
 // subtree's contents changed: on the lower then the upper node of every
 // rotation, and from the changed position up to the root after an insert or
 // a remove. If you change an element's summary fields in place (not its key),
-// call update_augmented(element). Linux stops the upward walk early once a
-// summary stops changing; we always walk to the root, which is simpler,
-// obviously correct and still O(log n).
+// call update_augmented(element). If a node's own contribution depends on a
+// neighbour -- a free gap is "next entry's start minus my end" -- then an
+// insert or remove also changes that neighbour's contribution: after it,
+// call update_augmented() on the affected neighbour (the tree cannot know).
+// Linux stops the upward walk early once a summary stops changing; we always
+// walk to the root, which is simpler, obviously correct and still O(log n).
 //
 // Interface (all O(log n) unless noted): insert, insert_unique, remove,
 // find, lower_bound (first key >= k), upper_bound (first key > k), floor (last
@@ -49,8 +52,10 @@
 // augmented searches), update_augmented, and validate() (O(n), for tests and
 // debugging: checks (1)-(3), parent links, key order and the size counter).
 //
-// The key policy: `Key`, `key(const T&)`, and optionally
-// `static bool less(const Key&, const Key&)` (else operator< is used).
+// The key policy: `Key`, `static Key key(const T&)` (may return a const
+// reference), optionally `static bool less(const Key&, const Key&)` (else
+// operator< is used) and optionally augment() as above. It may be declared
+// but not yet defined where the tree is declared (see RbTree below).
 // Not thread-safe: the owner's lock guards the tree.
 //
 // Layout: this header holds RbNode and the typed RbTree template; the
@@ -149,10 +154,12 @@ private:
     size_t m_size = 0;
 };
 
+// The members that take a key are templates over P = Policy only so that
+// Policy may still be incomplete where a tree is declared: a class can hold
+// an RbTree whose policy is defined in its .cpp file, before the first call.
+// Callers never name P: tree.find(k) works as usual.
 template <typename T, RbNode T::*Member, typename Policy> class RbTree {
 public:
-    using Key = typename Policy::Key;
-
     constexpr RbTree() = default;
     RbTree(const RbTree&) = delete;
     RbTree& operator=(const RbTree&) = delete;
@@ -176,14 +183,14 @@ public:
     }
 
     // The first element (in order) whose key equals k, or nullptr.
-    T* find(const Key& k) const
+    template <typename P = Policy> T* find(const typename P::Key& k) const
     {
         T* candidate = lower_bound(k);
         return candidate && !less(k, Policy::key(*candidate)) ? candidate : nullptr;
     }
 
     // The first element with key >= k, or nullptr.
-    T* lower_bound(const Key& k) const
+    template <typename P = Policy> T* lower_bound(const typename P::Key& k) const
     {
         RbNode* result = nullptr;
         for (RbNode* cur = m_core.root(); cur;) {
@@ -198,7 +205,7 @@ public:
     }
 
     // The first element with key > k, or nullptr.
-    T* upper_bound(const Key& k) const
+    template <typename P = Policy> T* upper_bound(const typename P::Key& k) const
     {
         RbNode* result = nullptr;
         for (RbNode* cur = m_core.root(); cur;) {
@@ -213,7 +220,7 @@ public:
     }
 
     // The last element with key <= k, or nullptr.
-    T* floor(const Key& k) const
+    template <typename P = Policy> T* floor(const typename P::Key& k) const
     {
         RbNode* result = nullptr;
         for (RbNode* cur = m_core.root(); cur;) {
@@ -295,10 +302,14 @@ public:
     Iterator end() const { return Iterator(nullptr); }
 
 private:
-    static constexpr bool AUGMENTED =
-        requires(T& node, const T* child) { Policy::augment(node, child, child); };
+    // A function, not a constant, so that it is evaluated only when used.
+    static constexpr bool augmented()
+    {
+        return requires(T& node, const T* child) { Policy::augment(node, child, child); };
+    }
 
-    static bool less(const Key& a, const Key& b)
+    // Both arguments are keys (Policy::Key); a template for the reason above.
+    template <typename A, typename B> static bool less(const A& a, const B& b)
     {
         if constexpr (requires { Policy::less(a, b); })
             return Policy::less(a, b);
@@ -318,12 +329,12 @@ private:
 
     static void augment_thunk(RbNode& node)
     {
-        if constexpr (AUGMENTED) {
+        if constexpr (augmented()) {
             T& item = *owner(&node);
             Policy::augment(item, owner_or_null(node.left()), owner_or_null(node.right()));
         }
     }
-    static RbTreeCore::AugmentFn augment_fn() { return AUGMENTED ? &augment_thunk : nullptr; }
+    static RbTreeCore::AugmentFn augment_fn() { return augmented() ? &augment_thunk : nullptr; }
 
     // Walk down to the empty slot where `item` belongs; with `unique`, stop
     // at an equal key instead.
@@ -331,7 +342,7 @@ private:
     {
         RbNode& node = item.*Member;
         KASSERT(!node.is_linked());
-        const Key& k = Policy::key(item);
+        const auto& k = Policy::key(item);
         RbNode* parent = nullptr;
         bool as_left = false;
         for (RbNode* cur = m_core.root(); cur;) {

@@ -18,6 +18,7 @@
 // and NetBSD's kern_synch.c; the code is our own.
 #include <arch/context.h>
 #include <arch/cpu.h>
+#include <arch/pmap.h>
 #include <arch/time.h>
 #include <kernel/heap/heap.h>
 #include <kernel/lib/string.h>
@@ -98,6 +99,8 @@ public:
         c.current = next;
         c.previous = prev;
         arch::set_kernel_stack(next->stack_top());
+        if (next->m_pmap != prev->m_pmap)
+            arch::pmap_activate(next->m_pmap ? next->m_pmap : arch::pmap_kernel());
         arch::context_switch(prev->m_context, next->m_context);
         after_switch_locked();
     }
@@ -248,6 +251,15 @@ void Thread::check_stack_canary() const
 }
 
 Thread* Thread::current() { return S::cpu().current; }
+
+void Thread::set_address_space(vm::VmMap* map, arch::Pmap* pmap)
+{
+    SpinGuard guard(S::s_lock);
+    m_vm_map = map;
+    m_pmap = pmap;
+    if (this == S::cpu().current)
+        arch::pmap_activate(pmap ? pmap : arch::pmap_kernel());
+}
 
 void Thread::start()
 {

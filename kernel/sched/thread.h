@@ -22,6 +22,13 @@
 #include <kernel/sched/sched.h>
 #include <kernel/sched/wait_queue.h>
 
+namespace arch {
+class Pmap;
+}
+namespace vm {
+class VmMap;
+}
+
 namespace kern {
 
 // End the current thread. Its stack is freed after it has switched away.
@@ -48,6 +55,13 @@ public:
     void detach();
 
     static Thread* current();
+
+    // The address space the thread runs in: nullptr for a kernel thread (the
+    // kernel pmap is loaded). The scheduler loads the thread's pmap when it
+    // switches to it. => called on the current thread, or before start().
+    void set_address_space(vm::VmMap* map, arch::Pmap* pmap);
+    vm::VmMap* vm_map() const { return m_vm_map; }
+    arch::Pmap* pmap() const { return m_pmap; }
     const char* name() const { return m_name; }
     u64 id() const { return m_id; }
     State state() const { return m_state; }
@@ -67,6 +81,8 @@ private:
     void check_stack_canary() const;
 
     char m_name[NAME_MAX + 1] = {};
+    vm::VmMap* m_vm_map = nullptr;
+    arch::Pmap* m_pmap = nullptr;
     u64 m_id = 0;
     void* m_stack = nullptr;       // lowest address; nullptr for the boot context
     arch::ThreadContext m_context;

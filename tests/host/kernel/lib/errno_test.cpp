@@ -1,12 +1,78 @@
 // tests/host/kernel/lib/errno_test.cpp -- Errno values and errno_name()
 // (kernel/lib/errno.h), and the ErrorOr/TRY plumbing that carries them.
-#include <kernel/lib/error_or.h>
-#include <kernel/lib/errno.h>
-
+//
+// A trap this file has to step around: the host's <errno.h> defines ENOENT
+// and friends as macros, so once any host header has pulled it in (gtest.h
+// and <string> both do), `Errno::ENOENT` is preprocessed into `Errno::2`.
+// Removing the macros before the C++ library headers breaks those (they use
+// them), so the order is: every host header first, then capture the host
+// numbers, then #undef the macros, then the kernel headers.
 #include <gtest/gtest.h>
 
 #include <cerrno>
 #include <cstring>
+
+namespace host {
+constexpr int ENOENT_ = ENOENT;
+constexpr int ENOMEM_ = ENOMEM;
+constexpr int EEXIST_ = EEXIST;
+constexpr int ENAMETOOLONG_ = ENAMETOOLONG;
+constexpr int ENOSYS_ = ENOSYS;
+constexpr int ENOTEMPTY_ = ENOTEMPTY;
+constexpr int EOVERFLOW_ = EOVERFLOW;
+constexpr int ENOTSUP_ = ENOTSUP;
+constexpr int ETIMEDOUT_ = ETIMEDOUT;
+constexpr int ECANCELED_ = ECANCELED;
+} // namespace host
+
+#undef EPERM
+#undef ENOENT
+#undef ESRCH
+#undef EINTR
+#undef EIO
+#undef ENXIO
+#undef E2BIG
+#undef ENOEXEC
+#undef EBADF
+#undef ECHILD
+#undef EAGAIN
+#undef ENOMEM
+#undef EACCES
+#undef EFAULT
+#undef ENOTBLK
+#undef EBUSY
+#undef EEXIST
+#undef EXDEV
+#undef ENODEV
+#undef ENOTDIR
+#undef EISDIR
+#undef EINVAL
+#undef ENFILE
+#undef EMFILE
+#undef ENOTTY
+#undef ETXTBSY
+#undef EFBIG
+#undef ENOSPC
+#undef ESPIPE
+#undef EROFS
+#undef EMLINK
+#undef EPIPE
+#undef EDOM
+#undef ERANGE
+#undef EDEADLK
+#undef ENAMETOOLONG
+#undef ENOLCK
+#undef ENOSYS
+#undef ENOTEMPTY
+#undef ELOOP
+#undef ENOMSG
+#undef EOVERFLOW
+#undef ENOTSUP
+#undef ETIMEDOUT
+#undef ECANCELED
+
+#include <kernel/lib/error_or.h>
+#include <kernel/lib/errno.h>
 
 namespace {
 
@@ -16,16 +82,16 @@ using kern::ErrorOr;
 TEST(Errno, ValuesAreLinux)
 {
     // The host is Linux: its <errno.h> must agree with ours, number for number.
-    EXPECT_EQ(int(Errno::ENOENT), ENOENT);
-    EXPECT_EQ(int(Errno::ENOMEM), ENOMEM);
-    EXPECT_EQ(int(Errno::EEXIST), EEXIST);
-    EXPECT_EQ(int(Errno::ENAMETOOLONG), ENAMETOOLONG);
-    EXPECT_EQ(int(Errno::ENOSYS), ENOSYS);
-    EXPECT_EQ(int(Errno::ENOTEMPTY), ENOTEMPTY);
-    EXPECT_EQ(int(Errno::EOVERFLOW), EOVERFLOW);
-    EXPECT_EQ(int(Errno::ENOTSUP), ENOTSUP);
-    EXPECT_EQ(int(Errno::ETIMEDOUT), ETIMEDOUT);
-    EXPECT_EQ(int(Errno::ECANCELED), ECANCELED);
+    EXPECT_EQ(int(Errno::ENOENT), host::ENOENT_);
+    EXPECT_EQ(int(Errno::ENOMEM), host::ENOMEM_);
+    EXPECT_EQ(int(Errno::EEXIST), host::EEXIST_);
+    EXPECT_EQ(int(Errno::ENAMETOOLONG), host::ENAMETOOLONG_);
+    EXPECT_EQ(int(Errno::ENOSYS), host::ENOSYS_);
+    EXPECT_EQ(int(Errno::ENOTEMPTY), host::ENOTEMPTY_);
+    EXPECT_EQ(int(Errno::EOVERFLOW), host::EOVERFLOW_);
+    EXPECT_EQ(int(Errno::ENOTSUP), host::ENOTSUP_);
+    EXPECT_EQ(int(Errno::ETIMEDOUT), host::ETIMEDOUT_);
+    EXPECT_EQ(int(Errno::ECANCELED), host::ECANCELED_);
 }
 
 TEST(Errno, Names)
@@ -49,7 +115,7 @@ TEST(Errno, EveryListedNumberHasItsName)
             continue;
         const char* host = strerrorname_np(n);
         ASSERT_NE(host, nullptr) << n;
-        if (n == ENOTSUP) // glibc names 95 EOPNOTSUPP, an alias of ENOTSUP
+        if (n == host::ENOTSUP_) // glibc names 95 EOPNOTSUPP, an alias of ENOTSUP
             continue;
         EXPECT_STREQ(ours, host) << n;
     }

@@ -87,10 +87,10 @@ TEST(Hash, IntegerMixIsABijectionOnASample)
 
 TEST(HashTable, InsertFindRemove)
 {
+    Item a(1, 10), b(2, 20), c(1000, 30); // elements outlive the table
     HashBucket buckets[8];
     Table table(buckets, 8);
     ClearAtExit<Table> guard{table};
-    Item a(1, 10), b(2, 20), c(1000, 30);
     EXPECT_TRUE(table.is_empty());
     EXPECT_EQ(table.find(1), nullptr);
     table.insert(a);
@@ -111,9 +111,9 @@ TEST(HashTable, InsertFindRemove)
 
 TEST(HashTable, InsertUniqueAndDuplicates)
 {
+    Item a(5, 1), b(5, 2), c(5, 3), d(8, 4);
     HashTableWithBuckets<Item, &Item::m_hash_node, Collide, 4> table;
     ClearAtExit<decltype(table)> guard{table};
-    Item a(5, 1), b(5, 2), c(5, 3), d(8, 4);
     EXPECT_EQ(table.insert_unique(a), nullptr);
     EXPECT_EQ(table.insert_unique(b), &a);
     EXPECT_FALSE(b.m_hash_node.is_linked());
@@ -130,10 +130,10 @@ TEST(HashTable, InsertUniqueAndDuplicates)
 
 TEST(HashTable, IterationVisitsEachOnce)
 {
+    std::deque<Item> items;
     HashBucket buckets[16];
     Table table(buckets, 16);
     ClearAtExit<Table> guard{table};
-    std::deque<Item> items;
     for (u64 k = 0; k < 100; ++k)
         table.insert(items.emplace_back(k * 7919));
     std::multiset<u64> seen;
@@ -147,14 +147,14 @@ TEST(HashTable, IterationVisitsEachOnce)
 
 TEST(HashTable, EmptyAndUninitialisedTables)
 {
+    Item a(1), b(2);
+    HashBucket one[1];
     Table table; // no buckets yet
+    ClearAtExit<Table> guard{table};
     EXPECT_EQ(table.find(1), nullptr);
     EXPECT_TRUE(table.begin() == table.end());
     EXPECT_EQ(table.bucket_count(), 0u);
-    HashBucket one[1];
     table.init(one, 1); // a single bucket: every key in one chain
-    ClearAtExit<Table> guard{table};
-    Item a(1), b(2);
     table.insert(a);
     table.insert(b);
     EXPECT_EQ(table.find(2), &b);
@@ -163,12 +163,12 @@ TEST(HashTable, EmptyAndUninitialisedTables)
 
 TEST(HashTable, RehashKeepsEverything)
 {
+    std::deque<Item> items;
+    std::vector<HashBucket> bigger(512);
     HashTableWithBuckets<Item, &Item::m_hash_node, ByKey, 2> table;
     ClearAtExit<decltype(table)> guard{table};
-    std::deque<Item> items;
     for (u64 k = 0; k < 300; ++k)
         table.insert(items.emplace_back(k, int(k)));
-    std::vector<HashBucket> bigger(512);
     HashBucket* old = table.rehash(bigger.data(), bigger.size());
     EXPECT_NE(old, bigger.data());
     EXPECT_EQ(table.bucket_count(), 512u);
@@ -186,10 +186,10 @@ TEST(HashTable, WeakHashStillSpreads)
 {
     // Page-aligned addresses as keys with the identity "hash": all low bits
     // are zero, yet the bucket choice must use every bucket about evenly.
+    std::deque<Item> items;
     std::vector<HashBucket> buckets(256);
     HashTable<Item, &Item::m_hash_node, Identity> table(buckets.data(), buckets.size());
     ClearAtExit<decltype(table)> guard{table};
-    std::deque<Item> items;
     for (u64 i = 0; i < 1024; ++i)
         table.insert(items.emplace_back(0xffff800000000000ull + i * 4096));
     EXPECT_LE(table.longest_chain(), 12u);
@@ -197,9 +197,9 @@ TEST(HashTable, WeakHashStillSpreads)
 
 TEST(HashTable, ClearHandsOutEveryElement)
 {
+    std::deque<Item> items;
     HashBucket buckets[8];
     Table table(buckets, 8);
-    std::deque<Item> items;
     for (u64 k = 0; k < 50; ++k)
         table.insert(items.emplace_back(k));
     size_t n = 0;
@@ -225,9 +225,9 @@ struct ByName {
 
 TEST(HashTable, StringKeys)
 {
+    Named a("init"), b("sh"), c("ls");
     HashTableWithBuckets<Named, &Named::m_node, ByName, 8> table;
     ClearAtExit<decltype(table)> guard{table};
-    Named a("init"), b("sh"), c("ls");
     table.insert(a);
     table.insert(b);
     table.insert(c);

@@ -485,6 +485,107 @@ TEST(RbTreeAugmented, GuidedSearchMatchesLinearScan)
     tree.clear();
 }
 
+// The VM map's use, in miniature: entries [start, end) in an address range;
+// each entry's own contribution is the free gap after it (up to the next
+// entry's start, or the end of the range), and the summary is the largest gap
+// in the subtree. A neighbour's gap changes on insert and remove, so the test
+// calls update_augmented() on it, as rbtree.h says a user must.
+struct Range {
+    Range(u64 s, u64 e) : start(s), end(e) {}
+    u64 start, end;
+    u64 gap_after = 0; // free space between `end` and the next entry
+    u64 max_gap = 0;   // largest gap_after in this subtree (augmented)
+    RbNode m_node;
+};
+struct ByStart {
+    using Key = u64;
+    static u64 key(const Range& r) { return r.start; }
+    static void augment(Range& node, const Range* left, const Range* right)
+    {
+        node.max_gap = std::max({node.gap_after, left ? left->max_gap : 0, right ? right->max_gap : 0});
+    }
+};
+using RangeTree = RbTree<Range, &Range::m_node, ByStart>;
+constexpr u64 LIMIT = 1 << 20;
+
+void refresh_gap(RangeTree& tree, Range* r)
+{
+    if (!r)
+        return;
+    Range* next = tree.next(*r);
+    r->gap_after = (next ? next->start : LIMIT) - r->end;
+    tree.update_augmented(*r);
+}
+
+// The first (lowest) entry followed by a gap of at least `size`: O(log n).
+Range* first_fit(const RangeTree& tree, u64 size)
+{
+    const Range* node = tree.root();
+    if (!node || node->max_gap < size)
+        return nullptr;
+    for (;;) {
+        const Range* left = RangeTree::left(*node);
+        if (left && left->max_gap >= size)
+            node = left;
+        else if (node->gap_after >= size)
+            return const_cast<Range*>(node);
+        else
+            node = RangeTree::right(*node);
+    }
+}
+
+TEST(RbTreeAugmented, FreeGapSearchLikeTheVmMap)
+{
+    std::deque<Range> ranges;
+    RangeTree tree;
+    ClearAtExit<RangeTree> guard{tree};
+    std::mt19937 rng(5);
+    std::vector<Range*> live;
+    for (int step = 0; step < 4000; ++step) {
+        if (live.empty() || rng() % 3 != 0) {
+            // Map a random free spot: pick an address, fit a range there.
+            u64 at = rng() % LIMIT;
+            Range* before = tree.floor(at);
+            Range* after = tree.upper_bound(at);
+            u64 lo = before ? std::max(before->end, at) : at;
+            u64 hi = after ? after->start : LIMIT;
+            if (lo >= hi)
+                continue;
+            u64 len = 1 + rng() % std::min<u64>(hi - lo, 4096);
+            Range& r = ranges.emplace_back(lo, lo + len);
+            ASSERT_EQ(tree.insert_unique(r), nullptr);
+            refresh_gap(tree, &r);
+            refresh_gap(tree, tree.prev(r)); // its gap just shrank
+            live.push_back(&r);
+        } else {
+            size_t i = rng() % live.size();
+            Range* r = live[i];
+            live.erase(live.begin() + long(i));
+            Range* before = tree.prev(*r);
+            tree.remove(*r);
+            refresh_gap(tree, before); // its gap just grew
+        }
+        if (step % 50 == 0) {
+            ASSERT_EQ(tree.validate(), nullptr);
+            for (Range& r : tree) { // every stored gap is the true gap
+                Range* next = tree.next(r);
+                ASSERT_EQ(r.gap_after, (next ? next->start : LIMIT) - r.end) << "step " << step;
+            }
+            for (u64 size : {u64(1), u64(100), u64(5000), u64(50000), LIMIT}) {
+                Range* want = nullptr;
+                for (Range& r : tree) {
+                    if (r.gap_after >= size) {
+                        want = &r;
+                        break;
+                    }
+                }
+                ASSERT_EQ(first_fit(tree, size), want) << "step " << step << " size " << size;
+            }
+        }
+    }
+    EXPECT_GT(tree.size(), 500u); // the run really built a crowded map
+}
+
 TEST(RbTreeDeathTest, MisusePanics)
 {
     EXPECT_DEATH(

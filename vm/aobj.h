@@ -1,0 +1,56 @@
+// vm/aobj.h -- AnonObject: the anonymous-object pager (UVM's aobj).
+//
+// An object whose pages come from nowhere: the first get of an offset makes
+// a zero-filled page; later gets find it in the page tree. Used for tmpfs
+// file data (each regular file is one aobj) and for shared anonymous memory
+// (MAP_SHARED|MAP_ANONYMOUS). Holes cost nothing: a page exists only once
+// touched.
+//
+// Swap: the page daemon (a later chapter) may write an aobj page to swap and
+// free it; the object then remembers the swap slot of that page index, and
+// the next get reads it back. The per-page slot table is here already
+// (swap_slot_locked / set_swap_slot_locked), empty until swap exists, so
+// adding swap changes no interface.
+//
+// Accounting: every aobj page is counted in vm::stats().object_pages.
+#pragma once
+
+#include <vm/object.h>
+
+namespace vm {
+
+class AnonObject final : public VmObject {
+public:
+    // => ENOMEM. An empty object with one reference.
+    static kern::ErrorOr<AnonObject*> create();
+
+    kern::ErrorOr<Page*> get_page_locked(u64 offset, Access access) override;
+    // PUT_FREE frees resident pages (and forgets swap slots) in [start, end);
+    // PUT_CLEAN alone does nothing (there is no backing store but swap).
+    kern::ErrorOr<void> put_pages_locked(u64 start, u64 end, u32 flags) override;
+
+    // Swap slot of the page at `offset`, 0 if none. => lock held.
+    u32 swap_slot_locked(u64 offset) const;
+    // => lock held. => ENOMEM (the slot table may grow).
+    kern::ErrorOr<void> set_swap_slot_locked(u64 offset, u32 slot);
+
+private:
+    AnonObject() = default;
+    ~AnonObject() override;
+    void destroy() override;
+
+    // The swap-slot table (guarded by m_lock): one record per swapped-out
+    // page index, in a tree; empty until the swap chapter.
+    struct SwapRecord {
+        kern::RbNode m_node;
+        u64 m_index;
+        u32 m_slot;
+    };
+    struct SwapByIndex {
+        using Key = u64;
+        static u64 key(const SwapRecord& r) { return r.m_index; }
+    };
+    kern::RbTree<SwapRecord, &SwapRecord::m_node, SwapByIndex> m_swap;
+};
+
+} // namespace vm

@@ -1,0 +1,223 @@
+// vm/fault.cpp -- the page-fault handler: making a page present.
+//
+// A fault at virtual address va for an access (read, write, execute) is
+// resolved by looking in the faulting entry's two layers, top first, as UVM
+// does (Cranor & Parulkar 1999, section 5; NetBSD uvm_fault.c):
+//
+//        +-------------------------------------------------------------+
+//        |  entry [start, end)  prot  COPY_ON_WRITE?  NEEDS_COPY?      |
+//        +-------------------------------------------------------------+
+//   1.   |  amap (anon layer):   ... | anon | empty | anon | ...       |  private pages
+//   2.   |  object (backing):    ... | page | page  | page | ...       |  file / aobj pages
+//        +-------------------------------------------------------------+
+//
+//   0. NEEDS_COPY and the access is a write (or there is nothing to read
+//      from yet): give the entry an amap of its own (resolve_needs_copy):
+//      - no amap: a new empty one (for big entries, only a chunk around va:
+//        the entry is clipped first, so huge sparse mappings stay cheap);
+//      - an amap no other entry uses: just clear NEEDS_COPY;
+//      - a shared amap (after fork): copy it -- the new amap holds the same
+//        anons, each anon's count goes up. Pages are not copied yet.
+//   1. the amap has an anon for va's slot:
+//      1A read, or write to an anon only we hold: map its page. If the anon
+//         is shared (count > 1) or the amap still needs copying, map it
+//         read-only, so a later write faults again and lands in 1B.
+//      1B write to a shared anon: "promote": copy the page into a new anon,
+//         put it in the slot (the old anon loses a reference), map the copy
+//         writable. This is copy-on-write of anonymous memory.
+//   2. no anon, but an object: get the page from the object's pager.
+//      2A shared mapping, or a read: map the object's page (read-only if the
+//         entry is copy-on-write: the page belongs to the file).
+//      2B write to a copy-on-write entry: promote the object page into a new
+//         anon in the amap, map that. The file is never written.
+//   3. neither: zero-fill -- a new anon with a zeroed page.
+//
+// The counters in vm::stats() count each case.
+//
+// Locking: the caller of fault() holds nothing; we hold the map's lock for
+// the whole fault (so the entry cannot change under us), then the amap lock,
+// then the object lock (the documented order). UVM instead drops the map lock
+// during I/O and re-validates afterwards; we keep it: simpler to read, and
+// correct, at the cost of serializing faults within one address space. A
+// consequence: code holding a map's lock must never touch user memory of that
+// map (the fault would wait for itself; Mutex::lock KASSERTs it).
+//
+// Wiring: with `wire`, the page is entered with PMAP_WIRED and its
+// m_wire_count raised (vm/map_wire.cpp undoes both).
+//
+// This function is long because the cases share their variables and their
+// order is the algorithm; each case is a short block below.
+#include <arch/pmap.h>
+#include <kernel/sched/thread.h>
+#include <vm/amap.h>
+#include <vm/fault.h>
+#include <vm/map.h>
+#include <vm/object.h>
+#include <vm/page_allocator.h>
+#include <vm/stats.h>
+
+namespace vm {
+
+using kern::Errno;
+using kern::ErrorOr;
+using kern::MutexGuard;
+
+// Entries larger than this get an amap for one chunk around the fault only.
+static constexpr size_t AMAP_CHUNK_PAGES = 256;  // 1 MiB
+
+// Step 0. => the entry now covering va (clipping may have replaced `e`'s range).
+ErrorOr<MapEntry*> VmMap::resolve_needs_copy_locked(MapEntry& entry, uptr va)
+{
+    MapEntry* e = &entry;
+    if (!e->m_amap) {
+        if (e->pages() > AMAP_CHUNK_PAGES) {
+            uptr chunk = AMAP_CHUNK_PAGES * PAGE_SIZE;
+            uptr start = ::max(e->m_start, align_down(va, chunk));
+            uptr end = ::min(e->m_end, start + chunk);
+            TRY(clip_range_locked(start, end));
+            e = lookup_locked(va);
+        }
+        e->m_amap = TRY(Amap::create(e->pages()));
+        e->m_amap_slot = 0;
+        e->m_flags &= u8(~MapEntry::NEEDS_COPY);
+        return e;
+    }
+    Amap* old = e->m_amap;
+    {
+        MutexGuard guard(old->lock());
+        if (old->ref_count_locked() == 1) {
+            e->m_flags &= u8(~MapEntry::NEEDS_COPY);
+            return e;
+        }
+        e->m_amap = TRY(Amap::copy_locked(*old, e->m_amap_slot, e->pages()));
+    }
+    old->unref(e->m_amap_slot, e->pages());
+    e->m_amap_slot = 0;
+    e->m_flags &= u8(~MapEntry::NEEDS_COPY);
+    stat_add(stats().faults_amap_copy);
+    return e;
+}
+
+// Enter `page` at va, wired if asked. => ENOMEM (page tables).
+static ErrorOr<void> enter(VmMap& map, uptr va, Page& page, Prot prot, bool wire)
+{
+    PhysAddr pa = page_allocator().phys_of(page);
+    TRY(arch::pmap_enter(map.pmap(), va, pa, prot, wire ? arch::PMAP_WIRED : 0));
+    if (wire && page.m_wire_count++ == 0)
+        stat_add(stats().wired_pages);
+    return {};
+}
+
+// Cases 1A/1B. => amap lock held.
+static ErrorOr<void> fault_anon(VmMap& map, MapEntry& e, Amap& amap, size_t slot, Anon& anon,
+                                uptr va, Access access, bool wire)
+{
+    Prot prot = e.m_prot;
+    if ((access & PROT_WRITE) && anon.m_ref_count > 1) {
+        // 1B: promote.
+        KASSERT(anon.m_page);
+        Anon* copy = TRY(Anon::create_copy(*anon.m_page));
+        amap.replace_locked(slot, *copy);
+        stat_add(stats().faults_cow_promote);
+        return enter(map, va, *copy->m_page, prot, wire);
+    }
+    // 1A: map the anon's page; read-only while it is shared.
+    if (anon.m_ref_count > 1 || e.has(MapEntry::NEEDS_COPY))
+        prot &= Prot(~PROT_WRITE);
+    stat_add(stats().faults_anon_hit);
+    return enter(map, va, *anon.m_page, prot, wire);
+}
+
+// Cases 2A/2B. => amap lock held if `amap`.
+static ErrorOr<void> fault_object(VmMap& map, MapEntry& e, Amap* amap, size_t slot, uptr va,
+                                  Access access, bool wire)
+{
+    VmObject& object = *e.m_object;
+    MutexGuard guard(object.lock());
+    Page* page = TRY(object.get_page_locked(e.object_offset_of(va), access));
+    if (e.has(MapEntry::COPY_ON_WRITE) && (access & PROT_WRITE)) {
+        // 2B: the first write to a private file page copies it into the amap.
+        KASSERT(amap && !e.has(MapEntry::NEEDS_COPY));
+        Anon* copy = TRY(Anon::create_copy(*page));
+        amap->add_locked(slot, *copy);
+        stat_add(stats().faults_cow_promote);
+        return enter(map, va, *copy->m_page, e.m_prot, wire);
+    }
+    // 2A: map the object's own page.
+    Prot prot = e.m_prot;
+    if (e.has(MapEntry::COPY_ON_WRITE))
+        prot &= Prot(~PROT_WRITE);
+    else if (access & PROT_WRITE)
+        page->m_flags |= Page::DIRTY;
+    stat_add(stats().faults_object_hit);
+    return enter(map, va, *page, prot, wire);
+}
+
+// Case 3. => amap lock held.
+static ErrorOr<void> fault_zero_fill(VmMap& map, MapEntry& e, Amap& amap, size_t slot, uptr va,
+                                     bool wire)
+{
+    Anon* anon = TRY(Anon::create_zeroed());
+    amap.add_locked(slot, *anon);
+    stat_add(stats().faults_zero_fill);
+    return enter(map, va, *anon->m_page, e.m_prot, wire);
+}
+
+static ErrorOr<void> fault_in_entry(VmMap& map, MapEntry& e, uptr va, Access access, bool wire)
+{
+    Amap* amap = e.m_amap;
+    if (!amap)
+        return fault_object(map, e, nullptr, 0, va, access, wire);
+    size_t slot = e.amap_slot_of(va);
+    MutexGuard guard(amap->lock());
+    if (Anon* anon = amap->lookup_locked(slot))
+        return fault_anon(map, e, *amap, slot, *anon, va, access, wire);
+    if (e.m_object)
+        return fault_object(map, e, amap, slot, va, access, wire);
+    return fault_zero_fill(map, e, *amap, slot, va, wire);
+}
+
+ErrorOr<void> fault_locked(VmMap& map, uptr va, Access access, bool wire)
+{
+    stat_add(stats().faults);
+    va = align_down(va, PAGE_SIZE);
+    MapEntry* e = map.lookup_locked(va);
+    if (!e || (access & ~e->m_prot)) {
+        stat_add(stats().faults_failed);
+        return Errno::EFAULT;
+    }
+    // Step 0: a write, or a first touch of memory that has no layer yet,
+    // needs an amap of the entry's own.
+    if (e->has(MapEntry::NEEDS_COPY) && ((access & PROT_WRITE) || (!e->m_amap && !e->m_object))) {
+        auto resolved = map.resolve_needs_copy_locked(*e, va);
+        if (resolved.is_error()) {
+            stat_add(stats().faults_failed);
+            return resolved.error();
+        }
+        e = resolved.value();
+    }
+    auto result = fault_in_entry(map, *e, va, access, wire);
+    if (result.is_error())
+        stat_add(stats().faults_failed);
+    return result;
+}
+
+ErrorOr<void> fault(VmMap& map, uptr va, Access access, bool wire)
+{
+    MutexGuard guard(map.lock());
+    return fault_locked(map, va, access, wire);
+}
+
+ErrorOr<void> handle_page_fault(uptr va, Access access, bool user_mode)
+{
+    VmMap* map = nullptr;
+    if (va < USER_MAX)
+        map = kern::Thread::current()->vm_map();
+    else if (!user_mode && va >= arch::KERNEL_MAP_BASE && va - arch::KERNEL_MAP_BASE < arch::KERNEL_MAP_SIZE)
+        map = &kernel_map();
+    if (!map)
+        return Errno::EFAULT;
+    return fault(*map, va, access, false);
+}
+
+} // namespace vm

@@ -1,0 +1,89 @@
+// vm/object.h -- VmObject: memory with a pager behind it.
+//
+// A VmObject is a source of pages addressed by byte offset: an anonymous
+// object (vm/aobj.h, for tmpfs files and shared anonymous memory), later a
+// vnode (a file of a block file system, whose pager reads and writes blocks).
+// The object caches its resident pages in a red-black tree keyed by offset;
+// a page in the tree has Page::OBJECT set and m_object/m_offset filled in.
+// Map entries reference objects; the fault handler asks the object for the
+// page at an offset; read()/write() (the UBC chapter) go through the same
+// pages, so file data lives in memory once.
+//
+// The pager operations are UVM's pgo_* as virtual functions:
+//   get_page_locked   the page at an offset, brought in if needed (pgo_get)
+//   put_pages_locked  clean and/or free pages in a range (pgo_put)
+//   reference/detach  reference counting (pgo_reference, pgo_detach); the last
+//                     detach destroys the object and frees its pages
+//
+// Locking: m_lock (a Mutex) guards the page tree and the pages' OBJECT
+// fields. Lock order: VmMap::m_lock -> AmapLock -> VmObject::m_lock.
+#pragma once
+
+#include <kernel/lib/error_or.h>
+#include <kernel/lib/rbtree.h>
+#include <kernel/sync/mutex.h>
+#include <vm/page.h>
+#include <vm/vm.h>
+
+namespace vm {
+
+// Flags for put_pages_locked.
+constexpr u32 PUT_CLEAN = 1u << 0;  // write dirty pages to the backing store
+constexpr u32 PUT_FREE = 1u << 1;   // then free them (and their mappings)
+
+struct PageByOffset {
+    using Key = u64;
+    static u64 key(const Page& p) { return p.m_offset; }
+};
+using PageTree = kern::RbTree<Page, &Page::m_object_node, PageByOffset>;
+
+class VmObject {
+public:
+    VmObject(const VmObject&) = delete;
+    VmObject& operator=(const VmObject&) = delete;
+
+    // ---- pager operations ----
+    // The page at `offset` (page-aligned), resident in this object on return.
+    // `access` says what the caller will do (a pager may prepare differently
+    // for a write). => m_lock held. => ENOMEM, EIO (pager), EFAULT (beyond
+    // the object's end, for pagers that have one).
+    virtual kern::ErrorOr<Page*> get_page_locked(u64 offset, Access access) = 0;
+    // Pages in [start, end): with PUT_CLEAN write the dirty ones back; with
+    // PUT_FREE remove them from every pmap and free them. => m_lock held.
+    // => EIO.
+    virtual kern::ErrorOr<void> put_pages_locked(u64 start, u64 end, u32 flags) = 0;
+
+    // One more reference (a map entry, an open file, ...).
+    void reference();
+    // Drop a reference; the last one destroys the object. => m_lock not held.
+    void detach();
+
+    // ---- the resident page tree ----
+    // => m_lock held. nullptr if no page is resident at `offset`.
+    Page* lookup_page_locked(u64 offset) const;
+    // Insert an allocated page at `offset`; sets OBJECT, m_object, m_offset.
+    // => m_lock held, no page at offset.
+    void insert_page_locked(Page& page, u64 offset);
+    // Remove a page from the tree (not freed). => m_lock held.
+    void remove_page_locked(Page& page);
+    // Remove the page from every pmap, from the tree, and free it.
+    // => m_lock held, page not wired.
+    void free_page_locked(Page& page);
+    size_t resident_pages_locked() const { return m_pages.size(); }
+    PageTree& pages_locked() { return m_pages; }
+
+    kern::Mutex& lock() { return m_lock; }
+    u32 ref_count() const { return __atomic_load_n(&m_ref_count, __ATOMIC_RELAXED); }
+
+protected:
+    VmObject() = default;
+    // Called by the last detach(): free everything and delete the object.
+    virtual void destroy() = 0;
+    virtual ~VmObject();
+
+    mutable kern::Mutex m_lock;
+    PageTree m_pages;  // guarded by m_lock
+    u32 m_ref_count = 1;
+};
+
+} // namespace vm
