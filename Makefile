@@ -96,8 +96,8 @@ test: $(KERNEL) $(HOST_BIN)
 gdb: $(KERNEL) $(ISO)
 	@bash scripts/gdb.sh $(KERNEL) $(ISO)
 
-bench:
-	@echo "No benchmarks yet: they arrive with the VM and file-system chapters."
+bench: $(KERNEL)
+	@bash scripts/bench.sh $(KERNEL)
 
 clean:
 	rm -rf $(BUILD)

@@ -2,7 +2,7 @@
 //
 //   boot/boot.S -> arch/x86_64/start.cpp:kmain_entry -> kern::kmain (here)
 //
-// kmain sets up memory (page tables, page allocator, heap), the scheduler
+// kmain sets up memory (page tables, page allocator, heap, the kernel map), the scheduler
 // and the timer, then starts the first thread, "main", and becomes the idle
 // thread. "main" runs the in-kernel tests if the command line asks for them
 // (ktest=...), otherwise it greets and waits (user space comes later).
@@ -19,6 +19,7 @@
 #include <kernel/printk.h>
 #include <kernel/sched/sched.h>
 #include <kernel/sched/thread.h>
+#include <vm/kmem.h>
 #include <vm/page_allocator.h>
 
 namespace kern {
@@ -49,6 +50,7 @@ void kmain()
 
     boot_memory_init();
     heap_init();
+    vm::kmem_init();
     scheduler_init();
     arch::late_init();
 

@@ -9,7 +9,7 @@
 set -u
 kernel=$1
 here=$(cd "$(dirname "$0")" && pwd)
-out=build/test; mkdir -p "$out"
+out=${TEST_OUT:-build/test}; mkdir -p "$out"
 
 # case | patterns that must all appear (extended regexps, separated by ;;)
 CASES=(

@@ -11,7 +11,7 @@
 set -u
 kernel=$1; filter=${2:-all}
 here=$(cd "$(dirname "$0")" && pwd)
-out=build/test; mkdir -p "$out"
+out=${TEST_OUT:-build/test}; mkdir -p "$out"
 log=$out/ktest.log; iso=$out/ktest.iso
 timeout_s=${KTEST_TIMEOUT:-600}
 

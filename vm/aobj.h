@@ -51,6 +51,9 @@ private:
         static u64 key(const SwapRecord& r) { return r.m_index; }
     };
     kern::RbTree<SwapRecord, &SwapRecord::m_node, SwapByIndex> m_swap;
+
+    // Delete the swap records of page indexes [first, last]. => lock held.
+    void drop_swap_records_locked(u64 first, u64 last);
 };
 
 } // namespace vm

@@ -48,7 +48,6 @@
 // This function is long because the cases share their variables and their
 // order is the algorithm; each case is a short block below.
 #include <arch/pmap.h>
-#include <kernel/sched/thread.h>
 #include <vm/amap.h>
 #include <vm/fault.h>
 #include <vm/map.h>
@@ -206,18 +205,6 @@ ErrorOr<void> fault(VmMap& map, uptr va, Access access, bool wire)
 {
     MutexGuard guard(map.lock());
     return fault_locked(map, va, access, wire);
-}
-
-ErrorOr<void> handle_page_fault(uptr va, Access access, bool user_mode)
-{
-    VmMap* map = nullptr;
-    if (va < USER_MAX)
-        map = kern::Thread::current()->vm_map();
-    else if (!user_mode && va >= arch::KERNEL_MAP_BASE && va - arch::KERNEL_MAP_BASE < arch::KERNEL_MAP_SIZE)
-        map = &kernel_map();
-    if (!map)
-        return Errno::EFAULT;
-    return fault(*map, va, access, false);
 }
 
 } // namespace vm

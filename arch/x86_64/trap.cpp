@@ -1,10 +1,11 @@
 // arch/x86_64/trap.cpp -- the IDT, and what happens after trap_entry.S.
 //
 // trap_dispatch() sorts a trap by vector:
-//   0..31    CPU exceptions. Today every exception is a kernel bug: we print
-//            the vector's name, the error code, all registers, CR2 and a
-//            symbolized backtrace, then panic. (The page-fault path to the VM
-//            fault handler and user-mode signals arrive with later chapters.)
+//   0..31    CPU exceptions. A page fault (14) goes to the VM fault handler
+//            (page_fault below); every other exception, and a page fault
+//            nobody can resolve, is a kernel bug: we print the vector's name,
+//            the error code, all registers, CR2 and a symbolized backtrace,
+//            then panic. (User-mode signals arrive with processes.)
 //   32..255  device interrupts, routed through a table of handlers; after the
 //            handler, if the scheduler asked for it, the interrupted thread is
 //            preempted (kern::preempt_from_interrupt).
@@ -12,10 +13,13 @@
 #include "trap.h"
 #include "gdt.h"
 #include "x86.h"
+#include <arch/cpu.h>
 #include <arch/debug.h>
+#include <arch/usercopy.h>
 #include <kernel/lib/assert.h>
 #include <kernel/printk.h>
 #include <kernel/sched/sched.h>
+#include <vm/fault.h>
 
 extern "C" const u64 trap_stub_table[256];
 
@@ -104,10 +108,75 @@ void dump_trap_frame(const TrapFrame& f)
     kern::panic_halt();
 }
 
+// ---- the page-fault path ----------------------------------------------------
+//
+// The error code says why the MMU refused: bit 0 the page was present (a
+// protection violation), bit 1 a write, bit 2 from user mode, bit 3 a
+// reserved bit set in a table (corruption: always a bug), bit 4 an
+// instruction fetch. CR2 holds the address.
+//
+//   1. Read CR2 first: once interrupts are on, another fault could change it.
+//   2. If the interrupted code had interrupts enabled, enable them again: the
+//      VM fault handler may sleep (map lock, pager I/O). If they were
+//      disabled, the code holds a SpinLock or is an interrupt handler, and
+//      must not sleep: the fault is unresolvable.
+//   3. vm::handle_page_fault: success -> return, and the CPU retries the
+//      instruction.
+//   4. Unresolved, in the kernel, inside a user-copy routine and on a user
+//      address -> resume at its fix-up (it returns EFAULT). A fault on the
+//      kernel side of a copy is still a bug.
+//   5. Unresolved in user mode -> the process would get SIGSEGV; until
+//      processes exist, panic with a line that says so.
+//   6. Anything else -> the usual exception report.
+// Interrupts are disabled again before returning to trap_entry.S.
+
+static vm::Access fault_access(u64 error_code)
+{
+    if (error_code & (1u << 1))
+        return vm::PROT_WRITE;
+    if (error_code & (1u << 4))
+        return vm::PROT_EXEC;
+    return vm::PROT_READ;
+}
+
+static const char* access_name(vm::Access access)
+{
+    return access == vm::PROT_WRITE ? "write" : access == vm::PROT_EXEC ? "execute" : "read";
+}
+
+static void page_fault(TrapFrame& f)
+{
+    const uptr va = read_cr2();
+    const vm::Access access = fault_access(f.error_code);
+    const bool reserved_bit = (f.error_code & (1u << 3)) != 0;
+    if ((f.rflags & RFLAGS_IF) && !reserved_bit) {
+        arch::irq_enable();
+        const bool resolved = !vm::handle_page_fault(va, access, f.from_user()).is_error();
+        arch::irq_disable();
+        if (resolved)
+            return;
+    }
+    if (!f.from_user() && va < vm::USER_MAX && !reserved_bit) {
+        if (uptr fixup = arch::usercopy_fixup(f.rip)) {
+            f.rip = fixup;
+            return;
+        }
+    }
+    asm volatile("mov %0, %%cr2" ::"r"(va));  // for the report, if another fault changed it
+    if (f.from_user())
+        printk("\nuser page fault at %#lx (%s), rip %#lx: no process to signal "
+               "(signals arrive with processes)\n", va, access_name(access), f.rip);
+    exception_panic(f);
+}
+
 } // namespace x86
 
 extern "C" void trap_dispatch(x86::TrapFrame* frame)
 {
+    if (frame->vector == 14) {
+        x86::page_fault(*frame);
+        return;
+    }
     if (frame->vector < 32)
         x86::exception_panic(*frame);
     if (x86::s_handlers[frame->vector])

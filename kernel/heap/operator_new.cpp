@@ -23,6 +23,12 @@
 
 #include <new>
 
+// The tag object `new (std::nothrow)` names. The C++ runtime defines it; the
+// kernel has no runtime library, so it is defined here.
+namespace std {
+const nothrow_t nothrow{};
+}
+
 namespace {
 
 void* allocate_or_panic(size_t size)

@@ -68,9 +68,10 @@ bool matches(const char* filter, const Case& c)
         while (*end && *end != ',')
             ++end;
         size_t len = size_t(end - p);
-        // "all" leaves out the crash_* suites: they end the machine.
-        bool crash = !strncmp(c.suite, "crash_", 6);
-        if ((len == 3 && !strncmp(p, "all", 3) && !crash) ||
+        // "all" leaves out the crash_* suites (they end the machine) and the
+        // bench_* suites (benchmarks, run by make bench, never timed tests).
+        bool special = !strncmp(c.suite, "crash_", 6) || !strncmp(c.suite, "bench_", 6);
+        if ((len == 3 && !strncmp(p, "all", 3) && !special) ||
             (len == slen && !strncmp(p, c.suite, slen)) ||
             (len == slen + 1 + nlen && !strncmp(p, c.suite, slen) && p[slen] == '.' &&
              !strncmp(p + slen + 1, c.name, nlen)))

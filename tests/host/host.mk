@@ -7,7 +7,7 @@
 
 HOST_BUILD    ?= build/host
 HOST_SRC_DIRS := kernel/lib kernel/heap vm
-HOST_EXCLUDE  := kernel/heap/operator_new.cpp
+HOST_EXCLUDE  := kernel/heap/operator_new.cpp vm/fault_entry.cpp
 HOST_SRCS     := $(filter-out $(HOST_EXCLUDE),$(foreach d,$(HOST_SRC_DIRS),$(wildcard $(d)/*.cpp))) \
                  $(wildcard tests/host/shim/*.cpp)
 HOST_TESTS    := $(shell find tests/host -name '*_test.cpp' 2>/dev/null | sort)
@@ -18,7 +18,7 @@ HOST_CXX      ?= g++
 HOST_CXXFLAGS := -std=c++20 -g -O1 -Wall -Wextra -Werror -DKERNEL_HOST \
                  -fsanitize=address,undefined -fno-omit-frame-pointer \
                  -fno-sanitize-recover=undefined -fno-sanitize=vptr \
-                 -I. -Iarch/include -MMD -MP
+                 -I. -Iarch/include -include tests/host/shim/host_prelude.h -MMD -MP
 HOST_LDFLAGS  := -fsanitize=address,undefined -lgtest -lgtest_main -pthread
 
 $(HOST_BUILD)/%.o: %.cpp tests/host/host.mk

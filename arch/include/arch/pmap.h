@@ -38,6 +38,13 @@ namespace arch {
 
 class Pmap;
 
+// The kernel's pageable region: the only kernel addresses pmap_enter(
+// pmap_kernel(), ...) accepts. It is one PML4 slot (index 384) whose
+// page-directory-pointer table exists from the first pmap call on, so every
+// address space created later shares whatever is mapped there.
+constexpr uptr KERNEL_MAP_BASE = 0xffffc00000000000ull;
+constexpr uptr KERNEL_MAP_SIZE = 512ull << 30;  // 512 GiB
+
 // Flags for pmap_enter.
 constexpr u32 PMAP_WIRED = 1u << 0;      // counted as wired; the VM layer unwires it
 constexpr u32 PMAP_UNMANAGED = 1u << 1;  // no vm::Page behind it (device memory): no reverse map

@@ -1,0 +1,253 @@
+// tests/host/vm/aobj_test.cpp -- GoogleTest suite for vm::AnonObject (vm/aobj.cpp).
+//
+// The anonymous-object pager: zero-filled pages on first touch, the same page
+// afterwards, holes that cost nothing, put_pages(PUT_FREE) over a range,
+// reference/detach freeing object and pages, the swap-slot table, and ENOMEM.
+// The fixture (vm_fixture.h) fills memory with 0xCC, so a page that was not
+// zeroed shows, and checks pages, heap bytes and vm::stats() after each test.
+#include "vm_fixture.h"  // first: the host headers before the kernel's
+
+#include "../shim/fake_pmap.h"
+
+#include <vm/aobj.h>
+
+using kern::Errno;
+using kern::MutexGuard;
+using vm::AnonObject;
+using vm::Page;
+using vm::PROT_READ;
+using vm::PROT_WRITE;
+using vm::PUT_CLEAN;
+using vm::PUT_FREE;
+
+namespace {
+
+constexpr u64 MiB = 1ull << 20;
+
+class AobjTest : public vmtest::VmTest {
+protected:
+    static AnonObject* make() { return MUST(AnonObject::create()); }
+    static Page* get(AnonObject& obj, u64 offset)
+    {
+        MutexGuard guard(obj.lock());
+        return MUST(obj.get_page_locked(offset, PROT_WRITE));
+    }
+    static size_t resident(AnonObject& obj)
+    {
+        MutexGuard guard(obj.lock());
+        return obj.resident_pages_locked();
+    }
+    static Page* lookup(AnonObject& obj, u64 offset)
+    {
+        MutexGuard guard(obj.lock());
+        return obj.lookup_page_locked(offset);
+    }
+};
+
+TEST_F(AobjTest, FirstGetIsAZeroFilledPageSecondGetTheSamePage)
+{
+    AnonObject* obj = make();
+    const size_t before = free_pages();
+    Page* page = get(*obj, 0);
+    EXPECT_TRUE(all_bytes(*page, 0));
+    EXPECT_TRUE(page->has(Page::OBJECT));
+    EXPECT_TRUE(page->has(Page::DIRTY));
+    EXPECT_EQ(page->m_object, obj);
+    EXPECT_EQ(page->m_offset, 0u);
+    EXPECT_EQ(object_pages(), 1u);
+    fill(*page, 0x77);
+    {
+        MutexGuard guard(obj->lock());
+        EXPECT_EQ(MUST(obj->get_page_locked(0, PROT_READ)), page);
+    }
+    EXPECT_TRUE(all_bytes(*page, 0x77));
+    EXPECT_EQ(free_pages(), before - 1);
+    obj->detach();
+}
+
+TEST_F(AobjTest, HolesCostNoPages)
+{
+    AnonObject* obj = make();
+    const size_t before = free_pages();
+    Page* low = get(*obj, 0);
+    Page* high = get(*obj, 100 * MiB);
+    EXPECT_NE(low, high);
+    EXPECT_EQ(resident(*obj), 2u);
+    EXPECT_EQ(free_pages(), before - 2);
+    EXPECT_EQ(object_pages(), 2u);
+    EXPECT_EQ(lookup(*obj, 50 * MiB), nullptr);
+    EXPECT_EQ(lookup(*obj, 100 * MiB), high);
+    obj->detach();
+    EXPECT_EQ(free_pages(), before);
+}
+
+TEST_F(AobjTest, PutPagesFreeFreesExactlyTheRange)
+{
+    AnonObject* obj = make();
+    for (u64 i = 0; i < 10; ++i)
+        get(*obj, i * PAGE_SIZE);
+    const size_t before = free_pages();
+    {
+        MutexGuard guard(obj->lock());
+        MUST(obj->put_pages_locked(2 * PAGE_SIZE, 5 * PAGE_SIZE, PUT_FREE));
+        EXPECT_EQ(obj->resident_pages_locked(), 7u);
+        for (u64 i = 0; i < 10; ++i)
+            EXPECT_EQ(obj->lookup_page_locked(i * PAGE_SIZE) == nullptr, i >= 2 && i < 5) << i;
+        MUST(obj->put_pages_locked(0, 0, PUT_FREE));  // an empty range
+        EXPECT_EQ(obj->resident_pages_locked(), 7u);
+    }
+    EXPECT_EQ(free_pages(), before + 3);
+    EXPECT_EQ(object_pages(), 7u);
+    obj->detach();
+}
+
+TEST_F(AobjTest, FreedPagesAreUnmappedFromEveryPmapFirst)
+{
+    arch::Pmap* p1 = MUST(arch::pmap_create());
+    arch::Pmap* p2 = MUST(arch::pmap_create());
+    AnonObject* obj = make();
+    for (u64 i = 0; i < 4; ++i) {
+        const PhysAddr pa = pages().phys_of(*get(*obj, i * PAGE_SIZE));
+        MUST(arch::pmap_enter(p1, 0x400000 + i * PAGE_SIZE, pa, PROT_READ, 0));
+        MUST(arch::pmap_enter(p2, 0x900000 + i * PAGE_SIZE, pa, PROT_READ | PROT_WRITE, 0));
+    }
+    {
+        MutexGuard guard(obj->lock());
+        MUST(obj->put_pages_locked(PAGE_SIZE, 3 * PAGE_SIZE, PUT_FREE));
+    }
+    for (u64 i = 0; i < 4; ++i) {
+        const bool kept = i == 0 || i == 3;
+        EXPECT_EQ(fake_pmap::lookup(p1, 0x400000 + i * PAGE_SIZE).has_value(), kept) << i;
+        EXPECT_EQ(fake_pmap::lookup(p2, 0x900000 + i * PAGE_SIZE).has_value(), kept) << i;
+    }
+    obj->detach();  // the last reference unmaps the rest
+    EXPECT_TRUE(fake_pmap::mappings(p1).empty());
+    EXPECT_TRUE(fake_pmap::mappings(p2).empty());
+    arch::pmap_destroy(p1);
+    arch::pmap_destroy(p2);
+}
+
+TEST_F(AobjTest, PutPagesCleanAloneKeepsThePages)
+{
+    AnonObject* obj = make();
+    get(*obj, 0);
+    {
+        MutexGuard guard(obj->lock());
+        MUST(obj->put_pages_locked(0, 4 * PAGE_SIZE, PUT_CLEAN));
+        EXPECT_EQ(obj->resident_pages_locked(), 1u);
+    }
+    obj->detach();
+}
+
+TEST_F(AobjTest, AFreedRangeComesBackZeroFilled)
+{
+    AnonObject* obj = make();
+    fill(*get(*obj, PAGE_SIZE), 0x99);
+    {
+        MutexGuard guard(obj->lock());
+        MUST(obj->put_pages_locked(0, ~u64(0), PUT_FREE));
+    }
+    EXPECT_TRUE(all_bytes(*get(*obj, PAGE_SIZE), 0));
+    obj->detach();
+}
+
+TEST_F(AobjTest, TheLastDetachFreesTheObjectAndEveryPage)
+{
+    const size_t before = free_pages();
+    AnonObject* obj = make();
+    for (u64 i = 0; i < 20; ++i)
+        get(*obj, i * 3 * PAGE_SIZE);
+    obj->reference();  // a second user (a mapping of a tmpfs file, say)
+    obj->detach();
+    EXPECT_EQ(obj->ref_count(), 1u);
+    EXPECT_EQ(resident(*obj), 20u);
+    {
+        MutexGuard guard(obj->lock());
+        MUST(obj->set_swap_slot_locked(7 * PAGE_SIZE, 3));  // a record to free as well
+    }
+    obj->detach();  // ASan would report the object or a record if they leaked
+    EXPECT_EQ(free_pages(), before);
+    EXPECT_EQ(object_pages(), 0u);
+}
+
+TEST_F(AobjTest, SwapSlotTable)
+{
+    AnonObject* obj = make();
+    {
+        MutexGuard guard(obj->lock());
+        EXPECT_EQ(obj->swap_slot_locked(0), 0u);
+        MUST(obj->set_swap_slot_locked(4 * PAGE_SIZE, 11));
+        MUST(obj->set_swap_slot_locked(1000 * MiB, 12));
+        EXPECT_EQ(obj->swap_slot_locked(4 * PAGE_SIZE), 11u);
+        EXPECT_EQ(obj->swap_slot_locked(1000 * MiB), 12u);
+        EXPECT_EQ(obj->swap_slot_locked(5 * PAGE_SIZE), 0u);
+        MUST(obj->set_swap_slot_locked(4 * PAGE_SIZE, 21));  // overwrite
+        EXPECT_EQ(obj->swap_slot_locked(4 * PAGE_SIZE), 21u);
+        MUST(obj->set_swap_slot_locked(4 * PAGE_SIZE, 0));   // forget
+        EXPECT_EQ(obj->swap_slot_locked(4 * PAGE_SIZE), 0u);
+        MUST(obj->set_swap_slot_locked(8 * PAGE_SIZE, 0));   // forget what is not there
+    }
+    obj->detach();
+}
+
+TEST_F(AobjTest, PutPagesFreeForgetsSwapSlotsInTheRange)
+{
+    AnonObject* obj = make();
+    {
+        MutexGuard guard(obj->lock());
+        for (u64 i = 0; i < 8; ++i)
+            MUST(obj->set_swap_slot_locked(i * PAGE_SIZE, u32(i + 1)));
+        MUST(obj->put_pages_locked(3 * PAGE_SIZE, 6 * PAGE_SIZE, PUT_FREE));
+        for (u64 i = 0; i < 8; ++i)
+            EXPECT_EQ(obj->swap_slot_locked(i * PAGE_SIZE), (i >= 3 && i < 6) ? 0u : u32(i + 1)) << i;
+        MUST(obj->put_pages_locked(0, ~u64(0), PUT_FREE));  // to the very end
+        EXPECT_EQ(obj->swap_slot_locked(7 * PAGE_SIZE), 0u);
+    }
+    obj->detach();
+}
+
+TEST_F(AobjTest, GetFailsCleanlyWithoutMemory)
+{
+    AnonObject* obj = make();
+    get(*obj, 0);
+    exhaust_memory();
+    {
+        MutexGuard guard(obj->lock());
+        auto page = obj->get_page_locked(PAGE_SIZE, PROT_WRITE);
+        ASSERT_TRUE(page.is_error());
+        EXPECT_EQ(page.error(), Errno::ENOMEM);
+        EXPECT_EQ(obj->resident_pages_locked(), 1u);
+        EXPECT_NE(MUST(obj->get_page_locked(0, PROT_READ)), nullptr);  // a hit needs no memory
+    }
+    EXPECT_EQ(object_pages(), 1u);
+    give_back_memory();
+    obj->detach();
+}
+
+using AobjDeathTest = AobjTest;
+
+TEST_F(AobjDeathTest, GettingASwappedOutPagePanicsUntilSwapExists)
+{
+    AnonObject* obj = make();
+    {
+        MutexGuard guard(obj->lock());
+        MUST(obj->set_swap_slot_locked(2 * PAGE_SIZE, 5));
+        EXPECT_DEATH((void)obj->get_page_locked(2 * PAGE_SIZE, PROT_READ), "PANIC: aobj: page at 0x2000 is on swap");
+    }
+    obj->detach();
+}
+
+TEST_F(AobjDeathTest, PutPagesFreeOfAWiredPagePanics)
+{
+    AnonObject* obj = make();
+    Page* page = get(*obj, 0);
+    {
+        MutexGuard guard(obj->lock());
+        page->m_wire_count = 1;
+        EXPECT_DEATH((void)obj->put_pages_locked(0, PAGE_SIZE, PUT_FREE), "PANIC: object page at 0 freed while wired");
+        page->m_wire_count = 0;
+    }
+    obj->detach();
+}
+
+} // namespace

@@ -1,0 +1,159 @@
+// vm/aobj.cpp -- AnonObject: the anonymous-object pager (see vm/aobj.h).
+//
+// What it is. The pager of memory that belongs to no file: tmpfs file data
+// and MAP_SHARED|MAP_ANONYMOUS mappings. Its pages come from nowhere: the
+// first get of an offset allocates a zero-filled page and puts it in the
+// object's page tree (VmObject::m_pages); the next get finds it there.
+// Offsets never touched cost nothing, so a file with bytes at 0 and at
+// 100 MiB holds two pages.
+//
+//   get_page_locked(off)     tree hit?  -> that page
+//                            else       -> new zeroed page, inserted at off
+//   put_pages_locked(s,e,F)  PUT_FREE: free the pages in [s, e) (unmapping
+//                            them first) and forget their swap slots
+//   last detach -> destroy   free every page and swap record, delete
+//
+// Data structures. The page tree (VmObject) and the swap-slot table: a
+// red-black tree of SwapRecord {page index, slot}, one per page that is on
+// swap. Until the swap chapter nothing writes pages out, so the table only
+// holds what set_swap_slot_locked() put there (tests), and get_page_locked()
+// asserts that it never meets a swapped-out page.
+//
+// Invariants (KASSERT): a record's slot is never 0 (0 means "none", so
+// setting 0 removes the record); no page is freed while wired or BUSY; the
+// object dies with both trees empty.
+//
+// DIRTY. A new aobj page is marked DIRTY: with no file behind it, the page
+// is the only copy of its data, and the page daemon must write it to swap
+// before it may free it.
+//
+// Locking: VmObject::m_lock guards both trees. Lock order: VmMap::m_lock ->
+// AmapLock -> VmObject::m_lock -> pmap -> page allocator -> heap.
+//
+// Read more: NetBSD sys/uvm/uvm_aobj.c (uao_create, uao_get, uao_put,
+// uao_detach, uao_find_swslot, uao_set_swslot; UVM keeps the slots in an
+// array for small objects and a hash of 16-page clusters for large ones --
+// one tree is simpler and still O(log n)), and Cranor & Parulkar, "The UVM
+// Virtual Memory System" (USENIX 1999). Design only; our own code.
+#include <new>
+#include <vm/aobj.h>
+#include <vm/page_allocator.h>
+
+namespace vm {
+
+using kern::Errno;
+using kern::ErrorOr;
+using kern::MutexGuard;
+
+ErrorOr<AnonObject*> AnonObject::create()
+{
+    AnonObject* object = new (std::nothrow) AnonObject;
+    if (!object)
+        return Errno::ENOMEM;
+    return object;
+}
+
+// => destroy() freed every page and record.
+AnonObject::~AnonObject()
+{
+    KASSERT_MSG(m_swap.is_empty(), "AnonObject destroyed with %zu swap records", m_swap.size());
+}
+
+// The last reference is gone: nobody else can reach the object.
+void AnonObject::destroy()
+{
+    KASSERT(ref_count() == 0);
+    {
+        MutexGuard guard(m_lock);
+        MUST(put_pages_locked(0, ~u64(0), PUT_FREE));
+    }
+    delete this;
+}
+
+// ---- the pager -------------------------------------------------------------------
+
+// => lock held, offset page-aligned. => ENOMEM. The access kind does not
+// matter: a zero page serves reads and writes alike.
+ErrorOr<Page*> AnonObject::get_page_locked(u64 offset, Access access)
+{
+    UNUSED(access);
+    KASSERT(m_lock.is_locked_by_me());
+    KASSERT(is_page_aligned(offset));
+    if (Page* page = lookup_page_locked(offset))
+        return page;
+    KASSERT_MSG(swap_slot_locked(offset) == 0,
+                "aobj: page at %#lx is on swap, and there is no swap yet",
+                (unsigned long)offset);
+    Page* page = TRY(page_allocator().allocate());
+    page_allocator().zero_page(*page);
+    page->m_flags |= Page::DIRTY;
+    insert_page_locked(*page, offset);  // counts it in stats().object_pages
+    return page;
+}
+
+// => lock held, start page-aligned, start <= end (end may be ~0: "to the end").
+ErrorOr<void> AnonObject::put_pages_locked(u64 start, u64 end, u32 flags)
+{
+    KASSERT(m_lock.is_locked_by_me());
+    KASSERT(is_page_aligned(start) && start <= end);
+    if (!(flags & PUT_FREE) || start == end)
+        return {};  // PUT_CLEAN alone: no backing store but swap, nothing to do
+    Page* page = m_pages.lower_bound(start);
+    while (page && page->m_offset < end) {
+        Page* next = m_pages.next(*page);  // fetch before the page leaves the tree
+        free_page_locked(*page);           // asserts: not wired, not BUSY
+        page = next;
+    }
+    drop_swap_records_locked(start >> PAGE_SHIFT, (end - 1) >> PAGE_SHIFT);
+    return {};
+}
+
+// ---- the swap-slot table -----------------------------------------------------------
+
+// Forget the records of page indexes [first, last] (inclusive, so that the
+// last index of the 64-bit range can be named). => lock held.
+void AnonObject::drop_swap_records_locked(u64 first, u64 last)
+{
+    SwapRecord* record = m_swap.lower_bound(first);
+    while (record && record->m_index <= last) {
+        SwapRecord* next = m_swap.next(*record);
+        m_swap.remove(*record);
+        delete record;
+        record = next;
+    }
+}
+
+u32 AnonObject::swap_slot_locked(u64 offset) const
+{
+    KASSERT(m_lock.is_locked_by_me());
+    const SwapRecord* record = m_swap.find(offset >> PAGE_SHIFT);
+    return record ? record->m_slot : 0;
+}
+
+// Slot 0 removes the record. => lock held, offset page-aligned. => ENOMEM
+// (only when a new record is needed; the table is unchanged then).
+ErrorOr<void> AnonObject::set_swap_slot_locked(u64 offset, u32 slot)
+{
+    KASSERT(m_lock.is_locked_by_me());
+    KASSERT(is_page_aligned(offset));
+    const u64 index = offset >> PAGE_SHIFT;
+    SwapRecord* record = m_swap.find(index);
+    if (slot == 0) {
+        if (record)
+            drop_swap_records_locked(index, index);
+        return {};
+    }
+    if (record) {
+        record->m_slot = slot;
+        return {};
+    }
+    record = new (std::nothrow) SwapRecord;
+    if (!record)
+        return Errno::ENOMEM;
+    record->m_index = index;
+    record->m_slot = slot;
+    m_swap.insert(*record);
+    return {};
+}
+
+} // namespace vm
