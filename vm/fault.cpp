@@ -11,8 +11,9 @@
 //   2.   |  object (backing):    ... | page | page  | page | ...       |  file / aobj pages
 //        +-------------------------------------------------------------+
 //
-//   0. NEEDS_COPY and the access is a write (or there is nothing to read
-//      from yet): give the entry an amap of its own (resolve_needs_copy):
+//   0. NEEDS_COPY and the access is a write, or the entry has no object (so
+//      a zero-filled page would go into the amap): give the entry an amap of
+//      its own (resolve_needs_copy):
 //      - no amap: a new empty one (for big entries, only a chunk around va:
 //        the entry is clipped first, so huge sparse mappings stay cheap);
 //      - an amap no other entry uses: just clear NEEDS_COPY;
@@ -185,9 +186,10 @@ ErrorOr<void> fault_locked(VmMap& map, uptr va, Access access, bool wire)
         stat_add(stats().faults_failed);
         return Errno::EFAULT;
     }
-    // Step 0: a write, or a first touch of memory that has no layer yet,
-    // needs an amap of the entry's own.
-    if (e->has(MapEntry::NEEDS_COPY) && ((access & PROT_WRITE) || (!e->m_amap && !e->m_object))) {
+    // Step 0: a write, or any touch of an entry without an object, needs an
+    // amap of the entry's own: without an object, the page may be zero-filled
+    // into the amap, and a shared amap would hand it to the other side too.
+    if (e->has(MapEntry::NEEDS_COPY) && ((access & PROT_WRITE) || !e->m_object)) {
         auto resolved = map.resolve_needs_copy_locked(*e, va);
         if (resolved.is_error()) {
             stat_add(stats().faults_failed);

@@ -335,19 +335,16 @@ ErrorOr<void> VmMap::protect(uptr addr, size_t length, Prot prot)
         return Errno::EINVAL;
     uptr end = addr + length;
     MutexGuard guard(m_lock);
-    if (!fully_mapped_locked(addr, end))
-        return Errno::ENOMEM;
-    for (MapEntry* e = lookup_locked(addr); e && e->m_start < end; e = m_entries.next(*e))
-        if (prot & ~e->m_max_prot)
-            return Errno::EACCES;
+    TRY(check_range_locked(addr, end, [&](const MapEntry& e) { return !(prot & ~e.m_max_prot); },
+                           Errno::EACCES));
     TRY(clip_range_locked(addr, end));
-    for (MapEntry* e = lookup_locked(addr); e && e->m_start < end; e = m_entries.next(*e)) {
-        Prot old = e->m_prot;
-        e->m_prot = prot;
+    for_range_locked(addr, end, [&](MapEntry& e) {
+        Prot old = e.m_prot;
+        e.m_prot = prot;
         // Reductions must reach the MMU now; increases happen at the next fault.
         if (old & ~prot)
-            arch::pmap_protect(m_pmap, e->m_start, e->m_end, prot);
-    }
+            arch::pmap_protect(m_pmap, e.m_start, e.m_end, prot);
+    });
     arch::pmap_update(m_pmap);
     return {};
 }
@@ -360,11 +357,9 @@ template <typename Fn> ErrorOr<void> VmMap::modify_range(uptr addr, size_t lengt
         return Errno::EINVAL;
     uptr end = addr + length;
     MutexGuard guard(m_lock);
-    if (!fully_mapped_locked(addr, end))
-        return Errno::ENOMEM;
+    TRY(check_range_locked(addr, end, [](const MapEntry&) { return true; }, Errno::ENOMEM));
     TRY(clip_range_locked(addr, end));
-    for (MapEntry* e = lookup_locked(addr); e && e->m_start < end; e = m_entries.next(*e))
-        fn(*e);
+    for_range_locked(addr, end, fn);
     return {};
 }
 

@@ -177,6 +177,26 @@ private:
     void remove_range_locked(uptr start, uptr end);
     bool range_ok(uptr addr, size_t length) const;
     bool fully_mapped_locked(uptr start, uptr end) const;
+    // Call fn(MapEntry&) on each entry that starts in [start, end), in order
+    // (after a clip: exactly the entries covering the range).
+    template <typename Fn> void for_range_locked(uptr start, uptr end, Fn fn) const
+    {
+        for (MapEntry* e = lookup_locked(start); e && e->m_start < end; e = m_entries.next(*e))
+            fn(*e);
+    }
+    // => ENOMEM if [start, end) has a hole, `refusal` if ok(entry) is false
+    // for an entry there, else nothing.
+    template <typename Fn>
+    kern::ErrorOr<void> check_range_locked(uptr start, uptr end, Fn ok, kern::Errno refusal) const
+    {
+        if (!fully_mapped_locked(start, end))
+            return kern::Errno::ENOMEM;
+        bool all = true;
+        for_range_locked(start, end, [&](const MapEntry& e) { all = all && ok(e); });
+        if (!all)
+            return refusal;
+        return {};
+    }
     template <typename Fn> kern::ErrorOr<void> modify_range(uptr addr, size_t length, Fn fn);
     // Wiring (vm/map_wire.cpp).
     kern::ErrorOr<void> wire_locked(uptr start, uptr end, Access access);

@@ -42,11 +42,8 @@ void VmMap::unwire_entry_locked(MapEntry& e)
 
 ErrorOr<void> VmMap::wire_locked(uptr start, uptr end, Access access)
 {
-    if (!fully_mapped_locked(start, end))
-        return Errno::ENOMEM;
-    for (MapEntry* e = lookup_locked(start); e && e->m_start < end; e = m_entries.next(*e))
-        if (access & ~e->m_prot)
-            return Errno::EFAULT;
+    TRY(check_range_locked(start, end, [&](const MapEntry& e) { return !(access & ~e.m_prot); },
+                           Errno::EFAULT));
     TRY(clip_range_locked(start, end));
     for (MapEntry* e = lookup_locked(start); e && e->m_start < end; e = m_entries.next(*e)) {
         // Fault with the entry's own rights, so a writable private page is
@@ -86,16 +83,13 @@ ErrorOr<void> VmMap::unwire(uptr addr, size_t length)
         return Errno::EINVAL;
     uptr end = addr + length;
     MutexGuard guard(m_lock);
-    if (!fully_mapped_locked(addr, end))
-        return Errno::ENOMEM;
-    for (MapEntry* e = lookup_locked(addr); e && e->m_start < end; e = m_entries.next(*e))
-        if (e->m_wired_count == 0)
-            return Errno::EINVAL;
+    TRY(check_range_locked(addr, end, [](const MapEntry& e) { return e.m_wired_count > 0; },
+                           Errno::EINVAL));
     TRY(clip_range_locked(addr, end));
-    for (MapEntry* e = lookup_locked(addr); e && e->m_start < end; e = m_entries.next(*e)) {
-        unwire_pages_locked(e->m_start, e->m_end);
-        --e->m_wired_count;
-    }
+    for_range_locked(addr, end, [&](MapEntry& e) {
+        unwire_pages_locked(e.m_start, e.m_end);
+        --e.m_wired_count;
+    });
     return {};
 }
 

@@ -36,6 +36,6 @@ void Mutex::unlock()
     m_waiters.wake_one();
 }
 
-bool Mutex::is_locked_by_me() const { return m_owner == Thread::current(); }
+bool Mutex::is_locked_by_me() const { return m_owner && m_owner == Thread::current(); }
 
 } // namespace kern

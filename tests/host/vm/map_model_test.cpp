@@ -70,15 +70,16 @@ bool user_access(VmMap& map, uptr va, Access access, u64* value)
     return true;
 }
 
-class MapModel : public vmtest::VmTest {
+class MapModel : public vmtest::VmTest, public ::testing::WithParamInterface<unsigned> {
 protected:
     std::vector<std::unique_ptr<Space>> spaces;
-    std::mt19937 rng{12345};
+    std::mt19937 rng{12345};  // reseeded per test from the parameter
     u64 next_value = 1;
 
     u64 anon_at_start = 0;
     void SetUp() override
     {
+        rng.seed(1000 + (::testing::UnitTest::GetInstance()->current_test_info()->value_param() ? GetParam() : 0));
         make_memory(4096);
         anon_at_start = anon_pages();
     }
@@ -210,7 +211,7 @@ protected:
     }
 };
 
-TEST_F(MapModel, RandomOperationsMatchTheModel)
+TEST_P(MapModel, RandomOperationsMatchTheModel)
 {
     new_space();
     for (int step = 0; step < 4000; ++step) {
@@ -248,7 +249,7 @@ TEST_F(MapModel, RandomOperationsMatchTheModel)
     }
 }
 
-TEST_F(MapModel, AfterEverythingIsDestroyedNothingLeaks)
+TEST_P(MapModel, AfterEverythingIsDestroyedNothingLeaks)
 {
     Space& s = new_space();
     for (int step = 0; step < 2000; ++step) {
@@ -287,5 +288,8 @@ TEST_F(MapModel, SharedInheritanceSeesTheOtherSide)
     EXPECT_EQ(v, 33u);
     child->destroy();
 }
+
+// Eight seeds: each a different random history (the same on every run).
+INSTANTIATE_TEST_SUITE_P(Seeds, MapModel, ::testing::Range(0u, 8u));
 
 } // namespace

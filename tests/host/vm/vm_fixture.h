@@ -35,34 +35,7 @@
 #include <vm/page_allocator.h>
 #include <vm/stats.h>
 
-// Host stand-in for kern::Mutex, whose kernel version (kernel/sync/mutex.cpp)
-// needs the scheduler. Weak, so that a proper host shim (tests/host/shim/),
-// when there is one, replaces it. The tests are single-threaded: a lock
-// already held is a bug (it would deadlock), so it panics.
-namespace kern {
-namespace host_mutex {
-inline int s_host_thread_token;
-inline Thread* host_thread() { return reinterpret_cast<Thread*>(&s_host_thread_token); }
-} // namespace host_mutex
-[[gnu::weak]] void Mutex::lock()
-{
-    KASSERT_MSG(m_owner == nullptr, "host Mutex: already locked (deadlock)");
-    m_owner = host_mutex::host_thread();
-}
-[[gnu::weak]] bool Mutex::try_lock()
-{
-    if (m_owner)
-        return false;
-    m_owner = host_mutex::host_thread();
-    return true;
-}
-[[gnu::weak]] void Mutex::unlock()
-{
-    KASSERT(m_owner == host_mutex::host_thread());
-    m_owner = nullptr;
-}
-[[gnu::weak]] bool Mutex::is_locked_by_me() const { return m_owner == host_mutex::host_thread(); }
-} // namespace kern
+// kern::Mutex on the host: tests/host/shim/sync_shim.cpp.
 
 namespace vmtest {
 
