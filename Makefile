@@ -31,7 +31,7 @@ $(error scripts/setup.sh failed: see the line above for what to install)
 endif
 
 # ---- the kernel -------------------------------------------------------------
-KERNEL_DIRS := arch/x86_64 kernel vm tests/ktest
+KERNEL_DIRS := arch/x86_64 kernel vm fs tests/ktest
 KERNEL_CXX_SRCS := $(sort $(shell find $(KERNEL_DIRS) -name '*.cpp' 2>/dev/null))
 KERNEL_ASM_SRCS := boot/boot.S boot/multiboot2.S $(sort $(wildcard arch/x86_64/*.S))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_CXX_SRCS) $(KERNEL_ASM_SRCS))

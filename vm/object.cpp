@@ -102,6 +102,7 @@ void VmObject::remove_page_locked(Page& page)
 
 void VmObject::free_page_locked(Page& page)
 {
+    KASSERT(page.m_hold_count == 0);
     KASSERT(m_lock.is_locked_by_me());
     KASSERT(page.has(Page::OBJECT) && page.m_object == this);
     KASSERT_MSG(page.m_wire_count == 0, "object page at %#lx freed while wired",
@@ -111,6 +112,28 @@ void VmObject::free_page_locked(Page& page)
     remove_page_locked(page);
     page.m_flags &= ~Page::DIRTY;
     page_allocator().free(&page);
+}
+
+// ---- holds ----------------------------------------------------------------
+
+void VmObject::hold_page_locked(Page& page)
+{
+    KASSERT(m_lock.is_locked_by_me() && page.m_object == this);
+    ++page.m_hold_count;
+}
+
+void VmObject::release_hold_locked(Page& page)
+{
+    KASSERT(m_lock.is_locked_by_me() && page.m_hold_count > 0);
+    if (--page.m_hold_count == 0)
+        m_holds_done.notify_all();
+}
+
+void VmObject::wait_for_holds_locked(Page& page)
+{
+    KASSERT(m_lock.is_locked_by_me());
+    if (page.m_hold_count > 0)
+        m_holds_done.wait(m_lock);
 }
 
 } // namespace vm

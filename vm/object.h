@@ -21,6 +21,7 @@
 
 #include <kernel/lib/error_or.h>
 #include <kernel/lib/rbtree.h>
+#include <kernel/sync/condvar.h>
 #include <kernel/sync/mutex.h>
 #include <vm/page.h>
 #include <vm/vm.h>
@@ -70,6 +71,15 @@ public:
     // => m_lock held, page not wired.
     void free_page_locked(Page& page);
     size_t resident_pages_locked() const { return m_pages.size(); }
+
+    // ---- holds (fs/ubc/ubc.h): pages copied through without m_lock ----
+    // => m_lock held.
+    void hold_page_locked(Page& page);
+    // Drop a hold; the last one wakes waiters. => m_lock held.
+    void release_hold_locked(Page& page);
+    // Sleep until `page` has no holds. m_lock is released while asleep, so
+    // the page may be gone on return: look it up again. => m_lock held.
+    void wait_for_holds_locked(Page& page);
     PageTree& pages_locked() { return m_pages; }
 
     kern::Mutex& lock() { return m_lock; }
@@ -83,6 +93,7 @@ protected:
 
     mutable kern::Mutex m_lock;
     PageTree m_pages;  // guarded by m_lock
+    kern::CondVar m_holds_done;
     u32 m_ref_count = 1;
 };
 

@@ -75,6 +75,10 @@ struct Page {
     u8 m_order = 0;
     // Mappings that pin the page in memory (the page daemon skips it).
     u16 m_wire_count = 0;
+    // Short-term holds: a read()/write() copying through the page without the
+    // object's lock (fs/ubc/ubc.h). A held page is not freed: whoever wants
+    // to free it waits on its object's hold CondVar. Guarded by the owner's lock.
+    u16 m_hold_count = 0;
 
     // ---- the VM layer (ANON / OBJECT pages) ----------------------------------
     // Guarded by the owner's lock: the object's, or the anon's amap lock.

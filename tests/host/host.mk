@@ -6,7 +6,7 @@
 # in HOST_EXCLUDE are kernel-only (they define libc or C++ runtime symbols).
 
 HOST_BUILD    ?= build/host
-HOST_SRC_DIRS := kernel/lib kernel/heap vm
+HOST_SRC_DIRS := kernel/lib kernel/heap vm fs/vfs fs/ubc fs/tmpfs
 HOST_EXCLUDE  := kernel/heap/operator_new.cpp vm/fault_entry.cpp
 HOST_SRCS     := $(filter-out $(HOST_EXCLUDE),$(foreach d,$(HOST_SRC_DIRS),$(wildcard $(d)/*.cpp))) \
                  $(wildcard tests/host/shim/*.cpp)
@@ -23,10 +23,12 @@ HOST_LDFLAGS  := -fsanitize=address,undefined -lgtest -lgtest_main -pthread
 
 $(HOST_BUILD)/%.o: %.cpp tests/host/host.mk
 	@mkdir -p $(dir $@)
-	$(HOST_CXX) $(HOST_CXXFLAGS) -c $< -o $@
+	@echo "  HOSTCXX $<"
+	@$(HOST_CXX) $(HOST_CXXFLAGS) -c $< -o $@
 
 $(HOST_BIN): $(HOST_OBJS)
-	$(HOST_CXX) $(HOST_OBJS) -o $@ $(HOST_LDFLAGS)
+	@echo "  HOSTLD  $@"
+	@$(HOST_CXX) $(HOST_OBJS) -o $@ $(HOST_LDFLAGS)
 
 .PHONY: host-test
 host-test: $(HOST_BIN)

@@ -39,3 +39,14 @@ void Mutex::unlock()
 bool Mutex::is_locked_by_me() const { return m_owner == host_thread(); }
 
 } // namespace kern
+
+// kern::CondVar on the host: with one thread, waiting could never end.
+#include <kernel/sync/condvar.h>
+
+namespace kern {
+
+void CondVar::wait(Mutex&) { panic("host CondVar: wait() would never wake (single-threaded tests)"); }
+void CondVar::notify_one() {}
+void CondVar::notify_all() {}
+
+} // namespace kern

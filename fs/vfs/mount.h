@@ -1,0 +1,59 @@
+// fs/vfs/mount.h -- file-system types, mounted instances, the mount table.
+//
+// A FileSystemType ("tmpfs") knows how to make a FileSystem from mount
+// options; a FileSystem is one mounted instance (its root vnode, its
+// statvfs, its unmount). A Mount ties a FileSystem into the tree: the vnode
+// it covers (its mount point, nullptr for the root file system) and the
+// mount that vnode belongs to. Path lookup (fs/vfs/namei.cpp) crosses from a
+// covered vnode to the mounted root going down, and from a mounted root to
+// its mount point going up through "..".
+//
+// Errors: ENODEV (unknown type), EINVAL (bad options), EBUSY (already a
+// mount point, or unmounting a busy file system), ENOTDIR, ENOMEM.
+#pragma once
+
+#include <fs/vfs/types.h>
+#include <kernel/lib/list.h>
+
+namespace fs {
+
+class Vnode;
+
+class FileSystem {
+public:
+    virtual ~FileSystem() = default;
+    // The root directory, referenced.
+    virtual Vnode* root() = 0;
+    virtual ErrorOr<StatVfs> statvfs() = 0;
+    // Prepare to go: => EBUSY if anything but the root is still referenced.
+    // On success the FileSystem may be deleted by the caller.
+    virtual ErrorOr<void> unmount() = 0;
+    u64 id() const { return m_id; }
+
+protected:
+    FileSystem();
+    u64 m_id;  // unique per mounted instance: st_dev, statvfs f_fsid
+};
+
+struct FileSystemType {
+    const char* name;
+    // A new instance from comma-separated options ("size=64m,nodes=1000").
+    ErrorOr<FileSystem*> (*create)(StringView options);
+};
+
+// Make a type known to mount(). => at boot, before any mount.
+void register_filesystem(const FileSystemType& type);
+
+class Mount {
+public:
+    FileSystem& fs() const { return *m_fs; }
+    Vnode* covered() const { return m_covered; }  // nullptr for the root mount
+    kern::ListNode m_node;  // the mount table
+
+private:
+    friend class MountTable;
+    FileSystem* m_fs = nullptr;
+    Vnode* m_covered = nullptr;  // referenced while mounted
+};
+
+} // namespace fs

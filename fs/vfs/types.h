@@ -1,0 +1,85 @@
+// fs/vfs/types.h -- what the file-system layer's interfaces share.
+//
+// File types, attributes (what stat(2) reports), the caller's credentials,
+// and the limits. Values that cross the user ABI (mode bits, open flags,
+// S_IF* types) are Linux's, so the system-call layer passes them through.
+#pragma once
+
+#include <kernel/lib/error_or.h>
+#include <kernel/lib/string_view.h>
+#include <kernel/lib/types.h>
+
+namespace fs {
+
+using kern::Errno;
+using kern::ErrorOr;
+using kern::StringView;
+
+constexpr size_t NAME_MAX = 255;   // bytes in one path component
+constexpr size_t PATH_MAX = 4096;  // bytes in a path, with its NUL
+constexpr unsigned SYMLOOP_MAX = 40;  // symbolic links followed in one lookup (Linux's)
+
+enum class VType : u8 { None, Regular, Directory, Symlink, CharDevice, BlockDevice, Fifo, Socket };
+
+// The S_IFMT bits of st_mode for a type, and back.
+u32 vtype_to_mode(VType type);
+VType mode_to_vtype(u32 mode);
+
+struct Timespec {
+    i64 sec = 0;
+    i64 nsec = 0;
+};
+// The wall-clock time (boot time + monotonic clock until there is an RTC).
+Timespec current_time();
+
+// What stat(2) returns, in a kernel form.
+struct VAttr {
+    VType type = VType::None;
+    u32 mode = 0;        // permission bits (07777), without the type
+    u32 uid = 0;
+    u32 gid = 0;
+    u32 nlink = 0;
+    u64 size = 0;        // bytes (symlink: length of the target)
+    u64 ino = 0;         // unique within the file system
+    u64 dev = 0;         // the file system's id
+    u64 rdev = 0;        // device nodes: the device number
+    u64 blocks = 0;      // 512-byte units actually used
+    u32 blksize = 4096;  // preferred I/O size
+    Timespec atime, mtime, ctime, btime;  // access, modify, change, birth
+};
+
+// Which fields of a VAttr setattr() changes.
+constexpr u32 SETATTR_MODE = 1u << 0;
+constexpr u32 SETATTR_UID = 1u << 1;
+constexpr u32 SETATTR_GID = 1u << 2;
+constexpr u32 SETATTR_SIZE = 1u << 3;   // truncate or extend
+constexpr u32 SETATTR_ATIME = 1u << 4;
+constexpr u32 SETATTR_MTIME = 1u << 5;
+
+// Who is asking. Everyone is root for now; the field exists so permission
+// checks have a place to go.
+struct Cred {
+    u32 uid = 0;
+    u32 gid = 0;
+};
+
+// statvfs(3), in block units of `bsize`.
+struct StatVfs {
+    u64 bsize = PAGE_SIZE;
+    u64 blocks = 0;   // total
+    u64 bfree = 0;    // free
+    u64 bavail = 0;   // free for unprivileged users
+    u64 files = 0;    // nodes, total
+    u64 ffree = 0;    // nodes, free
+    u64 fsid = 0;
+    u64 namemax = NAME_MAX;
+    u64 flags = 0;
+};
+
+// Open flags (Linux's values; the system-call layer passes them through).
+constexpr u32 O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3;
+constexpr u32 O_CREAT = 0100, O_EXCL = 0200, O_NOCTTY = 0400, O_TRUNC = 01000,
+              O_APPEND = 02000, O_NONBLOCK = 04000, O_DIRECTORY = 0200000,
+              O_NOFOLLOW = 0400000, O_CLOEXEC = 02000000;
+
+} // namespace fs

@@ -1,0 +1,149 @@
+// fs/vfs/vnode.h -- Vnode: a file, as the rest of the kernel sees it.
+//
+// Every file, directory, symlink or device node that the kernel is using is
+// a Vnode: an object with a type and a set of operations that its file
+// system implements (the virtual functions below -- SunOS's "vnode
+// interface", which every BSD and Linux's inodes descend from). A file
+// system subclasses Vnode (tmpfs's nodes *are* vnodes; a disk file system
+// would keep a vnode per in-use inode). The VFS layer (fs/vfs/namei.h,
+// fs/vfs/vfs.h) only calls these operations; it never looks inside.
+//
+// References. A Vnode counts its references: path lookup, open files, the
+// current directory, a mapping's object, a mount point each hold one.
+// Operations that return a Vnode* return it *referenced*; the caller drops
+// it with unref() (or holds it in a kern::RefPtr). When the count reaches
+// zero, inactive() lets the file system decide: tmpfs frees a node whose
+// link count is also zero (the memory of a deleted file goes back at once).
+// Directory entries do not hold references: they are counted in nlink.
+//
+// Locking: callers hold no lock when they call an operation; each file
+// system does its own locking inside (tmpfs: docs/tmpfs.md). Operations may
+// sleep.
+//
+// Names: the VFS checks a component's length (ENAMETOOLONG) and that it has
+// no '/' or NUL before calling; it resolves "." itself and never passes it.
+// ".." is passed to lookup() (the file system knows a directory's parent);
+// the VFS handles ".." at mount roots and at the process's root.
+//
+// Errors: each operation lists its own; ENOTDIR for a directory operation
+// on a non-directory and EISDIR / EINVAL for file operations on a directory
+// are the defaults below.
+#pragma once
+
+#include <fs/vfs/iobuffer.h>
+#include <fs/vfs/types.h>
+
+namespace vm {
+class VmObject;
+}
+
+namespace fs {
+
+class Mount;
+class Vnode;
+
+// One entry delivered by readdir().
+struct DirEntry {
+    u64 ino;
+    VType type;
+    StringView name;
+    u64 next_cookie;  // pass this to readdir() to continue after this entry
+};
+
+// Receives readdir() entries; emit() returns false when it has no room
+// (the entry was not taken; readdir stops and reports where).
+class ReaddirSink {
+public:
+    virtual bool emit(const DirEntry& entry) = 0;
+
+protected:
+    ~ReaddirSink() = default;
+};
+
+class Vnode {
+public:
+    Vnode(const Vnode&) = delete;
+    Vnode& operator=(const Vnode&) = delete;
+
+    void ref() { __atomic_add_fetch(&m_ref_count, 1, __ATOMIC_RELAXED); }
+    // Drop a reference; the last one calls inactive().
+    void unref();
+    u32 ref_count() const { return __atomic_load_n(&m_ref_count, __ATOMIC_RELAXED); }
+
+    VType type() const { return m_type; }
+    bool is_directory() const { return m_type == VType::Directory; }
+    Mount& mount() const { return *m_mount; }
+
+    // The mount whose root covers this vnode (it is a mount point), or nullptr.
+    // Guarded by the mount table's lock (fs/vfs/mount.cpp).
+    Mount* mounted_here() const { return m_mounted_here; }
+    void set_mounted_here(Mount* m) { m_mounted_here = m; }
+
+    // ---- directories ----
+    // The entry `name` (may be ".."), referenced. => ENOENT, ENOTDIR.
+    virtual ErrorOr<Vnode*> lookup(StringView name);
+    // A new node of `type` (Regular, Directory, CharDevice, BlockDevice,
+    // Fifo, Socket) named `name`, referenced. => EEXIST, ENOSPC, ENOTDIR,
+    // EMLINK (directory link count), ENOENT (this directory was removed).
+    virtual ErrorOr<Vnode*> create(StringView name, VType type, u32 mode, u64 rdev, const Cred& cred);
+    // A symbolic link `name` -> `target`, referenced. => EEXIST, ENOSPC,
+    // ENAMETOOLONG (target longer than PATH_MAX - 1).
+    virtual ErrorOr<Vnode*> symlink(StringView name, StringView target, const Cred& cred);
+    // A new name for `target` (same file system, not a directory: the VFS
+    // checks). => EEXIST, EMLINK, ENOSPC.
+    virtual ErrorOr<void> link(StringView name, Vnode& target);
+    // Remove a non-directory entry. => ENOENT, EISDIR.
+    virtual ErrorOr<void> unlink(StringView name);
+    // Remove an empty directory. => ENOENT, ENOTDIR, ENOTEMPTY, EBUSY (a
+    // mount point), EINVAL ("." or "..").
+    virtual ErrorOr<void> rmdir(StringView name);
+    // Move entry `from` of this directory to `to` in `to_dir` (same file
+    // system: the VFS checks), replacing what is there per POSIX: a file by a
+    // file, an empty directory by a directory; a directory's ".." follows it.
+    // => ENOENT, EEXIST/ENOTEMPTY (non-empty directory in the way), ENOTDIR
+    // (directory over a file), EISDIR (file over a directory), EINVAL (a
+    // directory into its own subtree), EBUSY (a mount point). Renaming a name
+    // onto itself (the same file) succeeds and changes nothing.
+    virtual ErrorOr<void> rename(StringView from, Vnode& to_dir, StringView to);
+    // Deliver entries from position `cookie` (0: the start; "." and ".."
+    // come first) until the sink is full or the directory ends. Cookies stay
+    // valid while entries are added and removed: an entry present throughout
+    // is delivered exactly once. => the cookie to continue from; ENOTDIR.
+    virtual ErrorOr<u64> readdir(u64 cookie, ReaddirSink& sink);
+
+    // ---- regular files: data through the unified page cache (fs/ubc/ubc.h) ----
+    // => bytes read (0 at or past the end). EISDIR, EINVAL, EFAULT.
+    virtual ErrorOr<size_t> read(u64 offset, const IoBuffer& buf, size_t n);
+    // => bytes written (all of them unless ENOSPC/EFAULT stopped it part way,
+    // in which case the part written counts). ENOSPC, EFBIG, EFAULT, EISDIR.
+    virtual ErrorOr<size_t> write(u64 offset, const IoBuffer& buf, size_t n);
+
+    // ---- symbolic links ----
+    // Copy the target (no NUL) into buf, at most n bytes. => its length. EINVAL.
+    virtual ErrorOr<size_t> readlink(const IoBuffer& buf, size_t n);
+
+    // ---- every vnode ----
+    virtual ErrorOr<VAttr> getattr() = 0;
+    // Change the fields in `mask`. SETATTR_SIZE truncates or extends a
+    // regular file (freeing the pages past a new end at once). => EISDIR,
+    // EINVAL, ENOSPC, EFBIG.
+    virtual ErrorOr<void> setattr(const VAttr& attr, u32 mask) = 0;
+    // The VM object holding a regular file's pages (read/write and mmap use
+    // the same one), not referenced; nullptr for other types.
+    virtual vm::VmObject* vm_object() { return nullptr; }
+
+protected:
+    Vnode(VType type, Mount* mount) : m_type(type), m_mount(mount) {}
+    virtual ~Vnode() = default;
+    // The last reference went. The default does nothing (the file system
+    // keeps the vnode); tmpfs frees a node with no links left.
+    virtual void inactive() {}
+
+private:
+    u32 m_ref_count = 0;
+    VType m_type;
+    Mount* m_mount;
+    Mount* m_mounted_here = nullptr;
+};
+
+} // namespace fs
