@@ -13,6 +13,10 @@
 
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
+# Build with every core unless the caller chose (make -jN).
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc)
+endif
 BUILD := build
 
 # ---- tools (installed by scripts/setup.sh) ---------------------------------
