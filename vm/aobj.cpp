@@ -10,7 +10,8 @@
 //   get_page_locked(off)     tree hit?  -> that page
 //                            else       -> new zeroed page, inserted at off
 //   put_pages_locked(s,e,F)  PUT_FREE: free the pages in [s, e) (unmapping
-//                            them first) and forget their swap slots
+//                            them first; a held page is waited for) and
+//                            forget their swap slots
 //   last detach -> destroy   free every page and swap record, delete
 //
 // Data structures. The page tree (VmObject) and the swap-slot table: a
@@ -100,8 +101,16 @@ ErrorOr<void> AnonObject::put_pages_locked(u64 start, u64 end, u32 flags)
         return {};  // PUT_CLEAN alone: no backing store but swap, nothing to do
     Page* page = m_pages.lower_bound(start);
     while (page && page->m_offset < end) {
+        if (page->m_hold_count > 0) {
+            // A read()/write() is copying through it (fs/ubc/ubc.h): wait,
+            // then look again -- the lock was dropped while asleep.
+            const u64 offset = page->m_offset;
+            wait_for_holds_locked(*page);
+            page = m_pages.lower_bound(offset);
+            continue;
+        }
         Page* next = m_pages.next(*page);  // fetch before the page leaves the tree
-        free_page_locked(*page);           // asserts: not wired, not BUSY
+        free_page_locked(*page);           // asserts: not wired, not BUSY, not held
         page = next;
     }
     drop_swap_records_locked(start >> PAGE_SHIFT, (end - 1) >> PAGE_SHIFT);
