@@ -3,14 +3,16 @@
 //   boot/boot.S -> arch/x86_64/start.cpp:kmain_entry -> kern::kmain (here)
 //
 // kmain sets up memory (page tables, page allocator, heap, the kernel map), the scheduler
-// and the timer, then starts the first thread, "main", and becomes the idle
-// thread. "main" runs the in-kernel tests if the command line asks for them
+// and the timer, mounts a tmpfs as the root file system, then starts the
+// first thread, "main", and becomes the idle thread. "main" runs the in-kernel tests if the command line asks for them
 // (ktest=...), otherwise it greets and waits (user space comes later).
 // See docs/boot.md.
 #include <arch/boot_info.h>
 #include <arch/cpu.h>
 #include <arch/debug.h>
 #include <arch/time.h>
+#include <fs/tmpfs/tmpfs.h>
+#include <fs/vfs/vfs.h>
 #include <kernel/boot_memory.h>
 #include <kernel/cmdline.h>
 #include <kernel/heap/heap.h>
@@ -53,6 +55,9 @@ void kmain()
     vm::kmem_init();
     scheduler_init();
     arch::late_init();
+
+    fs::tmpfs_register();
+    MUST(fs::mount_root("tmpfs", ""));
 
     Thread* main = MUST(Thread::create("main", main_thread, nullptr));
     main->detach();

@@ -14,6 +14,7 @@ out=build/bench; mkdir -p "$out"
 boots=${BENCH_BOOTS:-3}
 suites=${BENCH_SUITES:-bench_vm}
 
+rm -f "$out"/boot*.log
 sh "$here/mkiso.sh" "$out/bench.iso" "$kernel" "ktest=$suites panic=exit" || exit 1
 for i in $(seq 1 "$boots"); do
     bash "$here/qemu.sh" --timeout 900 "$out/bench.iso" </dev/null >"$out/boot$i.log" 2>&1

@@ -1,7 +1,10 @@
 // arch/x86_64/string.cpp -- the C memory and string functions for the kernel.
 //
-// memcpy and memset use `rep movsb` / `rep stosb`: on CPUs with ERMSB they
-// are as fast as any hand-written loop, and they are short enough to read.
+// memcpy and memset move 8 bytes per step (`rep movsq` / `rep stosq`), then
+// the last 0-7 bytes one at a time. On CPUs with ERMSB `rep movsb` alone
+// would do as well, but under QEMU's TCG emulator (where the tests and
+// benchmarks run) every iteration of a `rep` costs about the same whatever
+// its width, so the 8-byte form is up to 8 times faster there.
 // GCC may emit calls to memcpy/memset/memmove/memcmp by itself, so these must
 // exist with their C names. The host build uses libc's instead.
 #include <kernel/lib/string.h>
@@ -11,14 +14,19 @@ extern "C" {
 void* memcpy(void* dst, const void* src, size_t n)
 {
     void* ret = dst;
-    asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+    size_t words = n >> 3, tail = n & 7;
+    asm volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
+    asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(tail) : : "memory");
     return ret;
 }
 
 void* memset(void* dst, int c, size_t n)
 {
     void* ret = dst;
-    asm volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
+    u64 pattern = u64(u8(c)) * 0x0101010101010101ull;
+    size_t words = n >> 3, tail = n & 7;
+    asm volatile("rep stosq" : "+D"(dst), "+c"(words) : "a"(pattern) : "memory");
+    asm volatile("rep stosb" : "+D"(dst), "+c"(tail) : "a"(pattern) : "memory");
     return ret;
 }
 

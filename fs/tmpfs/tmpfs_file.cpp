@@ -1,0 +1,165 @@
+// fs/tmpfs/tmpfs_file.cpp -- tmpfs regular files: read, write, truncate.
+//
+// A regular file's bytes live in the pages of its vm::AnonObject (made when
+// the file is created: tmpfs_mount.cpp:allocate_node_locked), and nowhere
+// else: read() and write() are fs::ubc_read / fs::ubc_write over that object
+// (fs/ubc/ubc.cpp), and an mmap of the file maps the same pages. A page
+// exists only where something was written; holes read as zeros for free.
+//
+// The path of a write, from the call to the page:
+//
+//   TmpfsNode::write(off, buf, n)
+//     lock m_lock (one writer or truncate per file)
+//     reserve_for_write_locked: count the pages of [off, off+n) that are not
+//       resident (aobj lock), take that many from the size= budget
+//       (TmpfsMount::reserve_pages); cut n short where the budget ends
+//     fs::ubc_write(aobj, off, buf, n)  -- per page: get_page_locked makes a
+//       zeroed page, hold it, copy buf -> page via the direct map, release
+//     m_size = max(m_size, off + written); mtime = ctime = now
+//     settle_charge_locked: charge = resident pages; give back the rest
+//
+// Truncate (setattr SETATTR_SIZE), down: free the whole pages past the new
+// end (AnonObject::put_pages_locked PUT_FREE, which waits for a read's page
+// hold to be released), zero the tail of the last partial page (so growing
+// the file again shows zeros), give the pages back to the budget. Up: only
+// m_size changes -- the new part is a hole.
+//
+// Locks: TmpfsNode::m_lock across each write/truncate (it also guards
+// m_size and m_charged_pages), the aobj's lock for page lookups; the mount
+// lock is never taken. A read takes m_lock only to read m_size and to set
+// atime, not across the copy.
+//
+// Read more: NetBSD sys/fs/tmpfs/tmpfs_vnops.c (tmpfs_read, tmpfs_write:
+// ubc_uiomove over the aobj), tmpfs_subr.c (tmpfs_reg_resize); docs/ubc.md.
+#include <fs/tmpfs/tmpfs_mount.h>
+#include <fs/ubc/ubc.h>
+#include <kernel/lib/string.h>
+#include <vm/aobj.h>
+#include <vm/page_allocator.h>
+
+namespace fs::tmpfs {
+
+using kern::MutexGuard;
+
+namespace {
+
+// The error for a file operation on a node that is not a regular file.
+ErrorOr<void> check_regular(const Vnode& node)
+{
+    if (node.is_directory())
+        return Errno::EISDIR;
+    if (node.type() != VType::Regular)
+        return Errno::EINVAL;
+    return {};
+}
+
+} // namespace
+
+// => bytes read (0 at or past the end). EISDIR, EINVAL, EFAULT.
+ErrorOr<size_t> TmpfsNode::read(u64 offset, const IoBuffer& buf, size_t n)
+{
+    TRY(check_regular(*this));
+    u64 size;
+    {
+        MutexGuard guard(m_lock);
+        size = m_size;
+    }
+    const size_t done = TRY(ubc_read(*m_object, offset, buf, n, size));
+    touch(ATIME);
+    return done;
+}
+
+// => bytes written (short only if the budget, memory or the buffer ran out
+// part way). ENOSPC, EFBIG, EFAULT, EISDIR, EINVAL.
+ErrorOr<size_t> TmpfsNode::write(u64 offset, const IoBuffer& buf, size_t n)
+{
+    TRY(check_regular(*this));
+    if (n == 0)
+        return size_t(0);
+    if (offset >= MAX_FILE_SIZE)
+        return Errno::EFBIG;
+    n = size_t(min<u64>(n, MAX_FILE_SIZE - offset));
+    MutexGuard guard(m_lock);
+    size_t reserved = 0;
+    n = TRY(reserve_for_write_locked(offset, n, reserved));
+    auto written = ubc_write(*m_object, offset, buf, n);
+    settle_charge_locked(reserved);
+    if (written.is_error())
+        return written.error() == Errno::ENOMEM ? Errno::ENOSPC : written.error();
+    m_size = max<u64>(m_size, offset + written.value());
+    touch_locked(MTIME | CTIME);
+    return written.value();
+}
+
+// Take from the budget one page per page of [offset, offset+n) that is not
+// resident. => m_lock held. => how many bytes may be written (n, or less
+// where the budget ends); `reserved` = pages taken. ENOSPC: not one byte.
+ErrorOr<size_t> TmpfsNode::reserve_for_write_locked(u64 offset, size_t n, size_t& reserved)
+{
+    KASSERT(m_lock.is_locked_by_me());
+    for (;;) {
+        const size_t budget = m_tmpfs.free_data_pages();
+        size_t missing = 0, allowed = n;
+        {
+            MutexGuard guard(m_object->lock());
+            for (u64 page = align_down(offset, PAGE_SIZE); page < offset + n; page += PAGE_SIZE) {
+                if (m_object->lookup_page_locked(page))
+                    continue;
+                if (missing == budget) {  // this page would go over: stop before it
+                    allowed = size_t(max<u64>(page, offset) - offset);
+                    break;
+                }
+                ++missing;
+            }
+        }
+        if (allowed == 0)
+            return Errno::ENOSPC;
+        if (m_tmpfs.reserve_pages(missing)) {
+            reserved = missing;
+            return allowed;
+        }
+        // Another file took pages between our count and the reservation: again.
+    }
+}
+
+// After pages were made or freed: charge exactly the resident pages, given
+// that `reserved` pages were taken ahead. => m_lock held.
+void TmpfsNode::settle_charge_locked(size_t reserved)
+{
+    KASSERT(m_lock.is_locked_by_me());
+    size_t resident;
+    {
+        MutexGuard guard(m_object->lock());
+        resident = m_object->resident_pages_locked();
+    }
+    const size_t charged = m_charged_pages + reserved;
+    if (charged > resident)
+        m_tmpfs.uncharge_pages(charged - resident);
+    else if (resident > charged)
+        (void)m_tmpfs.reserve_pages(resident - charged);  // pages made by a mapping (later)
+    m_charged_pages = resident;
+}
+
+// Change the size to `size`. => m_lock held; size <= MAX_FILE_SIZE.
+// Cannot fail (growing makes a hole; shrinking frees).
+ErrorOr<void> TmpfsNode::truncate_locked(u64 size)
+{
+    KASSERT(m_lock.is_locked_by_me() && size <= MAX_FILE_SIZE);
+    if (size < m_size) {
+        MutexGuard guard(m_object->lock());
+        MUST(m_object->put_pages_locked(align_up(size, PAGE_SIZE), ~u64(0), vm::PUT_FREE));
+        const size_t in_page = size_t(size % PAGE_SIZE);
+        vm::Page* last = in_page ? m_object->lookup_page_locked(align_down(size, PAGE_SIZE)) : nullptr;
+        if (last) {
+            auto* bytes = static_cast<u8*>(vm::page_allocator().virt_of(*last));
+            memset(bytes + in_page, 0, PAGE_SIZE - in_page);
+        }
+    }
+    if (size < m_size)
+        settle_charge_locked(0);
+    m_size = size;
+    touch_locked(MTIME | CTIME);
+    return {};
+}
+
+} // namespace fs::tmpfs

@@ -1,0 +1,93 @@
+// fs/vfs/file.h -- File: an open file (what a file descriptor points at).
+//
+// open(2) makes a File; descriptors (dup, fork) share it. It holds:
+//   m_vnode   the file, referenced for the File's whole life;
+//   m_flags   the open flags (access mode, O_APPEND, O_NONBLOCK, ...);
+//   m_offset  the position read/write/lseek use; for a directory it is the
+//             readdir cookie (Vnode::readdir), so lseek(fd, 0, SEEK_SET)
+//             rewinds it;
+//   m_ref_count  how many descriptors (and in-flight calls) use it.
+//
+// Locking: m_lock (a Mutex) guards m_offset and is held across a whole
+// read/write/readdir at the offset, so two threads sharing a File never read
+// the same bytes (Linux's f_pos_lock). pread/pwrite do not take it. Lock
+// order: File::m_lock -> whatever the file system takes inside its vnode
+// operations. Never hold it while waiting for anything but the vnode op.
+//
+// O_APPEND: the write goes at the size read just before it; two Files
+// appending to one vnode at once may interleave (no atomic append yet).
+// See docs/vfs.md.
+#pragma once
+
+#include <fs/vfs/iobuffer.h>
+#include <fs/vfs/types.h>
+#include <fs/vfs/vnode.h>
+#include <kernel/sync/mutex.h>
+
+#ifdef KERNEL_HOST
+// libc defines these as macros; drop them as kernel/lib/errno.h does for
+// the errno names (the host prelude has already included <stdio.h>).
+#include <stdio.h>
+#undef SEEK_SET
+#undef SEEK_CUR
+#undef SEEK_END
+#endif
+
+namespace fs {
+
+constexpr int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
+
+class File {
+public:
+    // A File on `vnode` (takes its own reference), with one reference for
+    // the caller. => ENOMEM.
+    static ErrorOr<File*> create(Vnode& vnode, u32 flags);
+
+    void ref() { __atomic_add_fetch(&m_ref_count, 1, __ATOMIC_RELAXED); }
+    // The last unref drops the vnode and frees the File.
+    void unref();
+    u32 ref_count() const { return __atomic_load_n(&m_ref_count, __ATOMIC_RELAXED); }
+
+    Vnode& vnode() const { return *m_vnode; }
+    u32 flags() const { return m_flags; }
+    bool readable() const { return (m_flags & O_ACCMODE) != O_WRONLY; }
+    bool writable() const { return (m_flags & O_ACCMODE) != O_RDONLY; }
+
+    // At the offset, which advances by what was transferred.
+    // => bytes. EBADF (not open for reading / writing), EISDIR, EINVAL (a
+    // type without data), EFAULT, ENOSPC, EFBIG.
+    ErrorOr<size_t> read(const IoBuffer& buf, size_t n);
+    ErrorOr<size_t> write(const IoBuffer& buf, size_t n);
+    // At `offset`; the file offset is unchanged (O_APPEND is ignored, unlike
+    // Linux, which appends). => as read/write.
+    ErrorOr<size_t> pread(u64 offset, const IoBuffer& buf, size_t n);
+    ErrorOr<size_t> pwrite(u64 offset, const IoBuffer& buf, size_t n);
+    // => the new offset. EINVAL (bad whence, a negative result, SEEK_END on
+    // a directory), EOVERFLOW (past INT64_MAX).
+    ErrorOr<u64> lseek(i64 offset, int whence);
+    // Entries from the cookie kept in the File until the sink is full or the
+    // directory ends. => the number delivered (0 at the end). ENOTDIR, EBADF
+    // (not open for reading).
+    ErrorOr<size_t> readdir(ReaddirSink& sink);
+    ErrorOr<VAttr> stat() { return m_vnode->getattr(); }
+    // ftruncate. => EINVAL (not open for writing, or not a regular file --
+    // a directory too, as Linux), and setattr's errors.
+    ErrorOr<void> truncate(u64 length);
+
+    u64 offset_for_test() const { return m_offset; }
+
+private:
+    File(Vnode& vnode, u32 flags) : m_vnode(&vnode), m_flags(flags) {}
+    ~File() = default;
+    // => m_lock held. The offset a write at the offset starts at.
+    ErrorOr<u64> write_position_locked();
+
+    Vnode* m_vnode;  // referenced
+    u32 m_flags;
+    u32 m_ref_count = 1;
+    kern::Mutex m_lock;
+    // Guarded by m_lock.
+    u64 m_offset = 0;
+};
+
+} // namespace fs

@@ -1,0 +1,329 @@
+// fs/vfs/mount.cpp -- the mount table: which file system is mounted where.
+//
+// Data structures. The MountTable (one, global) holds
+//   - the registered FileSystemTypes (a small array: "tmpfs", ...);
+//   - the list of mounts. Each is a MountRecord: the Mount of mount.h (its
+//     FileSystem and the vnode it covers, referenced) plus the root vnode of
+//     the mounted file system, referenced, and that root's reference count
+//     just after mounting (`m_root_base_refs`: the file system's own
+//     references plus the table's), which unmount compares against to see
+//     whether anyone else -- an open directory, a cwd, a lookup in progress
+//     -- still uses the root.
+//   - on every covered vnode, Vnode::m_mounted_here points at the Mount.
+//
+// Crossing (used by fs/vfs/namei.cpp):
+//   down  mounted_root(v): v->mounted_here() -> that mount's root (repeat:
+//         mounts may be stacked on the same directory);
+//   up    covered_vnode(v): find the record whose root is v -> its covered.
+//
+// Invariants: at most one mount has no covered vnode (the root mount), and
+// it is the first in the list; a covered vnode's mounted_here() is its
+// record while mounted; a record's root and covered are referenced.
+//
+// Locking: MountTable::m_lock (a Mutex) guards the list, the type array and
+// every Vnode::m_mounted_here. Lock order: MountTable::m_lock -> file-system
+// locks (getattr is called under it). FileSystemType::create and
+// FileSystem::unmount run without it.
+//
+// Which file system holds a vnode: its VAttr.dev, which must be the
+// FileSystem::id() (see types.h). Vnode::mount() is not used (a FileSystem
+// is created before its Mount exists, so it cannot pass one to its vnodes).
+// See docs/vfs.md ("Mounts").
+#include <fs/vfs/mount.h>
+#include <fs/vfs/namei.h>
+#include <fs/vfs/vfs.h>
+#include <fs/vfs/vnode.h>
+#include <kernel/sync/mutex.h>
+
+namespace fs {
+
+namespace {
+u64 s_next_fs_id = 1;
+
+struct MountRecord : Mount {
+    Vnode* m_root = nullptr;  // referenced
+    u32 m_root_base_refs = 0;
+};
+
+constexpr size_t MAX_FS_TYPES = 16;
+} // namespace
+
+FileSystem::FileSystem() : m_id(__atomic_fetch_add(&s_next_fs_id, 1, __ATOMIC_RELAXED)) {}
+
+class MountTable {
+public:
+    void register_type(const FileSystemType& type);
+    ErrorOr<void> mount(StringView fstype, StringView options, Vnode* covered);
+    ErrorOr<void> unmount(Vnode* root_ref);
+    Vnode* mounted_root(Vnode& v);
+    Vnode* covered_vnode(Vnode& v);
+    bool is_mount_root(Vnode& v);
+    Vnode* root();
+    FileSystem* find_fs(u64 id);
+
+private:
+    const FileSystemType* find_type_locked(StringView name);
+    MountRecord* find_by_root_locked(Vnode& v);
+    bool has_children_locked(MountRecord& rec);
+    ErrorOr<void> insert(MountRecord& rec, Vnode* covered);
+    static MountRecord& record(Mount& m) { return static_cast<MountRecord&>(m); }
+
+    kern::Mutex m_lock;
+    // Guarded by m_lock.
+    const FileSystemType* m_types[MAX_FS_TYPES] = {};
+    kern::IntrusiveList<Mount, &Mount::m_node> m_mounts;
+};
+
+namespace {
+MountTable s_table;
+}
+
+void register_filesystem(const FileSystemType& type) { s_table.register_type(type); }
+
+void MountTable::register_type(const FileSystemType& type)
+{
+    kern::MutexGuard guard(m_lock);
+    if (find_type_locked(type.name))
+        return;  // registering twice is harmless (tests re-register)
+    for (auto& slot : m_types) {
+        if (!slot) {
+            slot = &type;
+            return;
+        }
+    }
+    kern::panic("register_filesystem: more than %zu types", MAX_FS_TYPES);
+}
+
+const FileSystemType* MountTable::find_type_locked(StringView name)
+{
+    KASSERT(m_lock.is_locked_by_me());
+    for (auto* t : m_types)
+        if (t && name == t->name)
+            return t;
+    return nullptr;
+}
+
+MountRecord* MountTable::find_by_root_locked(Vnode& v)
+{
+    KASSERT(m_lock.is_locked_by_me());
+    for (Mount& m : m_mounts)
+        if (record(m).m_root == &v)
+            return &record(m);
+    return nullptr;
+}
+
+// mount: make an instance of `fstype` and put it on `covered` (nullptr: as
+// the root). => ENODEV, ENOTDIR, EBUSY, ENOMEM, and create()'s errors.
+ErrorOr<void> MountTable::mount(StringView fstype, StringView options, Vnode* covered)
+{
+    const FileSystemType* type;
+    {
+        kern::MutexGuard guard(m_lock);
+        type = find_type_locked(fstype);
+    }
+    if (!type)
+        return Errno::ENODEV;
+    if (covered && !covered->is_directory())
+        return Errno::ENOTDIR;
+    auto* rec = new (std::nothrow) MountRecord;
+    if (!rec)
+        return Errno::ENOMEM;
+    auto fs = type->create(options);
+    if (fs.is_error()) {
+        delete rec;
+        return fs.error();
+    }
+    rec->m_fs = fs.value();
+    rec->m_root = rec->m_fs->root();
+    rec->m_root_base_refs = rec->m_root->ref_count();
+    auto inserted = insert(*rec, covered);
+    if (inserted.is_error()) {  // undo in reverse order
+        rec->m_root->unref();
+        MUST(rec->m_fs->unmount());
+        delete rec->m_fs;
+        delete rec;
+        return inserted.error();
+    }
+    return {};
+}
+
+// => EBUSY if `covered` became a mount point (or a root exists) meanwhile;
+// ENOENT if there is no root file system to mount under.
+ErrorOr<void> MountTable::insert(MountRecord& rec, Vnode* covered)
+{
+    kern::MutexGuard guard(m_lock);
+    if (!covered) {
+        if (!m_mounts.is_empty())
+            return Errno::EBUSY;
+        m_mounts.push_front(rec);
+        return {};
+    }
+    if (covered->mounted_here())
+        return Errno::EBUSY;
+    if (m_mounts.is_empty())
+        return Errno::ENOENT;
+    covered->ref();
+    covered->set_mounted_here(&rec);
+    rec.m_covered = covered;
+    m_mounts.push_back(rec);
+    return {};
+}
+
+bool MountTable::has_children_locked(MountRecord& rec)
+{
+    for (Mount& m : m_mounts) {
+        Vnode* c = m.covered();
+        if (!c || &m == &rec)
+            continue;
+        if (c == rec.m_root)
+            return true;
+        auto attr = c->getattr();
+        if (!attr.is_error() && attr.value().dev == rec.m_fs->id())
+            return true;
+    }
+    return false;
+}
+
+// unmount: `root_ref` is a referenced root of a mounted file system; the
+// reference is consumed whatever happens. => EINVAL (not a mount root),
+// EBUSY (the root fs while others are mounted; mounts below; in use).
+ErrorOr<void> MountTable::unmount(Vnode* root_ref)
+{
+    MountRecord* rec;
+    {
+        kern::MutexGuard guard(m_lock);
+        rec = find_by_root_locked(*root_ref);
+        Errno err = Errno(0);
+        if (!rec)
+            err = Errno::EINVAL;
+        else if (has_children_locked(*rec) || root_ref->ref_count() != rec->m_root_base_refs + 1)
+            err = Errno::EBUSY;
+        if (err != Errno(0)) {
+            root_ref->unref();
+            return err;
+        }
+        // From here no lookup can cross into the file system.
+        m_mounts.remove(*rec);
+        if (rec->m_covered)
+            rec->m_covered->set_mounted_here(nullptr);
+    }
+    root_ref->unref();
+    rec->m_root->unref();
+    auto result = rec->m_fs->unmount();
+    if (result.is_error()) {  // put it back as it was
+        rec->m_root = rec->m_fs->root();
+        kern::MutexGuard guard(m_lock);
+        if (rec->m_covered) {
+            rec->m_covered->set_mounted_here(rec);
+            m_mounts.push_back(*rec);
+        } else {
+            m_mounts.push_front(*rec);
+        }
+        return result.error();
+    }
+    delete rec->m_fs;
+    if (rec->m_covered)
+        rec->m_covered->unref();
+    delete rec;
+    return {};
+}
+
+Vnode* MountTable::mounted_root(Vnode& v)
+{
+    kern::MutexGuard guard(m_lock);
+    Vnode* top = nullptr;
+    for (Mount* m = v.mounted_here(); m; m = top->mounted_here())
+        top = record(*m).m_root;
+    if (top)
+        top->ref();
+    return top;
+}
+
+Vnode* MountTable::covered_vnode(Vnode& v)
+{
+    kern::MutexGuard guard(m_lock);
+    MountRecord* rec = find_by_root_locked(v);
+    if (!rec || !rec->m_covered)
+        return nullptr;
+    rec->m_covered->ref();
+    return rec->m_covered;
+}
+
+bool MountTable::is_mount_root(Vnode& v)
+{
+    kern::MutexGuard guard(m_lock);
+    return find_by_root_locked(v) != nullptr;
+}
+
+Vnode* MountTable::root()
+{
+    kern::MutexGuard guard(m_lock);
+    Mount* first = m_mounts.first();
+    if (!first || first->covered())
+        return nullptr;
+    Vnode* r = record(*first).m_root;
+    r->ref();
+    return r;
+}
+
+FileSystem* MountTable::find_fs(u64 id)
+{
+    kern::MutexGuard guard(m_lock);
+    for (Mount& m : m_mounts)
+        if (m.fs().id() == id)
+            return &m.fs();
+    return nullptr;
+}
+
+// ---- the interface: namei.h (crossing) and vfs.h (mounts) ----
+
+Vnode* mounted_root(Vnode& v) { return s_table.mounted_root(v); }
+Vnode* covered_vnode(Vnode& v) { return s_table.covered_vnode(v); }
+bool is_mount_root(Vnode& v) { return s_table.is_mount_root(v); }
+
+ErrorOr<void> mount_root(StringView fstype, StringView options)
+{
+    return s_table.mount(fstype, options, nullptr);
+}
+
+ErrorOr<void> unmount_root()
+{
+    Vnode* root = s_table.root();
+    if (!root)
+        return Errno::EINVAL;
+    return s_table.unmount(root);
+}
+
+ErrorOr<Context> root_context()
+{
+    Vnode* root = s_table.root();
+    if (!root)
+        return Errno::ENOENT;
+    Context ctx;
+    ctx.root = kern::RefPtr<Vnode>::adopt(root);
+    ctx.cwd = ctx.root;
+    return ctx;
+}
+
+ErrorOr<void> mount(const Context& ctx, StringView fstype, StringView path, StringView options)
+{
+    Vnode* covered = TRY(lookup(ctx, path, Follow::Yes));
+    auto result = s_table.mount(fstype, options, covered);
+    covered->unref();
+    return result;
+}
+
+ErrorOr<void> unmount(const Context& ctx, StringView path)
+{
+    Vnode* root = TRY(lookup(ctx, path, Follow::Yes));
+    return s_table.unmount(root);
+}
+
+// The file system that holds `v` (for statvfs), or nullptr.
+FileSystem* filesystem_of(Vnode& v)
+{
+    auto attr = v.getattr();
+    return attr.is_error() ? nullptr : s_table.find_fs(attr.value().dev);
+}
+
+} // namespace fs

@@ -1,0 +1,341 @@
+// fs/vfs/vfs.cpp -- the path-based file-system calls (vfs.h).
+//
+// Each call has the same shape: resolve the path(s) with namei (lookup, or
+// lookup_parent for calls that create or remove a name), check what POSIX
+// says the VFS must check (the kind of the last component, trailing
+// slashes, mount points, file-system boundaries), then call one vnode
+// operation. The file system checks the rest (EEXIST, ENOTEMPTY, ...).
+//
+// References: vnodes are held in kern::RefPtr and parents in a Parent
+// (which unrefs its directory), so every return path drops them.
+//
+// Locking: no lock is held across a call except s_rename_lock, taken by
+// rename() when it moves a directory: it makes "is the target inside the
+// source?" (walking ".." up from the new parent) and the move one atomic
+// step against other directory renames (Linux's s_vfs_rename_mutex; here
+// one for all file systems). Lock order: s_rename_lock -> file-system locks.
+// Mount points are read (Vnode::mounted_here) without the mount table's
+// lock: a mount racing an rmdir may see either order, both safe.
+// See docs/vfs.md.
+#include <fs/vfs/namei.h>
+#include <fs/vfs/vfs.h>
+#include <kernel/sync/mutex.h>
+
+namespace fs {
+
+using kern::RefPtr;
+
+namespace {
+
+kern::Mutex s_rename_lock;
+
+// A ParentLookup that drops its directory when it goes.
+struct Parent : ParentLookup {
+    Parent() = default;
+    Parent(const Parent&) = delete;
+    Parent& operator=(const Parent&) = delete;
+    ~Parent()
+    {
+        if (dir)
+            dir->unref();
+    }
+};
+
+RefPtr<Vnode> adopt(Vnode* v) { return RefPtr<Vnode>::adopt(v); }
+
+// The file system a vnode lives in, by its VAttr.dev.
+ErrorOr<u64> fs_id(Vnode& v)
+{
+    VAttr attr = TRY(v.getattr());
+    return attr.dev;
+}
+
+// The checks of Linux's filename_create for a name about to be made.
+// => EEXIST (".", "..", "/", or it exists under a trailing slash), ENOENT
+// (a trailing slash on a missing name, unless making a directory).
+ErrorOr<void> check_new_name(const Context& ctx, Parent& p, bool directory)
+{
+    if (p.kind != LastKind::Normal)
+        return Errno::EEXIST;
+    if (!p.trailing_slash || directory)
+        return {};
+    auto existing = lookup_component(ctx, *p.dir, p.name());
+    if (!existing.is_error()) {
+        existing.value()->unref();
+        return Errno::EEXIST;
+    }
+    return existing.error() == Errno::ENOENT ? Errno::ENOENT : existing.error();
+}
+
+} // namespace
+
+// ---- open ----
+
+namespace {
+
+// open without O_CREAT. => ELOOP (O_NOFOLLOW on a symlink).
+ErrorOr<Vnode*> open_existing(const Context& ctx, StringView path, u32 flags)
+{
+    bool nofollow = flags & O_NOFOLLOW;
+    Vnode* v = TRY(lookup(ctx, path, nofollow ? Follow::No : Follow::Yes));
+    if (v->type() == VType::Symlink) {
+        v->unref();
+        return Errno::ELOOP;
+    }
+    return v;
+}
+
+// open with O_CREAT: the existing file, or a new regular file.
+ErrorOr<Vnode*> open_create(const Context& ctx, StringView path, u32 flags, u32 mode)
+{
+    Parent p;
+    TRY(lookup_parent(ctx, path, p));
+    if (p.kind != LastKind::Normal || p.trailing_slash)
+        return Errno::EISDIR;
+    auto existing = lookup_component(ctx, *p.dir, p.name());
+    if (existing.is_error() && existing.error() != Errno::ENOENT)
+        return existing.error();
+    if (existing.is_error())
+        return p.dir->create(p.name(), VType::Regular, mode & 07777, 0, ctx.cred);
+    Vnode* v = existing.value();
+    if (flags & O_EXCL) {
+        v->unref();
+        return Errno::EEXIST;
+    }
+    if (v->type() != VType::Symlink)
+        return v;
+    v->unref();
+    if (flags & O_NOFOLLOW)
+        return Errno::ELOOP;
+    return open_existing(ctx, path, flags);  // follow it (dangling: ENOENT)
+}
+
+// The checks on what open found. => ENOTDIR, EISDIR.
+ErrorOr<void> check_open(Vnode& v, u32 flags)
+{
+    if ((flags & O_DIRECTORY) && !v.is_directory())
+        return Errno::ENOTDIR;
+    if (v.is_directory() && (flags & O_ACCMODE) != O_RDONLY)
+        return Errno::EISDIR;
+    return {};
+}
+
+} // namespace
+
+ErrorOr<File*> open(const Context& ctx, StringView path, u32 flags, u32 mode)
+{
+    if ((flags & O_ACCMODE) == O_ACCMODE)
+        return Errno::EINVAL;
+    if ((flags & O_CREAT) && (flags & O_DIRECTORY))
+        return Errno::EINVAL;
+    auto v = adopt(TRY((flags & O_CREAT) ? open_create(ctx, path, flags, mode)
+                                         : open_existing(ctx, path, flags)));
+    TRY(check_open(*v, flags));
+    if ((flags & O_TRUNC) && v->type() == VType::Regular && (flags & O_ACCMODE) != O_RDONLY) {
+        VAttr attr;
+        attr.size = 0;
+        TRY(v->setattr(attr, SETATTR_SIZE));
+    }
+    return File::create(*v, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY));
+}
+
+// ---- making names ----
+
+ErrorOr<void> mkdir(const Context& ctx, StringView path, u32 mode)
+{
+    Parent p;
+    TRY(lookup_parent(ctx, path, p));
+    TRY(check_new_name(ctx, p, true));
+    Vnode* v = TRY(p.dir->create(p.name(), VType::Directory, mode & 07777, 0, ctx.cred));
+    v->unref();
+    return {};
+}
+
+ErrorOr<void> mknod(const Context& ctx, StringView path, u32 mode, u64 rdev)
+{
+    VType type = (mode & 0170000) == 0 ? VType::Regular : mode_to_vtype(mode);
+    if (type == VType::Directory)
+        return Errno::EPERM;
+    if (type == VType::Symlink || type == VType::None)
+        return Errno::EINVAL;
+    Parent p;
+    TRY(lookup_parent(ctx, path, p));
+    TRY(check_new_name(ctx, p, false));
+    Vnode* v = TRY(p.dir->create(p.name(), type, mode & 07777, rdev, ctx.cred));
+    v->unref();
+    return {};
+}
+
+ErrorOr<void> symlink(const Context& ctx, StringView target, StringView link_path)
+{
+    if (target.is_empty())
+        return Errno::ENOENT;
+    if (target.length() >= PATH_MAX)
+        return Errno::ENAMETOOLONG;
+    Parent p;
+    TRY(lookup_parent(ctx, link_path, p));
+    TRY(check_new_name(ctx, p, false));
+    Vnode* v = TRY(p.dir->symlink(p.name(), target, ctx.cred));
+    v->unref();
+    return {};
+}
+
+ErrorOr<void> link(const Context& ctx, StringView existing, StringView new_path)
+{
+    auto src = adopt(TRY(lookup(ctx, existing, Follow::No)));
+    Parent p;
+    TRY(lookup_parent(ctx, new_path, p));
+    TRY(check_new_name(ctx, p, false));
+    if (TRY(fs_id(*src)) != TRY(fs_id(*p.dir)))
+        return Errno::EXDEV;
+    if (src->is_directory())
+        return Errno::EPERM;
+    return p.dir->link(p.name(), *src);
+}
+
+// ---- removing names ----
+
+ErrorOr<void> unlink(const Context& ctx, StringView path)
+{
+    Parent p;
+    TRY(lookup_parent(ctx, path, p));
+    if (p.kind != LastKind::Normal)
+        return Errno::EISDIR;
+    auto victim = adopt(TRY(p.dir->lookup(p.name())));
+    if (victim->is_directory())
+        return Errno::EISDIR;
+    if (p.trailing_slash)
+        return Errno::ENOTDIR;
+    return p.dir->unlink(p.name());
+}
+
+ErrorOr<void> rmdir(const Context& ctx, StringView path)
+{
+    Parent p;
+    TRY(lookup_parent(ctx, path, p));
+    if (p.kind == LastKind::Dot)
+        return Errno::EINVAL;
+    if (p.kind == LastKind::DotDot)
+        return Errno::ENOTEMPTY;
+    if (p.kind == LastKind::Root)
+        return Errno::EBUSY;
+    auto victim = adopt(TRY(p.dir->lookup(p.name())));
+    if (!victim->is_directory())
+        return Errno::ENOTDIR;
+    if (victim->mounted_here() || victim.get() == ctx.root.get())
+        return Errno::EBUSY;
+    return p.dir->rmdir(p.name());
+}
+
+// ---- rename ----
+
+namespace {
+
+// => EINVAL if `dir` is `moved` or inside it: walk ".." up from `dir` to
+// the root of the file system. => s_rename_lock held (no directory moves
+// meanwhile).
+ErrorOr<void> check_not_inside(Vnode& moved, Vnode& dir)
+{
+    KASSERT(s_rename_lock.is_locked_by_me());
+    auto cur = RefPtr<Vnode>(&dir);
+    for (;;) {
+        if (cur.get() == &moved)
+            return Errno::EINVAL;
+        if (is_mount_root(*cur))
+            return {};
+        auto parent = adopt(TRY(cur->lookup("..")));
+        if (parent == cur)
+            return {};  // the file system's root is its own parent
+        cur = parent;
+    }
+}
+
+// The checks on the two names and what they name. => EBUSY, EXDEV, ENOTDIR.
+ErrorOr<void> check_rename(Parent& from, Parent& to, Vnode& src, const Context& ctx)
+{
+    if (TRY(fs_id(*from.dir)) != TRY(fs_id(*to.dir)))
+        return Errno::EXDEV;
+    if (src.mounted_here() || &src == ctx.root.get())
+        return Errno::EBUSY;
+    if (!src.is_directory() && (from.trailing_slash || to.trailing_slash))
+        return Errno::ENOTDIR;
+    auto dst = to.dir->lookup(to.name());
+    if (dst.is_error())
+        return dst.error() == Errno::ENOENT ? ErrorOr<void>() : ErrorOr<void>(dst.error());
+    bool busy = dst.value()->mounted_here() || dst.value() == ctx.root.get();
+    dst.value()->unref();
+    return busy ? Errno::EBUSY : ErrorOr<void>();
+}
+
+} // namespace
+
+ErrorOr<void> rename(const Context& ctx, StringView from_path, StringView to_path)
+{
+    Parent from, to;
+    TRY(lookup_parent(ctx, from_path, from));
+    TRY(lookup_parent(ctx, to_path, to));
+    if (from.kind != LastKind::Normal || to.kind != LastKind::Normal)
+        return Errno::EBUSY;
+    auto src = adopt(TRY(from.dir->lookup(from.name())));
+    TRY(check_rename(from, to, *src, ctx));
+    if (!src->is_directory())
+        return from.dir->rename(from.name(), *to.dir, to.name());
+    kern::MutexGuard guard(s_rename_lock);
+    TRY(check_not_inside(*src, *to.dir));
+    return from.dir->rename(from.name(), *to.dir, to.name());
+}
+
+// ---- reading names and attributes ----
+
+ErrorOr<size_t> readlink(const Context& ctx, StringView path, const IoBuffer& buf, size_t n)
+{
+    auto v = adopt(TRY(lookup(ctx, path, Follow::No)));
+    if (v->type() != VType::Symlink)
+        return Errno::EINVAL;
+    return v->readlink(buf, n);
+}
+
+ErrorOr<VAttr> stat(const Context& ctx, StringView path)
+{
+    auto v = adopt(TRY(lookup(ctx, path, Follow::Yes)));
+    return v->getattr();
+}
+
+ErrorOr<VAttr> lstat(const Context& ctx, StringView path)
+{
+    auto v = adopt(TRY(lookup(ctx, path, Follow::No)));
+    return v->getattr();
+}
+
+ErrorOr<void> truncate(const Context& ctx, StringView path, u64 length)
+{
+    auto v = adopt(TRY(lookup(ctx, path, Follow::Yes)));
+    if (v->is_directory())
+        return Errno::EISDIR;
+    if (v->type() != VType::Regular)
+        return Errno::EINVAL;
+    VAttr attr;
+    attr.size = length;
+    return v->setattr(attr, SETATTR_SIZE);
+}
+
+ErrorOr<StatVfs> statvfs(const Context& ctx, StringView path)
+{
+    auto v = adopt(TRY(lookup(ctx, path, Follow::Yes)));
+    FileSystem* fs = filesystem_of(*v);
+    if (!fs)
+        return Errno::ENOENT;
+    return fs->statvfs();
+}
+
+ErrorOr<Vnode*> chdir(const Context& ctx, StringView path)
+{
+    Vnode* v = TRY(lookup(ctx, path, Follow::Yes));
+    if (!v->is_directory()) {
+        v->unref();
+        return Errno::ENOTDIR;
+    }
+    return v;
+}
+
+} // namespace fs

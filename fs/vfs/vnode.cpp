@@ -1,0 +1,68 @@
+// fs/vfs/vnode.cpp -- reference counting and the default vnode operations.
+//
+// A file system overrides only the operations its vnode types support; the
+// defaults here give the errno POSIX expects for an operation that makes no
+// sense on the vnode's type:
+//   directory operations on a non-directory      ENOTDIR
+//   (on a directory whose fs does not implement it: EPERM for link/symlink,
+//    as Linux's "operation not permitted" by this fs)
+//   read/write on a directory                    EISDIR
+//   read/write on any other type without data    EINVAL
+//   readlink on a non-symlink                    EINVAL
+//
+// unref(): the count lives in the Vnode (vnode.h); the thread that drops it
+// to zero calls inactive(), which the file system uses to free a vnode that
+// has no names left. The count may go up again after that (a file system
+// that keeps its vnodes, like tmpfs, hands the same node out again);
+// keeping that safe is the file system's job (it looks nodes up under its
+// own lock).
+#include <fs/vfs/vnode.h>
+
+namespace fs {
+
+void Vnode::unref()
+{
+    u32 old = __atomic_fetch_sub(&m_ref_count, 1, __ATOMIC_ACQ_REL);
+    KASSERT_MSG(old > 0, "Vnode::unref: reference count underflow");
+    if (old == 1)
+        inactive();
+}
+
+ErrorOr<Vnode*> Vnode::lookup(StringView) { return is_directory() ? Errno::ENOENT : Errno::ENOTDIR; }
+
+ErrorOr<Vnode*> Vnode::create(StringView, VType, u32, u64, const Cred&)
+{
+    return is_directory() ? Errno::EPERM : Errno::ENOTDIR;
+}
+
+ErrorOr<Vnode*> Vnode::symlink(StringView, StringView, const Cred&)
+{
+    return is_directory() ? Errno::EPERM : Errno::ENOTDIR;
+}
+
+ErrorOr<void> Vnode::link(StringView, Vnode&) { return is_directory() ? Errno::EPERM : Errno::ENOTDIR; }
+
+ErrorOr<void> Vnode::unlink(StringView) { return is_directory() ? Errno::ENOENT : Errno::ENOTDIR; }
+
+ErrorOr<void> Vnode::rmdir(StringView) { return is_directory() ? Errno::ENOENT : Errno::ENOTDIR; }
+
+ErrorOr<void> Vnode::rename(StringView, Vnode&, StringView)
+{
+    return is_directory() ? Errno::ENOENT : Errno::ENOTDIR;
+}
+
+ErrorOr<u64> Vnode::readdir(u64, ReaddirSink&) { return is_directory() ? Errno::EINVAL : Errno::ENOTDIR; }
+
+ErrorOr<size_t> Vnode::read(u64, const IoBuffer&, size_t)
+{
+    return is_directory() ? Errno::EISDIR : Errno::EINVAL;
+}
+
+ErrorOr<size_t> Vnode::write(u64, const IoBuffer&, size_t)
+{
+    return is_directory() ? Errno::EISDIR : Errno::EINVAL;
+}
+
+ErrorOr<size_t> Vnode::readlink(const IoBuffer&, size_t) { return Errno::EINVAL; }
+
+} // namespace fs
