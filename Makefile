@@ -37,7 +37,7 @@ endif
 # ---- the kernel -------------------------------------------------------------
 KERNEL_DIRS := arch/x86_64 kernel vm fs tests/ktest
 KERNEL_CXX_SRCS := $(sort $(shell find $(KERNEL_DIRS) -name '*.cpp' 2>/dev/null))
-KERNEL_ASM_SRCS := boot/boot.S boot/multiboot2.S $(sort $(wildcard arch/x86_64/*.S))
+KERNEL_ASM_SRCS := boot/boot.S boot/multiboot2.S $(sort $(wildcard arch/x86_64/*.S) $(shell find tests/ktest -name "*.S"))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_CXX_SRCS) $(KERNEL_ASM_SRCS))
 
 KCXXFLAGS := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics \
@@ -82,6 +82,20 @@ $(KERNEL): $(BUILD)/kernel.stage1.elf $(BUILD)/ksyms.S.o
 $(ISO): $(KERNEL) scripts/mkiso.sh
 	@echo "  ISO     $@"
 	@sh scripts/mkiso.sh $@ $(KERNEL) "$(CMDLINE)"
+
+# ---- user programs (musl-gcc -static) ----------------------------------------------
+USER_CC := musl-gcc
+USER_CFLAGS := -static -O2 -g -Wall -Wextra -Werror
+USER_TEST_SRCS := $(sort $(wildcard user/tests/*.c))
+USER_TEST_BINS := $(patsubst user/tests/%.c,$(BUILD)/user/tests/%,$(USER_TEST_SRCS))
+
+$(BUILD)/user/tests/%: user/tests/%.c Makefile
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) $< -o $@
+
+# The process tests link the user test programs into the kernel (.incbin).
+$(BUILD)/kernel/tests/ktest/proc/user_blobs.S.o: $(USER_TEST_BINS)
 
 # ---- host unit tests ----------------------------------------------------------
 include tests/host/host.mk

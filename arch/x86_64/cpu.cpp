@@ -60,6 +60,27 @@ void halt_forever()
 
 void wait_for_interrupt() { asm volatile("sti; hlt" ::: "memory"); }
 
+u64 cpu_hwcap() { return x86::cpuid(1).edx; }
+
+u64 random_u64()
+{
+    if (x86::cpuid(1).ecx & (1u << 30)) {  // RDRAND
+        for (int tries = 0; tries < 10; ++tries) {
+            u64 v;
+            unsigned char ok;
+            asm volatile("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
+            if (ok)
+                return v;
+        }
+    }
+    // splitmix64 over the time-stamp counter.
+    static u64 state;
+    u64 z = (state += 0x9e3779b97f4a7c15ull + x86::rdtsc());
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
 void system_exit(int status)
 {
     // isa-debug-exit at port 0xf4 (scripts/qemu.sh adds the device).

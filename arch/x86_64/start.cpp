@@ -38,6 +38,7 @@ extern "C" [[noreturn]] void kmain_entry(PhysAddr multiboot_info)
     x86::percpu_init_boot_cpu();
     x86::gdt_init();
     x86::idt_init();
+    x86::syscall_init();
     enable_sse();
     x86::multiboot2_parse(multiboot_info);
     kern::kmain();

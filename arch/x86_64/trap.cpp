@@ -18,6 +18,7 @@
 #include <arch/usercopy.h>
 #include <kernel/lib/assert.h>
 #include <kernel/printk.h>
+#include <kernel/proc/process.h>
 #include <kernel/sched/sched.h>
 #include <vm/fault.h>
 
@@ -108,6 +109,30 @@ void dump_trap_frame(const TrapFrame& f)
     kern::panic_halt();
 }
 
+// ---- exceptions in user mode ---------------------------------------------------
+//
+// A CPU exception raised by a user program is the program's problem, not the
+// kernel's: the process is ended as if by the signal POSIX names for it
+// (SIGSEGV for a bad access, SIGILL, SIGFPE, SIGTRAP, SIGBUS), with a line on
+// the console. (Signal handlers arrive later in the processes chapter.)
+
+static int signal_for(u64 vector)
+{
+    switch (vector) {
+    case 0: case 16: case 19: return 8;  // divide error, x87/SIMD errors: SIGFPE
+    case 1: case 3: return 5;            // debug, breakpoint: SIGTRAP
+    case 6: return 4;                    // invalid opcode: SIGILL
+    case 17: return 7;                   // alignment check: SIGBUS
+    default: return 11;                  // page fault, general protection, ...: SIGSEGV
+    }
+}
+
+[[noreturn]] static void user_exception(TrapFrame& f, uptr address, const char* what)
+{
+    arch::irq_enable();  // ending a process takes locks that sleep
+    kern::exit_on_exception(signal_for(f.vector), s_exception_names[f.vector], what, address, f.rip);
+}
+
 // ---- the page-fault path ----------------------------------------------------
 //
 // The error code says why the MMU refused: bit 0 the page was present (a
@@ -125,8 +150,8 @@ void dump_trap_frame(const TrapFrame& f)
 //   4. Unresolved, in the kernel, inside a user-copy routine and on a user
 //      address -> resume at its fix-up (it returns EFAULT). A fault on the
 //      kernel side of a copy is still a bug.
-//   5. Unresolved in user mode -> the process would get SIGSEGV; until
-//      processes exist, panic with a line that says so.
+//   5. Unresolved in user mode -> the process ends with SIGSEGV
+//      (user_exception above).
 //   6. Anything else -> the usual exception report.
 // Interrupts are disabled again before returning to trap_entry.S.
 
@@ -164,8 +189,7 @@ static void page_fault(TrapFrame& f)
     }
     asm volatile("mov %0, %%cr2" ::"r"(va));  // for the report, if another fault changed it
     if (f.from_user())
-        printk("\nuser page fault at %#lx (%s), rip %#lx: no process to signal "
-               "(signals arrive with processes)\n", va, access_name(access), f.rip);
+        user_exception(f, va, access_name(access));
     exception_panic(f);
 }
 
@@ -177,6 +201,8 @@ extern "C" void trap_dispatch(x86::TrapFrame* frame)
         x86::page_fault(*frame);
         return;
     }
+    if (frame->vector < 32 && frame->from_user())
+        x86::user_exception(*frame, 0, nullptr);
     if (frame->vector < 32)
         x86::exception_panic(*frame);
     if (x86::s_handlers[frame->vector])

@@ -20,6 +20,8 @@ static_assert(sizeof(TrapFrame) == 22 * 8);
 using IrqHandler = void (*)(TrapFrame& frame);
 
 void idt_init();
+// Make `syscall` land in syscall_entry.S (arch/x86_64/usermode.cpp).
+void syscall_init();
 // Route `vector` (32..255) to `handler`, which runs with interrupts off.
 void set_irq_handler(u8 vector, IrqHandler handler);
 void dump_trap_frame(const TrapFrame& frame);

@@ -14,10 +14,14 @@
 // Read more: docs/tmpfs.md; Julio Merino's tmpfs(9) and NetBSD sys/fs/tmpfs.
 #pragma once
 
+#include <fs/vfs/mount.h>
+
 namespace fs::tmpfs {
 
 // Make "tmpfs" known to mount(). => at boot, once, before any mount.
 void tmpfs_register();
+// The type itself: {"tmpfs", create}, create(options) => EINVAL, ENOMEM.
+const FileSystemType& tmpfs_type();
 
 } // namespace fs::tmpfs
 

@@ -245,10 +245,12 @@ ErrorOr<FileSystem*> create_tmpfs(StringView options)
     return static_cast<FileSystem*>(TRY(TmpfsMount::create(options)));
 }
 
-const FileSystemType tmpfs_type = {"tmpfs", create_tmpfs};
+const FileSystemType s_tmpfs_type = {"tmpfs", create_tmpfs};
 
 } // namespace
 
-void tmpfs_register() { register_filesystem(tmpfs_type); }
+const FileSystemType& tmpfs_type() { return s_tmpfs_type; }
+
+void tmpfs_register() { register_filesystem(s_tmpfs_type); }
 
 } // namespace fs::tmpfs

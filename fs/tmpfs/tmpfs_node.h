@@ -133,6 +133,10 @@ private:
     ErrorOr<void> remove_entry(StringView name, bool directory);
     // Is this directory `dir` or below it? Walks m_parent. => mount lock held.
     bool is_within_locked(const TmpfsNode& dir) const;
+    // rename's halves (tmpfs_rename.cpp). => mount lock held.
+    ErrorOr<bool> check_rename_locked(StringView from, TmpfsNode& to_dir, StringView to,
+                                      Dirent*& source, Dirent*& target);
+    TmpfsNode* take_replaced_locked(Dirent& target);
 
     // ---- regular-file helpers (tmpfs_file.cpp); => m_lock held ----
     ErrorOr<void> truncate_locked(u64 size);

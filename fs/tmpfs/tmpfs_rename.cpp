@@ -71,6 +71,52 @@ bool TmpfsNode::is_within_locked(const TmpfsNode& dir) const
     }
 }
 
+// Every check of rename, nothing changed. => mount lock held. => true and
+// the two entries (target nullptr if absent) when there is work to do,
+// false for a rename onto the same file; ENOENT, EBUSY, EINVAL, EMLINK,
+// ENOTDIR, EISDIR, ENOTEMPTY.
+ErrorOr<bool> TmpfsNode::check_rename_locked(StringView from, TmpfsNode& to_dir, StringView to,
+                                             Dirent*& source, Dirent*& target)
+{
+    if (m_removed || to_dir.m_removed)
+        return Errno::ENOENT;
+    source = find_locked(from);
+    if (!source)
+        return Errno::ENOENT;
+    TmpfsNode* moving = source->m_node;
+    target = to_dir.find_locked(to);
+    if (target && target->m_node == moving)
+        return false;  // onto itself (or another link to it): nothing to do
+    if (moving->is_directory()) {
+        if (moving->mounted_here())
+            return Errno::EBUSY;
+        if (&to_dir != this && to_dir.is_within_locked(*moving))
+            return Errno::EINVAL;
+        if (&to_dir != this && !target && to_dir.nlink() >= LINK_MAX)
+            return Errno::EMLINK;
+    }
+    if (target)
+        TRY(check_replace(*moving, *target->m_node, target->m_node->is_empty_dir_locked()));
+    return true;
+}
+
+// Take the entry `target` of this directory away for a rename that replaces
+// it. => mount lock held. => its node, referenced (the caller unrefs it
+// after dropping the lock).
+TmpfsNode* TmpfsNode::take_replaced_locked(Dirent& target)
+{
+    TmpfsNode* replaced = target.m_node;
+    replaced->ref();
+    detach_locked(target);
+    TmpfsMount::free_dirent(target);
+    if (replaced->is_directory()) {
+        replaced->set_nlink_locked(0);  // its "." goes too
+        replaced->m_removed = true;
+    }
+    replaced->touch(CTIME);
+    return replaced;
+}
+
 // => ENOTDIR, ENOENT, EEXIST/ENOTEMPTY, EISDIR, EINVAL, EBUSY, EMLINK, ENOSPC.
 ErrorOr<void> TmpfsNode::rename(StringView from, Vnode& to_vnode, StringView to)
 {
@@ -83,38 +129,14 @@ ErrorOr<void> TmpfsNode::rename(StringView from, Vnode& to_vnode, StringView to)
     TmpfsNode* replaced = nullptr;
     {
         MutexGuard guard(m_tmpfs.lock());
-        if (m_removed || to_dir.m_removed)
-            return Errno::ENOENT;
-        Dirent* source = find_locked(from);
-        if (!source)
-            return Errno::ENOENT;
-        TmpfsNode* moving = source->m_node;
-        Dirent* target = to_dir.find_locked(to);
-        if (target && target->m_node == moving)
-            return {};  // onto itself (or another link to it): nothing to do
-        if (moving->is_directory()) {
-            if (moving->mounted_here())
-                return Errno::EBUSY;
-            if (&to_dir != this && to_dir.is_within_locked(*moving))
-                return Errno::EINVAL;
-            if (&to_dir != this && !target && to_dir.nlink() >= LINK_MAX)
-                return Errno::EMLINK;
-        }
-        if (target)
-            TRY(check_replace(*moving, *target->m_node, target->m_node->is_empty_dir_locked()));
+        Dirent *source, *target;
+        if (!TRY(check_rename_locked(from, to_dir, to, source, target)))
+            return {};
         Dirent* entry = TRY(TmpfsMount::allocate_dirent(to));
         // Nothing below can fail.
-        if (target) {
-            replaced = target->m_node;
-            replaced->ref();
-            to_dir.detach_locked(*target);
-            TmpfsMount::free_dirent(*target);
-            if (replaced->is_directory()) {
-                replaced->set_nlink_locked(0);
-                replaced->m_removed = true;
-            }
-            replaced->touch(CTIME);
-        }
+        TmpfsNode* moving = source->m_node;
+        if (target)
+            replaced = to_dir.take_replaced_locked(*target);
         detach_locked(*source);
         TmpfsMount::free_dirent(*source);
         to_dir.attach_locked(*entry, *moving);

@@ -31,6 +31,8 @@ class VmMap;
 
 namespace kern {
 
+class Process;
+
 // End the current thread. Its stack is freed after it has switched away.
 [[noreturn]] void thread_exit();
 
@@ -61,6 +63,9 @@ public:
     // switches to it. => called on the current thread, or before start().
     void set_address_space(vm::VmMap* map, arch::Pmap* pmap);
     vm::VmMap* vm_map() const { return m_vm_map; }
+    // The process this thread runs for, or nullptr for a kernel thread.
+    Process* process() const { return m_process; }
+    void set_process(Process* p) { m_process = p; }
     arch::Pmap* pmap() const { return m_pmap; }
     const char* name() const { return m_name; }
     u64 id() const { return m_id; }
@@ -82,6 +87,7 @@ private:
 
     char m_name[NAME_MAX + 1] = {};
     vm::VmMap* m_vm_map = nullptr;
+    Process* m_process = nullptr;
     arch::Pmap* m_pmap = nullptr;
     u64 m_id = 0;
     void* m_stack = nullptr;       // lowest address; nullptr for the boot context

@@ -6,7 +6,7 @@
 # in HOST_EXCLUDE are kernel-only (they define libc or C++ runtime symbols).
 
 HOST_BUILD    ?= build/host
-HOST_SRC_DIRS := kernel/lib kernel/heap vm fs/vfs fs/ubc fs/tmpfs
+HOST_SRC_DIRS := kernel/lib kernel/heap vm fs/vfs fs/ubc fs/tmpfs fs/cpio
 HOST_EXCLUDE  := kernel/heap/operator_new.cpp vm/fault_entry.cpp
 HOST_SRCS     := $(filter-out $(HOST_EXCLUDE),$(foreach d,$(HOST_SRC_DIRS),$(wildcard $(d)/*.cpp))) \
                  $(wildcard tests/host/shim/*.cpp)

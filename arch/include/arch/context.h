@@ -11,8 +11,13 @@
 
 namespace arch {
 
-struct ThreadContext {
+// Per-thread CPU state kept across switches: the kernel stack pointer, and
+// the user-visible state the kernel itself does not use -- the FPU/SSE
+// registers (FXSAVE format) and the user thread pointer (x86: FS base).
+struct alignas(16) ThreadContext {
     uptr rsp = 0;
+    uptr user_thread_pointer = 0;
+    alignas(16) u8 fpu[512] = {};
 };
 
 using ThreadEntry = void (*)(void*);

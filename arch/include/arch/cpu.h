@@ -34,4 +34,12 @@ constexpr unsigned MAX_CPUS = 16;
 // Wait for the next interrupt (x86: sti; hlt). Used by the idle thread.
 void wait_for_interrupt();
 
+// 64 unpredictable-enough bits (x86: RDRAND when the CPU has it, else a
+// mix of the time-stamp counter): for AT_RANDOM and getrandom. Not a
+// cryptographic generator.
+u64 random_u64();
+// The CPU feature bits a program's C library asks for in AT_HWCAP
+// (x86: CPUID leaf 1, EDX).
+u64 cpu_hwcap();
+
 } // namespace arch

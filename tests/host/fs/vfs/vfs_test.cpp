@@ -1,0 +1,232 @@
+// tests/host/fs/vfs/vfs_test.cpp -- the path calls of fs/vfs/vfs.h over the fake fs.
+// Every errno is Linux's for the same call (checked against Linux 6.x).
+#include "fake_fs.h"
+
+using namespace fakefs;
+using fs::Follow;
+
+namespace {
+
+class Vfs : public VfsTest {
+protected:
+    void SetUp() override
+    {
+        VfsTest::SetUp();
+        make_dir("/d");
+        make_file("/d/f", "data");
+        make_link("/d/f", "/lf");
+        make_link("/d", "/ld");
+        make_link("/nowhere", "/dangle");
+    }
+};
+
+TEST_F(Vfs, OpenCreateExclTrunc)
+{
+    EXPECT_EQ(open_err("/new", fs::O_WRONLY), Errno::ENOENT);
+    EXPECT_EQ(open_err("/new", fs::O_CREAT | fs::O_WRONLY), Errno(0));
+    EXPECT_EQ(MUST(fs::stat(ctx, "/new")).type, fs::VType::Regular);
+    EXPECT_EQ(MUST(fs::stat(ctx, "/new")).mode, 0644u);
+    EXPECT_EQ(open_err("/new", fs::O_CREAT | fs::O_EXCL | fs::O_WRONLY), Errno::EEXIST);
+    EXPECT_EQ(open_err("/new", fs::O_CREAT | fs::O_WRONLY), Errno(0));  // exists: opened
+    EXPECT_EQ(open_err("/d/f", fs::O_WRONLY | fs::O_TRUNC), Errno(0));
+    EXPECT_EQ(MUST(fs::stat(ctx, "/d/f")).size, 0u);
+    EXPECT_EQ(open_err("/nodir/x", fs::O_CREAT | fs::O_WRONLY), Errno::ENOENT);
+    EXPECT_EQ(open_err("/d/f/x", fs::O_CREAT | fs::O_WRONLY), Errno::ENOTDIR);
+}
+
+TEST_F(Vfs, OpenFlagErrors)
+{
+    EXPECT_EQ(open_err("/d/f", fs::O_ACCMODE), Errno::EINVAL);
+    EXPECT_EQ(open_err("/d/x", fs::O_CREAT | fs::O_DIRECTORY), Errno::EINVAL);
+    EXPECT_EQ(open_err("/d/f", fs::O_RDONLY | fs::O_DIRECTORY), Errno::ENOTDIR);
+    EXPECT_EQ(open_err("/d", fs::O_RDONLY | fs::O_DIRECTORY), Errno(0));
+    EXPECT_EQ(open_err("/d", fs::O_WRONLY), Errno::EISDIR);
+    EXPECT_EQ(open_err("/d", fs::O_RDWR), Errno::EISDIR);
+    EXPECT_EQ(open_err("/d/f/", fs::O_RDONLY), Errno::ENOTDIR);
+    EXPECT_EQ(open_err("/new/", fs::O_CREAT | fs::O_WRONLY), Errno::EISDIR);
+    EXPECT_EQ(open_err("/d/", fs::O_CREAT | fs::O_RDONLY), Errno::EISDIR);
+    EXPECT_EQ(open_err("/", fs::O_CREAT | fs::O_RDONLY), Errno::EISDIR);
+    EXPECT_EQ(open_err("/d/.", fs::O_CREAT | fs::O_RDONLY), Errno::EISDIR);
+}
+
+TEST_F(Vfs, OpenAndSymlinks)
+{
+    EXPECT_EQ(open_err("/lf", fs::O_RDONLY), Errno(0));
+    EXPECT_EQ(open_err("/lf", fs::O_RDONLY | fs::O_NOFOLLOW), Errno::ELOOP);
+    EXPECT_EQ(open_err("/ld/f", fs::O_RDONLY | fs::O_NOFOLLOW), Errno(0));  // only the last
+    EXPECT_EQ(open_err("/lf", fs::O_CREAT | fs::O_WRONLY), Errno(0));       // follows
+    EXPECT_EQ(open_err("/lf", fs::O_CREAT | fs::O_EXCL | fs::O_WRONLY), Errno::EEXIST);
+    EXPECT_EQ(open_err("/lf", fs::O_CREAT | fs::O_NOFOLLOW | fs::O_WRONLY), Errno::ELOOP);
+    EXPECT_EQ(open_err("/dangle", fs::O_CREAT | fs::O_WRONLY), Errno::ENOENT);  // documented
+    EXPECT_EQ(read_file("/lf"), "data");
+}
+
+TEST_F(Vfs, Mkdir)
+{
+    OK(fs::mkdir(ctx, "/d/sub", 0700));
+    EXPECT_EQ(MUST(fs::stat(ctx, "/d/sub")).type, fs::VType::Directory);
+    OK(fs::mkdir(ctx, "/d/slash/", 0700));  // a trailing slash is fine
+    EXPECT_EQ(err(fs::mkdir(ctx, "/d/sub", 0700)), Errno::EEXIST);
+    EXPECT_EQ(err(fs::mkdir(ctx, "/d/.", 0700)), Errno::EEXIST);
+    EXPECT_EQ(err(fs::mkdir(ctx, "/d/..", 0700)), Errno::EEXIST);
+    EXPECT_EQ(err(fs::mkdir(ctx, "/", 0700)), Errno::EEXIST);
+    EXPECT_EQ(err(fs::mkdir(ctx, "/x/y", 0700)), Errno::ENOENT);
+    EXPECT_EQ(err(fs::mkdir(ctx, "/d/f/y", 0700)), Errno::ENOTDIR);
+    EXPECT_EQ(err(fs::mkdir(ctx, "", 0700)), Errno::ENOENT);
+    std::string longname(fs::NAME_MAX + 1, 'x');
+    EXPECT_EQ(err(fs::mkdir(ctx, ("/" + longname).c_str(), 0700)), Errno::ENAMETOOLONG);
+}
+
+TEST_F(Vfs, Mknod)
+{
+    OK(fs::mknod(ctx, "/fifo", 0010644, 0));
+    OK(fs::mknod(ctx, "/null", 0020666, 0x103));
+    OK(fs::mknod(ctx, "/plain", 0644, 0));
+    EXPECT_EQ(MUST(fs::stat(ctx, "/fifo")).type, fs::VType::Fifo);
+    EXPECT_EQ(MUST(fs::stat(ctx, "/null")).rdev, 0x103u);
+    EXPECT_EQ(MUST(fs::stat(ctx, "/plain")).type, fs::VType::Regular);
+    EXPECT_EQ(err(fs::mknod(ctx, "/dir", 0040755, 0)), Errno::EPERM);
+    EXPECT_EQ(err(fs::mknod(ctx, "/lnk", 0120777, 0)), Errno::EINVAL);
+    EXPECT_EQ(err(fs::mknod(ctx, "/fifo", 0010644, 0)), Errno::EEXIST);
+    EXPECT_EQ(err(fs::mknod(ctx, "/new/", 0010644, 0)), Errno::ENOENT);
+    EXPECT_EQ(err(fs::mknod(ctx, "/fifo/", 0010644, 0)), Errno::EEXIST);
+    EXPECT_EQ(err(fs::mknod(ctx, "/d/.", 0010644, 0)), Errno::EEXIST);
+    EXPECT_EQ(err(fs::truncate(ctx, "/fifo", 0)), Errno::EINVAL);
+}
+
+TEST_F(Vfs, Unlink)
+{
+    EXPECT_EQ(err(fs::unlink(ctx, "/d")), Errno::EISDIR);
+    EXPECT_EQ(err(fs::unlink(ctx, "/d/.")), Errno::EISDIR);
+    EXPECT_EQ(err(fs::unlink(ctx, "/d/..")), Errno::EISDIR);
+    EXPECT_EQ(err(fs::unlink(ctx, "/")), Errno::EISDIR);
+    EXPECT_EQ(err(fs::unlink(ctx, "/d/f/")), Errno::ENOTDIR);
+    EXPECT_EQ(err(fs::unlink(ctx, "/d/nope")), Errno::ENOENT);
+    OK(fs::unlink(ctx, "/lf"));  // the link, not its target
+    EXPECT_EQ(lookup_err("/d/f"), Errno(0));
+    OK(fs::unlink(ctx, "/d/f"));
+    EXPECT_EQ(lookup_err("/d/f"), Errno::ENOENT);
+}
+
+TEST_F(Vfs, Rmdir)
+{
+    make_dir("/d/e");
+    EXPECT_EQ(err(fs::rmdir(ctx, "/d/e/.")), Errno::EINVAL);
+    EXPECT_EQ(err(fs::rmdir(ctx, "/d/e/..")), Errno::ENOTEMPTY);
+    EXPECT_EQ(err(fs::rmdir(ctx, "/")), Errno::EBUSY);
+    EXPECT_EQ(err(fs::rmdir(ctx, "/d/f")), Errno::ENOTDIR);
+    EXPECT_EQ(err(fs::rmdir(ctx, "/ld")), Errno::ENOTDIR);  // a symlink is not followed
+    EXPECT_EQ(err(fs::rmdir(ctx, "/d")), Errno::ENOTEMPTY);
+    EXPECT_EQ(err(fs::rmdir(ctx, "/d/nope")), Errno::ENOENT);
+    OK(fs::rmdir(ctx, "/d/e/"));
+    EXPECT_EQ(lookup_err("/d/e"), Errno::ENOENT);
+}
+
+TEST_F(Vfs, RenameBasics)
+{
+    OK(fs::rename(ctx, "/d/f", "/g"));
+    EXPECT_EQ(read_file("/g"), "data");
+    EXPECT_EQ(lookup_err("/d/f"), Errno::ENOENT);
+    make_file("/h", "other");
+    OK(fs::rename(ctx, "/g", "/h"));  // replaces a file
+    EXPECT_EQ(read_file("/h"), "data");
+    OK(fs::rename(ctx, "/h", "/h"));  // onto itself
+    make_dir("/e");
+    OK(fs::rename(ctx, "/d", "/e"));  // a directory over an empty one
+    EXPECT_EQ(ino("/e/.."), ino("/"));
+    EXPECT_EQ(lookup_err("/d"), Errno::ENOENT);
+    EXPECT_EQ(err(fs::rename(ctx, "/nope", "/x")), Errno::ENOENT);
+}
+
+TEST_F(Vfs, RenameErrors)
+{
+    make_dir("/d/sub");
+    make_dir("/d/sub/deeper");
+    make_dir("/full");
+    make_file("/full/x");
+    make_file("/file");
+    EXPECT_EQ(err(fs::rename(ctx, "/d", "/d/sub/deeper/d")), Errno::EINVAL);  // own subtree
+    EXPECT_EQ(err(fs::rename(ctx, "/d", "/d/d2")), Errno::EINVAL);
+    EXPECT_EQ(err(fs::rename(ctx, "/d", "/ld/sub/x")), Errno::EINVAL);  // via a symlink
+    EXPECT_EQ(err(fs::rename(ctx, "/d/.", "/x")), Errno::EBUSY);
+    EXPECT_EQ(err(fs::rename(ctx, "/x", "/d/..")), Errno::EBUSY);
+    EXPECT_EQ(err(fs::rename(ctx, "/", "/x")), Errno::EBUSY);
+    EXPECT_EQ(err(fs::rename(ctx, "/file/", "/x")), Errno::ENOTDIR);
+    EXPECT_EQ(err(fs::rename(ctx, "/file", "/x/")), Errno::ENOTDIR);
+    EXPECT_EQ(err(fs::rename(ctx, "/d", "/file")), Errno::ENOTDIR);
+    EXPECT_EQ(err(fs::rename(ctx, "/file", "/d")), Errno::EISDIR);
+    EXPECT_EQ(err(fs::rename(ctx, "/d/sub", "/full")), Errno::ENOTEMPTY);
+    OK(fs::rename(ctx, "/d/sub/", "/sub2/"));  // trailing slashes on directories
+    EXPECT_EQ(lookup_err("/sub2/deeper"), Errno(0));
+}
+
+TEST_F(Vfs, Link)
+{
+    OK(fs::link(ctx, "/d/f", "/hard"));
+    EXPECT_EQ(ino("/hard"), ino("/d/f"));
+    EXPECT_EQ(MUST(fs::stat(ctx, "/d/f")).nlink, 2u);
+    OK(fs::link(ctx, "/lf", "/hardlink-to-symlink"));  // not followed
+    EXPECT_EQ(MUST(fs::lstat(ctx, "/hardlink-to-symlink")).type, fs::VType::Symlink);
+    EXPECT_EQ(err(fs::link(ctx, "/d", "/dirlink")), Errno::EPERM);
+    EXPECT_EQ(err(fs::link(ctx, "/d/f", "/hard")), Errno::EEXIST);
+    EXPECT_EQ(err(fs::link(ctx, "/d/f", "/d/.")), Errno::EEXIST);
+    EXPECT_EQ(err(fs::link(ctx, "/d/f", "/new/")), Errno::ENOENT);
+    EXPECT_EQ(err(fs::link(ctx, "/nope", "/x")), Errno::ENOENT);
+    OK(fs::unlink(ctx, "/d/f"));
+    EXPECT_EQ(read_file("/hard"), "data");
+}
+
+TEST_F(Vfs, SymlinkAndReadlink)
+{
+    OK(fs::symlink(ctx, "some/where", "/s"));
+    char buf[32];
+    EXPECT_EQ(MUST(fs::readlink(ctx, "/s", fs::IoBuffer::kernel(buf), sizeof buf)), 10u);
+    EXPECT_EQ(std::string(buf, 10), "some/where");
+    EXPECT_EQ(MUST(fs::readlink(ctx, "/s", fs::IoBuffer::kernel(buf), 4)), 4u);  // cut
+    EXPECT_EQ(err(fs::readlink(ctx, "/d/f", fs::IoBuffer::kernel(buf), 32)), Errno::EINVAL);
+    EXPECT_EQ(err(fs::readlink(ctx, "/ld/", fs::IoBuffer::kernel(buf), 32)), Errno::EINVAL);
+    EXPECT_EQ(err(fs::symlink(ctx, "", "/e")), Errno::ENOENT);
+    EXPECT_EQ(err(fs::symlink(ctx, std::string(fs::PATH_MAX, 'a').c_str(), "/e")), Errno::ENAMETOOLONG);
+    EXPECT_EQ(err(fs::symlink(ctx, "x", "/s")), Errno::EEXIST);
+    EXPECT_EQ(err(fs::symlink(ctx, "x", "/")), Errno::EEXIST);
+    EXPECT_EQ(err(fs::symlink(ctx, "x", "/new/")), Errno::ENOENT);
+    EXPECT_EQ(MUST(fs::lstat(ctx, "/s")).size, 10u);
+}
+
+TEST_F(Vfs, StatLstatTruncate)
+{
+    EXPECT_EQ(MUST(fs::stat(ctx, "/lf")).type, fs::VType::Regular);
+    EXPECT_EQ(MUST(fs::lstat(ctx, "/lf")).type, fs::VType::Symlink);
+    EXPECT_EQ(MUST(fs::stat(ctx, "/d/f")).dev, rootfs->id());
+    EXPECT_EQ(err(fs::stat(ctx, "/dangle")), Errno::ENOENT);
+    EXPECT_EQ(err(fs::lstat(ctx, "/dangle")), Errno(0));
+    OK(fs::truncate(ctx, "/lf", 2));
+    EXPECT_EQ(read_file("/d/f"), "da");
+    OK(fs::truncate(ctx, "/d/f", 5));
+    EXPECT_EQ(read_file("/d/f"), std::string("da\0\0\0", 5));
+    EXPECT_EQ(err(fs::truncate(ctx, "/d", 0)), Errno::EISDIR);
+    EXPECT_EQ(MUST(fs::statvfs(ctx, "/d/f")).fsid, rootfs->id());
+}
+
+TEST_F(Vfs, Chdir)
+{
+    ctx.cwd = kern::RefPtr<fs::Vnode>::adopt(MUST(fs::chdir(ctx, "/ld")));
+    EXPECT_EQ(read_file("f"), "data");
+    EXPECT_EQ(err(fs::chdir(ctx, "f")), Errno::ENOTDIR);
+    EXPECT_EQ(err(fs::chdir(ctx, "nope")), Errno::ENOENT);
+    OK(fs::mkdir(ctx, "sub", 0755));
+    EXPECT_EQ(lookup_err("/d/sub"), Errno(0));
+    OK(fs::rename(ctx, "f", "../moved"));
+    EXPECT_EQ(read_file("/moved"), "data");
+}
+
+TEST_F(Vfs, RemovedCwd)
+{
+    make_dir("/gone");
+    ctx.cwd = kern::RefPtr<fs::Vnode>::adopt(MUST(fs::chdir(ctx, "/gone")));
+    OK(fs::rmdir(ctx, "/gone"));
+    EXPECT_EQ(open_err("x", fs::O_CREAT | fs::O_WRONLY), Errno::ENOENT);
+    ctx.cwd = ctx.root;  // the last reference: the directory is freed now
+}
+
+} // namespace
