@@ -16,6 +16,7 @@
 #include <kernel/boot_memory.h>
 #include <kernel/cmdline.h>
 #include <kernel/heap/heap.h>
+#include <kernel/initramfs.h>
 #include <kernel/ktest/ktest.h>
 #include <kernel/main.h>
 #include <kernel/printk.h>
@@ -58,6 +59,7 @@ void kmain()
 
     fs::tmpfs_register();
     MUST(fs::mount_root("tmpfs", ""));
+    initramfs_load_boot_module();  // the "initramfs" module, if any, into "/"
 
     Thread* main = MUST(Thread::create("main", main_thread, nullptr));
     main->detach();

@@ -37,7 +37,14 @@ public:
     }
     ErrorOr(const ErrorOr&) = delete;
     ErrorOr& operator=(const ErrorOr&) = delete;
-    ErrorOr& operator=(ErrorOr&&) = delete;
+    ErrorOr& operator=(ErrorOr&& other)
+    {
+        if (this != &other) {
+            this->~ErrorOr();
+            new (this) ErrorOr(std::move(other));
+        }
+        return *this;
+    }
     ~ErrorOr()
     {
         if (!m_is_error)

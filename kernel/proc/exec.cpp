@@ -138,6 +138,7 @@ ErrorOr<ExecImage> load_program(const fs::Context& ctx, StringView path, vm::VmM
         if (ph.type != elf::PT_LOAD)
             continue;
         TRY(map_segment(map, file->vnode(), ph, bias));
+        image.brk = max(image.brk, align_up(bias + ph.vaddr + ph.memsz, PAGE_SIZE));
         if (ph.offset == 0)
             image.phdr = bias + ph.vaddr + h.phoff;  // the headers are mapped with this segment
         loaded = true;

@@ -20,6 +20,7 @@ struct ExecImage {
     uptr phdr = 0;           // its program headers in memory (AT_PHDR)
     size_t phnum = 0;
     uptr stack_pointer = 0;  // rsp at entry: argc, argv, envp, auxv
+    uptr brk = 0;            // end of the highest segment: where the heap (brk) starts
 };
 
 // Map the ELF program at `path` into `map` and build its stack with argv and

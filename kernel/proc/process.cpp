@@ -57,6 +57,7 @@ void process_thread_main(void* arg)
         printk("exec %s: %s\n", p->m_path, errno_name(image.error()));
         process_exit(127);
     }
+    p->m_brk_start = p->m_brk = image.value().brk;
     arch::enter_user_mode(image.value().entry, image.value().stack_pointer);
 }
 

@@ -50,6 +50,12 @@ public:
 
     static Process* current();
 
+    // The program break (brk): the heap grows up from m_brk_start. Guarded
+    // by m_brk_lock (threads of one process will share it).
+    Mutex m_brk_lock;
+    uptr m_brk_start = 0;
+    uptr m_brk = 0;
+
 private:
     friend void process_exit(int status);
     friend void process_thread_main(void* arg);

@@ -9,6 +9,8 @@
 
 extern "C" const u8 user_blob_proc_basic[], user_blob_proc_basic_end[];
 extern "C" const u8 user_blob_proc_segv[], user_blob_proc_segv_end[];
+extern "C" const u8 user_blob_mem_basic[], user_blob_mem_basic_end[];
+extern "C" const u8 user_blob_mem_protect[], user_blob_mem_protect_end[];
 
 using namespace kern;
 
@@ -60,4 +62,16 @@ KTEST(proc, exec_errors)
     f->unref();
     KEXPECT_EQ(run(ctx, "/not_elf", argv, nullptr), 127);
     MUST(fs::unlink(ctx, "/not_elf"));
+}
+
+KTEST(proc, memory_calls)
+{
+    fs::Context ctx = MUST(fs::root_context());
+    install(ctx, "/mem_basic", user_blob_mem_basic, user_blob_mem_basic_end);
+    install(ctx, "/mem_protect", user_blob_mem_protect, user_blob_mem_protect_end);
+    const char* argv[] = {"mem", nullptr};
+    KEXPECT_EQ(run(ctx, "/mem_basic", argv, nullptr), 42);
+    KEXPECT_EQ(run(ctx, "/mem_protect", argv, nullptr), 128 + 11);
+    MUST(fs::unlink(ctx, "/mem_basic"));
+    MUST(fs::unlink(ctx, "/mem_protect"));
 }

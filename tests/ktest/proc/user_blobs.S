@@ -14,3 +14,13 @@ user_blob_proc_basic_end:
 user_blob_proc_segv:
     .incbin "build/user/tests/proc_segv"
 user_blob_proc_segv_end:
+    .balign 16
+    .global user_blob_mem_basic, user_blob_mem_basic_end
+user_blob_mem_basic:
+    .incbin "build/user/tests/mem_basic"
+user_blob_mem_basic_end:
+    .balign 16
+    .global user_blob_mem_protect, user_blob_mem_protect_end
+user_blob_mem_protect:
+    .incbin "build/user/tests/mem_protect"
+user_blob_mem_protect_end:

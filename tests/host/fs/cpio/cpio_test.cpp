@@ -186,8 +186,9 @@ TEST(Cpio, EverySingleByteCorruptionIsSafe)
             std::string bad = full;
             bad[i] = v;
             Result r = parse(bad);  // ASan checks the reads
-            if (!r.ok)
+            if (!r.ok) {
                 EXPECT_EQ(r.error, Errno::EINVAL);
+            }
         }
     }
 }
@@ -276,7 +277,7 @@ TEST(Cpio, ErrorNamesTheEntryAndItsOffset)
     NewcBuilder b;
     b.add("good", 040755);
     size_t second = b.bytes().size();
-    b.header("bad", 0100644, 99, 4, 0, 0).trailer();
+    b.header("bad", 0100644, 9999, 4, 0, 0).trailer();
     std::string bytes = b.bytes();
     Collector c;
     CpioError where;

@@ -1,0 +1,118 @@
+// kernel/syscall/sys_memory.cpp -- brk, mmap, munmap, mprotect: the VM system's user interface.
+//
+// Each call checks its arguments the way Linux does (the same errno for the
+// same mistake) and then is one VmMap operation (vm/map.h):
+//   brk       grow or shrink the heap right after the program's bss;
+//   mmap      anonymous memory: private (an amap, zero-fill on demand) or
+//             shared (an anonymous object, so a fork's child shares it);
+//             file mappings come with file descriptors;
+//   munmap    VmMap::unmap; mprotect  VmMap::protect.
+// Addresses from user space are only compared and passed to the map, never
+// dereferenced here.
+#include <kernel/proc/process.h>
+#include <kernel/syscall/handlers.h>
+#include <vm/aobj.h>
+#include <vm/map.h>
+
+namespace kern {
+
+namespace {
+
+// Linux's mmap flag bits.
+constexpr u64 LMAP_SHARED = 0x01, LMAP_PRIVATE = 0x02, LMAP_SHARED_VALIDATE = 0x03,
+              LMAP_FIXED = 0x10, LMAP_ANONYMOUS = 0x20, LMAP_NORESERVE = 0x4000,
+              LMAP_POPULATE = 0x8000, LMAP_FIXED_NOREPLACE = 0x100000, LMAP_STACK = 0x20000,
+              LMAP_GROWSDOWN = 0x100, LMAP_DENYWRITE = 0x800, LMAP_EXECUTABLE = 0x1000;
+constexpr u64 KNOWN_FLAGS = LMAP_SHARED | LMAP_PRIVATE | LMAP_FIXED | LMAP_ANONYMOUS | LMAP_NORESERVE |
+                            LMAP_POPULATE | LMAP_FIXED_NOREPLACE | LMAP_STACK | LMAP_GROWSDOWN |
+                            LMAP_DENYWRITE | LMAP_EXECUTABLE;
+// Where mmap looks for space when given no hint (below the stack, above the heap).
+constexpr uptr MMAP_BASE = 0x00007f0000000000ull;
+
+vm::VmMap& current_map() { return *Process::current()->map(); }
+
+} // namespace
+
+// brk(addr): => the new break, or the old one if addr is 0, below the start,
+// or cannot be had (Linux returns the current break instead of an error).
+ErrorOr<u64> sys_brk(const SyscallArgs& a)
+{
+    Process* p = Process::current();
+    MutexGuard guard(p->m_brk_lock);
+    uptr want = a.a0;
+    if (want < p->m_brk_start || want >= MMAP_BASE)
+        return u64(p->m_brk);
+    uptr old_end = align_up(p->m_brk, PAGE_SIZE), new_end = align_up(want, PAGE_SIZE);
+    if (new_end > old_end) {
+        auto r = current_map().map(old_end, new_end - old_end, vm::PROT_READ | vm::PROT_WRITE, vm::PROT_ALL,
+                                   vm::Inherit::Copy, nullptr, 0, vm::MAP_PRIVATE | vm::MAP_FIXED | vm::MAP_NOREPLACE);
+        if (r.is_error())
+            return u64(p->m_brk);
+    } else if (new_end < old_end) {
+        if (current_map().unmap(new_end, old_end - new_end).is_error())
+            return u64(p->m_brk);
+    }
+    p->m_brk = want;
+    return u64(want);
+}
+
+// mmap(addr, length, prot, flags, fd, offset).
+ErrorOr<u64> sys_mmap(const SyscallArgs& a)
+{
+    uptr addr = a.a0;
+    size_t length = size_t(a.a1);
+    u64 prot = a.a2, flags = a.a3, offset = a.a5;
+    if (length == 0 || (flags & ~KNOWN_FLAGS) || (prot & ~u64(vm::PROT_ALL)))
+        return Errno::EINVAL;
+    u64 type = flags & LMAP_SHARED_VALIDATE;
+    if (type != LMAP_SHARED && type != LMAP_PRIVATE)
+        return Errno::EINVAL;
+    if (length > vm::USER_MAX || !vm::is_page_aligned(offset))
+        return Errno::EINVAL;
+    if (!(flags & LMAP_ANONYMOUS))
+        return Errno::ENODEV;  // file mappings arrive with file descriptors
+    bool fixed = flags & (LMAP_FIXED | LMAP_FIXED_NOREPLACE);
+    if (fixed && !vm::is_page_aligned(addr))
+        return Errno::EINVAL;
+    u32 map_flags = (fixed ? vm::MAP_FIXED : 0) | ((flags & LMAP_FIXED_NOREPLACE) ? vm::MAP_NOREPLACE : 0);
+    vm::VmObject* object = nullptr;
+    vm::Inherit inherit = vm::Inherit::Copy;
+    if (type == LMAP_SHARED) {
+        object = TRY(vm::AnonObject::create());  // shared anonymous memory: one object for all sharers
+        inherit = vm::Inherit::Share;
+    } else {
+        map_flags |= vm::MAP_PRIVATE;
+    }
+    uptr hint = fixed ? addr : (addr ? align_down(addr, PAGE_SIZE) : MMAP_BASE);
+    auto r = current_map().map(hint, length, vm::Prot(prot), vm::PROT_ALL, inherit, object, 0, map_flags);
+    if (r.is_error() && !fixed && r.error() == Errno::ENOMEM && hint > vm::USER_MIN) {
+        // No room above the hint: anywhere will do, as in Linux.
+        r = current_map().map(vm::USER_MIN, length, vm::Prot(prot), vm::PROT_ALL, inherit, object, 0, map_flags);
+    }
+    if (r.is_error()) {
+        if (object)
+            object->detach();
+        return r.error();
+    }
+    return u64(r.value());
+}
+
+ErrorOr<u64> sys_munmap(const SyscallArgs& a)
+{
+    if (!vm::is_page_aligned(a.a0) || a.a1 == 0)
+        return Errno::EINVAL;
+    TRY(current_map().unmap(a.a0, size_t(a.a1)));
+    return 0;
+}
+
+ErrorOr<u64> sys_mprotect(const SyscallArgs& a)
+{
+    if (!vm::is_page_aligned(a.a0) || (a.a2 & ~u64(vm::PROT_ALL)))
+        return Errno::EINVAL;
+    if (a.a1 == 0)
+        return 0;
+    TRY(current_map().protect(a.a0, size_t(a.a1), vm::Prot(a.a2)));
+    return 0;
+}
+
+} // namespace kern
