@@ -9,6 +9,31 @@
 #include <kernel/lib/string_view.h>
 #include <kernel/lib/types.h>
 
+#ifdef KERNEL_HOST
+// On the host, libc defines these names as macros (limits.h, fcntl.h), which
+// would rewrite the constants below; the host build includes libc's headers
+// first (tests/host/shim/host_prelude.h), so the macros can go. The values
+// are the same.
+#include <fcntl.h>
+#include <limits.h>
+#undef NAME_MAX
+#undef PATH_MAX
+#undef SYMLOOP_MAX
+#undef O_RDONLY
+#undef O_WRONLY
+#undef O_RDWR
+#undef O_ACCMODE
+#undef O_CREAT
+#undef O_EXCL
+#undef O_NOCTTY
+#undef O_TRUNC
+#undef O_APPEND
+#undef O_NONBLOCK
+#undef O_DIRECTORY
+#undef O_NOFOLLOW
+#undef O_CLOEXEC
+#endif
+
 namespace fs {
 
 using kern::Errno;
