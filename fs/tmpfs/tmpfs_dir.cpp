@@ -50,6 +50,8 @@ void TmpfsNode::attach_locked(Dirent& entry, TmpfsNode& child)
     m_by_cookie.insert(entry);
     Dirent* in_the_way = m_by_name.insert_unique(entry);
     KASSERT(in_the_way == nullptr);
+    if (child.nlink() == 0)
+        child.ref();  // the name reference: held while the node has links
     child.set_nlink_locked(child.nlink() + 1);
     if (child.is_directory()) {
         child.m_parent = this;
@@ -60,7 +62,8 @@ void TmpfsNode::attach_locked(Dirent& entry, TmpfsNode& child)
 }
 
 // Take `entry` out of both indexes and uncount its link; the caller frees
-// it. => mount lock held, entry is in this directory.
+// it, and if the node's link count reached 0, drops its name reference
+// after unlocking. => mount lock held, entry is in this directory.
 void TmpfsNode::detach_locked(Dirent& entry)
 {
     KASSERT(m_tmpfs.lock().is_locked_by_me() && m_by_name.contains(entry));
@@ -146,8 +149,10 @@ ErrorOr<TmpfsNode*> TmpfsNode::make_child_locked(StringView name, VType type, u3
     child->m_rdev = rdev;
     child->m_target = copy;
     child->m_size = copy ? target.length() : 0;
-    if (type == VType::Directory)
+    if (type == VType::Directory) {
+        child->ref();                // its name reference: nlink > 0 from here on
         child->set_nlink_locked(1);  // its "."
+    }
     attach_locked(*entry.value(), *child);
     touch(MTIME | CTIME);
     child->ref();
@@ -199,8 +204,8 @@ ErrorOr<void> TmpfsNode::link(StringView name, Vnode& target_vnode)
 
 // ---- removing names -----------------------------------------------------------------
 
-// unlink() and rmdir(): check, detach, and let the victim's last reference
-// free it (taken here under the lock, dropped after it).
+// unlink() and rmdir(): check, detach, and if that was the victim's last
+// link, drop its name reference after unlocking (tmpfs_node.cpp, "Death").
 ErrorOr<void> TmpfsNode::remove_entry(StringView name, bool directory)
 {
     if (!is_directory())
@@ -222,7 +227,6 @@ ErrorOr<void> TmpfsNode::remove_entry(StringView name, bool directory)
             return Errno::EBUSY;
         if (directory && !victim->is_empty_dir_locked())
             return Errno::ENOTEMPTY;
-        victim->ref();
         detach_locked(*entry);  // nothing below can fail
         TmpfsMount::free_dirent(*entry);
         if (directory) {
@@ -231,8 +235,10 @@ ErrorOr<void> TmpfsNode::remove_entry(StringView name, bool directory)
         }
         victim->touch(CTIME);
         touch(MTIME | CTIME);
+        if (victim->nlink() > 0)
+            return {};  // other names remain: the name reference stays
     }
-    victim->unref();  // frees it now if nobody else has it
+    victim->unref();  // the name reference: frees it now if nobody has it open
     return {};
 }
 

@@ -98,6 +98,7 @@ ErrorOr<TmpfsMount*> TmpfsMount::create(StringView options)
     }
     TmpfsNode* node = root.value();
     node->m_parent = node;       // the root's ".." is itself (the VFS crosses mounts)
+    node->ref();                 // its name reference (see tmpfs_node.cpp)
     node->set_nlink_locked(2);   // "." and the mount point's name for it
     tmpfs->m_root = node;
     tmpfs->m_lock.unlock();
@@ -109,16 +110,15 @@ TmpfsMount::~TmpfsMount()
     MutexGuard guard(m_lock);
     // First empty every directory, so no node is named any more ...
     for (TmpfsNode& node : m_nodes) {
+        KASSERT_MSG(&node == m_root || node.ref_count() == (node.nlink() > 0 ? 1u : 0u),
+                    "tmpfs: node %lu still referenced at unmount", (unsigned long)node.m_ino);
         node.m_by_cookie.clear([](Dirent&) {});
         node.m_by_name.clear([](Dirent& entry) { free_dirent(entry); });
-        node.set_nlink_locked(0);
+        node.set_nlink_locked(0);  // the name references die with the nodes
     }
     // ... then free the nodes themselves.
-    while (TmpfsNode* node = m_nodes.first()) {
-        KASSERT_MSG(node->ref_count() == 0 || node == m_root,
-                    "tmpfs: node %lu still referenced at unmount", (unsigned long)node->m_ino);
+    while (TmpfsNode* node = m_nodes.first())
         free_node_locked(*node);
-    }
     KASSERT(m_node_count == 0 && data_pages_used() == 0);
 }
 
@@ -145,8 +145,8 @@ ErrorOr<StatVfs> TmpfsMount::statvfs()
 ErrorOr<void> TmpfsMount::unmount()
 {
     MutexGuard guard(m_lock);
-    for (TmpfsNode& node : m_nodes)
-        if (&node != m_root && node.ref_count() > 0)
+    for (TmpfsNode& node : m_nodes)  // more than the name reference: in use
+        if (&node != m_root && node.ref_count() > (node.nlink() > 0 ? 1u : 0u))
             return Errno::EBUSY;
     return {};
 }

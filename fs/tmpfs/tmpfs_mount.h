@@ -27,7 +27,8 @@
 // file data never take it.
 //
 // Lifetime: a node lives while it has a link (nlink > 0) or a reference
-// (Vnode::ref_count() > 0). TmpfsNode::inactive() frees a node with neither,
+// (Vnode::ref_count() > 0); a linked node holds one reference on itself, so
+// the last unref() means both are gone and TmpfsNode::inactive() frees it,
 // under m_lock, together with its data pages and, for a directory, its name
 // index: memory returns as soon as the last user goes (docs/tmpfs.md).
 #pragma once

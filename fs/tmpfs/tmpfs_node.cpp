@@ -10,17 +10,14 @@
 //                                                        ctime, the moved ctime
 // A new node's four times are all "now" (btime is its birth).
 //
-// Death. A node is freed when it has no link and no reference:
-//   - the last unref() calls inactive(); inactive takes the mount lock and
-//     frees the node if nlink == 0, the count is still 0, and no other
-//     inactive() of the same node is in flight (m_inactive_pending);
-//   - unlink/rmdir/rename never free a node themselves: they take a
-//     reference under the mount lock and drop it after, so that a node
-//     nobody had open is freed by that unref's inactive() -- one path for
-//     every death.
-// A vnode count of 0 can go back to 1 (lookup finds the node by its name)
-// while an inactive() waits for the mount lock; that inactive then sees the
-// count and leaves the node alone. See docs/tmpfs.md ("When memory goes").
+// Death. A node is freed when it has no link and no reference, in
+// inactive(), called by the last unref(). To make that moment unique, a
+// node holds one reference on itself -- its "name reference" -- for as long
+// as it has links (taken by attach_locked when nlink goes 0 -> 1, dropped
+// by whoever takes the last link away, after unlocking the mount). So the
+// count can reach 0 only once nlink is 0, and then nothing can find the node
+// again (no entry names it; link() refuses a node with no links): no lookup
+// can race with the free, and inactive() runs exactly once.
 //
 // Read more: NetBSD sys/fs/tmpfs/tmpfs_vnops.c (tmpfs_getattr,
 // tmpfs_setattr, tmpfs_readlink, tmpfs_inactive, tmpfs_reclaim) and
@@ -136,16 +133,14 @@ ErrorOr<size_t> TmpfsNode::readlink(const IoBuffer& buf, size_t n)
 
 // ---- the end ---------------------------------------------------------------------
 
-// The last reference went (Vnode::unref). Free the node if it has no link
-// left and nobody took a new reference meanwhile (see the top comment).
+// The last reference went (Vnode::unref): the node has no links either
+// (the name reference would still be there), and nobody can find it again.
 void TmpfsNode::inactive()
 {
-    __atomic_add_fetch(&m_inactive_pending, 1, __ATOMIC_ACQ_REL);
     TmpfsMount& tmpfs = m_tmpfs;
     MutexGuard guard(tmpfs.lock());
-    const u32 still_pending = __atomic_sub_fetch(&m_inactive_pending, 1, __ATOMIC_ACQ_REL);
-    if (still_pending == 0 && ref_count() == 0 && nlink() == 0)
-        tmpfs.free_node_locked(*this);
+    KASSERT(ref_count() == 0 && nlink() == 0);
+    tmpfs.free_node_locked(*this);
 }
 
 } // namespace fs::tmpfs

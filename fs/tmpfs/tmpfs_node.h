@@ -153,9 +153,9 @@ private:
     TmpfsMount& m_tmpfs;
     const u64 m_ino;
     kern::ListNode m_mount_node;       // TmpfsMount::m_nodes (mount lock)
-    u32 m_inactive_pending = 0;        // inactive() calls not yet done (atomic)
 
-    // Guarded by the mount lock.
+    // Guarded by the mount lock. nlink > 0 <=> the node holds a reference
+    // on itself (its "name reference": tmpfs_node.cpp, "Death").
     u32 m_nlink = 0;
     bool m_removed = false;            // a directory that rmdir/rename took away
     TmpfsNode* m_parent = nullptr;     // directories: ".."; the root's is itself

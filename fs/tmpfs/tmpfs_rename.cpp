@@ -23,11 +23,12 @@
 //
 // Order of work: every check first; then allocate the new Dirent (the only
 // thing that can fail); then, with nothing left to fail: detach and free
-// the replaced entry, detach and free the old entry, attach the new one.
+// the replaced entry, attach the new entry, detach and free the old one
+// (in that order, so the moved node's link count never passes through 0).
 // The moved entry gets a new cookie in to_dir (a readdir in progress may
 // see it again or not at all -- POSIX allows either for a renamed entry).
-// A replaced node is referenced under the lock and unreferenced after, so
-// that its last reference frees it (tmpfs_node.cpp, "Death").
+// A replaced node that lost its last link has its name reference dropped
+// after the lock, so that it dies in inactive() (tmpfs_node.cpp, "Death").
 //
 // Read more: NetBSD sys/fs/tmpfs/tmpfs_rename.c (tmpfs_sane_rename with the
 // genfs_rename framework, which locks per vnode; one mount lock makes the
@@ -101,12 +102,11 @@ ErrorOr<bool> TmpfsNode::check_rename_locked(StringView from, TmpfsNode& to_dir,
 }
 
 // Take the entry `target` of this directory away for a rename that replaces
-// it. => mount lock held. => its node, referenced (the caller unrefs it
-// after dropping the lock).
+// it. => mount lock held. => its node if that was its last link (the caller
+// then drops its name reference after unlocking), else nullptr.
 TmpfsNode* TmpfsNode::take_replaced_locked(Dirent& target)
 {
     TmpfsNode* replaced = target.m_node;
-    replaced->ref();
     detach_locked(target);
     TmpfsMount::free_dirent(target);
     if (replaced->is_directory()) {
@@ -114,7 +114,7 @@ TmpfsNode* TmpfsNode::take_replaced_locked(Dirent& target)
         replaced->m_removed = true;
     }
     replaced->touch(CTIME);
-    return replaced;
+    return replaced->nlink() == 0 ? replaced : nullptr;
 }
 
 // => ENOTDIR, ENOENT, EEXIST/ENOTEMPTY, EISDIR, EINVAL, EBUSY, EMLINK, ENOSPC.
@@ -137,16 +137,16 @@ ErrorOr<void> TmpfsNode::rename(StringView from, Vnode& to_vnode, StringView to)
         TmpfsNode* moving = source->m_node;
         if (target)
             replaced = to_dir.take_replaced_locked(*target);
+        to_dir.attach_locked(*entry, *moving);  // first: its link count never hits 0
         detach_locked(*source);
         TmpfsMount::free_dirent(*source);
-        to_dir.attach_locked(*entry, *moving);
         moving->touch(CTIME);
         touch(MTIME | CTIME);
         if (&to_dir != this)
             to_dir.touch(MTIME | CTIME);
     }
     if (replaced)
-        replaced->unref();  // frees it now if nobody else has it
+        replaced->unref();  // its name reference: frees it now if nobody has it open
     return {};
 }
 

@@ -58,7 +58,8 @@ ErrorOr<void> unmount(const Context& ctx, StringView path);
 // ELOOP (O_NOFOLLOW and the last component is a symlink), EINVAL
 // (O_ACCMODE == 3, O_CREAT|O_DIRECTORY), ENOSPC, and the create() errors.
 // A dangling symlink with O_CREAT (no O_EXCL) gives ENOENT (Linux creates
-// its target; we do not).
+// its target; we do not). O_TRUNC empties a regular file opened for writing
+// (with O_RDONLY it is ignored; Linux truncates).
 ErrorOr<File*> open(const Context& ctx, StringView path, u32 flags, u32 mode);
 
 // ---- names ----

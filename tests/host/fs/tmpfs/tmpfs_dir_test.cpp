@@ -320,3 +320,25 @@ TEST_F(TmpfsDir, LookupInAHundredThousandEntryDirectory)
     for (int i = 0; i < N; ++i)
         MUST(m_root->unlink(("entry-" + std::to_string(i)).c_str()));
 }
+
+// A linked node holds one reference on itself (its name reference), so the
+// count reaches 0 only after the last link is gone (tmpfs_node.cpp, "Death").
+TEST_F(TmpfsDir, ALinkedNodeHoldsItsNameReference)
+{
+    Vnode* f = create(m_root, "f");
+    EXPECT_EQ(f->ref_count(), 2u);  // ours + the name's
+    MUST(m_root->link("g", *f));
+    EXPECT_EQ(f->ref_count(), 2u);  // one name reference, however many names
+    MUST(m_root->unlink("f"));
+    EXPECT_EQ(f->ref_count(), 2u);
+    MUST(m_root->unlink("g"));
+    EXPECT_EQ(f->ref_count(), 1u);  // only ours: the last unref frees it
+    Vnode* d = mkdir(m_root, "d");
+    EXPECT_EQ(d->ref_count(), 2u);
+    MUST(m_root->rmdir("d"));
+    EXPECT_EQ(d->ref_count(), 1u);
+    EXPECT_EQ(MUST(m_fs->statvfs()).files - MUST(m_fs->statvfs()).ffree, 3u);
+    f->unref();
+    d->unref();
+    EXPECT_EQ(MUST(m_fs->statvfs()).files - MUST(m_fs->statvfs()).ffree, 1u);
+}
