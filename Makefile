@@ -79,9 +79,24 @@ $(KERNEL): $(BUILD)/kernel.stage1.elf $(BUILD)/ksyms.S.o
 	@cmp -s <($(KNM) -n $< | grep -i ' t ') <($(KNM) -n $@ | grep -i ' t ') || \
 	    { echo "error: adding .ksyms moved kernel code (see boot/linker.ld)"; rm -f $@; exit 1; }
 
-$(ISO): $(KERNEL) scripts/mkiso.sh
+# ---- the initramfs (docs/initramfs.md) --------------------------------------------
+# mkcpio is a host tool (standard C++): a spec file in, a cpio newc archive out.
+# INITRAMFS_EXTRA adds files to the archive, as HOSTFILE:/GUESTPATH words.
+MKCPIO := $(BUILD)/tools/mkcpio
+INITRAMFS := $(BUILD)/initramfs.cpio
+INITRAMFS_EXTRA ?=
+$(MKCPIO): tools/mkcpio/mkcpio.cpp Makefile
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCXX $<"
+	@$(HOST_CXX) -std=c++20 -O2 -Wall -Wextra -Werror -o $@ $<
+$(INITRAMFS): $(MKCPIO) scripts/mkinitramfs.sh $(wildcard /bin/busybox) \
+              $(foreach x,$(INITRAMFS_EXTRA),$(firstword $(subst :, ,$(x))))
+	@echo "  CPIO    $@"
+	@MKCPIO=$(MKCPIO) sh scripts/mkinitramfs.sh $@ $(INITRAMFS_EXTRA)
+
+$(ISO): $(KERNEL) scripts/mkiso.sh $(INITRAMFS)
 	@echo "  ISO     $@"
-	@sh scripts/mkiso.sh $@ $(KERNEL) "$(CMDLINE)"
+	@sh scripts/mkiso.sh $@ $(KERNEL) "$(CMDLINE)" $(INITRAMFS):initramfs
 
 # ---- user programs (musl-gcc -static) ----------------------------------------------
 USER_CC := musl-gcc
@@ -108,7 +123,7 @@ kernel: $(KERNEL)
 run: $(ISO)
 	@sh scripts/qemu.sh --interactive $(ISO)
 
-test: $(KERNEL) $(HOST_BIN)
+test: $(KERNEL) $(HOST_BIN) $(INITRAMFS)
 	@bash scripts/test.sh
 
 gdb: $(KERNEL) $(ISO)

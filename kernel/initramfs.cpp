@@ -29,6 +29,7 @@ namespace {
 
 // The longest piece of an entry name a console message shows.
 constexpr int SHOWN_NAME = 80;
+int shown(StringView name) { return int(min(name.length(), size_t(SHOWN_NAME))); }
 
 // Pass 1: walk the archive, create nothing.
 class Validator final : public fs::CpioVisitor {
@@ -80,7 +81,7 @@ ErrorOr<void> Unpacker::entry(const fs::CpioEntry& e)
         !remove_existing(path).is_error())
         result = create(path, e);
     if (result.is_error())
-        printk("initramfs: cannot create \"%.*s\" (entry at offset %zu): %s\n", SHOWN_NAME,
+        printk("initramfs: cannot create \"%.*s\" (entry at offset %zu): %s\n", shown(e.name),
                e.name.characters(), e.offset, errno_name(result.error()));
     return result;
 }
@@ -97,8 +98,10 @@ ErrorOr<void> Unpacker::create(StringView path, const fs::CpioEntry& e)
             ++m_stats.dirs;
             return {};
         }
-        // An existing directory is merged into; anything else clashes.
-        if (made.error() == Errno::EEXIST && TRY(fs::lstat(m_where, path)).type == fs::VType::Directory)
+        // An existing directory is merged into; an existing non-directory
+        // is EEXIST, which entry() answers by replacing it.
+        if (made.error() == Errno::EEXIST &&
+            TRY(fs::lstat(m_where, path)).type == fs::VType::Directory)
             return {};
         return made.error();
     }
@@ -145,7 +148,8 @@ ErrorOr<void> Unpacker::create_file(StringView path, const fs::CpioEntry& e)
 // => the first mkdir error other than EEXIST.
 ErrorOr<void> Unpacker::make_parents(StringView path)
 {
-    for (size_t slash = path.find('/'); slash != StringView::NPOS; slash = path.find('/', slash + 1)) {
+    size_t slash = path.find('/');
+    for (; slash != StringView::NPOS; slash = path.find('/', slash + 1)) {
         if (slash == 0 || path[slash - 1] == '/')
             continue;  // "a//b": the empty component names nothing new
         auto made = fs::mkdir(m_where, path.substring(0, slash), 0755);
@@ -175,8 +179,11 @@ ErrorOr<InitramfsStats> initramfs_unpack(const fs::Context& where, const void* d
     Validator validator;
     auto valid = fs::cpio_parse(data, size, validator, error);
     if (valid.is_error()) {
-        printk("initramfs: malformed archive: %s, at offset %zu (entry \"%.*s\")\n", error.reason,
-               error.offset, SHOWN_NAME, error.name.characters() ? error.name.characters() : "");
+        if (error.name.is_empty())
+            printk("initramfs: malformed archive at offset %zu: %s\n", error.offset, error.reason);
+        else
+            printk("initramfs: malformed archive at offset %zu, entry \"%.*s\": %s\n", error.offset,
+                   shown(error.name), error.name.characters(), error.reason);
         return valid.error();
     }
     Unpacker unpacker(where);
@@ -204,7 +211,8 @@ bool initramfs_load_boot_module()
             return false;
         }
         const InitramfsStats& s = stats.value();
-        printk("initramfs: %zu files, %zu directories, %lu KiB (%zu symlinks, %zu nodes) in %lu ms\n",
+        printk("initramfs: %zu files, %zu directories, %lu KiB (%zu symlinks, %zu nodes) "
+               "in %lu ms\n",
                s.files, s.dirs, (s.bytes + 1023) / 1024, s.symlinks, s.nodes,
                (arch::monotonic_ns() - start_ns) / 1000000);
         return true;

@@ -6,7 +6,9 @@
 set -e
 iso=$1; kernel=$2; cmdline=$3; shift 3
 dir=$(mktemp -d "${TMPDIR:-/tmp}/teachos-iso.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
+# The log lives outside the ISO's source tree: xorriso would notice it grow.
+log=$(mktemp "${TMPDIR:-/tmp}/teachos-iso-log.XXXXXX")
+trap 'rm -rf "$dir" "$log"' EXIT
 mkdir -p "$dir/boot/grub"
 cp "$kernel" "$dir/boot/kernel.elf"
 {
@@ -23,4 +25,4 @@ cp "$kernel" "$dir/boot/kernel.elf"
     echo '    boot'
     echo '}'
 } > "$dir/boot/grub/grub.cfg"
-grub-mkrescue -o "$iso" "$dir" >/dev/null 2>"$dir/log" || { cat "$dir/log" >&2; exit 1; }
+grub-mkrescue -o "$iso" "$dir" >/dev/null 2>"$log" || { cat "$log" >&2; exit 1; }

@@ -15,7 +15,9 @@ out=${TEST_OUT:-build/test}; mkdir -p "$out"
 log=$out/ktest.log; iso=$out/ktest.iso
 timeout_s=${KTEST_TIMEOUT:-600}
 
-sh "$here/mkiso.sh" "$iso" "$kernel" "ktest=$filter panic=exit" || exit 1
+# KTEST_INITRAMFS=path: boot with that archive as the "initramfs" module too.
+sh "$here/mkiso.sh" "$iso" "$kernel" "ktest=$filter panic=exit" \
+    ${KTEST_INITRAMFS:+"$KTEST_INITRAMFS:initramfs"} || exit 1
 start=$(date +%s.%N)
 bash "$here/qemu.sh" --timeout "$timeout_s" "$iso" </dev/null >"$log" 2>&1
 status=$?

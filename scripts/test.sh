@@ -26,7 +26,8 @@ fi
 total_pass=$((total_pass + hp)); total_fail=$((total_fail + hf))
 
 echo "== in-guest kernel tests"
-bash scripts/run-guest-tests.sh build/kernel.elf "${KTEST:-all}"
+KTEST_INITRAMFS=${KTEST_INITRAMFS-build/initramfs.cpio} \
+    bash scripts/run-guest-tests.sh build/kernel.elf "${KTEST:-all}"
 read -r gp gf < build/test/ktest.counts
 total_pass=$((total_pass + gp)); total_fail=$((total_fail + gf))
 

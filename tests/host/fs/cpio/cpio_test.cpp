@@ -248,7 +248,8 @@ TEST(Cpio, BadSizesAndTypes)
     EXPECT_EQ(one("d", 040755, 4, "abcd"), "data size not 0 for a type without data");
     EXPECT_EQ(one("c", 020644, 4, "abcd"), "data size not 0 for a type without data");
     EXPECT_EQ(one("l", 0120777, 0, ""), "symlink target size 0 or above CPIO_NAME_MAX");
-    EXPECT_EQ(one("l", 0120777, 4, std::string("a\0bc", 4)), "empty symlink target or NUL inside it");
+    EXPECT_EQ(one("l", 0120777, 4, std::string("a\0bc", 4)),
+              "empty symlink target or NUL inside it");
     EXPECT_EQ(one("l", 0120777, 1, std::string("\0", 1)), "empty symlink target or NUL inside it");
     EXPECT_EQ(one("x", 0070644, 0, ""), "unknown file type in mode");
     EXPECT_EQ(one("x", 0000644, 0, ""), "unknown file type in mode");
