@@ -4,13 +4,15 @@
 //
 // kmain sets up memory (page tables, page allocator, heap, the kernel map), the scheduler
 // and the timer, mounts a tmpfs as the root file system, then starts the
-// first thread, "main", and becomes the idle thread. "main" runs the in-kernel tests if the command line asks for them
-// (ktest=...), otherwise it greets and waits (user space comes later).
+// first thread, "main", and becomes the idle thread. "main" runs the
+// in-kernel tests if the command line asks for them (ktest=...), otherwise
+// it starts init (/init, or init=PATH) and powers off when init exits.
 // See docs/boot.md.
 #include <arch/boot_info.h>
 #include <arch/cpu.h>
 #include <arch/debug.h>
 #include <arch/time.h>
+#include <fs/dev/devices.h>
 #include <fs/tmpfs/tmpfs.h>
 #include <fs/vfs/vfs.h>
 #include <kernel/boot_memory.h>
@@ -20,12 +22,41 @@
 #include <kernel/ktest/ktest.h>
 #include <kernel/main.h>
 #include <kernel/printk.h>
+#include <kernel/proc/process_internal.h>
 #include <kernel/sched/sched.h>
 #include <kernel/sched/thread.h>
 #include <vm/kmem.h>
 #include <vm/page_allocator.h>
 
 namespace kern {
+
+// Run init (the "init=" command-line program, default /init) as pid 1 and
+// wait for it. When it exits the machine powers off: there is nothing left
+// to run (Linux panics here; powering off suits QEMU and scripts better).
+// The status line is part of the interface of scripts/run-in-guest.
+static void run_init()
+{
+    char path[256] = "/init";
+    (void)cmdline_get("init", path, sizeof path);
+    fs::Context root = MUST(fs::root_context());
+    if (fs::stat(root, path).is_error()) {
+        printk("kernel ready: no %s to run (boot with an initramfs: make run)\n", path);
+        return;
+    }
+    const char* argv[] = {path, nullptr};
+    const char* envp[] = {"HOME=/root", "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "TERM=vt100",
+                          nullptr};
+    auto init = Process::spawn(root, path, argv, envp);
+    if (init.is_error()) {
+        printk("kernel: cannot start %s: %s\n", path, errno_name(init.error()));
+        return;
+    }
+    set_init_process(*init.value());
+    int status = init.value()->wait();
+    init.value()->release();
+    printk("teachos: init exited with status %d\n", status);
+    arch::system_exit(0);
+}
 
 static void main_thread(void*)
 {
@@ -35,8 +66,9 @@ static void main_thread(void*)
         arch::system_exit(failed ? 1 : 0);
     }
     vm::PageStats ps = vm::page_allocator().stats();
-    printk("kernel ready: %zu of %zu pages free, up %lu ms. (No user space yet.)\n", ps.free,
-           ps.total, arch::monotonic_ns() / 1000000);
+    printk("kernel ready: %zu of %zu pages free, up %lu ms\n", ps.free, ps.total,
+           arch::monotonic_ns() / 1000000);
+    run_init();
     for (;;)
         sleep_ns(1000000000ull * 3600);
 }
@@ -60,6 +92,7 @@ void kmain()
     fs::tmpfs_register();
     MUST(fs::mount_root("tmpfs", ""));
     initramfs_load_boot_module();  // the "initramfs" module, if any, into "/"
+    dev::init();                   // the console, /dev/null, ... (fs/dev)
 
     Thread* main = MUST(Thread::create("main", main_thread, nullptr));
     main->detach();
@@ -69,3 +102,8 @@ void kmain()
 }
 
 } // namespace kern
+
+// Until the device drivers (fs/dev) are linked in.
+namespace dev {
+[[gnu::weak]] void init() {}
+} // namespace dev

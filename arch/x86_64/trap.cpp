@@ -127,9 +127,11 @@ static int signal_for(u64 vector)
     }
 }
 
-[[noreturn]] static void user_exception(TrapFrame& f, uptr address, const char* what)
+// The signal is forced (kernel/proc/signal.h) and taken on the way out of
+// trap_dispatch: a handler may run (and fix things, or longjmp away);
+// otherwise the process dies.
+static void user_exception(TrapFrame& f, uptr address, const char* what)
 {
-    arch::irq_enable();  // ending a process takes locks that sleep
     kern::exit_on_exception(signal_for(f.vector), s_exception_names[f.vector], what, address, f.rip);
 }
 
@@ -188,8 +190,10 @@ static void page_fault(TrapFrame& f)
         }
     }
     asm volatile("mov %0, %%cr2" ::"r"(va));  // for the report, if another fault changed it
-    if (f.from_user())
+    if (f.from_user()) {
         user_exception(f, va, access_name(access));
+        return;
+    }
     exception_panic(f);
 }
 
@@ -197,17 +201,24 @@ static void page_fault(TrapFrame& f)
 
 extern "C" void trap_dispatch(x86::TrapFrame* frame)
 {
-    if (frame->vector == 14) {
-        x86::page_fault(*frame);
+    if (frame->vector == 14 && !frame->from_user()) {
+        x86::page_fault(*frame);  // no preemption: the kernel may hold a SpinLock
         return;
     }
-    if (frame->vector < 32 && frame->from_user())
+    if (frame->vector == 14)
+        x86::page_fault(*frame);
+    else if (frame->vector < 32 && frame->from_user())
         x86::user_exception(*frame, 0, nullptr);
-    if (frame->vector < 32)
+    else if (frame->vector < 32)
         x86::exception_panic(*frame);
-    if (x86::s_handlers[frame->vector])
+    else if (x86::s_handlers[frame->vector])
         x86::s_handlers[frame->vector](*frame);
     else if (frame->vector != x86::VECTOR_SPURIOUS)
         printk("trap: unexpected interrupt vector %lu\n", frame->vector);
     kern::preempt_from_interrupt();
+    if (frame->from_user()) {
+        arch::irq_enable();  // delivering a signal writes the user stack: it may fault
+        kern::return_to_user(frame, -1);
+        arch::irq_disable();
+    }
 }

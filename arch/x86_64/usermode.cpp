@@ -11,6 +11,8 @@
 #include "x86.h"
 #include <arch/cpu.h>
 #include <arch/usermode.h>
+#include <kernel/proc/signal.h>
+#include <kernel/sched/thread.h>
 #include <kernel/syscall/syscall.h>
 
 extern "C" void syscall_entry();
@@ -19,6 +21,9 @@ extern "C" [[noreturn]] void trap_return();
 namespace x86 {
 
 constexpr u64 EFER_SCE = 1u << 0;
+// The RFLAGS bits a user program may set (through a signal frame or fork):
+// CF PF AF ZF SF TF DF OF AC ID. Never IOPL, IF, VM, NT, RF.
+constexpr u64 RFLAGS_USER_MASK = 0x240dd5;
 constexpr u64 RFLAGS_DF = 1u << 10, RFLAGS_TF = 1u << 8, RFLAGS_AC = 1u << 18;
 
 void syscall_init()
@@ -36,8 +41,10 @@ void syscall_init()
 extern "C" void syscall_dispatch(x86::TrapFrame* f)
 {
     arch::irq_enable();
+    const u64 number = f->rax;
     kern::SyscallArgs args{f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
-    f->rax = u64(kern::syscall(f->rax, args));
+    f->rax = u64(kern::syscall(number, args));
+    kern::return_to_user(f, i64(number));
     arch::irq_disable();
 }
 
@@ -58,6 +65,73 @@ void enter_user_mode(uptr rip, uptr rsp)
                  : "r"(&frame)
                  : "memory");
     __builtin_unreachable();
+}
+
+// ---- the saved user registers ------------------------------------------------
+using x86::RFLAGS_USER_MASK;
+
+// The FPU state a new program starts with: FNINIT's control word and the
+// default MXCSR, every register zero.
+static void fpu_reset()
+{
+    alignas(16) static u8 clean[512];
+    *reinterpret_cast<u16*>(&clean[0]) = 0x37f;
+    *reinterpret_cast<u32*>(&clean[24]) = 0x1f80;
+    asm volatile("fxrstor64 %0" ::"m"(clean));
+}
+
+struct UserRegs : x86::TrapFrame {};
+static_assert(sizeof(UserRegs) == USER_REGS_SIZE);
+
+static x86::TrapFrame& frame_of(UserRegs& regs) { return regs; }
+
+UserRegs& current_user_regs()
+{
+    // syscall_entry.S and the CPU (through TSS.rsp0) both start the frame
+    // at the top of the thread's kernel stack.
+    uptr top = kern::Thread::current()->stack_top();
+    return *reinterpret_cast<UserRegs*>(top - sizeof(UserRegs));
+}
+
+void enter_user_mode_with(const UserRegs& regs)
+{
+    x86::TrapFrame frame = regs;
+    frame.cs = x86::USER_CS;
+    frame.ss = x86::USER_DS;
+    frame.rflags = (frame.rflags & RFLAGS_USER_MASK) | x86::RFLAGS_IF | 0x2;
+    irq_disable();
+    asm volatile("movq %0, %%rsp\n"
+                 "jmp trap_return"
+                 :
+                 : "r"(&frame)
+                 : "memory");
+    __builtin_unreachable();
+}
+
+void user_regs_set_result(UserRegs& regs, u64 value) { frame_of(regs).rax = value; }
+u64 user_regs_result(const UserRegs& regs) { return regs.rax; }
+uptr user_regs_pc(const UserRegs& regs) { return regs.rip; }
+uptr user_regs_sp(const UserRegs& regs) { return regs.rsp; }
+void user_regs_set_stack(UserRegs& regs, uptr sp) { frame_of(regs).rsp = sp; }
+
+void user_regs_reset(UserRegs& regs, uptr rip, uptr rsp)
+{
+    x86::TrapFrame& f = frame_of(regs);
+    const u64 vector = f.vector;
+    f = x86::TrapFrame{};
+    f.vector = vector;
+    f.rip = rip;
+    f.rsp = rsp;
+    f.cs = x86::USER_CS;
+    f.ss = x86::USER_DS;
+    f.rflags = x86::RFLAGS_IF | 0x2;
+    fpu_reset();
+}
+
+void user_regs_restart_syscall(UserRegs& regs, u64 number)
+{
+    frame_of(regs).rax = number;
+    frame_of(regs).rip -= 2;  // `syscall` is 0f 05
 }
 
 } // namespace arch

@@ -37,6 +37,11 @@ ErrorOr<File*> File::create(Vnode& vnode, u32 flags)
     auto* file = new (std::nothrow) File(vnode, flags);
     if (!file)
         return Errno::ENOMEM;
+    auto opened = vnode.open(flags);
+    if (opened.is_error()) {
+        delete file;
+        return opened.error();
+    }
     vnode.ref();
     return file;
 }
@@ -48,6 +53,7 @@ void File::unref()
     if (old != 1)
         return;
     KASSERT(!m_lock.is_locked());
+    m_vnode->close(m_flags);
     m_vnode->unref();
     delete this;
 }
@@ -56,6 +62,8 @@ ErrorOr<size_t> File::read(const IoBuffer& buf, size_t n)
 {
     if (!readable())
         return Errno::EBADF;
+    if (m_vnode->is_stream())
+        return m_vnode->stream_read(buf, n, flags());
     kern::MutexGuard guard(m_lock);
     size_t done = TRY(m_vnode->read(m_offset, buf, n));
     m_offset += done;
@@ -75,6 +83,8 @@ ErrorOr<size_t> File::write(const IoBuffer& buf, size_t n)
 {
     if (!writable())
         return Errno::EBADF;
+    if (m_vnode->is_stream())
+        return m_vnode->stream_write(buf, n, flags());
     kern::MutexGuard guard(m_lock);
     u64 at = TRY(write_position_locked());
     size_t done = TRY(m_vnode->write(at, buf, n));
@@ -86,6 +96,8 @@ ErrorOr<size_t> File::pread(u64 offset, const IoBuffer& buf, size_t n)
 {
     if (!readable())
         return Errno::EBADF;
+    if (m_vnode->is_stream())
+        return Errno::ESPIPE;
     if (offset > OFFSET_MAX)
         return Errno::EINVAL;
     return m_vnode->read(offset, buf, n);
@@ -95,6 +107,8 @@ ErrorOr<size_t> File::pwrite(u64 offset, const IoBuffer& buf, size_t n)
 {
     if (!writable())
         return Errno::EBADF;
+    if (m_vnode->is_stream())
+        return Errno::ESPIPE;
     if (offset > OFFSET_MAX)
         return Errno::EINVAL;
     return m_vnode->write(offset, buf, n);
@@ -102,6 +116,8 @@ ErrorOr<size_t> File::pwrite(u64 offset, const IoBuffer& buf, size_t n)
 
 ErrorOr<u64> File::lseek(i64 offset, int whence)
 {
+    if (m_vnode->is_stream())
+        return Errno::ESPIPE;
     kern::MutexGuard guard(m_lock);
     i64 base;
     switch (whence) {
@@ -135,6 +151,15 @@ ErrorOr<size_t> File::readdir(ReaddirSink& sink)
     CountingSink counter(sink);
     m_offset = TRY(m_vnode->readdir(m_offset, counter));
     return counter.count();
+}
+
+void File::set_status_flags(u32 flags)
+{
+    constexpr u32 CHANGEABLE = O_APPEND | O_NONBLOCK;
+    u32 old = __atomic_load_n(&m_flags, __ATOMIC_RELAXED);
+    while (!__atomic_compare_exchange_n(&m_flags, &old, (old & ~CHANGEABLE) | (flags & CHANGEABLE),
+                                        false, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    }
 }
 
 ErrorOr<void> File::truncate(u64 length)

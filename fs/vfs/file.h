@@ -14,6 +14,12 @@
 // order: File::m_lock -> whatever the file system takes inside its vnode
 // operations. Never hold it while waiting for anything but the vnode op.
 //
+// Streams (Vnode::is_stream: terminals, pipes): read/write go straight to
+// the vnode's stream_read/stream_write without m_lock (a reader blocked on
+// a terminal must not hold up a writer sharing the File); no offset, so
+// lseek/pread/pwrite give ESPIPE. File::create calls Vnode::open and the
+// last unref Vnode::close, so a pipe knows its readers and writers.
+//
 // O_APPEND: the write goes at the size read just before it; two Files
 // appending to one vnode at once may interleave (no atomic append yet).
 // See docs/vfs.md.
@@ -49,7 +55,9 @@ public:
     u32 ref_count() const { return __atomic_load_n(&m_ref_count, __ATOMIC_RELAXED); }
 
     Vnode& vnode() const { return *m_vnode; }
-    u32 flags() const { return m_flags; }
+    u32 flags() const { return __atomic_load_n(&m_flags, __ATOMIC_RELAXED); }
+    // fcntl(F_SETFL): only O_APPEND and O_NONBLOCK change; other bits are ignored.
+    void set_status_flags(u32 flags);
     bool readable() const { return (m_flags & O_ACCMODE) != O_WRONLY; }
     bool writable() const { return (m_flags & O_ACCMODE) != O_RDONLY; }
 
@@ -63,7 +71,7 @@ public:
     ErrorOr<size_t> pread(u64 offset, const IoBuffer& buf, size_t n);
     ErrorOr<size_t> pwrite(u64 offset, const IoBuffer& buf, size_t n);
     // => the new offset. EINVAL (bad whence, a negative result, SEEK_END on
-    // a directory), EOVERFLOW (past INT64_MAX).
+    // a directory), EOVERFLOW (past INT64_MAX), ESPIPE (a stream).
     ErrorOr<u64> lseek(i64 offset, int whence);
     // Entries from the cookie kept in the File until the sink is full or the
     // directory ends. => the number delivered (0 at the end). ENOTDIR, EBADF

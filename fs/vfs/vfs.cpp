@@ -17,6 +17,7 @@
 // Mount points are read (Vnode::mounted_here) without the mount table's
 // lock: a mount racing an rmdir may see either order, both safe.
 // See docs/vfs.md.
+#include <fs/vfs/device.h>
 #include <fs/vfs/namei.h>
 #include <fs/vfs/vfs.h>
 #include <kernel/sync/mutex.h>
@@ -131,6 +132,11 @@ ErrorOr<File*> open(const Context& ctx, StringView path, u32 flags, u32 mode)
     auto v = adopt(TRY((flags & O_CREAT) ? open_create(ctx, path, flags, mode)
                                          : open_existing(ctx, path, flags)));
     TRY(check_open(*v, flags));
+    if (v->type() == VType::CharDevice) {
+        // The node is a name; the driver's vnode is the file (device.h).
+        u64 rdev = TRY(v->getattr()).rdev;
+        v = adopt(TRY(char_device(rdev)));
+    }
     if ((flags & O_TRUNC) && v->type() == VType::Regular && (flags & O_ACCMODE) != O_RDONLY) {
         VAttr attr;
         attr.size = 0;

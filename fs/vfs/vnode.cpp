@@ -16,6 +16,7 @@
 // that keeps its vnodes, like tmpfs, hands the same node out again);
 // keeping that safe is the file system's job (it looks nodes up under its
 // own lock).
+#include <fs/vfs/poll.h>
 #include <fs/vfs/vnode.h>
 
 namespace fs {
@@ -64,5 +65,11 @@ ErrorOr<size_t> Vnode::write(u64, const IoBuffer&, size_t)
 }
 
 ErrorOr<size_t> Vnode::readlink(const IoBuffer&, size_t) { return Errno::EINVAL; }
+
+// Streams: only stream vnodes (is_stream()) get these calls.
+ErrorOr<size_t> Vnode::stream_read(const IoBuffer&, size_t, u32) { return Errno::EINVAL; }
+ErrorOr<size_t> Vnode::stream_write(const IoBuffer&, size_t, u32) { return Errno::EINVAL; }
+ErrorOr<u64> Vnode::ioctl(u32, uptr) { return Errno::ENOTTY; }
+u32 Vnode::poll(u32 events) { return events & (POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM); }
 
 } // namespace fs

@@ -122,6 +122,30 @@ public:
     // Copy the target (no NUL) into buf, at most n bytes. => its length. EINVAL.
     virtual ErrorOr<size_t> readlink(const IoBuffer& buf, size_t n);
 
+    // ---- streams: terminals, pipes, device nodes (fs/dev, fs/pipe) ----
+    // A stream has no file offset: File sends read/write here (not to
+    // read/write above), without its offset lock, and lseek/pread/pwrite
+    // give ESPIPE. A stream call may block until data or room arrives;
+    // such a wait is interruptible (EINTR) unless `file_flags` has
+    // O_NONBLOCK (then EAGAIN).
+    virtual bool is_stream() const { return false; }
+    // => bytes (0: end of file). EAGAIN, EINTR, EFAULT, EIO.
+    virtual ErrorOr<size_t> stream_read(const IoBuffer& buf, size_t n, u32 file_flags);
+    // => bytes (maybe fewer than n if interrupted after some). EAGAIN, EINTR,
+    // EPIPE (no reader: the caller also raises SIGPIPE), EFAULT.
+    virtual ErrorOr<size_t> stream_write(const IoBuffer& buf, size_t n, u32 file_flags);
+    // A File is being opened on this vnode / its last reference went
+    // (pipes count their readers and writers here). => open: ENXIO, ...
+    virtual ErrorOr<void> open(u32 file_flags) { (void)file_flags; return {}; }
+    virtual void close(u32 file_flags) { (void)file_flags; }
+    // ioctl(2) with a user-space argument. => ENOTTY (the default), EINVAL, EFAULT.
+    virtual ErrorOr<u64> ioctl(u32 request, uptr arg);
+    // poll(2): which of `events` (fs/vfs/poll.h: POLLIN, POLLOUT, ...) hold
+    // now, plus POLLHUP / POLLERR. The default (files, directories): always
+    // readable and writable. A stream calls fs::poll_notify() whenever its
+    // answer may have changed, which wakes every poller to look again.
+    virtual u32 poll(u32 events);
+
     // ---- every vnode ----
     virtual ErrorOr<VAttr> getattr() = 0;
     // Change the fields in `mask`. SETATTR_SIZE truncates or extends a

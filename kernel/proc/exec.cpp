@@ -35,6 +35,10 @@
 #include <kernel/lib/string.h>
 #include <kernel/proc/elf.h>
 #include <kernel/proc/exec.h>
+#include <kernel/proc/process_internal.h>
+#include <kernel/sched/thread.h>
+#include <arch/pmap.h>
+#include <arch/usermode.h>
 #include <vm/map.h>
 #include <vm/object.h>
 
@@ -123,6 +127,8 @@ ErrorOr<ExecImage> load_program(const fs::Context& ctx, StringView path, vm::VmM
     kern::RefPtr<fs::File> file_ref = kern::RefPtr<fs::File>::adopt(file);
     if (file->vnode().type() != fs::VType::Regular)
         return Errno::EACCES;
+    if (!(TRY(file->stat()).mode & 0111))
+        return Errno::EACCES;  // root may run a file with any execute bit set
     elf::Header h;
     TRY(read_exact(*file, 0, &h, sizeof h));
     TRY(check_header(h));
@@ -213,6 +219,198 @@ ErrorOr<uptr> setup_stack(vm::VmMap& map, const char* const* argv, const char* c
     kfree(buf);
     TRY(copied);
     return rsp;
+}
+
+
+
+// ---- execve ------------------------------------------------------------------
+//
+// execve(path, argv, envp) for the current process:
+//   1. a "#!interpreter [arg]" first line makes the interpreter the program,
+//      with argv = interpreter, [arg], path, argv[1...] (up to
+//      MAX_INTERPRETERS levels: a script whose interpreter is a script...);
+//   2. a new address space is built and the program loaded into it while the
+//      old one still exists (the thread switches to the new one to write its
+//      stack): any failure switches back, and execve returns the error to
+//      the unchanged old program;
+//   3. only then is the old address space destroyed, the close-on-exec
+//      descriptors closed, and caught signals reset to SIG_DFL (ignored ones
+//      stay ignored, the mask stays); the caller (sys_execve, or a new
+//      process's first thread) then enters the new program.
+
+namespace {
+
+constexpr int MAX_INTERPRETERS = 4;
+constexpr size_t SHEBANG_MAX = 256;  // Linux's BINPRM_BUF_SIZE
+
+// If `path` starts with "#!", the interpreter and its optional argument
+// (pieces of `line`). => whether it does; ENOEXEC (a "#!" line with no
+// interpreter).
+ErrorOr<bool> read_shebang(const fs::Context& ctx, StringView path, char (&line)[SHEBANG_MAX + 1],
+                           StringView& interp, StringView& arg)
+{
+    fs::File* file = TRY(fs::open(ctx, path, fs::O_RDONLY, 0));
+    auto file_ref = kern::RefPtr<fs::File>::adopt(file);
+    size_t n = TRY(file->pread(0, IoBuffer::kernel(line), SHEBANG_MAX));
+    line[n] = 0;
+    if (n < 2 || line[0] != '#' || line[1] != '!')
+        return false;
+    size_t end = 2;
+    while (end < n && line[end] != '\n')
+        ++end;
+    line[end] = 0;
+    auto is_blank = [](char c) { return c == ' ' || c == '\t'; };
+    size_t i = 2;
+    while (line[i] && is_blank(line[i]))
+        ++i;
+    size_t interp_start = i;
+    while (line[i] && !is_blank(line[i]))
+        ++i;
+    interp = StringView(line + interp_start, i - interp_start);
+    while (line[i] && is_blank(line[i]))
+        ++i;
+    size_t arg_end = end;
+    while (arg_end > i && is_blank(line[arg_end - 1]))
+        --arg_end;
+    arg = StringView(line + i, arg_end - i);
+    if (interp.is_empty())
+        return Errno::ENOEXEC;
+    return true;
+}
+
+char* copy_view(StringView s)
+{
+    auto* copy = static_cast<char*>(kmalloc(s.length() + 1));
+    if (copy) {
+        memcpy(copy, s.characters(), s.length());
+        copy[s.length()] = 0;
+    }
+    return copy;
+}
+
+// argv for the interpreter: interp, [arg], path, old argv[1...]. Takes
+// ownership of `argv` (freed). => ENOMEM.
+ErrorOr<char**> interpreter_argv(StringView interp, StringView arg, StringView path, char** argv)
+{
+    size_t old = 0;
+    while (argv && argv[old])
+        ++old;
+    size_t n = 2 + (arg.is_empty() ? 0 : 1) + (old > 1 ? old - 1 : 0);
+    auto** out = static_cast<char**>(kzalloc((n + 1) * sizeof(char*)));
+    if (!out) {
+        free_string_array(argv);
+        return Errno::ENOMEM;
+    }
+    size_t k = 0;
+    out[k++] = copy_view(interp);
+    if (!arg.is_empty())
+        out[k++] = copy_view(arg);
+    out[k++] = copy_view(path);
+    bool ok = out[0] && out[k - 1] && (arg.is_empty() || out[1]);
+    for (size_t i = 1; i < old; ++i) {
+        out[k++] = argv[i];
+        argv[i] = nullptr;
+    }
+    free_string_array(argv);
+    if (!ok) {
+        free_string_array(out);
+        return Errno::ENOMEM;
+    }
+    return out;
+}
+
+} // namespace
+
+ErrorOr<ExecImage> exec_current(StringView path_in, char** argv, char** envp)
+{
+    Process* p = Process::current();
+    Thread* self = Thread::current();
+    const fs::Context& ctx = p->fs_context();
+
+    // 1. Scripts. `path` stays valid in `lines` while the loop runs.
+    char lines[MAX_INTERPRETERS + 1][SHEBANG_MAX + 1];
+    StringView path = path_in;
+    char** owned_argv = argv;  // becomes ours once a script rewrites it
+    bool rewritten = false;
+    int depth = 0;
+    for (;; ++depth) {
+        StringView interp, arg;
+        auto script = read_shebang(ctx, path, lines[depth], interp, arg);
+        if (script.is_error() || !script.value()) {
+            if (script.is_error()) {
+                if (rewritten)
+                    free_string_array(owned_argv);
+                return script.error();
+            }
+            break;
+        }
+        if (depth == MAX_INTERPRETERS) {
+            if (rewritten)
+                free_string_array(owned_argv);
+            return Errno::ELOOP;
+        }
+        char** copy = rewritten ? owned_argv : nullptr;
+        if (!rewritten) {
+            // The caller owns argv: build ours from a shallow view of it.
+            size_t n = 0;
+            while (argv && argv[n])
+                ++n;
+            copy = static_cast<char**>(kzalloc((n + 1) * sizeof(char*)));
+            for (size_t i = 0; copy && i < n; ++i)
+                copy[i] = copy_view(StringView(argv[i], strlen(argv[i])));
+            if (!copy)
+                return Errno::ENOMEM;
+        }
+        owned_argv = TRY(interpreter_argv(interp, arg, path, copy));
+        rewritten = true;
+        path = interp;
+    }
+    auto free_owned = [&] {
+        if (rewritten)
+            free_string_array(owned_argv);
+    };
+
+    // 2. The new address space, loaded while the old one still exists.
+    auto pmap = arch::pmap_create();
+    if (pmap.is_error()) {
+        free_owned();
+        return pmap.error();
+    }
+    auto created = vm::VmMap::create(vm::USER_MIN, vm::USER_MAX, pmap.value());
+    if (created.is_error()) {
+        arch::pmap_destroy(pmap.value());
+        free_owned();
+        return created.error();
+    }
+    vm::VmMap* map = created.value();
+    vm::VmMap* old_map = p->m_map;
+    self->set_address_space(map, map->pmap());
+    auto image = load_program(ctx, path, *map, owned_argv, envp);
+    free_owned();
+    if (image.is_error()) {
+        self->set_address_space(old_map, old_map ? old_map->pmap() : nullptr);
+        map->destroy();
+        return image.error();
+    }
+
+    // 3. The point of no return.
+    p->m_map = map;
+    if (old_map)
+        old_map->destroy();
+    {
+        MutexGuard guard(p->m_brk_lock);
+        p->m_brk_start = p->m_brk = image.value().brk;
+    }
+    p->m_fds.close_on_exec();
+    {
+        SpinGuard guard(process_tree_lock());
+        for (SigAction& a : p->m_sig_actions)
+            if (a.handler != SIG_IGN)
+                a = {};
+        set_process_name(*p, path_in);
+    }
+    arch::set_user_thread_pointer(0);
+    return image.value();
 }
 
 } // namespace kern

@@ -1,22 +1,38 @@
-// kernel/proc/process.cpp -- spawning, waiting for and ending a process (see process.h).
+// kernel/proc/process.cpp -- the process table and tree: spawning, exiting, reaping (see process.h).
+//
+// The pid table is a list (a teaching kernel runs tens of processes, not
+// thousands); pids count up and wrap at PID_MAX, skipping ones in use.
+// MAX_PROCESSES bounds the table: fork beyond it is EAGAIN, which is what
+// stops a fork bomb before it exhausts memory.
+//
+// Design after xv6's proc.c (exit, wait, reparenting to init) and NetBSD's
+// kern_exit.c; the code is our own. See docs/processes.md.
 #include <arch/pmap.h>
 #include <arch/usermode.h>
+#include <fs/dev/devices.h>
 #include <kernel/heap/heap.h>
 #include <kernel/lib/string.h>
 #include <kernel/printk.h>
 #include <kernel/proc/exec.h>
 #include <kernel/proc/process.h>
+#include <kernel/proc/process_internal.h>
 #include <kernel/sched/thread.h>
 #include <new>
 #include <vm/map.h>
 
 namespace kern {
 
-static u32 s_next_pid = 1;
-static SpinLock s_pid_lock;
+namespace {
+
+constexpr u32 PID_MAX = 32768;
+SpinLock s_tree_lock;
+IntrusiveList<Process, &Process::m_table_node> s_table;
+size_t s_count;
+u32 s_next_pid = 1;
+Process* s_init;
 
 // A NULL-terminated array of kmalloc'd copies of `list` (nullptr means empty).
-static char** copy_strings(const char* const* list)
+char** copy_strings(const char* const* list)
 {
     size_t n = 0;
     while (list && list[n])
@@ -28,9 +44,7 @@ static char** copy_strings(const char* const* list)
         size_t len = strlen(list[i]);
         copy[i] = static_cast<char*>(kmalloc(len + 1));
         if (!copy[i]) {
-            for (size_t j = 0; j < i; ++j)
-                kfree(copy[j]);
-            kfree(copy);
+            free_string_array(copy);
             return nullptr;
         }
         memcpy(copy[i], list[i], len + 1);
@@ -38,99 +52,270 @@ static char** copy_strings(const char* const* list)
     return copy;
 }
 
-static void free_strings(char** list)
+struct SpawnArgs {
+    Process* process;
+    char path[fs::PATH_MAX];
+    char** argv;
+    char** envp;
+};
+
+void spawn_thread_main(void* arg)
+{
+    auto* a = static_cast<SpawnArgs*>(arg);
+    auto image = exec_current(a->path, a->argv, a->envp);
+    if (image.is_error())
+        printk("exec %s: %s\n", a->path, errno_name(image.error()));
+    free_string_array(a->argv);
+    free_string_array(a->envp);
+    kfree(a);
+    if (image.is_error())
+        process_exit(127 << 8);
+    arch::enter_user_mode(image.value().entry, image.value().stack_pointer);
+}
+
+// Free a zombie that is out of the table and the tree.
+void reap(Process* z)
+{
+    z->m_thread->join();  // its kernel stack is free when this returns
+    delete z;
+}
+
+} // namespace
+
+SpinLock& process_tree_lock() { return s_tree_lock; }
+
+void free_string_array(char** list)
 {
     for (size_t i = 0; list && list[i]; ++i)
         kfree(list[i]);
     kfree(list);
 }
 
-void process_thread_main(void* arg)
+void set_process_name(Process& p, StringView path)
 {
-    auto* p = static_cast<Process*>(arg);
-    Thread::current()->set_address_space(p->m_map, p->m_map->pmap());
-    auto image = load_program(p->m_fs, p->m_path, *p->m_map, p->m_argv, p->m_envp);
-    free_strings(p->m_argv);
-    free_strings(p->m_envp);
-    p->m_argv = p->m_envp = nullptr;
-    if (image.is_error()) {
-        printk("exec %s: %s\n", p->m_path, errno_name(image.error()));
-        process_exit(127);
+    size_t slash = path.length();
+    while (slash > 0 && path[slash - 1] != '/')
+        --slash;
+    StringView base = path.substring(slash);
+    size_t n = min(base.length(), Process::NAME_LEN - 1);
+    memcpy(p.m_name, base.characters(), n);
+    p.m_name[n] = 0;
+}
+
+ErrorOr<void> register_process(Process& p, Process* parent)
+{
+    SpinGuard guard(s_tree_lock);
+    if (s_count >= MAX_PROCESSES)
+        return Errno::EAGAIN;
+    for (;;) {
+        u32 pid = s_next_pid;
+        s_next_pid = s_next_pid % PID_MAX + 1;
+        if (!Process::find_locked(pid)) {
+            p.m_pid = pid;
+            break;
+        }
     }
-    p->m_brk_start = p->m_brk = image.value().brk;
-    arch::enter_user_mode(image.value().entry, image.value().stack_pointer);
+    s_table.push_back(p);
+    ++s_count;
+    p.m_parent = parent;
+    if (parent)
+        parent->m_children.push_back(p);
+    return {};
+}
+
+Process* Process::find_locked(u32 pid)
+{
+    KASSERT(s_tree_lock.is_locked_by_me());
+    for (Process& p : s_table)
+        if (p.m_pid == pid)
+            return &p;
+    return nullptr;
+}
+
+u32 Process::ppid() const
+{
+    SpinGuard guard(s_tree_lock);
+    return m_parent ? m_parent->m_pid : 0;
+}
+
+void for_each_process_locked(void (*fn)(Process&, void*), void* arg)
+{
+    KASSERT(s_tree_lock.is_locked_by_me());
+    for (Process& p : s_table)
+        fn(p, arg);
+}
+
+Process* init_process_locked() { return s_init; }
+
+bool group_exists_in_session_locked(u32 pgid, u32 sid)
+{
+    KASSERT(s_tree_lock.is_locked_by_me());
+    for (Process& p : s_table)
+        if (p.m_pgid == pgid && p.m_sid == sid && p.m_state != Process::State::Zombie)
+            return true;
+    return false;
+}
+
+void set_init_process(Process& p)
+{
+    SpinGuard guard(s_tree_lock);
+    s_init = &p;
 }
 
 ErrorOr<Process*> Process::spawn(const fs::Context& ctx, StringView path, const char* const* argv,
                                  const char* const* envp)
 {
-    if (path.length() >= sizeof(Process::m_path))
+    if (path.length() >= fs::PATH_MAX)
         return Errno::ENAMETOOLONG;
     auto* p = new (std::nothrow) Process;
-    if (!p)
-        return Errno::ENOMEM;
-    p->m_fs = ctx;
-    memcpy(p->m_path, path.characters(), path.length());
-    p->m_argv = copy_strings(argv);
-    p->m_envp = copy_strings(envp);
-    auto pmap = arch::pmap_create();
-    ErrorOr<vm::VmMap*> map = pmap.is_error() ? ErrorOr<vm::VmMap*>(pmap.error())
-                                              : vm::VmMap::create(vm::USER_MIN, vm::USER_MAX, pmap.value());
-    ErrorOr<Thread*> thread = map.is_error() ? ErrorOr<Thread*>(map.error())
-                                             : Thread::create("user", process_thread_main, p);
-    if (!p->m_argv || !p->m_envp || thread.is_error()) {
-        if (!map.is_error())
-            map.value()->destroy();
-        else if (!pmap.is_error())
-            arch::pmap_destroy(pmap.value());
-        free_strings(p->m_argv);
-        free_strings(p->m_envp);
+    auto* args = static_cast<SpawnArgs*>(kzalloc(sizeof(SpawnArgs)));
+    if (!p || !args) {
         delete p;
-        return thread.is_error() ? thread.error() : Errno::ENOMEM;
+        kfree(args);
+        return Errno::ENOMEM;
     }
-    {
-        SpinGuard guard(s_pid_lock);
-        p->m_pid = s_next_pid++;
+    p->m_fs = ctx;
+    p->m_kernel_waits = true;
+    args->process = p;
+    memcpy(args->path, path.characters(), path.length());
+    args->argv = copy_strings(argv);
+    args->envp = copy_strings(envp);
+    auto fail = [&](Errno e) -> ErrorOr<Process*> {
+        free_string_array(args->argv);
+        free_string_array(args->envp);
+        kfree(args);
+        if (p->m_map)
+            p->m_map->destroy();
+        delete p;
+        return e;
+    };
+    if (!args->argv || !args->envp)
+        return fail(Errno::ENOMEM);
+    if (auto console = dev::open_console(); !console.is_error()) {
+        for (int fd = 0; fd < 3; ++fd)
+            (void)p->m_fds.install(*console.value(), false, fd);
+        console.value()->unref();
     }
-    p->m_map = map.value();
+    set_process_name(*p, path);
+    auto thread = Thread::create(p->m_name, spawn_thread_main, args);
+    if (thread.is_error())
+        return fail(thread.error());
     p->m_thread = thread.value();
+    if (auto r = register_process(*p, nullptr); r.is_error()) {
+        Thread::destroy_unstarted(p->m_thread);
+        return fail(r.error());
+    }
+    p->m_pgid = p->m_sid = p->m_pid;
     p->m_thread->set_process(p);
-    p->m_thread->detach();
     p->m_thread->start();
     return p;
 }
 
 int Process::wait()
 {
-    SpinGuard guard(m_lock);
-    while (!m_exited)
-        m_exit_waiters.wait(m_lock);
-    return m_status;
+    SpinGuard guard(s_tree_lock);
+    KASSERT(m_kernel_waits);
+    while (m_state != State::Zombie)
+        m_child_waiters.wait(s_tree_lock);
+    return shell_status(m_wait_status);
 }
 
 void Process::release()
 {
-    KASSERT(m_exited);
-    delete this;
+    {
+        SpinGuard guard(s_tree_lock);
+        KASSERT(m_state == State::Zombie && m_kernel_waits);
+        s_table.remove(*this);
+        --s_count;
+        if (s_init == this)
+            s_init = nullptr;
+    }
+    reap(this);
 }
 
 Process* Process::current() { return Thread::current()->process(); }
 
-void process_exit(int status)
+int shell_status(int wait_status)
+{
+    if ((wait_status & 0x7f) == 0)
+        return (wait_status >> 8) & 0xff;  // exited
+    return 128 + (wait_status & 0x7f);      // killed by a signal
+}
+
+void process_exit(int wait_status)
 {
     Process* p = Process::current();
     KASSERT(p);
-    Thread::current()->set_address_space(nullptr, nullptr);
-    p->m_map->destroy();
+    Thread* self = Thread::current();
+    // Everything but the zombie goes now: descriptors, directories, memory.
+    p->m_fds.close_all();
+    p->m_fs.root = nullptr;
+    p->m_fs.cwd = nullptr;
+    self->set_address_space(nullptr, nullptr);
+    if (p->m_map)  // none if a spawned program failed to load
+        p->m_map->destroy();
     p->m_map = nullptr;
+
+    IntrusiveList<Process, &Process::m_sibling_node> orphans;  // zombies nobody will reap
+    bool self_reap = false;
     {
-        SpinGuard guard(p->m_lock);
-        p->m_exited = true;
-        p->m_status = status & 0xff;
-        p->m_exit_waiters.wake_all();
+        SpinGuard guard(s_tree_lock);
+        Process* heir = s_init != p ? s_init : nullptr;
+        while (Process* child = p->m_children.first()) {
+            p->m_children.remove(*child);
+            child->m_parent = heir;
+            if (heir) {
+                heir->m_children.push_back(*child);
+                if (child->m_state == Process::State::Zombie) {
+                    send_signal_locked(*heir, SIGCHLD, child->m_pid);
+                    heir->m_child_waiters.wake_all();
+                }
+            } else if (child->m_state == Process::State::Zombie) {
+                s_table.remove(*child);
+                --s_count;
+                orphans.push_back(*child);
+            }
+        }
+        p->m_state = Process::State::Zombie;
+        p->m_wait_status = wait_status;
+        if (p->m_parent) {
+            send_signal_locked(*p->m_parent, SIGCHLD, p->m_pid);
+            p->m_parent->m_child_waiters.wake_all();
+        } else if (p->m_kernel_waits) {
+            p->m_child_waiters.wake_all();
+        } else {
+            // An orphan with no init: nobody will wait, so it frees itself.
+            s_table.remove(*p);
+            --s_count;
+            self_reap = true;
+        }
+        self->set_process(nullptr);
     }
-    // `p` may be freed by its waiter from here on.
+    while (Process* z = orphans.first()) {
+        orphans.remove(*z);
+        reap(z);
+    }
+    if (self_reap) {
+        self->detach();
+        delete p;
+    }
+    // From here `p` may be reaped (and freed) by its parent at any time.
     thread_exit();
+}
+
+bool reap_child(Process& parent, Process& child, int& wait_status)
+{
+    {
+        SpinGuard guard(s_tree_lock);
+        if (child.m_parent != &parent || child.m_state != Process::State::Zombie)
+            return false;
+        parent.m_children.remove(child);
+        s_table.remove(child);
+        --s_count;
+        wait_status = child.m_wait_status;
+    }
+    reap(&child);
+    return true;
 }
 
 void exit_on_exception(int signal, const char* name, const char* access, uptr address, uptr rip)
@@ -138,12 +323,21 @@ void exit_on_exception(int signal, const char* name, const char* access, uptr ad
     Process* p = Process::current();
     KASSERT_MSG(p, "user-mode exception without a process");
     if (access)
-        printk("pid %u (%s): %s: %s at %#lx, rip %#lx: killed by signal %d\n", p->pid(), p->m_path,
-               name, access, address, rip, signal);
+        printk("pid %u (%s): %s: %s at %#lx, rip %#lx: signal %d\n", p->pid(), p->name(), name,
+               access, address, rip, signal);
     else
-        printk("pid %u (%s): %s at rip %#lx: killed by signal %d\n", p->pid(), p->m_path, name, rip,
-               signal);
-    process_exit(128 + signal);
+        printk("pid %u (%s): %s at rip %#lx: signal %d\n", p->pid(), p->name(), name, rip, signal);
+    SigInfo info;
+    info.signo = signal;
+    info.code = access ? SEGV_MAPERR : SI_KERNEL;
+    info.address = address;
+    force_signal(info);
 }
 
 } // namespace kern
+
+// Until the console driver (fs/dev) is linked in, spawned processes get no
+// descriptors 0-2.
+namespace dev {
+[[gnu::weak]] kern::ErrorOr<fs::File*> open_console() { return kern::Errno::ENXIO; }
+} // namespace dev

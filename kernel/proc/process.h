@@ -1,21 +1,41 @@
 // kernel/proc/process.h -- Process: a program running in its own address space.
 //
-// This is the first step of the processes chapter: a process is one user
-// thread, an address space (a VmMap with its pmap), a file-system context,
-// a pid and an exit status that its creator can wait for. fork, signals,
-// file descriptors and wait4 come with the rest of the chapter.
+// A process is one user thread (no CLONE_THREAD yet), an address space (a
+// VmMap with its pmap), file descriptors (FdTable), a file-system context
+// (root, cwd, credentials; fs/vfs/context.h), signal state, and its place
+// in the process tree: a parent, children, a process group and a session.
 //
-// Life: Process::spawn makes the process and its thread; the thread loads
-// the program (kernel/proc/exec.h) into the new address space and enters
-// user mode; exit/exit_group end it (process_exit), which frees the address
-// space at once and wakes whoever waits in wait(). The creator frees the
-// Process with release() after wait().
+// Life (docs/processes.md draws it):
+//
+//   Process::spawn (the kernel starts a program: init, tests)
+//   fork()  ----->  Running --exit/exit_group/fatal signal--> Zombie --reap--> freed
+//                    | execve replaces the address space        ^ wait4 by the parent,
+//                                                               | or Process::wait+release
+//                                                               | by the kernel creator
+//
+// Exiting (process_exit) frees the address space, the descriptors and the
+// cwd at once -- a zombie is only its pid, its status and this struct --
+// gives its children to init (pid 1) or, if there is none, lets each of
+// them free itself on exit, sends SIGCHLD to its parent and wakes the
+// parent's wait4. Reaping joins the process's thread (so its kernel stack
+// is free when wait4 returns: the leak checks of the tests rely on it) and
+// frees the Process.
+//
+// Locking. s_tree_lock (process.cpp), a SpinLock, guards the pid table, the
+// parent/children links, m_state, m_status, m_pgid, m_sid and the signal
+// fields (pending, blocked, actions): it must be a SpinLock because the
+// terminal sends SIGINT from its interrupt handler. Everything else is used
+// only by the process's own thread (m_fs, m_fds, m_map, the brk fields),
+// except where a comment says otherwise.
 #pragma once
 
 #include <fs/vfs/context.h>
 #include <kernel/lib/error_or.h>
-#include <kernel/sync/mutex.h>
+#include <kernel/lib/list.h>
+#include <kernel/proc/fd_table.h>
+#include <kernel/proc/signal.h>
 #include <kernel/sched/wait_queue.h>
+#include <kernel/sync/mutex.h>
 
 namespace vm {
 class VmMap;
@@ -25,30 +45,45 @@ namespace kern {
 
 class Thread;
 
-[[noreturn]] void process_exit(int status);
-[[noreturn]] void exit_on_exception(int signal, const char* name, const char* access, uptr address,
-                                    uptr rip);
-
 class Process {
 public:
+    enum class State : u8 { Running, Zombie };
+    static constexpr size_t NAME_LEN = 16;  // Linux's TASK_COMM_LEN
+
     // Start `path` with `argv` / `envp` (NULL-terminated; copied) in a new
-    // process whose file-system context is `ctx`. The program is loaded by
+    // process with no parent: the kernel caller waits for it with wait()
+    // and frees it with release(). Its descriptors 0, 1 and 2 are the
+    // console; its file-system context is `ctx`. The program is loaded by
     // the new thread; if loading fails the process exits with status 127.
-    // => ENOMEM.
+    // It leads a new session and process group (as init). => ENOMEM, EAGAIN.
     static ErrorOr<Process*> spawn(const fs::Context& ctx, StringView path, const char* const* argv,
                                    const char* const* envp);
 
-    // Sleep until the process has exited. => its exit status (0-255), or
-    // 128 + n if it was killed by signal n (exit_on_exception).
+    // For spawn()'s caller: sleep until the process has exited. => a shell's
+    // view of its status: the exit code (0-255), or 128 + n if signal n
+    // killed it.
     int wait();
-    // Free the process. => wait() returned.
+    // Reap it. => wait() returned.
     void release();
 
-    u32 pid() const { return m_pid; }
-    vm::VmMap* map() const { return m_map; }
-    const fs::Context& fs_context() const { return m_fs; }
-
     static Process* current();
+    // The process with `pid`, or nullptr. => s_tree_lock held (process_tree_lock()).
+    static Process* find_locked(u32 pid);
+
+    u32 pid() const { return m_pid; }
+    u32 ppid() const;
+    u32 pgid() const { return __atomic_load_n(&m_pgid, __ATOMIC_RELAXED); }
+    u32 sid() const { return __atomic_load_n(&m_sid, __ATOMIC_RELAXED); }
+    const char* name() const { return m_name; }
+    vm::VmMap* map() const { return m_map; }
+    Thread* thread() const { return m_thread; }
+
+    // The file-system context (chdir, chroot change it) and descriptors:
+    // the process's own thread only.
+    fs::Context& fs_context() { return m_fs; }
+    FdTable& fds() { return m_fds; }
+    u32 umask() const { return m_umask; }
+    void set_umask(u32 mask) { m_umask = mask & 0777; }
 
     // The program break (brk): the heap grows up from m_brk_start. Guarded
     // by m_brk_lock (threads of one process will share it).
@@ -56,33 +91,54 @@ public:
     uptr m_brk_start = 0;
     uptr m_brk = 0;
 
-private:
-    friend void process_exit(int status);
-    friend void process_thread_main(void* arg);
-    friend void exit_on_exception(int, const char*, const char*, uptr, uptr);
+    // ---- the rest belongs to kernel/proc/*.cpp (process, fork, exec,
+    // wait, signal); other code uses the calls above. ----
     Process() = default;
+    ~Process() = default;
 
     u32 m_pid = 0;
+    char m_name[NAME_LEN] = {};  // the program's base name (execve sets it)
     fs::Context m_fs;
+    FdTable m_fds;
     vm::VmMap* m_map = nullptr;
     Thread* m_thread = nullptr;
-    char m_path[256] = {};
-    char** m_argv = nullptr;  // kmalloc'd copies, freed once loaded
-    char** m_envp = nullptr;
-    SpinLock m_lock;          // guards the two fields below
-    bool m_exited = false;
-    int m_status = 0;
-    WaitQueue m_exit_waiters;
+    u32 m_umask = 022;
+
+    // ---- s_tree_lock ----
+    u32 m_pgid = 0;
+    u32 m_sid = 0;
+    Process* m_parent = nullptr;  // nullptr: spawned by the kernel, or orphaned with no init
+    bool m_kernel_waits = false;  // spawn(): wait()/release() reap it
+    State m_state = State::Running;
+    bool m_stopped = false;       // job control: stopped by SIGSTOP/SIGTSTP/...
+    bool m_stop_reported = true;  // wait4(WUNTRACED) has seen the stop
+    bool m_continued = false;     // wait4(WCONTINUED) has not seen the SIGCONT yet
+    int m_wait_status = 0;        // Linux's encoding: code << 8, or the signal number
+    ListNode m_sibling_node;      // in the parent's m_children
+    ListNode m_table_node;        // in the pid table
+    IntrusiveList<Process, &Process::m_sibling_node> m_children;
+    WaitQueue m_child_waiters;    // wait4 (and wait()) sleep here
+    WaitQueue m_stop_waiters;     // a stopped process sleeps here until SIGCONT
+    SigSet m_sig_pending = 0;
+    SigSet m_sig_blocked = 0;
+    SigAction m_sig_actions[NSIG];
+    SigInfo m_sig_forced;         // force_signal's, if its bit is pending
+    bool m_has_saved_mask = false; // rt_sigsuspend: the mask to restore after the handler
+    SigSet m_saved_mask = 0;
 };
 
-// End the current process with `status`: free its address space, wake the
-// waiter, end its thread. => called on the process's own thread.
-[[noreturn]] void process_exit(int status);
+// The lock named in the header comment (for signal.cpp, sys_* code that
+// walks the tree: kill, setpgid).
+SpinLock& process_tree_lock();
+
+// End the current process with wait status `wait_status` (Linux encoding:
+// exit code << 8, or a signal number): see the header comment. => called on
+// the process's own thread.
+[[noreturn]] void process_exit(int wait_status);
 
 // From the trap handler: the current process raised CPU exception `name`
-// (at `address`, for `access`, if a page fault) at `rip`: print one line and
-// end it as killed by `signal` (status 128 + signal).
-[[noreturn]] void exit_on_exception(int signal, const char* name, const char* access, uptr address,
-                                    uptr rip);
+// (at `address`, for `access`, if a page fault) at `rip`: force `signal`
+// (delivered on the way back to user mode; fatal unless handled).
+void exit_on_exception(int signal, const char* name, const char* access, uptr address, uptr rip);
 
 } // namespace kern

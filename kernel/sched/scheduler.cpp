@@ -226,6 +226,16 @@ void Thread::destroy(Thread* t)
     kfree(t);
 }
 
+void Thread::destroy_unstarted(Thread* t)
+{
+    {
+        SpinGuard guard(S::s_lock);
+        KASSERT(t->m_state == State::Created);
+        S::s_all.remove(*t);
+    }
+    destroy(t);
+}
+
 Thread* Thread::adopt_boot_context(const char* name)
 {
     auto* t = new (kmalloc(sizeof(Thread))) Thread;
@@ -316,27 +326,69 @@ extern "C" void kern_thread_start(arch::ThreadEntry entry, void* arg)
 
 // ---- wait queues -----------------------------------------------------------
 
-bool WaitQueue::wait_until(SpinLock& lock, u64 deadline_ns)
+// The one blocking path of every wait below.
+WaitQueue::Result WaitQueue::wait_common(SpinLock& lock, u64 deadline_ns, bool interruptible)
 {
     KASSERT(lock.is_locked_by_me() && &lock != &S::s_lock);
     S::s_lock.lock();
     Thread* self = S::cpu().current;
     KASSERT(self != S::cpu().idle && S::cpu().preempt_disabled == 0);
+    if (interruptible && self->m_interrupted) {
+        S::s_lock.unlock(0);  // the caller's lock was never released
+        return WaitQueue::Result::Interrupted;
+    }
     self->m_state = Thread::State::Blocked;
     self->m_waiting_on = this;
     self->m_timed_out = false;
+    self->m_interruptible = interruptible;
     m_waiters.push_back(self->m_link);
     if (deadline_ns)
         S::add_sleeper_locked(*self, deadline_ns);
     lock.unlock(0);       // keep interrupts off: we still hold the scheduler lock
     S::switch_locked();
-    bool timed_out = self->m_timed_out;
+    self->m_interruptible = false;
+    WaitQueue::Result result = self->m_timed_out ? WaitQueue::Result::TimedOut
+                               : interruptible && self->m_interrupted
+                                   ? WaitQueue::Result::Interrupted
+                                   : WaitQueue::Result::Woken;
     S::s_lock.unlock(0);
     (void)lock.lock();    // interrupts are off already; the caller's guard restores them
-    return !timed_out;
+    return result;
+}
+
+bool WaitQueue::wait_until(SpinLock& lock, u64 deadline_ns)
+{
+    return wait_common(lock, deadline_ns, false) != Result::TimedOut;
 }
 
 void WaitQueue::wait(SpinLock& lock) { (void)wait_until(lock, 0); }
+
+WaitQueue::Result WaitQueue::wait_interruptible(SpinLock& lock, u64 deadline_ns)
+{
+    return wait_common(lock, deadline_ns, true);
+}
+
+void Thread::interrupt()
+{
+    SpinGuard guard(S::s_lock);
+    m_interrupted = true;
+    if (m_state == State::Blocked && m_interruptible && m_waiting_on) {
+        m_waiting_on->m_waiters.remove(m_link);
+        S::wake_locked(*this);
+    }
+}
+
+void Thread::clear_interrupt()
+{
+    SpinGuard guard(S::s_lock);
+    m_interrupted = false;
+}
+
+bool Thread::interrupt_pending() const
+{
+    SpinGuard guard(S::s_lock);
+    return m_interrupted;
+}
 
 size_t WaitQueue::wake_one()
 {

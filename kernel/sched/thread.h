@@ -48,6 +48,9 @@ public:
     // the thread exits. => ENOMEM.
     static ErrorOr<Thread*> create(const char* name, arch::ThreadEntry entry, void* arg);
 
+    // Free a thread that was created but never started (an error path).
+    static void destroy_unstarted(Thread* t);
+
     // Make a Created thread runnable.
     void start();
     // Wait until the thread has exited, then free it. => not detached, not
@@ -71,6 +74,14 @@ public:
     u64 id() const { return m_id; }
     State state() const { return m_state; }
     uptr stack_top() const;
+
+    // Signals (kernel/proc/signal.h). interrupt() marks that the thread has
+    // a signal to take and ends a WaitQueue::wait_interruptible it sleeps
+    // in (or the next one it starts); the mark stays until
+    // clear_interrupt(), called when no deliverable signal is left.
+    void interrupt();
+    void clear_interrupt();
+    bool interrupt_pending() const;
 
     // The scheduler's own thread for the boot context; no stack allocated.
     static Thread* adopt_boot_context(const char* name);
@@ -97,6 +108,8 @@ private:
     State m_state = State::Created;
     bool m_detached = false;
     bool m_timed_out = false;      // a timed wait ended by its deadline
+    bool m_interruptible = false;  // blocked in wait_interruptible
+    bool m_interrupted = false;    // interrupt() called since clear_interrupt()
     u32 m_slice = 0;               // ticks left in the time slice
     u64 m_wake_deadline = 0;       // ns; 0 when not on the sleep list
     WaitQueue* m_waiting_on = nullptr;

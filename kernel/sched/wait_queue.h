@@ -40,6 +40,14 @@ public:
     // => false if the deadline passed before a wakeup.
     bool wait_until(SpinLock& lock, u64 deadline_ns);
 
+    // As wait_until() (deadline 0: none), but a signal for this thread
+    // (Thread::interrupt) ends the wait too, also one that was already
+    // pending before the call: the caller then gives up with EINTR (or
+    // ERESTART...). Used by every wait a user can cause to last for ever:
+    // pipes, the terminal, wait4, nanosleep, poll.
+    enum class Result : u8 { Woken, TimedOut, Interrupted };
+    Result wait_interruptible(SpinLock& lock, u64 deadline_ns = 0);
+
     // Wake the longest waiter / every waiter. => number woken.
     size_t wake_one();
     size_t wake_all();
@@ -48,6 +56,8 @@ public:
 
 private:
     friend class Scheduler;
+    friend class Thread;
+    Result wait_common(SpinLock& lock, u64 deadline_ns, bool interruptible);
     SchedQueue m_waiters;  // guarded by the scheduler lock
 };
 

@@ -5,7 +5,7 @@
 // kernel buffer (copy_from_user: EFAULT for a bad pointer).
 #include <arch/console.h>
 #include <arch/usercopy.h>
-#include <kernel/syscall/handlers.h>
+#include <kernel/syscall/syscall.h>
 
 namespace kern {
 
@@ -26,7 +26,7 @@ static ErrorOr<size_t> console_write_user(uptr buf, size_t n)
 
 static bool is_console(u64 fd) { return fd == 1 || fd == 2; }
 
-ErrorOr<u64> sys_write(const SyscallArgs& a)
+SYSCALL(1, write)
 {
     if (!is_console(a.a0))
         return Errno::EBADF;
@@ -34,7 +34,7 @@ ErrorOr<u64> sys_write(const SyscallArgs& a)
 }
 
 // writev(fd, iov, iovcnt): struct iovec { void* base; size_t len; }.
-ErrorOr<u64> sys_writev(const SyscallArgs& a)
+SYSCALL(20, writev)
 {
     if (!is_console(a.a0))
         return Errno::EBADF;
@@ -56,7 +56,7 @@ ErrorOr<u64> sys_writev(const SyscallArgs& a)
 
 // ioctl: the console is not a terminal yet (the tty comes later): ENOTTY,
 // which tells the C library to buffer stdout fully.
-ErrorOr<u64> sys_ioctl(const SyscallArgs& a)
+SYSCALL(16, ioctl)
 {
     if (!is_console(a.a0) && a.a0 != 0)
         return Errno::EBADF;

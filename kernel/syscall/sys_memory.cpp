@@ -10,7 +10,7 @@
 // Addresses from user space are only compared and passed to the map, never
 // dereferenced here.
 #include <kernel/proc/process.h>
-#include <kernel/syscall/handlers.h>
+#include <kernel/syscall/syscall.h>
 #include <vm/aobj.h>
 #include <vm/map.h>
 
@@ -35,7 +35,7 @@ vm::VmMap& current_map() { return *Process::current()->map(); }
 
 // brk(addr): => the new break, or the old one if addr is 0, below the start,
 // or cannot be had (Linux returns the current break instead of an error).
-ErrorOr<u64> sys_brk(const SyscallArgs& a)
+SYSCALL(12, brk)
 {
     Process* p = Process::current();
     MutexGuard guard(p->m_brk_lock);
@@ -57,7 +57,7 @@ ErrorOr<u64> sys_brk(const SyscallArgs& a)
 }
 
 // mmap(addr, length, prot, flags, fd, offset).
-ErrorOr<u64> sys_mmap(const SyscallArgs& a)
+SYSCALL(9, mmap)
 {
     uptr addr = a.a0;
     size_t length = size_t(a.a1);
@@ -97,7 +97,7 @@ ErrorOr<u64> sys_mmap(const SyscallArgs& a)
     return u64(r.value());
 }
 
-ErrorOr<u64> sys_munmap(const SyscallArgs& a)
+SYSCALL(11, munmap)
 {
     if (!vm::is_page_aligned(a.a0) || a.a1 == 0)
         return Errno::EINVAL;
@@ -105,7 +105,7 @@ ErrorOr<u64> sys_munmap(const SyscallArgs& a)
     return 0;
 }
 
-ErrorOr<u64> sys_mprotect(const SyscallArgs& a)
+SYSCALL(10, mprotect)
 {
     if (!vm::is_page_aligned(a.a0) || (a.a2 & ~u64(vm::PROT_ALL)))
         return Errno::EINVAL;

@@ -1,66 +1,64 @@
-// kernel/syscall/table.cpp -- the system-call table: Linux numbers to handlers.
+// kernel/syscall/table.cpp -- the dispatch table: Linux numbers to handlers.
 //
-// One row per call: its Linux x86-64 number, its name (for the log line of
-// an unimplemented call) and its handler. Rows with no handler are calls we
-// know by name but do not implement yet: ENOSYS, logged once. Numbers not in
-// the table at all are logged once by number.
-// Handlers live by subject: kernel/syscall/sys_*.cpp.
+// The rows come from the .syscalls linker section (the SYSCALL macro of
+// kernel/syscall/syscall.h, one per handler, in the file of its subject);
+// the first call builds an array indexed by number from them. A number with
+// no handler returns ENOSYS, logged once with its Linux name
+// (kernel/syscall/names.inc), so a program's missing call is easy to spot.
+#include <kernel/lib/assert.h>
 #include <kernel/printk.h>
-#include <kernel/syscall/handlers.h>
+#include <kernel/sync/spinlock.h>
 #include <kernel/syscall/syscall.h>
+
+extern "C" const kern::SyscallRow __syscalls_start[], __syscalls_end[];
 
 namespace kern {
 
 namespace {
 
-struct Row {
-    u16 number;
+struct Name {
+    u64 number;
     const char* name;
-    SyscallHandler handler;
+};
+const Name NAMES[] = {
+#include "names.inc"
 };
 
-const Row TABLE[] = {
-    {0, "read", nullptr},
-    {1, "write", sys_write},
-    {2, "open", nullptr},
-    {3, "close", nullptr},
-    {9, "mmap", sys_mmap},
-    {10, "mprotect", sys_mprotect},
-    {11, "munmap", sys_munmap},
-    {12, "brk", sys_brk},
-    {13, "rt_sigaction", nullptr},
-    {14, "rt_sigprocmask", nullptr},
-    {16, "ioctl", sys_ioctl},
-    {20, "writev", sys_writev},
-    {39, "getpid", sys_getpid},
-    {57, "fork", nullptr},
-    {59, "execve", nullptr},
-    {60, "exit", sys_exit},
-    {61, "wait4", nullptr},
-    {158, "arch_prctl", sys_arch_prctl},
-    {218, "set_tid_address", sys_set_tid_address},
-    {231, "exit_group", sys_exit},
-};
+SyscallHandler s_table[SYSCALL_MAX];
+bool s_logged[SYSCALL_MAX];
+bool s_built;
+SpinLock s_build_lock;
 
-constexpr size_t MAX_NUMBER = 512;
-bool s_logged[MAX_NUMBER];
-
-const Row* find(u64 number)
+void build_table()
 {
-    for (const Row& row : TABLE)
-        if (row.number == number)
-            return &row;
+    SpinGuard guard(s_build_lock);
+    if (__atomic_load_n(&s_built, __ATOMIC_ACQUIRE))
+        return;
+    for (const SyscallRow* row = __syscalls_start; row < __syscalls_end; ++row) {
+        KASSERT_MSG(row->number < SYSCALL_MAX, "syscall %s: number %lu too big", row->name,
+                    row->number);
+        KASSERT_MSG(!s_table[row->number], "syscall %lu (%s) registered twice", row->number,
+                    row->name);
+        s_table[row->number] = row->handler;
+    }
+    __atomic_store_n(&s_built, true, __ATOMIC_RELEASE);
+}
+
+const char* name_of(u64 number)
+{
+    for (const Name& n : NAMES)
+        if (n.number == number)
+            return n.name;
     return nullptr;
 }
 
-void log_once(u64 number, const char* name)
+void log_once(u64 number)
 {
-    if (number < MAX_NUMBER) {
-        if (s_logged[number])
+    if (number < SYSCALL_MAX) {
+        if (__atomic_exchange_n(&s_logged[number], true, __ATOMIC_RELAXED))
             return;
-        s_logged[number] = true;
     }
-    if (name)
+    if (const char* name = name_of(number))
         printk("syscall: %s (%lu) is not implemented: ENOSYS\n", name, number);
     else
         printk("syscall: unknown call %lu: ENOSYS\n", number);
@@ -70,12 +68,14 @@ void log_once(u64 number, const char* name)
 
 i64 syscall(u64 number, const SyscallArgs& args)
 {
-    const Row* row = find(number);
-    if (!row || !row->handler) {
-        log_once(number, row ? row->name : nullptr);
+    if (!__atomic_load_n(&s_built, __ATOMIC_ACQUIRE))
+        build_table();
+    SyscallHandler handler = number < SYSCALL_MAX ? s_table[number] : nullptr;
+    if (!handler) {
+        log_once(number);
         return -i64(Errno::ENOSYS);
     }
-    ErrorOr<u64> result = row->handler(args);
+    ErrorOr<u64> result = handler(args);
     if (result.is_error())
         return -i64(result.error());
     return i64(result.value());

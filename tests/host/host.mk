@@ -7,7 +7,7 @@
 
 HOST_BUILD    ?= build/host
 HOST_SRC_DIRS := kernel/lib kernel/heap vm fs/vfs fs/ubc fs/tmpfs fs/cpio
-HOST_EXCLUDE  := kernel/heap/operator_new.cpp vm/fault_entry.cpp
+HOST_EXCLUDE  := kernel/heap/operator_new.cpp vm/fault_entry.cpp fs/vfs/poll.cpp
 HOST_SRCS     := $(filter-out $(HOST_EXCLUDE),$(foreach d,$(HOST_SRC_DIRS),$(wildcard $(d)/*.cpp))) \
                  $(wildcard tests/host/shim/*.cpp)
 HOST_TESTS    := $(shell find tests/host -name '*_test.cpp' 2>/dev/null | sort)

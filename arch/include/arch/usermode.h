@@ -1,7 +1,7 @@
-// arch/include/arch/usermode.h -- leaving the kernel for user mode.
+// arch/include/arch/usermode.h -- leaving the kernel for user mode, and the saved user registers.
 #pragma once
 
-#include <kernel/lib/types.h>
+#include <kernel/lib/error_or.h>
 
 namespace arch {
 
@@ -15,5 +15,50 @@ namespace arch {
 // the C library's TLS set-up); saved and restored per thread on switches.
 void set_user_thread_pointer(uptr value);
 uptr user_thread_pointer();
+
+// ---- the saved user registers -------------------------------------------
+// Every entry from user mode (system call, interrupt, exception) saves the
+// user's registers in one block at the top of the thread's kernel stack
+// (x86: a TrapFrame). fork copies it, execve resets it, signals rewrite it.
+struct UserRegs;
+constexpr size_t USER_REGS_SIZE = 22 * 8;
+
+// The current thread's block. => called from a system call or a trap that
+// came from user mode.
+UserRegs& current_user_regs();
+// Return to user mode with a copy of `regs` (fork's child: the parent's
+// registers with the result register set to 0).
+[[noreturn]] void enter_user_mode_with(const UserRegs& regs);
+void user_regs_set_result(UserRegs& regs, u64 value);
+u64 user_regs_result(const UserRegs& regs);
+uptr user_regs_pc(const UserRegs& regs);
+uptr user_regs_sp(const UserRegs& regs);
+void user_regs_set_stack(UserRegs& regs, uptr sp);
+// execve: the new program starts at `rip` with stack `rsp`, every other
+// register zero, and a fresh FPU state.
+void user_regs_reset(UserRegs& regs, uptr rip, uptr rsp);
+// A system call interrupted by a signal whose handler has SA_RESTART: make
+// the return to user mode execute the `syscall` instruction again with
+// `number` in the number register.
+void user_regs_restart_syscall(UserRegs& regs, u64 number);
+
+// ---- signal frames (arch/x86_64/signal.cpp) ------------------------------
+struct SignalFrameInfo {
+    int signo;
+    int code;
+    u32 sender_pid;
+    uptr address;      // fault address (SIGSEGV, SIGBUS)
+    uptr handler;
+    uptr restorer;     // sa_restorer: its code calls rt_sigreturn
+    u64 saved_mask;    // the signal mask to restore on return
+};
+// Push Linux's rt_sigframe (return address, ucontext with the registers and
+// `saved_mask`, siginfo, FPU state) below the user stack pointer and point
+// `regs` at the handler: handler(signo, &info, &ucontext). => EFAULT (the
+// stack is bad: the caller kills the process with SIGSEGV).
+kern::ErrorOr<void> push_signal_frame(UserRegs& regs, const SignalFrameInfo& info);
+// rt_sigreturn: restore the registers and FPU state from the frame the
+// handler returned through. => the saved mask. EFAULT (a bad frame).
+kern::ErrorOr<u64> pop_signal_frame(UserRegs& regs);
 
 } // namespace arch

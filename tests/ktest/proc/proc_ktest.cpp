@@ -58,10 +58,21 @@ KTEST(proc, exec_errors)
     const char* argv[] = {"x", nullptr};
     KEXPECT_EQ(run(ctx, "/no/such/program", argv, nullptr), 127);
     fs::File* f = MUST(fs::open(ctx, "/not_elf", fs::O_CREAT | fs::O_WRONLY, 0755));
-    MUST(f->write(fs::IoBuffer::kernel("#!/bin/sh\n"), 10));
+    MUST(f->write(fs::IoBuffer::kernel("just text\n"), 10));
     f->unref();
-    KEXPECT_EQ(run(ctx, "/not_elf", argv, nullptr), 127);
+    KEXPECT_EQ(run(ctx, "/not_elf", argv, nullptr), 127);  // ENOEXEC
+    // A script whose interpreter does not exist: ENOENT.
+    f = MUST(fs::open(ctx, "/bad_script", fs::O_CREAT | fs::O_WRONLY, 0755));
+    MUST(f->write(fs::IoBuffer::kernel("#!/no/such/shell -x\n"), 20));
+    f->unref();
+    KEXPECT_EQ(run(ctx, "/bad_script", argv, nullptr), 127);
+    // Not executable: EACCES.
+    f = MUST(fs::open(ctx, "/not_exec", fs::O_CREAT | fs::O_WRONLY, 0644));
+    f->unref();
+    KEXPECT_EQ(run(ctx, "/not_exec", argv, nullptr), 127);
     MUST(fs::unlink(ctx, "/not_elf"));
+    MUST(fs::unlink(ctx, "/bad_script"));
+    MUST(fs::unlink(ctx, "/not_exec"));
 }
 
 KTEST(proc, memory_calls)

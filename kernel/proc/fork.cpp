@@ -1,0 +1,119 @@
+// kernel/proc/fork.cpp -- fork: a new process that is a copy of the caller.
+//
+// What is copied, and how:
+//   memory       VmMap::clone (vm/map_clone.cpp): nothing is copied now;
+//                private pages become copy-on-write in both processes
+//                (UVM's amap needs-copy), shared mappings stay shared
+//   descriptors  FdTable::copy_from: the child's descriptors share the
+//                parent's Files (and so their offsets)
+//   the rest     cwd and root (references), umask, signal actions and
+//                mask (pending signals are not inherited), process group,
+//                session, the program break, the name
+//   registers    the parent's saved user registers (arch::UserRegs), with
+//                the result register 0: the child returns from the same
+//                fork() call, seeing 0 where the parent sees the pid
+//   thread ptr   the parent's TLS pointer (FS base), unless clone gives one
+//
+// The FPU/SSE registers start clean in the child: fork() is a function
+// call, after which the SysV ABI guarantees nothing about them.
+// vfork and clone(CLONE_VM|CLONE_VFORK) (musl's posix_spawn) are done as
+// fork: the child gets a copy-on-write copy instead of the parent's memory,
+// which programs that use vfork correctly (exec or _exit at once) cannot
+// tell apart, at the cost of the copy-on-write set-up. See
+// docs/processes.md ("The life of a fork and an execve").
+#include <arch/usermode.h>
+#include <kernel/heap/heap.h>
+#include <kernel/lib/string.h>
+#include <kernel/proc/process_internal.h>
+#include <kernel/sched/thread.h>
+#include <new>
+#include <vm/map.h>
+
+namespace kern {
+
+namespace {
+
+struct ForkStart {
+    alignas(16) u8 regs[arch::USER_REGS_SIZE];
+    Process* child;
+    uptr thread_pointer;
+};
+
+void fork_child_main(void* arg)
+{
+    auto* start = static_cast<ForkStart*>(arg);
+    Process* child = start->child;
+    Thread::current()->set_address_space(child->m_map, child->m_map->pmap());
+    arch::set_user_thread_pointer(start->thread_pointer);
+    alignas(16) u8 regs[arch::USER_REGS_SIZE];
+    memcpy(regs, start->regs, sizeof(regs));
+    kfree(start);
+    arch::enter_user_mode_with(*reinterpret_cast<arch::UserRegs*>(regs));
+}
+
+} // namespace
+
+ErrorOr<u32> fork_current(const arch::UserRegs& regs, uptr stack, bool set_tls, uptr tls)
+{
+    Process* parent = Process::current();
+    auto* child = new (std::nothrow) Process;
+    auto* start = static_cast<ForkStart*>(kzalloc(sizeof(ForkStart)));
+    if (!child || !start) {
+        delete child;
+        kfree(start);
+        return Errno::ENOMEM;
+    }
+    auto fail = [&](Errno e) -> ErrorOr<u32> {
+        if (child->m_map)
+            child->m_map->destroy();
+        delete child;  // its FdTable and Context drop their references
+        kfree(start);
+        return e;
+    };
+    if (auto r = child->m_fds.copy_from(parent->m_fds); r.is_error())
+        return fail(r.error());
+    child->m_fs = parent->m_fs;
+    child->m_umask = parent->m_umask;
+    memcpy(child->m_name, parent->m_name, sizeof(child->m_name));
+    {
+        MutexGuard guard(parent->m_brk_lock);
+        child->m_brk_start = parent->m_brk_start;
+        child->m_brk = parent->m_brk;
+    }
+    auto map = parent->m_map->clone();
+    if (map.is_error())
+        return fail(map.error());
+    child->m_map = map.value();
+
+    memcpy(start->regs, &regs, arch::USER_REGS_SIZE);
+    auto& child_regs = *reinterpret_cast<arch::UserRegs*>(start->regs);
+    arch::user_regs_set_result(child_regs, 0);
+    if (stack)
+        arch::user_regs_set_stack(child_regs, stack);
+    start->child = child;
+    start->thread_pointer = set_tls ? tls : arch::user_thread_pointer();
+    auto thread = Thread::create(child->m_name, fork_child_main, start);
+    if (thread.is_error())
+        return fail(thread.error());
+    child->m_thread = thread.value();
+    {
+        // The tree lock guards what the child inherits from the parent's
+        // signal state and group.
+        SpinGuard guard(process_tree_lock());
+        for (int i = 0; i < NSIG; ++i)
+            child->m_sig_actions[i] = parent->m_sig_actions[i];
+        child->m_sig_blocked = parent->m_sig_blocked;
+        child->m_pgid = parent->m_pgid;
+        child->m_sid = parent->m_sid;
+    }
+    if (auto r = register_process(*child, parent); r.is_error()) {
+        Thread::destroy_unstarted(child->m_thread);
+        return fail(r.error());
+    }
+    u32 pid = child->m_pid;
+    child->m_thread->set_process(child);
+    child->m_thread->start();
+    return pid;
+}
+
+} // namespace kern

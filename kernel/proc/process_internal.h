@@ -1,0 +1,43 @@
+// kernel/proc/process_internal.h -- what the files of kernel/proc/ share, and nobody else needs.
+#pragma once
+
+#include <arch/usermode.h>
+#include <kernel/proc/exec.h>
+#include <kernel/proc/process.h>
+
+namespace kern {
+
+// fork beyond this many processes is EAGAIN (a fork bomb's end).
+constexpr size_t MAX_PROCESSES = 256;
+
+// process.cpp
+void free_string_array(char** list);
+void set_process_name(Process& p, StringView path);
+// Give `p` a pid and put it in the table, as a child of `parent` (or none).
+// => EAGAIN (MAX_PROCESSES reached).
+ErrorOr<void> register_process(Process& p, Process* parent);
+// If `child` is a zombie child of `parent`: take it out of the tree, free
+// it, and put its status in `wait_status`. => whether it was.
+bool reap_child(Process& parent, Process& child, int& wait_status);
+void for_each_process_locked(void (*fn)(Process&, void*), void* arg);
+Process* init_process_locked();
+bool group_exists_in_session_locked(u32 pgid, u32 sid);
+void set_init_process(Process& p);
+// Linux wait status -> a shell's $? (code, or 128 + signal).
+int shell_status(int wait_status);
+
+// signal.cpp
+// send_signal with process_tree_lock() held.
+void send_signal_locked(Process& p, int sig, u32 sender_pid);
+
+// fork.cpp: a copy of the current process whose thread resumes user mode
+// with `regs` (result 0), on `stack` if non-zero, with thread pointer
+// `tls` if `set_tls`. => the child's pid. EAGAIN, ENOMEM.
+ErrorOr<u32> fork_current(const arch::UserRegs& regs, uptr stack, bool set_tls, uptr tls);
+
+// exec.cpp: replace the current process's program (its address space may
+// be none yet: a spawned process). => where to enter it; on failure the old
+// program goes on: ENOENT, ENOEXEC, EACCES, E2BIG, ELOOP, EFAULT, ...
+ErrorOr<ExecImage> exec_current(StringView path, char** argv, char** envp);
+
+} // namespace kern

@@ -1,0 +1,257 @@
+// kernel/proc/signal.cpp -- sending and delivering signals (see signal.h).
+//
+// Sending (send_signal_locked) only sets a bit and wakes the target's
+// thread out of an interruptible wait; all the work happens on the target's
+// own thread, in return_to_user, when it is about to resume user mode. So a
+// signal never interrupts kernel code in the middle of anything: a blocking
+// call returns EINTR, unwinds normally (dropping locks and references), and
+// only then is the signal taken. That is the classic Unix design (4.4BSD
+// issignal/postsig, Linux's get_signal); the code is our own.
+//
+// A system call that failed with EINTR is restarted (the `syscall`
+// instruction executed again) when no handler ran -- the signal was ignored,
+// or stopped and continued the process -- or when the handler has
+// SA_RESTART; otherwise the program sees EINTR. (Linux distinguishes more
+// cases with ERESTARTNOHAND and restart_block; see docs/processes.md.)
+#include <arch/usermode.h>
+#include <kernel/printk.h>
+#include <kernel/proc/process_internal.h>
+#include <kernel/sched/thread.h>
+
+namespace kern {
+
+namespace {
+
+enum class Default : u8 { Terminate, Ignore, Stop, Continue };
+
+Default default_action(int sig)
+{
+    switch (sig) {
+    case SIGCHLD: case SIGURG: case SIGWINCH: return Default::Ignore;
+    case SIGCONT: return Default::Continue;
+    case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU: return Default::Stop;
+    default: return Default::Terminate;
+    }
+}
+
+constexpr SigSet STOP_SIGNALS = sig_bit(SIGSTOP) | sig_bit(SIGTSTP) | sig_bit(SIGTTIN) | sig_bit(SIGTTOU);
+
+bool is_ignored_locked(const Process& p, int sig)
+{
+    const SigAction& a = p.m_sig_actions[sig - 1];
+    return a.handler == SIG_IGN || (a.handler == SIG_DFL && default_action(sig) == Default::Ignore);
+}
+
+// => the tree lock held. The parent of `p` learns that it stopped or continued.
+void notify_parent_locked(Process& p)
+{
+    Process* parent = p.m_parent;
+    if (!parent)
+        return;
+    if (!(parent->m_sig_actions[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+        send_signal_locked(*parent, SIGCHLD, p.m_pid);
+    parent->m_child_waiters.wake_all();
+}
+
+// The lowest pending signal that may be taken now, or 0. SIGKILL first.
+int next_signal_locked(const Process& p)
+{
+    SigSet ready = p.m_sig_pending & ~(p.m_sig_blocked & ~UNBLOCKABLE);
+    if (p.m_sig_forced.signo && (p.m_sig_pending & sig_bit(p.m_sig_forced.signo)))
+        ready |= sig_bit(p.m_sig_forced.signo);  // forced: taken even if blocked
+    if (!ready)
+        return 0;
+    if (ready & sig_bit(SIGKILL))
+        return SIGKILL;
+    return __builtin_ctzll(ready) + 1;
+}
+
+// Stop the current process until SIGCONT or SIGKILL. => the tree lock held;
+// held again on return.
+void stop_locked(Process& p)
+{
+    p.m_stopped = true;
+    p.m_stop_reported = false;
+    notify_parent_locked(p);
+    while (p.m_stopped && !(p.m_sig_pending & sig_bit(SIGKILL)))
+        p.m_stop_waiters.wait(process_tree_lock());
+}
+
+} // namespace
+
+void send_signal_locked(Process& p, int sig, u32 sender_pid)
+{
+    KASSERT(process_tree_lock().is_locked_by_me());
+    if (sig <= 0 || sig > NSIG || p.m_state == Process::State::Zombie)
+        return;
+    if (sig == SIGCONT || sig == SIGKILL) {
+        p.m_sig_pending &= ~STOP_SIGNALS;
+        if (p.m_stopped) {
+            p.m_stopped = false;
+            p.m_continued = true;
+            p.m_stop_waiters.wake_all();
+            if (sig == SIGCONT)
+                notify_parent_locked(p);
+        }
+    }
+    if (STOP_SIGNALS & sig_bit(sig))
+        p.m_sig_pending &= ~sig_bit(SIGCONT);
+    // An ignored signal is dropped at once (so it interrupts nothing),
+    // unless blocked: the handler may change before it is unblocked.
+    if (is_ignored_locked(p, sig) && !(p.m_sig_blocked & sig_bit(sig)) && sig != SIGKILL)
+        return;
+    (void)sender_pid;
+    p.m_sig_pending |= sig_bit(sig);
+    if (!(p.m_sig_blocked & sig_bit(sig)) || (UNBLOCKABLE & sig_bit(sig)))
+        p.m_thread->interrupt();
+}
+
+void send_signal(Process& p, int sig, u32 sender_pid)
+{
+    SpinGuard guard(process_tree_lock());
+    send_signal_locked(p, sig, sender_pid);
+}
+
+void force_signal(const SigInfo& info)
+{
+    Process* p = Process::current();
+    SpinGuard guard(process_tree_lock());
+    p->m_sig_forced = info;
+    p->m_sig_pending |= sig_bit(info.signo);
+    Thread::current()->interrupt();
+}
+
+namespace {
+struct GroupSend {
+    u32 pgid;
+    int sig;
+    u32 sender;
+    Process* skip;
+    bool all;
+    size_t found;
+};
+void send_to_member(Process& p, void* arg)
+{
+    auto* g = static_cast<GroupSend*>(arg);
+    if (p.m_state == Process::State::Zombie || &p == g->skip)
+        return;
+    if (g->all ? p.pid() == 1 : p.pgid() != g->pgid)
+        return;
+    ++g->found;
+    send_signal_locked(p, g->sig, g->sender);
+}
+} // namespace
+
+ErrorOr<void> signal_process_group(u32 pgid, int sig)
+{
+    SpinGuard guard(process_tree_lock());
+    GroupSend g{pgid, sig, 0, nullptr, false, 0};
+    for_each_process_locked(send_to_member, &g);
+    return g.found ? ErrorOr<void>{} : Errno::ESRCH;
+}
+
+ErrorOr<void> kill(i64 pid, int sig)
+{
+    if (sig < 0 || sig > NSIG)
+        return Errno::EINVAL;
+    Process* self = Process::current();
+    u32 sender = self ? self->pid() : 0;
+    SpinGuard guard(process_tree_lock());
+    if (pid > 0) {
+        Process* p = pid <= 0xffffffff ? Process::find_locked(u32(pid)) : nullptr;
+        if (!p || p->m_state == Process::State::Zombie)
+            return p ? ErrorOr<void>{} : Errno::ESRCH;  // a zombie takes signals silently
+        send_signal_locked(*p, sig, sender);
+        return {};
+    }
+    GroupSend g{0, sig, sender, nullptr, false, 0};
+    if (pid == -1) {
+        g.all = true;
+        g.skip = self;
+    } else {
+        g.pgid = pid == 0 ? (self ? self->pgid() : 0) : u32(-pid);
+    }
+    for_each_process_locked(send_to_member, &g);
+    return g.found ? ErrorOr<void>{} : Errno::ESRCH;
+}
+
+void return_to_user(void* regs_ptr, i64 syscall_number)
+{
+    Process* p = Process::current();
+    Thread* self = Thread::current();
+    if (!p || !self->interrupt_pending())
+        return;
+    auto& regs = *static_cast<arch::UserRegs*>(regs_ptr);
+    bool interrupted = syscall_number >= 0 &&
+                       i64(arch::user_regs_result(regs)) == -i64(Errno::EINTR);
+    bool handler_ran = false;
+    for (;;) {
+        arch::IrqState irq = process_tree_lock().lock();
+        int sig = next_signal_locked(*p);
+        if (!sig) {
+            self->clear_interrupt();  // under the tree lock: a new signal re-sets it after this
+            process_tree_lock().unlock(irq);
+            break;
+        }
+        p->m_sig_pending &= ~sig_bit(sig);
+        bool forced = p->m_sig_forced.signo == sig;
+        SigInfo info = forced ? p->m_sig_forced : SigInfo{sig, SI_USER, 0, 0};
+        if (forced)
+            p->m_sig_forced = {};
+        SigAction action = p->m_sig_actions[sig - 1];
+        if (forced && (action.handler == SIG_IGN || (p->m_sig_blocked & sig_bit(sig))))
+            action = {};  // a fault cannot be ignored or blocked away
+        if (action.handler == SIG_IGN) {
+            process_tree_lock().unlock(irq);
+            continue;
+        }
+        if (action.handler == SIG_DFL) {
+            Default d = default_action(sig);
+            if (d == Default::Stop && sig != SIGSTOP && !p->m_parent)
+                d = Default::Ignore;  // POSIX: an orphaned group ignores terminal stops
+            if (d == Default::Ignore || d == Default::Continue) {
+                process_tree_lock().unlock(irq);
+                continue;
+            }
+            if (d == Default::Stop) {
+                stop_locked(*p);
+                process_tree_lock().unlock(irq);
+                continue;
+            }
+            process_tree_lock().unlock(irq);
+            process_exit(sig);  // Linux's status for "killed by sig" (no core dumps here)
+        }
+        // A handler: block what it asks for while it runs.
+        u64 saved_mask = p->m_has_saved_mask ? p->m_saved_mask : p->m_sig_blocked;
+        p->m_has_saved_mask = false;
+        p->m_sig_blocked |= action.mask & ~UNBLOCKABLE;
+        if (!(action.flags & SA_NODEFER))
+            p->m_sig_blocked |= sig_bit(sig) & ~UNBLOCKABLE;
+        if (action.flags & SA_RESETHAND)
+            p->m_sig_actions[sig - 1] = {};
+        process_tree_lock().unlock(irq);
+        if (interrupted && (action.flags & SA_RESTART))
+            arch::user_regs_restart_syscall(regs, u64(syscall_number));
+        interrupted = false;
+        arch::SignalFrameInfo frame{sig, info.code, info.pid, info.address, action.handler,
+                                    action.restorer, saved_mask};
+        if (!(action.flags & SA_RESTORER) || arch::push_signal_frame(regs, frame).is_error()) {
+            printk("pid %u (%s): cannot deliver signal %d (bad stack or no restorer): killed by "
+                   "SIGSEGV\n", p->pid(), p->name(), sig);
+            process_exit(SIGSEGV);
+        }
+        handler_ran = true;
+        break;  // one frame per return; the next signal is taken on the next return
+    }
+    if (interrupted && !handler_ran)
+        arch::user_regs_restart_syscall(regs, u64(syscall_number));
+    if (!handler_ran && p->m_has_saved_mask) {
+        // sigsuspend woke for a signal that ran no handler: keep waiting
+        // is Linux's answer; we return EINTR to it with its mask restored.
+        SpinGuard guard(process_tree_lock());
+        p->m_sig_blocked = p->m_saved_mask;
+        p->m_has_saved_mask = false;
+    }
+}
+
+} // namespace kern

@@ -1,0 +1,90 @@
+// kernel/proc/signal.h -- POSIX signals, with Linux's numbers and structures.
+//
+// A signal is a bit in a process's pending set (Process::m_sig_pending).
+// Sending one (send_signal) sets the bit and, unless the process blocks it,
+// interrupts the process's thread: a wait_interruptible it sleeps in ends
+// (the call returns EINTR) and the thread, on its way back to user mode
+// (deliver_signals, called by the arch code after every system call and
+// every interrupt or exception from user mode), takes the signal:
+//
+//   handler      push Linux's rt_sigframe (siginfo + ucontext with the
+//                saved registers and signal mask) on the user stack and
+//                resume at the handler; its return goes through
+//                sa_restorer, which calls rt_sigreturn to pop the frame
+//                (arch/x86_64/signal.cpp)
+//   SIG_IGN      dropped
+//   SIG_DFL      the default action: terminate (most), ignore (SIGCHLD,
+//                SIGURG, SIGWINCH, SIGCONT), stop (SIGSTOP, SIGTSTP,
+//                SIGTTIN, SIGTTOU) until SIGCONT or SIGKILL
+//
+// SIGKILL and SIGSTOP cannot be caught, blocked or ignored. A CPU exception
+// in user mode is a forced signal (force_signal): it is delivered even if
+// blocked or ignored, as Linux does, so a fault never loops for ever.
+// See docs/processes.md ("Signals").
+#pragma once
+
+#include <kernel/lib/error_or.h>
+
+namespace kern {
+
+class Process;
+
+constexpr int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6,
+              SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12,
+              SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15, SIGSTKFLT = 16, SIGCHLD = 17,
+              SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22, SIGURG = 23,
+              SIGXCPU = 24, SIGXFSZ = 25, SIGVTALRM = 26, SIGPROF = 27, SIGWINCH = 28,
+              SIGIO = 29, SIGPWR = 30, SIGSYS = 31;
+constexpr int NSIG = 64;  // 1..64; 32..64 are the real-time signals
+
+// One bit per signal: bit (sig - 1). The layout of Linux's kernel sigset_t.
+using SigSet = u64;
+constexpr SigSet sig_bit(int sig) { return SigSet(1) << (sig - 1); }
+constexpr SigSet UNBLOCKABLE = sig_bit(SIGKILL) | sig_bit(SIGSTOP);
+
+constexpr uptr SIG_DFL = 0, SIG_IGN = 1;
+// sa_flags bits (Linux x86-64).
+constexpr u64 SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4, SA_RESTORER = 0x04000000,
+              SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000,
+              SA_RESETHAND = 0x80000000;
+
+// rt_sigaction's struct (the kernel's layout, not libc's).
+struct SigAction {
+    uptr handler = SIG_DFL;
+    u64 flags = 0;
+    uptr restorer = 0;
+    SigSet mask = 0;
+};
+static_assert(sizeof(SigAction) == 32);
+
+// What a handler with SA_SIGINFO gets to know (the fields we fill).
+struct SigInfo {
+    int signo = 0;
+    int code = 0;     // SI_USER (0), SI_KERNEL (0x80), SEGV_MAPERR (1), ...
+    u32 pid = 0;      // sender, for kill()
+    uptr address = 0; // fault address, for SIGSEGV/SIGBUS
+};
+constexpr int SI_USER = 0, SI_KERNEL = 0x80, SEGV_MAPERR = 1, SEGV_ACCERR = 2;
+
+// Send `sig` (1..64; 0 only checks) to `p`, from `sender_pid` (0: the kernel).
+void send_signal(Process& p, int sig, u32 sender_pid = 0);
+// kill(2)'s targets: a pid (> 0), a process group (pid < -1: -pgid; 0:
+// the caller's group), or everyone but init (-1). => ESRCH (nobody),
+// EINVAL (a bad signal number).
+ErrorOr<void> kill(i64 pid, int sig);
+// Send `sig` to every process of group `pgid` (the terminal's Ctrl-C).
+// => ESRCH (an empty group).
+ErrorOr<void> signal_process_group(u32 pgid, int sig);
+// The current process raised a CPU exception: deliver `info.signo` at the
+// next return to user mode even if it is blocked or ignored (then as SIG_DFL).
+void force_signal(const SigInfo& info);
+
+// On the way back to user mode (after every system call, interrupt and
+// exception from user mode), with interrupts on: take every pending,
+// unblocked signal of the current process. `regs` is the saved user
+// register block (arch::UserRegs); `syscall_number` is the call just made,
+// or -1 after an interrupt (a call that failed with EINTR is restarted if
+// the handler has SA_RESTART). May not return (a fatal signal).
+void return_to_user(void* regs, i64 syscall_number);
+
+} // namespace kern
