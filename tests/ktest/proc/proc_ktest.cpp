@@ -11,6 +11,7 @@ extern "C" const u8 user_blob_proc_basic[], user_blob_proc_basic_end[];
 extern "C" const u8 user_blob_proc_segv[], user_blob_proc_segv_end[];
 extern "C" const u8 user_blob_mem_basic[], user_blob_mem_basic_end[];
 extern "C" const u8 user_blob_mem_protect[], user_blob_mem_protect_end[];
+extern "C" const u8 user_blob_proc_fork[], user_blob_proc_fork_end[];
 
 using namespace kern;
 
@@ -85,4 +86,13 @@ KTEST(proc, memory_calls)
     KEXPECT_EQ(run(ctx, "/mem_protect", argv, nullptr), 128 + 11);
     MUST(fs::unlink(ctx, "/mem_basic"));
     MUST(fs::unlink(ctx, "/mem_protect"));
+}
+
+KTEST(proc, fork_exec_wait_and_signals)
+{
+    fs::Context ctx = MUST(fs::root_context());
+    install(ctx, "/proc_fork", user_blob_proc_fork, user_blob_proc_fork_end);
+    const char* argv[] = {"/proc_fork", nullptr};
+    KEXPECT_EQ(run(ctx, "/proc_fork", argv, nullptr), 42);  // else: the failed check's number
+    MUST(fs::unlink(ctx, "/proc_fork"));
 }
