@@ -176,12 +176,14 @@ static void page_fault(TrapFrame& f)
     const uptr va = read_cr2();
     const vm::Access access = fault_access(f.error_code);
     const bool reserved_bit = (f.error_code & (1u << 3)) != 0;
+    bool out_of_memory = false;
     if ((f.rflags & RFLAGS_IF) && !reserved_bit) {
         arch::irq_enable();
-        const bool resolved = !vm::handle_page_fault(va, access, f.from_user()).is_error();
+        auto result = vm::handle_page_fault(va, access, f.from_user());
         arch::irq_disable();
-        if (resolved)
+        if (!result.is_error())
             return;
+        out_of_memory = result.error() == kern::Errno::ENOMEM;
     }
     if (!f.from_user() && va < vm::USER_MAX && !reserved_bit) {
         if (uptr fixup = arch::usercopy_fixup(f.rip)) {
@@ -191,7 +193,9 @@ static void page_fault(TrapFrame& f)
     }
     asm volatile("mov %0, %%cr2" ::"r"(va));  // for the report, if another fault changed it
     if (f.from_user()) {
-        user_exception(f, va, access_name(access));
+        // Out of memory is not the program's bad access, but it cannot go
+        // on either: it gets the same SIGSEGV, with the reason in the line.
+        user_exception(f, va, out_of_memory ? "out of memory on" : access_name(access));
         return;
     }
     exception_panic(f);

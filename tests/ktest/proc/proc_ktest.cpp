@@ -12,6 +12,7 @@ extern "C" const u8 user_blob_proc_segv[], user_blob_proc_segv_end[];
 extern "C" const u8 user_blob_mem_basic[], user_blob_mem_basic_end[];
 extern "C" const u8 user_blob_mem_protect[], user_blob_mem_protect_end[];
 extern "C" const u8 user_blob_proc_fork[], user_blob_proc_fork_end[];
+extern "C" const u8 user_blob_proc_limits[], user_blob_proc_limits_end[];
 
 using namespace kern;
 
@@ -95,4 +96,13 @@ KTEST(proc, fork_exec_wait_and_signals)
     const char* argv[] = {"/proc_fork", nullptr};
     KEXPECT_EQ(run(ctx, "/proc_fork", argv, nullptr), 42);  // else: the failed check's number
     MUST(fs::unlink(ctx, "/proc_fork"));
+}
+
+KTEST(proc, fork_bomb_and_memory_hog_fail_cleanly)
+{
+    fs::Context ctx = MUST(fs::root_context());
+    install(ctx, "/proc_limits", user_blob_proc_limits, user_blob_proc_limits_end);
+    const char* argv[] = {"/proc_limits", nullptr};
+    KEXPECT_EQ(run(ctx, "/proc_limits", argv, nullptr), 42);  // else: the failed check's number
+    MUST(fs::unlink(ctx, "/proc_limits"));
 }

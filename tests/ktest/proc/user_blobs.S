@@ -29,3 +29,8 @@ user_blob_mem_protect_end:
 user_blob_proc_fork:
     .incbin "build/user/tests/proc_fork"
 user_blob_proc_fork_end:
+    .balign 16
+    .global user_blob_proc_limits, user_blob_proc_limits_end
+user_blob_proc_limits:
+    .incbin "build/user/tests/proc_limits"
+user_blob_proc_limits_end:
