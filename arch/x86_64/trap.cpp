@@ -195,7 +195,7 @@ static void page_fault(TrapFrame& f)
     if (f.from_user()) {
         // Out of memory is not the program's bad access, but it cannot go
         // on either: it gets the same SIGSEGV, with the reason in the line.
-        user_exception(f, va, out_of_memory ? "out of memory on" : access_name(access));
+        user_exception(f, va, out_of_memory ? "out of memory for an access" : access_name(access));
         return;
     }
     exception_panic(f);
