@@ -72,7 +72,11 @@ public:
 
     VType type() const { return m_type; }
     bool is_directory() const { return m_type == VType::Directory; }
-    Mount& mount() const { return *m_mount; }
+    // The mount this vnode belongs to -- or nullptr: tmpfs makes its nodes
+    // before the Mount object exists, and device and pipe vnodes belong to
+    // none. Nothing uses it yet; the VFS compares VAttr::dev with
+    // FileSystem::id() instead (fs/vfs/vfs.cpp, EXDEV checks).
+    Mount* mount() const { return m_mount; }
 
     // The mount whose root covers this vnode (it is a mount point), or nullptr.
     // Guarded by the mount table's lock (fs/vfs/mount.cpp).
