@@ -5,10 +5,15 @@
 //   brk       grow or shrink the heap right after the program's bss;
 //   mmap      anonymous memory: private (an amap, zero-fill on demand) or
 //             shared (an anonymous object, so a fork's child shares it);
-//             file mappings come with file descriptors;
+//             a file: its VM object -- the very object whose pages read and
+//             write copy through (fs/ubc/ubc.h), so a MAP_SHARED mapping and
+//             read/write see the same bytes at once; MAP_PRIVATE maps it
+//             copy-on-write (the first write copies the page into an amap);
 //   munmap    VmMap::unmap; mprotect  VmMap::protect.
 // Addresses from user space are only compared and passed to the map, never
 // dereferenced here.
+#include <fs/vfs/file.h>
+#include <kernel/lib/ref_ptr.h>
 #include <kernel/proc/process.h>
 #include <kernel/syscall/syscall.h>
 #include <vm/aobj.h>
@@ -30,6 +35,30 @@ constexpr u64 KNOWN_FLAGS = LMAP_SHARED | LMAP_PRIVATE | LMAP_FIXED | LMAP_ANONY
 constexpr uptr MMAP_BASE = 0x00007f0000000000ull;
 
 vm::VmMap& current_map() { return *Process::current()->map(); }
+
+// The VM object to map for descriptor `fd`, referenced, and the highest
+// protection the mapping may ever get (mprotect cannot go past it): a
+// shared mapping can be made writable only if the file was opened for
+// writing. => EBADF, EACCES (not open for reading; shared + PROT_WRITE on a
+// file not open for writing), ENODEV (no pages to map: a directory, a pipe,
+// a terminal).
+ErrorOr<vm::VmObject*> file_object(int fd, bool shared, u64 prot, vm::Prot& max_prot)
+{
+    auto file = RefPtr<fs::File>::adopt(TRY(Process::current()->fds().get(fd)));
+    if (!file->readable())
+        return Errno::EACCES;
+    vm::VmObject* object = file->vnode().vm_object();
+    if (!object)
+        return Errno::ENODEV;
+    max_prot = vm::PROT_ALL;
+    if (shared && !file->writable()) {
+        if (prot & vm::PROT_WRITE)
+            return Errno::EACCES;
+        max_prot = vm::Prot(vm::PROT_READ | vm::PROT_EXEC);
+    }
+    object->reference();  // the map entry's
+    return object;
+}
 
 } // namespace
 
@@ -69,25 +98,34 @@ SYSCALL(9, mmap)
         return Errno::EINVAL;
     if (length > vm::USER_MAX || !vm::is_page_aligned(offset))
         return Errno::EINVAL;
-    if (!(flags & LMAP_ANONYMOUS))
-        return Errno::ENODEV;  // file mappings arrive with file descriptors
     bool fixed = flags & (LMAP_FIXED | LMAP_FIXED_NOREPLACE);
     if (fixed && !vm::is_page_aligned(addr))
         return Errno::EINVAL;
     u32 map_flags = (fixed ? vm::MAP_FIXED : 0) | ((flags & LMAP_FIXED_NOREPLACE) ? vm::MAP_NOREPLACE : 0);
     vm::VmObject* object = nullptr;
     vm::Inherit inherit = vm::Inherit::Copy;
-    if (type == LMAP_SHARED) {
+    vm::Prot max_prot = vm::PROT_ALL;
+    u64 object_offset = 0;
+    if (!(flags & LMAP_ANONYMOUS)) {
+        object = TRY(file_object(i32(a.a4), type == LMAP_SHARED, prot, max_prot));
+        object_offset = offset;
+        if (type == LMAP_SHARED)
+            inherit = vm::Inherit::Share;
+        else
+            map_flags |= vm::MAP_PRIVATE;
+    } else if (type == LMAP_SHARED) {
         object = TRY(vm::AnonObject::create());  // shared anonymous memory: one object for all sharers
         inherit = vm::Inherit::Share;
     } else {
         map_flags |= vm::MAP_PRIVATE;
     }
     uptr hint = fixed ? addr : (addr ? align_down(addr, PAGE_SIZE) : MMAP_BASE);
-    auto r = current_map().map(hint, length, vm::Prot(prot), vm::PROT_ALL, inherit, object, 0, map_flags);
+    auto r = current_map().map(hint, length, vm::Prot(prot), max_prot, inherit, object,
+                               object_offset, map_flags);
     if (r.is_error() && !fixed && r.error() == Errno::ENOMEM && hint > vm::USER_MIN) {
         // No room above the hint: anywhere will do, as in Linux.
-        r = current_map().map(vm::USER_MIN, length, vm::Prot(prot), vm::PROT_ALL, inherit, object, 0, map_flags);
+        r = current_map().map(vm::USER_MIN, length, vm::Prot(prot), max_prot, inherit, object,
+                              object_offset, map_flags);
     }
     if (r.is_error()) {
         if (object)
