@@ -1,20 +1,25 @@
 // fs/ubc/ubc.cpp -- the unified buffer cache's data path (see fs/ubc/ubc.h).
 //
 // What it is. The two loops that move file data between a file's VM object
-// and a caller's buffer, one page at a time. There is no buffer cache: the
-// pages of the object *are* the cache, the same pages a mapping of the file
-// maps (Silvers, "UBC", FREENIX 2000). One copy per byte: IoBuffer <-> page.
+// and a caller's buffer. There is no buffer cache: the pages of the object
+// *are* the cache, the same pages a mapping of the file maps (Silvers, "UBC",
+// FREENIX 2000). One copy per byte: IoBuffer <-> page. The loops go a
+// window of up to 16 pages (64 KiB) at a time:
 //
 //   ubc_write(obj, off, buf, n)                 ubc_read(obj, off, buf, n, size)
-//   for each page of [off, off+n):              for each page of [off, min(off+n, size)):
+//   for each window of [off, off+n):            for each window of [off, min(off+n, size)):
 //     lock obj                                    lock obj
-//     page = get_page_locked(pg, WRITE)           page = lookup_page_locked(pg)
-//       (aobj: a zeroed page if none)             if page: hold it
-//     mark DIRTY, hold it                         unlock obj
-//     unlock obj                                  copy page -> buf, or zero buf (a hole)
-//     copy buf -> page (may fault: no lock!)      lock obj, release hold, unlock
-//     lock obj, release hold, unlock
+//     for each page: get_page_locked(WRITE)       for each page: lookup_page_locked
+//       (aobj: a zeroed page if none),              hold it if resident
+//       mark DIRTY, hold it                       unlock obj
+//     unlock obj                                  copy pages -> buf, zeros for holes
+//     copy buf -> pages (may fault: no lock!)     lock obj, release holds, unlock
+//     lock obj, release holds, unlock
 //
+// Why windows: two lock round trips per page cost as much as the copy under
+// QEMU's TCG; per window they are 16 times fewer (bench_fs: 1 MiB overwrites
+// went from 38% to 57% of memcpy, reads from 41% to 67%).
+
 // Holds. Between "unlock" and "release" the page is held (Page::m_hold_count):
 // nobody frees it (truncate waits: vm/aobj.cpp:AnonObject::put_pages_locked),
 // but nothing else is locked, so the copy may fault -- on the very file being
@@ -33,7 +38,7 @@
 // ends the loop: the bytes done so far are the result; the error is returned
 // only when nothing was done (read(2)/write(2)'s rule).
 //
-// Locking: VmObject::m_lock, taken and dropped per page; nothing else. The
+// Locking: VmObject::m_lock, taken and dropped twice per window; nothing else. The
 // caller holds no VM lock (fs/vfs/iobuffer.h's rule). Read more: docs/ubc.md;
 // NetBSD sys/uvm/uvm_bio.c (ubc_uiomove) for the windowed design we avoid.
 #include <fs/ubc/ubc.h>
@@ -64,45 +69,112 @@ Piece piece_at(u64 position, size_t remaining)
 
 u8* bytes_of(const vm::Page& page) { return static_cast<u8*>(vm::page_allocator().virt_of(page)); }
 
-// Drop the hold taken by the loop. => object lock not held.
-void release(vm::VmObject& object, vm::Page& page)
+// A window: up to WINDOW_PAGES consecutive pieces of one transfer, whose
+// pages are held together. The object lock is taken once to find and hold
+// them all and once to release them all, not twice per page: under an
+// emulator the lock round trips cost as much as the copy. 16 pages (64 KiB)
+// is also NetBSD's largest UBC window.
+constexpr size_t WINDOW_PAGES = 16;
+
+struct Window {
+    Piece pieces[WINDOW_PAGES];
+    vm::Page* pages[WINDOW_PAGES];
+    size_t count = 0;  // pieces planned
+    size_t held = 0;   // pages found and held (a prefix; nullptr for a hole)
+};
+
+// Plan the pieces of [position, position + remaining), at most a window.
+void plan(Window& w, u64 position, size_t remaining)
+{
+    w.count = w.held = 0;
+    while (remaining > 0 && w.count < WINDOW_PAGES) {
+        w.pieces[w.count] = piece_at(position, remaining);
+        position += w.pieces[w.count].length;
+        remaining -= w.pieces[w.count].length;
+        ++w.count;
+    }
+}
+
+size_t window_bytes(const Window& w)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < w.count; ++i)
+        total += w.pieces[i].length;
+    return total;
+}
+
+// Drop the holds the window took. => object lock not held.
+void release(vm::VmObject& object, Window& w)
 {
     MutexGuard guard(object.lock());
-    object.release_hold_locked(page);
+    for (size_t i = 0; i < w.held; ++i)
+        if (w.pages[i])
+            object.release_hold_locked(*w.pages[i]);
 }
 
-// Read one piece: copy from the page if resident, else zeros (a hole).
-ErrorOr<void> read_piece(vm::VmObject& object, const Piece& piece, const IoBuffer& buf,
-                         size_t buf_offset)
+// Read a window: copy from each resident page, zeros for a hole. => bytes
+// copied; an error only if the first piece failed.
+ErrorOr<size_t> read_window(vm::VmObject& object, Window& w, const IoBuffer& buf, size_t buf_offset)
 {
-    vm::Page* page;
     {
         MutexGuard guard(object.lock());
-        page = object.lookup_page_locked(piece.page_offset);
-        if (page)
-            object.hold_page_locked(*page);
+        for (; w.held < w.count; ++w.held) {
+            vm::Page* page = object.lookup_page_locked(w.pieces[w.held].page_offset);
+            if (page)
+                object.hold_page_locked(*page);
+            w.pages[w.held] = page;
+        }
     }
-    if (!page)
-        return buf.zero(buf_offset, piece.length);
-    auto result = buf.write_from(buf_offset, bytes_of(*page) + piece.in_page, piece.length);
-    release(object, *page);
-    return result;
+    size_t done = 0;
+    ErrorOr<void> result;
+    for (size_t i = 0; i < w.count && !result.is_error(); ++i) {
+        const Piece& piece = w.pieces[i];
+        result = w.pages[i] ? buf.write_from(buf_offset + done, bytes_of(*w.pages[i]) + piece.in_page,
+                                             piece.length)
+                            : buf.zero(buf_offset + done, piece.length);
+        if (!result.is_error())
+            done += piece.length;
+    }
+    release(object, w);
+    if (result.is_error() && done == 0)
+        return result.error();
+    return done;
 }
 
-// Write one piece: make the page if needed, then copy into it.
-ErrorOr<void> write_piece(vm::VmObject& object, const Piece& piece, const IoBuffer& buf,
-                          size_t buf_offset)
+// Write a window: make each page if needed, then copy into it. => bytes
+// copied; an error only if nothing was.
+ErrorOr<size_t> write_window(vm::VmObject& object, Window& w, const IoBuffer& buf, size_t buf_offset)
 {
-    vm::Page* page;
+    ErrorOr<void> made;
     {
         MutexGuard guard(object.lock());
-        page = TRY(object.get_page_locked(piece.page_offset, vm::PROT_WRITE));
-        page->m_flags |= vm::Page::DIRTY;
-        object.hold_page_locked(*page);
+        for (; w.held < w.count; ++w.held) {
+            auto page = object.get_page_locked(w.pieces[w.held].page_offset, vm::PROT_WRITE);
+            if (page.is_error()) {
+                made = page.error();  // ENOMEM/ENOSPC: write what we have pages for
+                break;
+            }
+            page.value()->m_flags |= vm::Page::DIRTY;
+            object.hold_page_locked(*page.value());
+            w.pages[w.held] = page.value();
+        }
     }
-    auto result = buf.read_into(bytes_of(*page) + piece.in_page, buf_offset, piece.length);
-    release(object, *page);
-    return result;
+    size_t done = 0;
+    ErrorOr<void> result = made;
+    for (size_t i = 0; i < w.held; ++i) {
+        const Piece& piece = w.pieces[i];
+        auto copied = buf.read_into(bytes_of(*w.pages[i]) + piece.in_page, buf_offset + done,
+                                    piece.length);
+        if (copied.is_error()) {
+            result = copied;
+            break;
+        }
+        done += piece.length;
+    }
+    release(object, w);
+    if (result.is_error() && done == 0)
+        return result.error();
+    return done;
 }
 
 } // namespace
@@ -114,12 +186,15 @@ ErrorOr<size_t> ubc_read(vm::VmObject& object, u64 offset, const IoBuffer& buf, 
         return size_t(0);
     n = size_t(min(u64(n), file_size - offset));
     size_t done = 0;
+    Window w;
     while (done < n) {
-        const Piece piece = piece_at(offset + done, n - done);
-        auto result = read_piece(object, piece, buf, done);
+        plan(w, offset + done, n - done);
+        auto result = read_window(object, w, buf, done);
         if (result.is_error())
             return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(result.error());
-        done += piece.length;
+        done += result.value();
+        if (result.value() < window_bytes(w))
+            break;  // a copy faulted part way: the bytes so far are the result
     }
     return done;
 }
@@ -127,12 +202,15 @@ ErrorOr<size_t> ubc_read(vm::VmObject& object, u64 offset, const IoBuffer& buf, 
 ErrorOr<size_t> ubc_write(vm::VmObject& object, u64 offset, const IoBuffer& buf, size_t n)
 {
     size_t done = 0;
+    Window w;
     while (done < n) {
-        const Piece piece = piece_at(offset + done, n - done);
-        auto result = write_piece(object, piece, buf, done);
+        plan(w, offset + done, n - done);
+        auto result = write_window(object, w, buf, done);
         if (result.is_error())
             return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(result.error());
-        done += piece.length;
+        done += result.value();
+        if (result.value() < window_bytes(w))
+            break;  // a copy faulted or a page could not be made part way
     }
     return done;
 }
