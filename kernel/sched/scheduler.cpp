@@ -371,7 +371,7 @@ WaitQueue::Result WaitQueue::wait_interruptible(SpinLock& lock, u64 deadline_ns)
 void Thread::interrupt()
 {
     SpinGuard guard(S::s_lock);
-    m_interrupted = true;
+    __atomic_store_n(&m_interrupted, true, __ATOMIC_RELEASE);
     if (m_state == State::Blocked && m_interruptible && m_waiting_on) {
         m_waiting_on->m_waiters.remove(m_link);
         S::wake_locked(*this);
@@ -381,14 +381,12 @@ void Thread::interrupt()
 void Thread::clear_interrupt()
 {
     SpinGuard guard(S::s_lock);
-    m_interrupted = false;
+    __atomic_store_n(&m_interrupted, false, __ATOMIC_RELEASE);
 }
 
-bool Thread::interrupt_pending() const
-{
-    SpinGuard guard(S::s_lock);
-    return m_interrupted;
-}
+// Read without the lock: the return-to-user path asks after every system
+// call, and a flag set just after the look is seen at the next return.
+bool Thread::interrupt_pending() const { return __atomic_load_n(&m_interrupted, __ATOMIC_ACQUIRE); }
 
 size_t WaitQueue::wake_one()
 {
