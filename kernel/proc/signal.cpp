@@ -182,7 +182,10 @@ void return_to_user(void* regs_ptr, i64 syscall_number)
     if (!p || !self->interrupt_pending())
         return;
     auto& regs = *static_cast<arch::UserRegs*>(regs_ptr);
-    bool interrupted = syscall_number >= 0 &&
+    // rt_sigreturn's "result" is the restored rax of the interrupted code,
+    // which may well be -EINTR: it is not a call to restart.
+    constexpr i64 SYS_RT_SIGRETURN = 15;
+    bool interrupted = syscall_number >= 0 && syscall_number != SYS_RT_SIGRETURN &&
                        i64(arch::user_regs_result(regs)) == -i64(Errno::EINTR);
     bool handler_ran = false;
     for (;;) {

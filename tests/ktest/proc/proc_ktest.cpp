@@ -13,6 +13,7 @@ extern "C" const u8 user_blob_mem_basic[], user_blob_mem_basic_end[];
 extern "C" const u8 user_blob_mem_protect[], user_blob_mem_protect_end[];
 extern "C" const u8 user_blob_proc_fork[], user_blob_proc_fork_end[];
 extern "C" const u8 user_blob_proc_limits[], user_blob_proc_limits_end[];
+extern "C" const u8 user_blob_proc_jobs[], user_blob_proc_jobs_end[];
 
 using namespace kern;
 
@@ -105,4 +106,13 @@ KTEST(proc, fork_bomb_and_memory_hog_fail_cleanly)
     const char* argv[] = {"/proc_limits", nullptr};
     KEXPECT_EQ(run(ctx, "/proc_limits", argv, nullptr), 42);  // else: the failed check's number
     MUST(fs::unlink(ctx, "/proc_limits"));
+}
+
+KTEST(proc, groups_sessions_stop_continue)
+{
+    fs::Context ctx = MUST(fs::root_context());
+    install(ctx, "/proc_jobs", user_blob_proc_jobs, user_blob_proc_jobs_end);
+    const char* argv[] = {"/proc_jobs", nullptr};
+    KEXPECT_EQ(run(ctx, "/proc_jobs", argv, nullptr), 42);  // else: the failed check's number
+    MUST(fs::unlink(ctx, "/proc_jobs"));
 }

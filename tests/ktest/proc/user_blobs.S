@@ -34,3 +34,8 @@ user_blob_proc_fork_end:
 user_blob_proc_limits:
     .incbin "build/user/tests/proc_limits"
 user_blob_proc_limits_end:
+    .balign 16
+    .global user_blob_proc_jobs, user_blob_proc_jobs_end
+user_blob_proc_jobs:
+    .incbin "build/user/tests/proc_jobs"
+user_blob_proc_jobs_end:
