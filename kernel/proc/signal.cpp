@@ -244,7 +244,13 @@ void return_to_user(void* regs_ptr, i64 syscall_number)
             process_exit(SIGSEGV);
         }
         handler_ran = true;
-        break;  // one frame per return; the next signal is taken on the next return
+        // One frame per return; another deliverable signal is taken at the
+        // next return (the flag stays up for it), else the flag goes down
+        // so the handler's own calls are not interrupted for nothing.
+        SpinGuard guard(process_tree_lock());
+        if (!next_signal_locked(*p))
+            self->clear_interrupt();
+        break;
     }
     if (interrupted && !handler_ran)
         arch::user_regs_restart_syscall(regs, u64(syscall_number));
