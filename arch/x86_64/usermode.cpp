@@ -50,6 +50,19 @@ extern "C" void syscall_dispatch(x86::TrapFrame* f)
 
 namespace arch {
 
+// Leave for user mode through the common return path: the frame becomes
+// the stack trap_return pops and irets from.
+[[noreturn]] static void return_through(const x86::TrapFrame& frame)
+{
+    irq_disable();
+    asm volatile("movq %0, %%rsp\n"
+                 "jmp trap_return"
+                 :
+                 : "r"(&frame)
+                 : "memory");
+    __builtin_unreachable();
+}
+
 void enter_user_mode(uptr rip, uptr rsp)
 {
     x86::TrapFrame frame{};
@@ -58,13 +71,7 @@ void enter_user_mode(uptr rip, uptr rsp)
     frame.rflags = x86::RFLAGS_IF | 0x2;  // bit 1 is always set
     frame.rsp = rsp;
     frame.ss = x86::USER_DS;
-    irq_disable();
-    asm volatile("movq %0, %%rsp\n"
-                 "jmp trap_return"
-                 :
-                 : "r"(&frame)
-                 : "memory");
-    __builtin_unreachable();
+    return_through(frame);
 }
 
 // ---- the saved user registers ------------------------------------------------
@@ -99,13 +106,7 @@ void enter_user_mode_with(const UserRegs& regs)
     frame.cs = x86::USER_CS;
     frame.ss = x86::USER_DS;
     frame.rflags = (frame.rflags & RFLAGS_USER_MASK) | x86::RFLAGS_IF | 0x2;
-    irq_disable();
-    asm volatile("movq %0, %%rsp\n"
-                 "jmp trap_return"
-                 :
-                 : "r"(&frame)
-                 : "memory");
-    __builtin_unreachable();
+    return_through(frame);
 }
 
 void user_regs_set_result(UserRegs& regs, u64 value) { frame_of(regs).rax = value; }

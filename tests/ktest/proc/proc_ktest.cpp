@@ -34,6 +34,19 @@ int run(const fs::Context& ctx, const char* path, const char* const* argv, const
     return status;
 }
 
+// Install a blob as `path`, run it with no arguments, remove it. => its
+// status: the self-checking programs exit 42 when every check held, or the
+// number of the first check that failed.
+int run_blob(const char* path, const u8* start, const u8* end)
+{
+    fs::Context ctx = MUST(fs::root_context());
+    install(ctx, path, start, end);
+    const char* argv[] = {path, nullptr};
+    int status = run(ctx, path, argv, nullptr);
+    MUST(fs::unlink(ctx, path));
+    return status;
+}
+
 } // namespace
 
 KTEST(proc, static_program_runs_and_exits)
@@ -92,27 +105,15 @@ KTEST(proc, memory_calls)
 
 KTEST(proc, fork_exec_wait_and_signals)
 {
-    fs::Context ctx = MUST(fs::root_context());
-    install(ctx, "/proc_fork", user_blob_proc_fork, user_blob_proc_fork_end);
-    const char* argv[] = {"/proc_fork", nullptr};
-    KEXPECT_EQ(run(ctx, "/proc_fork", argv, nullptr), 42);  // else: the failed check's number
-    MUST(fs::unlink(ctx, "/proc_fork"));
+    KEXPECT_EQ(run_blob("/proc_fork", user_blob_proc_fork, user_blob_proc_fork_end), 42);
 }
 
 KTEST(proc, fork_bomb_and_memory_hog_fail_cleanly)
 {
-    fs::Context ctx = MUST(fs::root_context());
-    install(ctx, "/proc_limits", user_blob_proc_limits, user_blob_proc_limits_end);
-    const char* argv[] = {"/proc_limits", nullptr};
-    KEXPECT_EQ(run(ctx, "/proc_limits", argv, nullptr), 42);  // else: the failed check's number
-    MUST(fs::unlink(ctx, "/proc_limits"));
+    KEXPECT_EQ(run_blob("/proc_limits", user_blob_proc_limits, user_blob_proc_limits_end), 42);
 }
 
 KTEST(proc, groups_sessions_stop_continue)
 {
-    fs::Context ctx = MUST(fs::root_context());
-    install(ctx, "/proc_jobs", user_blob_proc_jobs, user_blob_proc_jobs_end);
-    const char* argv[] = {"/proc_jobs", nullptr};
-    KEXPECT_EQ(run(ctx, "/proc_jobs", argv, nullptr), 42);  // else: the failed check's number
-    MUST(fs::unlink(ctx, "/proc_jobs"));
+    KEXPECT_EQ(run_blob("/proc_jobs", user_blob_proc_jobs, user_blob_proc_jobs_end), 42);
 }
