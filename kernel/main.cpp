@@ -46,12 +46,11 @@ static void run_init()
     const char* argv[] = {path, nullptr};
     const char* envp[] = {"HOME=/root", "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "TERM=vt100",
                           nullptr};
-    auto init = Process::spawn(root, path, argv, envp);
+    auto init = Process::spawn(root, path, argv, envp, true);
     if (init.is_error()) {
         printk("kernel: cannot start %s: %s\n", path, errno_name(init.error()));
         return;
     }
-    set_init_process(*init.value());
     int status = init.value()->wait();
     init.value()->release();
     printk("teachos: init exited with status %d\n", status);

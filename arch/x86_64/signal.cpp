@@ -15,10 +15,13 @@
 //          siginfo info;     128 bytes
 //      }                                            <- new rsp
 //
-// The handler is entered with rdi = signo, rsi = &info, rdx = &uc. When it
+// The handler is entered with rdi = signo, rsi = &info, rdx = &uc, and a
+// clean FPU state (the default control words, as after FNINIT). When it
 // returns, `ret` pops pretcode and the restorer calls rt_sigreturn with rsp
 // pointing just past pretcode, where pop_signal_frame finds the ucontext.
-// Everything read back from user memory is checked: the segment selectors
+// A handler address outside the canonical user half is refused like a bad
+// stack (the process dies of SIGSEGV). Everything read back from user
+// memory is checked: the segment selectors
 // are forced to the user ones, RFLAGS keeps only the bits a user may set,
 // a rip outside the canonical user half (iretq would fault in kernel mode)
 // and an MXCSR with reserved bits set (FXRSTOR would fault in the kernel)
@@ -96,6 +99,8 @@ constexpr u64 USER_RIP_LIMIT = u64(1) << 47;  // the canonical lower half
 kern::ErrorOr<void> push_signal_frame(UserRegs& regs, const SignalFrameInfo& info)
 {
     x86::TrapFrame& f = regs;
+    if (info.handler >= USER_RIP_LIMIT)
+        return kern::Errno::EFAULT;  // iretq to a non-canonical rip faults in the kernel
     uptr fpu_at = (f.rsp - RED_ZONE - FPU_SIZE) & ~uptr(63);
     uptr frame_at = ((fpu_at - sizeof(RtSigFrame)) & ~uptr(15)) - 8;
 
@@ -134,6 +139,7 @@ kern::ErrorOr<void> push_signal_frame(UserRegs& regs, const SignalFrameInfo& inf
     f.rdx = frame_at + offsetof(RtSigFrame, uc);
     f.rax = 0;
     f.rflags &= ~(u64(1) << 10 | u64(1) << 8);  // DF and TF clear in the handler
+    fpu_reset();  // and a clean FPU, as Linux gives it; rt_sigreturn restores ours
     return {};
 }
 

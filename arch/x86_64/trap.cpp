@@ -2,13 +2,16 @@
 //
 // trap_dispatch() sorts a trap by vector:
 //   0..31    CPU exceptions. A page fault (14) goes to the VM fault handler
-//            (page_fault below); every other exception, and a page fault
-//            nobody can resolve, is a kernel bug: we print the vector's name,
-//            the error code, all registers, CR2 and a symbolized backtrace,
-//            then panic. (User-mode signals arrive with processes.)
+//            (page_fault below). From user mode, an exception (or a fault
+//            nobody can resolve) becomes a signal for the process
+//            (user_exception). In the kernel it is a bug: we print the
+//            vector's name, the error code, all registers, CR2 and a
+//            symbolized backtrace, then panic.
 //   32..255  device interrupts, routed through a table of handlers; after the
 //            handler, if the scheduler asked for it, the interrupted thread is
 //            preempted (kern::preempt_from_interrupt).
+// Every trap from user mode ends in kern::return_to_user, which takes
+// pending signals before the iretq.
 // See docs/boot.md.
 #include "trap.h"
 #include "gdt.h"
@@ -112,9 +115,9 @@ void dump_trap_frame(const TrapFrame& f)
 // ---- exceptions in user mode ---------------------------------------------------
 //
 // A CPU exception raised by a user program is the program's problem, not the
-// kernel's: the process is ended as if by the signal POSIX names for it
-// (SIGSEGV for a bad access, SIGILL, SIGFPE, SIGTRAP, SIGBUS), with a line on
-// the console. (Signal handlers arrive later in the processes chapter.)
+// kernel's: it gets the signal POSIX names for it (SIGSEGV for a bad access,
+// SIGILL, SIGFPE, SIGTRAP, SIGBUS), forced, with a line on the console; a
+// handler may catch it, else the process dies (kernel/proc/signal.h).
 
 static int signal_for(u64 vector)
 {
@@ -132,7 +135,11 @@ static int signal_for(u64 vector)
 // otherwise the process dies.
 static void user_exception(TrapFrame& f, uptr address, const char* what)
 {
-    kern::exit_on_exception(signal_for(f.vector), s_exception_names[f.vector], what, address, f.rip);
+    int code = kern::SI_KERNEL;
+    if (f.vector == 14)  // present bit: a protection violation, else nothing mapped
+        code = (f.error_code & 1) ? kern::SEGV_ACCERR : kern::SEGV_MAPERR;
+    kern::exit_on_exception(signal_for(f.vector), code, s_exception_names[f.vector], what, address,
+                            f.rip);
 }
 
 // ---- the page-fault path ----------------------------------------------------

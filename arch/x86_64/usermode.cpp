@@ -79,13 +79,16 @@ using x86::RFLAGS_USER_MASK;
 
 // The FPU state a new program starts with: FNINIT's control word and the
 // default MXCSR, every register zero.
-static void fpu_reset()
+void fpu_reset()
 {
     alignas(16) static u8 clean[512];
     *reinterpret_cast<u16*>(&clean[0]) = 0x37f;
     *reinterpret_cast<u32*>(&clean[24]) = 0x1f80;
     asm volatile("fxrstor64 %0" ::"m"(clean));
 }
+
+void fpu_save(FpuState& state) { asm volatile("fxsave64 %0" : "=m"(state.bytes)); }
+void fpu_load(const FpuState& state) { asm volatile("fxrstor64 %0" ::"m"(state.bytes)); }
 
 struct UserRegs : x86::TrapFrame {};
 static_assert(sizeof(UserRegs) == USER_REGS_SIZE);

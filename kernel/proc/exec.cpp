@@ -78,7 +78,9 @@ ErrorOr<void> check_header(const elf::Header& h)
 // Map one PT_LOAD segment at `bias` + its address.
 ErrorOr<void> map_segment(vm::VmMap& map, fs::Vnode& vnode, const elf::ProgramHeader& ph, uptr bias)
 {
-    if (ph.memsz < ph.filesz || (ph.vaddr % PAGE_SIZE) != (ph.offset % PAGE_SIZE) || ph.memsz == 0)
+    if (ph.memsz == 0)
+        return {};  // nothing to map (Linux skips it too)
+    if (ph.memsz < ph.filesz || (ph.vaddr % PAGE_SIZE) != (ph.offset % PAGE_SIZE))
         return Errno::ENOEXEC;
     uptr start = bias + align_down(ph.vaddr, PAGE_SIZE);
     uptr file_end = bias + ph.vaddr + ph.filesz;
@@ -110,6 +112,17 @@ ErrorOr<void> map_segment(vm::VmMap& map, fs::Vnode& vnode, const elf::ProgramHe
     return {};
 }
 
+// Only a regular file with an execute bit can be run (root may run one with
+// any of the three bits; a directory, a device or a mode-0644 script is
+// EACCES, as in Linux).
+ErrorOr<void> check_executable(fs::File& file)
+{
+    fs::VAttr attr = TRY(file.stat());
+    if (attr.type != fs::VType::Regular || !(attr.mode & 0111))
+        return Errno::EACCES;
+    return {};
+}
+
 size_t count(const char* const* list)
 {
     size_t n = 0;
@@ -125,10 +138,7 @@ ErrorOr<ExecImage> load_program(const fs::Context& ctx, StringView path, vm::VmM
 {
     fs::File* file = TRY(fs::open(ctx, path, fs::O_RDONLY, 0));
     kern::RefPtr<fs::File> file_ref = kern::RefPtr<fs::File>::adopt(file);
-    if (file->vnode().type() != fs::VType::Regular)
-        return Errno::EACCES;
-    if (!(TRY(file->stat()).mode & 0111))
-        return Errno::EACCES;  // root may run a file with any execute bit set
+    TRY(check_executable(*file));
     elf::Header h;
     TRY(read_exact(*file, 0, &h, sizeof h));
     TRY(check_header(h));
@@ -152,6 +162,8 @@ ErrorOr<ExecImage> load_program(const fs::Context& ctx, StringView path, vm::VmM
     if (!loaded)
         return Errno::ENOEXEC;
     image.entry = bias + h.entry;
+    if (image.entry < vm::USER_MIN || image.entry >= vm::USER_MAX)
+        return Errno::ENOEXEC;  // iretq to a kernel or non-canonical address would fault in the kernel
     image.phnum = h.phnum;
     image.stack_pointer = TRY(setup_stack(map, argv, envp, image, path));
     return image;
@@ -251,6 +263,7 @@ ErrorOr<bool> read_shebang(const fs::Context& ctx, StringView path, char (&line)
 {
     fs::File* file = TRY(fs::open(ctx, path, fs::O_RDONLY, 0));
     auto file_ref = kern::RefPtr<fs::File>::adopt(file);
+    TRY(check_executable(*file));
     size_t n = TRY(file->pread(0, IoBuffer::kernel(line), SHEBANG_MAX));
     line[n] = 0;
     if (n < 2 || line[0] != '#' || line[1] != '!')
@@ -356,10 +369,15 @@ ErrorOr<ExecImage> exec_current(StringView path_in, char** argv, char** envp)
             while (argv && argv[n])
                 ++n;
             copy = static_cast<char**>(kzalloc((n + 1) * sizeof(char*)));
-            for (size_t i = 0; copy && i < n; ++i)
-                copy[i] = copy_view(StringView(argv[i], strlen(argv[i])));
             if (!copy)
                 return Errno::ENOMEM;
+            for (size_t i = 0; i < n; ++i) {
+                copy[i] = copy_view(StringView(argv[i], strlen(argv[i])));
+                if (!copy[i]) {
+                    free_string_array(copy);
+                    return Errno::ENOMEM;
+                }
+            }
         }
         owned_argv = TRY(interpreter_argv(interp, arg, path, copy));
         rewritten = true;

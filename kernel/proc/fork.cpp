@@ -14,13 +14,15 @@
 //                fork() call, seeing 0 where the parent sees the pid
 //   thread ptr   the parent's TLS pointer (FS base), unless clone gives one
 //
-// The FPU/SSE registers start clean in the child: fork() is a function
-// call, after which the SysV ABI guarantees nothing about them.
+//   FPU/SSE      the parent's state (the rounding mode and exception masks
+//                are preserved across calls by the SysV ABI, so a program
+//                may count on them surviving fork())
 // vfork and clone(CLONE_VM|CLONE_VFORK) (musl's posix_spawn) are done as
 // fork: the child gets a copy-on-write copy instead of the parent's memory,
 // which programs that use vfork correctly (exec or _exit at once) cannot
 // tell apart, at the cost of the copy-on-write set-up. See
 // docs/processes.md ("The life of a fork and an execve").
+#include <arch/usercopy.h>
 #include <arch/usermode.h>
 #include <kernel/heap/heap.h>
 #include <kernel/lib/string.h>
@@ -35,8 +37,10 @@ namespace {
 
 struct ForkStart {
     alignas(16) u8 regs[arch::USER_REGS_SIZE];
+    arch::FpuState fpu;
     Process* child;
     uptr thread_pointer;
+    uptr child_tid;  // clone(CLONE_CHILD_SETTID): where the child's tid goes, or 0
 };
 
 void fork_child_main(void* arg)
@@ -45,6 +49,11 @@ void fork_child_main(void* arg)
     Process* child = start->child;
     Thread::current()->set_address_space(child->m_map, child->m_map->pmap());
     arch::set_user_thread_pointer(start->thread_pointer);
+    arch::fpu_load(start->fpu);
+    if (start->child_tid) {
+        u32 tid = child->pid();  // in the child's own copy of the memory; a bad pointer is ignored, as Linux does
+        (void)arch::copy_to_user(start->child_tid, &tid, sizeof(tid));
+    }
     alignas(16) u8 regs[arch::USER_REGS_SIZE];
     memcpy(regs, start->regs, sizeof(regs));
     kfree(start);
@@ -53,8 +62,10 @@ void fork_child_main(void* arg)
 
 } // namespace
 
-ErrorOr<u32> fork_current(const arch::UserRegs& regs, uptr stack, bool set_tls, uptr tls)
+ErrorOr<u32> fork_current(const arch::UserRegs& regs, const ForkOptions& options)
 {
+    if (process_count() >= MAX_PROCESSES)
+        return Errno::EAGAIN;  // early, before cloning a whole address space (rechecked later)
     Process* parent = Process::current();
     auto* child = new (std::nothrow) Process;
     auto* start = static_cast<ForkStart*>(kzalloc(sizeof(ForkStart)));
@@ -88,10 +99,13 @@ ErrorOr<u32> fork_current(const arch::UserRegs& regs, uptr stack, bool set_tls, 
     memcpy(start->regs, &regs, arch::USER_REGS_SIZE);
     auto& child_regs = *reinterpret_cast<arch::UserRegs*>(start->regs);
     arch::user_regs_set_result(child_regs, 0);
-    if (stack)
-        arch::user_regs_set_stack(child_regs, stack);
+    if (options.stack)
+        arch::user_regs_set_stack(child_regs, options.stack);
+    arch::fpu_save(start->fpu);
     start->child = child;
-    start->thread_pointer = set_tls ? tls : arch::user_thread_pointer();
+    start->thread_pointer = options.set_tls ? options.tls : arch::user_thread_pointer();
+    start->child_tid = options.child_tid;
+    child->m_exit_signal = options.exit_signal;
     auto thread = Thread::create(child->m_name, fork_child_main, start);
     if (thread.is_error())
         return fail(thread.error());

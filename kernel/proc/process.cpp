@@ -84,6 +84,12 @@ void reap(Process* z)
 
 SpinLock& process_tree_lock() { return s_tree_lock; }
 
+size_t process_count()
+{
+    SpinGuard guard(s_tree_lock);
+    return s_count;
+}
+
 void free_string_array(char** list)
 {
     for (size_t i = 0; list && list[i]; ++i)
@@ -102,7 +108,7 @@ void set_process_name(Process& p, StringView path)
     p.m_name[n] = 0;
 }
 
-ErrorOr<void> register_process(Process& p, Process* parent)
+ErrorOr<void> register_process(Process& p, Process* parent, bool as_init)
 {
     SpinGuard guard(s_tree_lock);
     if (s_count >= MAX_PROCESSES)
@@ -118,8 +124,13 @@ ErrorOr<void> register_process(Process& p, Process* parent)
     s_table.push_back(p);
     ++s_count;
     p.m_parent = parent;
-    if (parent)
+    if (parent) {
         parent->m_children.push_back(p);
+    } else {
+        p.m_pgid = p.m_sid = p.m_pid;  // spawned: leads a new session and group
+        if (as_init)
+            s_init = &p;
+    }
     return {};
 }
 
@@ -156,14 +167,8 @@ bool group_exists_in_session_locked(u32 pgid, u32 sid)
     return false;
 }
 
-void set_init_process(Process& p)
-{
-    SpinGuard guard(s_tree_lock);
-    s_init = &p;
-}
-
 ErrorOr<Process*> Process::spawn(const fs::Context& ctx, StringView path, const char* const* argv,
-                                 const char* const* envp)
+                                 const char* const* envp, bool as_init)
 {
     if (path.length() >= fs::PATH_MAX)
         return Errno::ENAMETOOLONG;
@@ -201,11 +206,10 @@ ErrorOr<Process*> Process::spawn(const fs::Context& ctx, StringView path, const 
     if (thread.is_error())
         return fail(thread.error());
     p->m_thread = thread.value();
-    if (auto r = register_process(*p, nullptr); r.is_error()) {
+    if (auto r = register_process(*p, nullptr, as_init); r.is_error()) {
         Thread::destroy_unstarted(p->m_thread);
         return fail(r.error());
     }
-    p->m_pgid = p->m_sid = p->m_pid;
     p->m_thread->set_process(p);
     p->m_thread->start();
     return p;
@@ -279,7 +283,7 @@ void process_exit(int wait_status)
         p->m_state = Process::State::Zombie;
         p->m_wait_status = wait_status;
         if (p->m_parent) {
-            send_signal_locked(*p->m_parent, SIGCHLD, p->m_pid);
+            send_signal_locked(*p->m_parent, p->m_exit_signal, p->m_pid);
             p->m_parent->m_child_waiters.wake_all();
         } else if (p->m_kernel_waits) {
             p->m_child_waiters.wake_all();
@@ -318,7 +322,8 @@ bool reap_child(Process& parent, Process& child, int& wait_status)
     return true;
 }
 
-void exit_on_exception(int signal, const char* name, const char* access, uptr address, uptr rip)
+void exit_on_exception(int signal, int code, const char* name, const char* access, uptr address,
+                       uptr rip)
 {
     Process* p = Process::current();
     KASSERT_MSG(p, "user-mode exception without a process");
@@ -329,8 +334,8 @@ void exit_on_exception(int signal, const char* name, const char* access, uptr ad
         printk("pid %u (%s): %s at rip %#lx: signal %d\n", p->pid(), p->name(), name, rip, signal);
     SigInfo info;
     info.signo = signal;
-    info.code = access ? SEGV_MAPERR : SI_KERNEL;
-    info.address = address;
+    info.code = code;
+    info.address = access ? address : rip;  // the faulting instruction, for SIGILL/SIGFPE/...
     force_signal(info);
 }
 

@@ -14,7 +14,8 @@
 //                                                               | by the kernel creator
 //
 // Exiting (process_exit) frees the address space, the descriptors and the
-// cwd at once -- a zombie is only its pid, its status and this struct --
+// cwd at once -- a zombie is only its pid, its status, this struct and its
+// thread's kernel stack until the reaper joins it --
 // gives its children to init (pid 1) or, if there is none, lets each of
 // them free itself on exit, sends SIGCHLD to its parent and wakes the
 // parent's wait4. Reaping joins the process's thread (so its kernel stack
@@ -55,9 +56,10 @@ public:
     // and frees it with release(). Its descriptors 0, 1 and 2 are the
     // console; its file-system context is `ctx`. The program is loaded by
     // the new thread; if loading fails the process exits with status 127.
-    // It leads a new session and process group (as init). => ENOMEM, EAGAIN.
+    // It leads a new session and process group. With `as_init` it becomes
+    // init, the heir of orphans, before it can run. => ENOMEM, EAGAIN.
     static ErrorOr<Process*> spawn(const fs::Context& ctx, StringView path, const char* const* argv,
-                                   const char* const* envp);
+                                   const char* const* envp, bool as_init = false);
 
     // For spawn()'s caller: sleep until the process has exited. => a shell's
     // view of its status: the exit code (0-255), or 128 + n if signal n
@@ -111,6 +113,8 @@ public:
     bool m_kernel_waits = false;  // spawn(): wait()/release() reap it
     State m_state = State::Running;
     bool m_stopped = false;       // job control: stopped by SIGSTOP/SIGTSTP/...
+    u8 m_stop_signal = 0;         // the signal that stopped it (wait4 reports it)
+    u8 m_exit_signal = SIGCHLD;   // sent to the parent at exit (clone's low byte; 0: none)
     bool m_stop_reported = true;  // wait4(WUNTRACED) has seen the stop
     bool m_continued = false;     // wait4(WCONTINUED) has not seen the SIGCONT yet
     int m_wait_status = 0;        // Linux's encoding: code << 8, or the signal number
@@ -123,6 +127,7 @@ public:
     SigSet m_sig_blocked = 0;
     SigAction m_sig_actions[NSIG];
     SigInfo m_sig_forced;         // force_signal's, if its bit is pending
+    u32 m_sig_sender[NSIG] = {};  // the pid that sent each pending signal (si_pid)
     bool m_has_saved_mask = false; // rt_sigsuspend: the mask to restore after the handler
     SigSet m_saved_mask = 0;
 };
@@ -138,7 +143,9 @@ SpinLock& process_tree_lock();
 
 // From the trap handler: the current process raised CPU exception `name`
 // (at `address`, for `access`, if a page fault) at `rip`: force `signal`
-// (delivered on the way back to user mode; fatal unless handled).
-void exit_on_exception(int signal, const char* name, const char* access, uptr address, uptr rip);
+// with si_code `code` (delivered on the way back to user mode; fatal unless
+// handled).
+void exit_on_exception(int signal, int code, const char* name, const char* access, uptr address,
+                       uptr rip);
 
 } // namespace kern

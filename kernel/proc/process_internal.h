@@ -13,16 +13,16 @@ constexpr size_t MAX_PROCESSES = 256;
 // process.cpp
 void free_string_array(char** list);
 void set_process_name(Process& p, StringView path);
-// Give `p` a pid and put it in the table, as a child of `parent` (or none).
+// Give `p` a pid and put it in the table, as a child of `parent` (or, with
+// none, as a new session and group, and init if `as_init`).
 // => EAGAIN (MAX_PROCESSES reached).
-ErrorOr<void> register_process(Process& p, Process* parent);
+ErrorOr<void> register_process(Process& p, Process* parent, bool as_init = false);
 // If `child` is a zombie child of `parent`: take it out of the tree, free
 // it, and put its status in `wait_status`. => whether it was.
 bool reap_child(Process& parent, Process& child, int& wait_status);
 void for_each_process_locked(void (*fn)(Process&, void*), void* arg);
 Process* init_process_locked();
 bool group_exists_in_session_locked(u32 pgid, u32 sid);
-void set_init_process(Process& p);
 // Linux wait status -> a shell's $? (code, or 128 + signal).
 int shell_status(int wait_status);
 
@@ -31,9 +31,17 @@ int shell_status(int wait_status);
 void send_signal_locked(Process& p, int sig, u32 sender_pid);
 
 // fork.cpp: a copy of the current process whose thread resumes user mode
-// with `regs` (result 0), on `stack` if non-zero, with thread pointer
-// `tls` if `set_tls`. => the child's pid. EAGAIN, ENOMEM.
-ErrorOr<u32> fork_current(const arch::UserRegs& regs, uptr stack, bool set_tls, uptr tls);
+// with `regs` (result 0). => the child's pid. EAGAIN, ENOMEM.
+struct ForkOptions {
+    uptr stack = 0;          // the child's stack pointer, if not 0 (clone)
+    bool set_tls = false;    // CLONE_SETTLS: the child's thread pointer is `tls`
+    uptr tls = 0;
+    uptr child_tid = 0;      // CLONE_CHILD_SETTID: store the child's tid here
+    u8 exit_signal = SIGCHLD;  // what the parent gets when the child exits (0: nothing)
+};
+ErrorOr<u32> fork_current(const arch::UserRegs& regs, const ForkOptions& options);
+// How many processes exist (zombies too).
+size_t process_count();
 
 // exec.cpp: replace the current process's program (its address space may
 // be none yet: a spawned process). => where to enter it; on failure the old

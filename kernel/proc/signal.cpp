@@ -11,8 +11,10 @@
 // A system call that failed with EINTR is restarted (the `syscall`
 // instruction executed again) when no handler ran -- the signal was ignored,
 // or stopped and continued the process -- or when the handler has
-// SA_RESTART; otherwise the program sees EINTR. (Linux distinguishes more
-// cases with ERESTARTNOHAND and restart_block; see docs/processes.md.)
+// SA_RESTART and the call is not one that waits for signals or time
+// (restartable below); otherwise the program sees EINTR. A restarted sleep
+// or poll starts its whole timeout again (Linux's restart_block remembers
+// what is left; see docs/processes.md).
 #include <arch/usermode.h>
 #include <kernel/printk.h>
 #include <kernel/proc/process_internal.h>
@@ -68,13 +70,35 @@ int next_signal_locked(const Process& p)
 
 // Stop the current process until SIGCONT or SIGKILL. => the tree lock held;
 // held again on return.
-void stop_locked(Process& p)
+void stop_locked(Process& p, int sig)
 {
     p.m_stopped = true;
+    p.m_stop_signal = u8(sig);
     p.m_stop_reported = false;
     notify_parent_locked(p);
     while (p.m_stopped && !(p.m_sig_pending & sig_bit(SIGKILL)))
         p.m_stop_waiters.wait(process_tree_lock());
+}
+
+// May a call that a handler interrupted start again (SA_RESTART)? Not the
+// ones whose point is to wait for a signal or for a time: pause and
+// sigsuspend would never return, and a sleep or a poll would start its
+// full timeout again (Linux's ERESTARTNOHAND and restart_block cases).
+bool restartable(i64 number)
+{
+    switch (number) {
+    case 7:    // poll
+    case 23:   // select
+    case 34:   // pause
+    case 35:   // nanosleep
+    case 130:  // rt_sigsuspend
+    case 230:  // clock_nanosleep
+    case 270:  // pselect6
+    case 271:  // ppoll
+        return false;
+    default:
+        return true;
+    }
 }
 
 } // namespace
@@ -88,10 +112,11 @@ void send_signal_locked(Process& p, int sig, u32 sender_pid)
         p.m_sig_pending &= ~STOP_SIGNALS;
         if (p.m_stopped) {
             p.m_stopped = false;
-            p.m_continued = true;
             p.m_stop_waiters.wake_all();
-            if (sig == SIGCONT)
+            if (sig == SIGCONT) {  // a SIGKILL is reported as the death it causes
+                p.m_continued = true;
                 notify_parent_locked(p);
+            }
         }
     }
     if (STOP_SIGNALS & sig_bit(sig))
@@ -100,8 +125,8 @@ void send_signal_locked(Process& p, int sig, u32 sender_pid)
     // unless blocked: the handler may change before it is unblocked.
     if (is_ignored_locked(p, sig) && !(p.m_sig_blocked & sig_bit(sig)) && sig != SIGKILL)
         return;
-    (void)sender_pid;
     p.m_sig_pending |= sig_bit(sig);
+    p.m_sig_sender[sig - 1] = sender_pid;
     if (!(p.m_sig_blocked & sig_bit(sig)) || (UNBLOCKABLE & sig_bit(sig)))
         p.m_thread->interrupt();
 }
@@ -198,7 +223,8 @@ void return_to_user(void* regs_ptr, i64 syscall_number)
         }
         p->m_sig_pending &= ~sig_bit(sig);
         bool forced = p->m_sig_forced.signo == sig;
-        SigInfo info = forced ? p->m_sig_forced : SigInfo{sig, SI_USER, 0, 0};
+        SigInfo info = forced ? p->m_sig_forced
+                              : SigInfo{sig, SI_USER, p->m_sig_sender[sig - 1], 0};
         if (forced)
             p->m_sig_forced = {};
         SigAction action = p->m_sig_actions[sig - 1];
@@ -217,7 +243,7 @@ void return_to_user(void* regs_ptr, i64 syscall_number)
                 continue;
             }
             if (d == Default::Stop) {
-                stop_locked(*p);
+                stop_locked(*p, sig);
                 process_tree_lock().unlock(irq);
                 continue;
             }
@@ -233,7 +259,7 @@ void return_to_user(void* regs_ptr, i64 syscall_number)
         if (action.flags & SA_RESETHAND)
             p->m_sig_actions[sig - 1] = {};
         process_tree_lock().unlock(irq);
-        if (interrupted && (action.flags & SA_RESTART))
+        if (interrupted && (action.flags & SA_RESTART) && restartable(syscall_number))
             arch::user_regs_restart_syscall(regs, u64(syscall_number));
         interrupted = false;
         arch::SignalFrameInfo frame{sig, info.code, info.pid, info.address, action.handler,
@@ -255,8 +281,8 @@ void return_to_user(void* regs_ptr, i64 syscall_number)
     if (interrupted && !handler_ran)
         arch::user_regs_restart_syscall(regs, u64(syscall_number));
     if (!handler_ran && p->m_has_saved_mask) {
-        // sigsuspend woke for a signal that ran no handler: keep waiting
-        // is Linux's answer; we return EINTR to it with its mask restored.
+        // sigsuspend woke for a signal that ran no handler: it was restarted
+        // just above (Linux keeps waiting too), and sets its mask again.
         SpinGuard guard(process_tree_lock());
         p->m_sig_blocked = p->m_saved_mask;
         p->m_has_saved_mask = false;

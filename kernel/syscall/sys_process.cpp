@@ -6,7 +6,9 @@
 //                 a stop is (sig << 8) | 0x7f, a continue 0xffff
 //   clone         only process-creating flag sets (no CLONE_THREAD: one
 //                 thread per process); CLONE_VM|CLONE_VFORK is done as fork
-//                 (kernel/proc/fork.cpp says why)
+//                 (kernel/proc/fork.cpp says why); CHILD_SETTID, PARENT_SETTID,
+//                 SETTLS and the exit signal are honoured; CHILD_CLEARTID is
+//                 accepted and ignored (it matters only to threads)
 //   rt_sigaction  the kernel's struct sigaction (handler, flags, restorer,
 //                 mask) and sigsetsize 8
 #include <arch/usercopy.h>
@@ -26,17 +28,22 @@ namespace {
 
 // ---- execve's argument vectors ----
 
-constexpr size_t MAX_ARGS = 8192;                // strings in argv + envp
-constexpr size_t MAX_ARG_BYTES = 128 * 1024;     // their bytes (E2BIG above)
+constexpr size_t MAX_ARGS = 8192;                // strings in argv + envp together
+constexpr size_t MAX_ARG_BYTES = 128 * 1024;     // their bytes (E2BIG above); also one string's limit
 
-// A kernel copy of a user NULL-terminated array of strings. `budget`
-// counts the bytes left. => EFAULT, E2BIG, ENOMEM.
-ErrorOr<char**> copy_string_vector(uptr user_array, size_t& budget)
+struct ArgBudget {
+    size_t bytes = MAX_ARG_BYTES;
+    size_t strings = MAX_ARGS;
+};
+
+// A kernel copy of a user NULL-terminated array of strings, charged to
+// `budget`. => EFAULT, E2BIG, ENOMEM.
+ErrorOr<char**> copy_string_vector(uptr user_array, ArgBudget& budget)
 {
     size_t n = 0;
     if (user_array) {
         for (;; ++n) {
-            if (n >= MAX_ARGS)
+            if (n >= budget.strings)
                 return Errno::E2BIG;
             u64 ptr;
             TRY(arch::copy_from_user(&ptr, user_array + n * 8, 8));
@@ -47,7 +54,8 @@ ErrorOr<char**> copy_string_vector(uptr user_array, size_t& budget)
     auto** out = static_cast<char**>(kzalloc((n + 1) * sizeof(char*)));
     if (!out)
         return Errno::ENOMEM;
-    auto* buf = static_cast<char*>(kmalloc(PAGE_SIZE));
+    budget.strings -= n;
+    auto* buf = static_cast<char*>(kmalloc(MAX_ARG_BYTES));
     if (!buf) {
         kfree(out);
         return Errno::ENOMEM;
@@ -56,11 +64,11 @@ ErrorOr<char**> copy_string_vector(uptr user_array, size_t& budget)
         u64 ptr;
         auto r = arch::copy_from_user(&ptr, user_array + i * 8, 8);
         auto len = r.is_error() ? ErrorOr<size_t>(r.error())
-                                : arch::copy_string_from_user(buf, ptr, PAGE_SIZE);
+                                : arch::copy_string_from_user(buf, ptr, MAX_ARG_BYTES);
         Errno e = Errno::ENOMEM;
         if (len.is_error())
             e = len.error() == Errno::ENAMETOOLONG ? Errno::E2BIG : len.error();
-        else if (len.value() + 1 > budget)
+        else if (len.value() + 1 > budget.bytes)
             e = Errno::E2BIG;
         else if ((out[i] = static_cast<char*>(kmalloc(len.value() + 1))))
             memcpy(out[i], buf, len.value() + 1);
@@ -69,7 +77,7 @@ ErrorOr<char**> copy_string_vector(uptr user_array, size_t& budget)
             free_string_array(out);
             return e;
         }
-        budget -= len.value() + 1;
+        budget.bytes -= len.value() + 1;
     }
     kfree(buf);
     return out;
@@ -108,7 +116,7 @@ ErrorOr<int> scan_children_locked(Process& self, i64 pid, u64 options, Process*&
         if ((options & WUNTRACED) && child.m_stopped && !child.m_stop_reported) {
             child.m_stop_reported = true;
             found = &child;
-            status = (SIGTSTP << 8) | 0x7f;
+            status = (child.m_stop_signal << 8) | 0x7f;
             return 2;
         }
         if ((options & WCONTINUED) && child.m_continued) {
@@ -127,7 +135,7 @@ ErrorOr<int> scan_children_locked(Process& self, i64 pid, u64 options, Process*&
 
 // ---- creating and ending processes ----
 
-SYSCALL(57, fork) { return u64(TRY(fork_current(arch::current_user_regs(), 0, false, 0))); }
+SYSCALL(57, fork) { return u64(TRY(fork_current(arch::current_user_regs(), ForkOptions{}))); }
 SYSCALL_ALIAS(58, vfork, sys_fork);
 
 // clone(flags, stack, parent_tid, child_tid, tls)
@@ -146,7 +154,15 @@ SYSCALL(56, clone)
                           CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
     if (flags & ~KNOWN)
         return Errno::EINVAL;
-    u32 pid = TRY(fork_current(arch::current_user_regs(), a.a1, flags & CLONE_SETTLS, a.a4));
+    ForkOptions options;
+    options.stack = a.a1;
+    options.set_tls = flags & CLONE_SETTLS;
+    options.tls = a.a4;
+    options.child_tid = (flags & CLONE_CHILD_SETTID) ? a.a3 : 0;
+    options.exit_signal = u8(flags & 0xff);
+    if (options.exit_signal > NSIG)
+        return Errno::EINVAL;
+    u32 pid = TRY(fork_current(arch::current_user_regs(), options));
     if (flags & CLONE_PARENT_SETTID)
         (void)arch::copy_to_user(a.a2, &pid, sizeof(pid));
     return pid;
@@ -163,7 +179,7 @@ SYSCALL(59, execve)
         kfree(path);
         return len.error();
     }
-    size_t budget = MAX_ARG_BYTES;
+    ArgBudget budget;
     auto argv = copy_string_vector(a.a1, budget);
     auto envp = argv.is_error() ? ErrorOr<char**>(argv.error()) : copy_string_vector(a.a2, budget);
     ErrorOr<ExecImage> result = Errno::ENOMEM;
@@ -459,8 +475,18 @@ SYSCALL(34, pause)
 // sigaltstack(ss, old_ss): no alternate stacks; report "disabled".
 SYSCALL(131, sigaltstack)
 {
-    if (a.a0)
-        return Errno::ENOMEM;  // cannot be set (a handler runs on the normal stack)
+    constexpr i32 SS_DISABLE = 2;
+    if (a.a0) {
+        struct {
+            u64 sp;
+            i32 flags;
+            u32 pad;
+            u64 size;
+        } wanted;
+        TRY(arch::copy_from_user(&wanted, a.a0, sizeof(wanted)));
+        if (!(wanted.flags & SS_DISABLE))
+            return Errno::ENOMEM;  // cannot be set: handlers run on the normal stack
+    }
     if (a.a1) {
         struct {
             u64 sp;

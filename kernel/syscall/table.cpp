@@ -54,10 +54,12 @@ const char* name_of(u64 number)
 
 void log_once(u64 number)
 {
-    if (number < SYSCALL_MAX) {
-        if (__atomic_exchange_n(&s_logged[number], true, __ATOMIC_RELAXED))
-            return;
-    }
+    // Numbers past the table share one flag: a program looping on a wild
+    // number must not flood the console.
+    static bool s_logged_big;
+    bool& logged = number < SYSCALL_MAX ? s_logged[number] : s_logged_big;
+    if (__atomic_exchange_n(&logged, true, __ATOMIC_RELAXED))
+        return;
     if (const char* name = name_of(number))
         printk("syscall: %s (%lu) is not implemented: ENOSYS\n", name, number);
     else

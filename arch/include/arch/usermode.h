@@ -16,6 +16,17 @@ namespace arch {
 void set_user_thread_pointer(uptr value);
 uptr user_thread_pointer();
 
+// ---- the FPU/SSE state of user code -------------------------------------
+// The kernel never uses the FPU, so the live registers are always the
+// current thread's user state. fork copies them to the child.
+struct FpuState {
+    alignas(16) u8 bytes[512];
+};
+void fpu_save(FpuState& state);
+void fpu_load(const FpuState& state);
+// The state a new program (and a signal handler) starts with.
+void fpu_reset();
+
 // ---- the saved user registers -------------------------------------------
 // Every entry from user mode (system call, interrupt, exception) saves the
 // user's registers in one block at the top of the thread's kernel stack
