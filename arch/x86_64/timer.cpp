@@ -12,6 +12,7 @@
 // Under QEMU's TCG the TSC follows the host's clock, so the calibration holds.
 #include "timer.h"
 #include "kpagetable.h"
+#include "serial.h"
 #include "trap.h"
 #include "x86.h"
 #include <arch/mmu.h>
@@ -90,6 +91,7 @@ static void timer_interrupt(TrapFrame&)
 {
     ++s_ticks;
     apic_eoi();
+    serial_poll_input();  // the console's typed bytes (fs/dev/tty.cpp)
     kern::scheduler_tick();
 }
 

@@ -110,5 +110,10 @@ ErrorOr<StatVfs> statvfs(const Context& ctx, StringView path);
 //   ctx.cwd = kern::RefPtr<Vnode>::adopt(TRY(fs::chdir(ctx, path)));
 // => ENOTDIR.
 ErrorOr<Vnode*> chdir(const Context& ctx, StringView path);
+// The absolute path of ctx.cwd as seen from ctx.root, NUL-terminated, into
+// buf (n bytes), found by walking ".." (fs/vfs/getcwd.cpp). => its length
+// without the NUL. ERANGE (n too small), ENOENT (the cwd was removed, or is
+// not below ctx.root), ENAMETOOLONG (PATH_MAX or longer), ENOMEM.
+ErrorOr<size_t> getcwd(const Context& ctx, char* buf, size_t n);
 
 } // namespace fs
