@@ -92,25 +92,44 @@ $(MKCPIO): tools/mkcpio/mkcpio.cpp Makefile
 $(INITRAMFS): $(MKCPIO) scripts/mkinitramfs.sh $(wildcard /bin/busybox) \
               $(foreach x,$(INITRAMFS_EXTRA),$(firstword $(subst :, ,$(x))))
 	@echo "  CPIO    $@"
-	@MKCPIO=$(MKCPIO) sh scripts/mkinitramfs.sh $@ $(INITRAMFS_EXTRA)
+	@MKCPIO=$(MKCPIO) sh scripts/mkinitramfs.sh $@ $(INITRAMFS_EXTRA) $(INITRAMFS_TESTS)
 
 $(ISO): $(KERNEL) scripts/mkiso.sh $(INITRAMFS)
 	@echo "  ISO     $@"
 	@sh scripts/mkiso.sh $@ $(KERNEL) "$(CMDLINE)" $(INITRAMFS):initramfs
 
 # ---- user programs (musl-gcc -static) ----------------------------------------------
+# Programs that run in the guest, built like any Linux program (user/README.md):
+#   user/tests/*_test.c  suites written with user/tests/harness.h: copied into the
+#                        initramfs as /test/NAME, with /test/run-all
+#                        (user/tests/run-all.sh), which runs them all; make test
+#                        boots with it (scripts/test.sh, "in-guest user tests")
+#   user/tests/other .c  programs the kernel's process tests link in
+#                        (tests/ktest/proc/user_blobs.S)
+#   user/bench/*.c       benchmarks: make bench runs them (scripts/bench.sh)
 USER_CC := musl-gcc
-USER_CFLAGS := -static -O2 -g -Wall -Wextra -Werror
-USER_TEST_SRCS := $(sort $(wildcard user/tests/*.c))
-USER_TEST_BINS := $(patsubst user/tests/%.c,$(BUILD)/user/tests/%,$(USER_TEST_SRCS))
+USER_CFLAGS := -static -O2 -g -Wall -Wextra -Werror -MMD -MP
+USER_GUEST_TEST_SRCS := $(sort $(wildcard user/tests/*_test.c))
+USER_BLOB_SRCS := $(filter-out $(USER_GUEST_TEST_SRCS),$(sort $(wildcard user/tests/*.c)))
+USER_GUEST_TESTS := $(patsubst user/%.c,$(BUILD)/user/%,$(USER_GUEST_TEST_SRCS))
+USER_BLOBS := $(patsubst user/%.c,$(BUILD)/user/%,$(USER_BLOB_SRCS))
+USER_BENCH := $(patsubst user/%.c,$(BUILD)/user/%,$(sort $(wildcard user/bench/*.c)))
+# The initramfs's /test, as scripts/mkinitramfs.sh's HOSTFILE:/GUESTPATH words.
+INITRAMFS_TESTS := $(foreach t,$(USER_GUEST_TESTS),$(t):/test/$(notdir $(t))) \
+                   user/tests/run-all.sh:/test/run-all
 
-$(BUILD)/user/tests/%: user/tests/%.c Makefile
+$(BUILD)/user/%: user/%.c Makefile
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) $< -o $@
 
-# The process tests link the user test programs into the kernel (.incbin).
-$(BUILD)/kernel/tests/ktest/proc/user_blobs.S.o: $(USER_TEST_BINS)
+# The process tests link these programs into the kernel (.incbin).
+$(BUILD)/kernel/tests/ktest/proc/user_blobs.S.o: $(USER_BLOBS)
+$(INITRAMFS): $(USER_GUEST_TESTS) user/tests/run-all.sh
+bench: $(USER_BENCH) $(MKCPIO)
+.PHONY: user
+user: $(USER_GUEST_TESTS) $(USER_BLOBS) $(USER_BENCH)
+-include $(addsuffix .d,$(USER_GUEST_TESTS) $(USER_BLOBS) $(USER_BENCH))
 
 # ---- host unit tests ----------------------------------------------------------
 include tests/host/host.mk

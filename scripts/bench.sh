@@ -7,12 +7,32 @@
 # The whole boot is repeated BENCH_BOOTS times (default 3) and the median of
 # the per-boot medians is reported, because timings under TCG are noisy.
 # Raw console logs: build/bench/.
+#
+# First, the user-level micro-benchmarks (user/bench/ubench.c: system call,
+# fork, execve, page fault; each a median of UBENCH_RUNS runs, default 7) in
+# one guest boot through scripts/run-in-guest, and the very same static
+# binary run natively on this machine's Linux for scale (not under QEMU, so
+# not a fair ratio under TCG). UBENCH=0 skips them.
 set -u
 kernel=$1
 here=$(cd "$(dirname "$0")" && pwd)
 out=build/bench; mkdir -p "$out"
 boots=${BENCH_BOOTS:-3}
 suites=${BENCH_SUITES:-bench_vm}
+
+# ---- user-level micro-benchmarks: never a failure, only numbers ----
+ubench=build/user/bench/ubench
+if [ "${UBENCH:-1}" != 0 ] && [ -x "$ubench" ]; then
+    runs=${UBENCH_RUNS:-7}
+    echo "== ubench in the guest ($(cat build/.accel 2>/dev/null || echo "${ACCEL:-?}"); median of $runs runs)"
+    bash "$here/run-in-guest" --no-build --timeout 900 --add "$ubench:/bin/ubench" \
+        -- /bin/ubench -r "$runs" >"$out/ubench.log" 2>&1
+    if ! grep '^ubench ' "$out/ubench.log"; then
+        echo "bench: ubench printed nothing in the guest, see $out/ubench.log" >&2
+    fi
+    echo "== ubench on this machine's Linux, natively (the same binary; for scale only)"
+    "$ubench" -r "$runs" 2>&1 | grep '^ubench ' | sed 's/^ubench /ubench-host /'
+fi
 
 rm -f "$out"/boot*.log
 sh "$here/mkiso.sh" "$out/bench.iso" "$kernel" "ktest=$suites panic=exit" || exit 1

@@ -6,9 +6,13 @@
 # 2. the in-guest kernel tests under QEMU (scripts/run-guest-tests.sh):
 #    one TEST line per case;
 # 3. the crash cases (scripts/run-crash-tests.sh): a page fault and a failed
-#    KASSERT must each print a full report with a symbolized backtrace.
-# The last line is "N passed, N failed" over both; the exit status is
-# non-zero on any failure, crash, panic or hang.
+#    KASSERT must each print a full report with a symbolized backtrace;
+# 4. the user test suites in the guest (scripts/run-user-tests.sh): one boot
+#    whose init runs /test/run-all, every build/user/tests/*_test program in
+#    turn; one TEST line per case, and a FAIL naming the program and case
+#    that crashed, hung or was running at a panic.
+# The last line is "N passed, N failed" over all four; the exit status is
+# non-zero on any failure, crash, panic or hang. Logs: build/test/.
 set -u
 mkdir -p build/test
 total_pass=0; total_fail=0
@@ -35,6 +39,15 @@ echo "== kernel crash reports"
 bash scripts/run-crash-tests.sh build/kernel.elf
 read -r cp cf < build/test/crash.counts
 total_pass=$((total_pass + cp)); total_fail=$((total_fail + cf))
+
+# KTEST=suite asks for one kernel suite: skip the user suites then, unless
+# USER_TESTS names some too.
+if [ "${KTEST:-all}" = all ] || [ -n "${USER_TESTS:-}" ]; then
+    echo "== in-guest user tests"
+    bash scripts/run-user-tests.sh
+    read -r up uf < build/test/user.counts
+    total_pass=$((total_pass + up)); total_fail=$((total_fail + uf))
+fi
 
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

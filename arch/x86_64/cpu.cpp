@@ -88,4 +88,24 @@ void system_exit(int status)
     halt_forever();
 }
 
+void system_reset()
+{
+    // The 8042 keyboard controller's "pulse output line 0" command resets
+    // the CPU (Linux arch/x86/kernel/reboot.c, BOOT_KBD): wait until its
+    // input buffer is empty (status bit 1), then send 0xfe to port 0x64.
+    asm volatile("cli");
+    for (int i = 0; i < 100000 && (x86::inb(0x64) & 0x02); ++i)
+        asm volatile("pause");
+    x86::outb(0x64, 0xfe);
+    for (int i = 0; i < 1000000; ++i)
+        asm volatile("pause");
+    // Still here: load an empty IDT and trap, a triple fault (BOOT_TRIPLE).
+    struct [[gnu::packed]] {
+        u16 limit;
+        u64 base;
+    } empty = {0, 0};
+    asm volatile("lidt %0; int3" ::"m"(empty));
+    halt_forever();
+}
+
 } // namespace arch

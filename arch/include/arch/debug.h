@@ -18,4 +18,9 @@ void print_backtrace(uptr rbp, uptr rip, uptr rsp);
 // device (QEMU exits with (status << 1) | 1); elsewhere halt.
 [[noreturn]] void system_exit(int status);
 
+// Reset the machine (reboot(2)'s RESTART): x86 pulses the reset line
+// through the keyboard controller, else triple-faults. QEMU started with
+// -no-reboot (scripts/qemu.sh) exits with status 0 instead of rebooting.
+[[noreturn]] void system_reset();
+
 } // namespace arch

@@ -1,0 +1,452 @@
+/* user/tests/misc_test.c -- the small system calls of kernel/syscall/sys_misc.cpp, from user space.
+ *
+ * Names (uname), clocks (clock_gettime, clock_getres, gettimeofday, time),
+ * sleeping (nanosleep, clock_nanosleep, and a signal that cuts a sleep
+ * short), identities (get/set*id, getgroups), getrandom, sched_yield,
+ * set_robust_list, resource limits (getrlimit, setrlimit, prlimit64),
+ * accounting (sysinfo, times, getrusage) and reboot's argument checks --
+ * each with its error paths: EFAULT for a pointer into the unmapped first
+ * page ((void*)1) and for one into the kernel half (0xffff800000000000),
+ * EINVAL for a bad clock, flag or value.
+ *
+ * The error paths call the kernel through syscall(2), not the C library's
+ * wrapper: on Linux, glibc answers clock_gettime, gettimeofday and time from
+ * the vDSO in user space, where a bad pointer is a SIGSEGV, not EFAULT.
+ *
+ * It passes on Linux too (built with gcc, as root -- the identity cases
+ * assume uid 0, as in the guest): `gcc -O2 -Wall -Wextra -Werror
+ * user/tests/misc_test.c -o /tmp/mt && /tmp/mt`. Where teachos answers a
+ * fixed value (its name, its limits, EPERM for another uid) the check is
+ * made only when uname says "teachos". Never a successful reboot: that
+ * would end the run (or the host).
+ *
+ * Sources: the man pages of each call (section 2); the harness: harness.h.
+ */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <signal.h>
+#include <sched.h>
+#include <stdint.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <sys/time.h>
+#include <sys/times.h>
+#include <time.h>
+
+#define BAD_LOW ((void*)1)                           /* the unmapped first page */
+#define BAD_KERNEL ((void*)0xffff800000000000ull)    /* the kernel half */
+#define NS_PER_SEC 1000000000ll
+
+static int s_on_teachos;
+
+static long long ns_of(const struct timespec* ts) { return ts->tv_sec * NS_PER_SEC + ts->tv_nsec; }
+
+static long long monotonic_ns(void)
+{
+    struct timespec ts;
+    EXPECT_EQ(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
+    return ns_of(&ts);
+}
+
+/* ---- uname ---- */
+
+TEST_CASE(uname_names_the_system)
+{
+    struct utsname u;
+    EXPECT_EQ(uname(&u), 0);
+    EXPECT(strcmp(u.machine, "x86_64") == 0);
+    EXPECT(u.sysname[0] && u.release[0] && u.version[0] && u.nodename[0]);
+    if (s_on_teachos) {
+        EXPECT(strcmp(u.sysname, "teachos") == 0);
+        EXPECT(strcmp(u.nodename, "teachos") == 0);
+        EXPECT(strcmp(u.release, "0.1") == 0);
+    }
+}
+
+TEST_CASE(uname_bad_pointer)
+{
+    EXPECT_ERRNO(syscall(SYS_uname, BAD_LOW), EFAULT);
+    EXPECT_ERRNO(syscall(SYS_uname, BAD_KERNEL), EFAULT);
+    EXPECT_ERRNO(syscall(SYS_uname, NULL), EFAULT);
+}
+
+/* ---- clocks ---- */
+
+TEST_CASE(clock_gettime_every_clock)
+{
+    static const clockid_t clocks[] = {CLOCK_REALTIME,         CLOCK_MONOTONIC,
+                                       CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID,
+                                       CLOCK_MONOTONIC_RAW,    CLOCK_REALTIME_COARSE,
+                                       CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME};
+    for (size_t i = 0; i < sizeof clocks / sizeof clocks[0]; i++) {
+        struct timespec ts = {-1, -1};
+        EXPECT_EQ(syscall(SYS_clock_gettime, clocks[i], &ts), 0);
+        EXPECT(ts.tv_sec >= 0);
+        EXPECT(ts.tv_nsec >= 0 && ts.tv_nsec < NS_PER_SEC);
+    }
+}
+
+TEST_CASE(clock_monotonic_never_goes_back)
+{
+    long long last = monotonic_ns();
+    for (int i = 0; i < 1000; i++) {
+        long long now = monotonic_ns();
+        EXPECT(now >= last);
+        last = now;
+    }
+}
+
+TEST_CASE(clock_realtime_is_a_date)
+{
+    struct timespec ts;
+    EXPECT_EQ(clock_gettime(CLOCK_REALTIME, &ts), 0);
+    EXPECT(ts.tv_sec > 1577836800); /* after 2020-01-01: the RTC was read */
+    struct timeval tv;
+    EXPECT_EQ(gettimeofday(&tv, NULL), 0);
+    EXPECT(tv.tv_usec >= 0 && tv.tv_usec < 1000000);
+    EXPECT(tv.tv_sec >= ts.tv_sec && tv.tv_sec <= ts.tv_sec + 2);
+    time_t t = time(NULL);
+    EXPECT(t >= ts.tv_sec && t <= ts.tv_sec + 2);
+}
+
+TEST_CASE(clock_gettime_errors)
+{
+    struct timespec ts;
+    EXPECT_ERRNO(syscall(SYS_clock_gettime, 100, &ts), EINVAL);
+    EXPECT_ERRNO(syscall(SYS_clock_gettime, 10, &ts), EINVAL); /* CLOCK_SGI_CYCLE: gone */
+    EXPECT_ERRNO(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, BAD_LOW), EFAULT);
+    EXPECT_ERRNO(syscall(SYS_clock_gettime, CLOCK_REALTIME, BAD_KERNEL), EFAULT);
+}
+
+TEST_CASE(clock_getres_values_and_errors)
+{
+    struct timespec res;
+    EXPECT_EQ(clock_getres(CLOCK_MONOTONIC, &res), 0);
+    EXPECT(res.tv_sec == 0 && res.tv_nsec > 0 && res.tv_nsec <= 10000000);
+    EXPECT_EQ(clock_getres(CLOCK_MONOTONIC_COARSE, &res), 0);
+    EXPECT(res.tv_sec == 0 && res.tv_nsec > 0 && res.tv_nsec <= 100000000);
+    EXPECT_EQ(syscall(SYS_clock_getres, CLOCK_REALTIME, NULL), 0);
+    EXPECT_ERRNO(syscall(SYS_clock_getres, 100, &res), EINVAL);
+    EXPECT_ERRNO(syscall(SYS_clock_getres, CLOCK_MONOTONIC, BAD_LOW), EFAULT);
+    EXPECT_ERRNO(syscall(SYS_clock_getres, CLOCK_MONOTONIC, BAD_KERNEL), EFAULT);
+}
+
+TEST_CASE(gettimeofday_and_time_errors)
+{
+    struct timeval tv;
+    struct timezone tz = {99, 99};
+    EXPECT_EQ(syscall(SYS_gettimeofday, &tv, &tz), 0);
+    EXPECT_EQ(syscall(SYS_gettimeofday, NULL, NULL), 0);
+    EXPECT_ERRNO(syscall(SYS_gettimeofday, BAD_LOW, NULL), EFAULT);
+    EXPECT_ERRNO(syscall(SYS_gettimeofday, &tv, BAD_KERNEL), EFAULT);
+    time_t t = 0;
+    long r = syscall(SYS_time, &t);
+    EXPECT(r > 1577836800 && r == t);
+    EXPECT(syscall(SYS_time, NULL) >= r);
+    EXPECT_ERRNO(syscall(SYS_time, BAD_LOW), EFAULT);
+    EXPECT_ERRNO(syscall(SYS_time, BAD_KERNEL), EFAULT);
+}
+
+/* ---- sleeping ---- */
+
+TEST_CASE(nanosleep_sleeps_long_enough)
+{
+    struct timespec req = {0, 30 * 1000 * 1000};
+    long long start = monotonic_ns();
+    EXPECT_EQ(nanosleep(&req, NULL), 0);
+    long long slept = monotonic_ns() - start;
+    EXPECT(slept >= 30 * 1000 * 1000);
+    EXPECT(slept < 2 * NS_PER_SEC);
+    struct timespec zero = {0, 0};
+    EXPECT_EQ(nanosleep(&zero, NULL), 0);
+}
+
+TEST_CASE(nanosleep_errors)
+{
+    struct timespec bad_ns = {0, NS_PER_SEC}, negative_ns = {0, -1}, negative_s = {-1, 0};
+    EXPECT_ERRNO(syscall(SYS_nanosleep, &bad_ns, NULL), EINVAL);
+    EXPECT_ERRNO(syscall(SYS_nanosleep, &negative_ns, NULL), EINVAL);
+    EXPECT_ERRNO(syscall(SYS_nanosleep, &negative_s, NULL), EINVAL);
+    EXPECT_ERRNO(syscall(SYS_nanosleep, BAD_LOW, NULL), EFAULT);
+    EXPECT_ERRNO(syscall(SYS_nanosleep, BAD_KERNEL, NULL), EFAULT);
+}
+
+static void on_usr1(int sig) { (void)sig; }
+
+/* A child sends SIGUSR1 while we sleep 5 s: EINTR, and the time left. */
+TEST_CASE(nanosleep_interrupted_reports_time_left)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1; /* no SA_RESTART; nanosleep is not restarted anyway */
+    EXPECT_EQ(sigaction(SIGUSR1, &sa, NULL), 0);
+    pid_t parent = getpid();
+    pid_t child = fork();
+    EXPECT(child >= 0);
+    if (child == 0) {
+        struct timespec wait = {0, 100 * 1000 * 1000};
+        nanosleep(&wait, NULL);
+        kill(parent, SIGUSR1);
+        _exit(0);
+    }
+    struct timespec req = {5, 0}, rem = {-1, -1};
+    long long start = monotonic_ns();
+    EXPECT_ERRNO(nanosleep(&req, &rem), EINTR);
+    EXPECT(monotonic_ns() - start < 4 * NS_PER_SEC);
+    EXPECT(rem.tv_sec >= 1 && rem.tv_sec <= 5);
+    EXPECT(rem.tv_nsec >= 0 && rem.tv_nsec < NS_PER_SEC);
+    int status;
+    EXPECT_EQ(waitpid(child, &status, 0), child);
+}
+
+TEST_CASE(clock_nanosleep_relative_and_absolute)
+{
+    struct timespec req = {0, 20 * 1000 * 1000};
+    long long start = monotonic_ns();
+    EXPECT_EQ(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &req, NULL), 0);
+    EXPECT(monotonic_ns() - start >= 20 * 1000 * 1000);
+
+    struct timespec past = {0, 1};
+    EXPECT_EQ(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &past, NULL), 0);
+
+    struct timespec until;
+    EXPECT_EQ(clock_gettime(CLOCK_REALTIME, &until), 0);
+    long long target = ns_of(&until) + 30 * 1000 * 1000;
+    until.tv_sec = target / NS_PER_SEC;
+    until.tv_nsec = target % NS_PER_SEC;
+    EXPECT_EQ(syscall(SYS_clock_nanosleep, CLOCK_REALTIME, TIMER_ABSTIME, &until, NULL), 0);
+    struct timespec now;
+    EXPECT_EQ(clock_gettime(CLOCK_REALTIME, &now), 0);
+    EXPECT(ns_of(&now) >= target);
+}
+
+TEST_CASE(clock_nanosleep_errors)
+{
+    struct timespec req = {0, 1000};
+    struct timespec bad_ns = {0, NS_PER_SEC};
+    EXPECT_ERRNO(syscall(SYS_clock_nanosleep, 100, 0, &req, NULL), EINVAL);
+    EXPECT_ERRNO(syscall(SYS_clock_nanosleep, CLOCK_THREAD_CPUTIME_ID, 0, &req, NULL), ENOTSUP);
+    EXPECT_ERRNO(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC_RAW, 0, &req, NULL), ENOTSUP);
+    EXPECT_ERRNO(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &bad_ns, NULL), EINVAL);
+    EXPECT_ERRNO(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, BAD_LOW, NULL), EFAULT);
+    EXPECT_ERRNO(syscall(SYS_clock_nanosleep, CLOCK_REALTIME, 0, BAD_KERNEL, NULL), EFAULT);
+}
+
+TEST_CASE(sched_yield_returns)
+{
+    for (int i = 0; i < 10; i++)
+        EXPECT_EQ(sched_yield(), 0);
+}
+
+/* ---- identities (root) ---- */
+
+TEST_CASE(ids_are_root)
+{
+    uid_t u = getuid();
+    gid_t g = getgid();
+    EXPECT_EQ(u, 0);
+    EXPECT_EQ(geteuid(), u);
+    EXPECT_EQ(getegid(), g);
+    uid_t r = 9, e = 9, s = 9;
+    EXPECT_EQ(getresuid(&r, &e, &s), 0);
+    EXPECT(r == u && e == u && s == u);
+    gid_t rg = 9, eg = 9, sg = 9;
+    EXPECT_EQ(getresgid(&rg, &eg, &sg), 0);
+    EXPECT(rg == g && eg == g && sg == g);
+    EXPECT_ERRNO(syscall(SYS_getresuid, BAD_LOW, &e, &s), EFAULT);
+    EXPECT_ERRNO(syscall(SYS_getresgid, &rg, &eg, BAD_KERNEL), EFAULT);
+}
+
+TEST_CASE(set_ids_to_themselves)
+{
+    EXPECT_EQ(syscall(SYS_setuid, 0), 0);
+    EXPECT_EQ(syscall(SYS_setgid, 0), 0);
+    EXPECT_EQ(syscall(SYS_setreuid, -1, -1), 0);
+    EXPECT_EQ(syscall(SYS_setregid, -1, 0), 0);
+    EXPECT_EQ(syscall(SYS_setresuid, -1, 0, -1), 0);
+    EXPECT_EQ(syscall(SYS_setresgid, 0, -1, 0), 0);
+    EXPECT_ERRNO(syscall(SYS_setuid, -1), EINVAL);
+    EXPECT_ERRNO(syscall(SYS_setgid, -1), EINVAL);
+    if (s_on_teachos) { /* one user only: becoming another is refused */
+        EXPECT_ERRNO(syscall(SYS_setuid, 1000), EPERM);
+        EXPECT_ERRNO(syscall(SYS_setresgid, -1, 1000, -1), EPERM);
+    }
+    EXPECT_EQ(getuid(), 0);
+}
+
+TEST_CASE(getgroups_and_setgroups)
+{
+    int n = getgroups(0, NULL);
+    EXPECT(n >= 0);
+    if (s_on_teachos)
+        EXPECT_EQ(n, 0);
+    EXPECT_ERRNO(syscall(SYS_getgroups, -1, NULL), EINVAL);
+    gid_t root = 0;
+    EXPECT_EQ(syscall(SYS_setgroups, 1, &root), 0);
+    EXPECT_EQ(syscall(SYS_setgroups, 0, NULL), 0);
+    EXPECT_ERRNO(syscall(SYS_setgroups, 1, BAD_LOW), EFAULT);
+    EXPECT_ERRNO(syscall(SYS_setgroups, 1 << 20, &root), EINVAL);
+}
+
+/* ---- randomness ---- */
+
+TEST_CASE(getrandom_fills)
+{
+    unsigned char a[64], b[64];
+    memset(a, 0, sizeof a);
+    memset(b, 0, sizeof b);
+    EXPECT_EQ(getrandom(a, sizeof a, 0), (long)sizeof a);
+    EXPECT_EQ(getrandom(b, sizeof b, GRND_NONBLOCK), (long)sizeof b);
+    EXPECT(memcmp(a, b, sizeof a) != 0);
+    EXPECT_EQ(getrandom(b, 16, GRND_RANDOM), 16);
+    EXPECT_EQ(getrandom(b, 16, GRND_RANDOM | GRND_NONBLOCK), 16);
+    EXPECT_EQ(getrandom(b, 0, 0), 0);
+    static unsigned char big[100000];
+    EXPECT_EQ(getrandom(big, sizeof big, 0), (long)sizeof big);
+}
+
+TEST_CASE(getrandom_errors)
+{
+    unsigned char buf[16];
+    EXPECT_ERRNO(syscall(SYS_getrandom, buf, sizeof buf, 0x100), EINVAL);
+    EXPECT_ERRNO(syscall(SYS_getrandom, buf, sizeof buf, -1), EINVAL);
+    EXPECT_ERRNO(syscall(SYS_getrandom, BAD_LOW, 16, 0), EFAULT);
+    EXPECT_ERRNO(syscall(SYS_getrandom, BAD_KERNEL, 16, 0), EFAULT);
+}
+
+/* ---- what a C library sets up ---- */
+
+TEST_CASE(set_robust_list_checks_length)
+{
+    struct {
+        void* next;
+        long offset;
+        void* pending;
+    } head = {&head, 0, NULL}; /* an empty list: next points at itself */
+    EXPECT_EQ(syscall(SYS_set_robust_list, &head, sizeof head), 0);
+    EXPECT_ERRNO(syscall(SYS_set_robust_list, &head, sizeof head + 1), EINVAL);
+}
+
+TEST_CASE(rseq_refused_or_busy)
+{
+    /* teachos: ENOSYS; Linux: the C library registered one already. */
+    EXPECT_EQ(syscall(SYS_rseq, NULL, 0, 0, 0), -1);
+}
+
+/* ---- resource limits ---- */
+
+TEST_CASE(rlimits_are_sensible)
+{
+    struct rlimit rl;
+    EXPECT_EQ(getrlimit(RLIMIT_NOFILE, &rl), 0);
+    EXPECT(rl.rlim_cur >= 64 && rl.rlim_cur <= rl.rlim_max);
+    EXPECT_EQ(getrlimit(RLIMIT_STACK, &rl), 0);
+    EXPECT(rl.rlim_cur >= (1u << 20));
+    EXPECT_EQ(getrlimit(RLIMIT_AS, &rl), 0);
+    if (s_on_teachos) {
+        EXPECT_EQ(getrlimit(RLIMIT_NOFILE, &rl), 0);
+        EXPECT(rl.rlim_cur == 1024 && rl.rlim_max == 1024);
+        EXPECT_EQ(getrlimit(RLIMIT_STACK, &rl), 0);
+        EXPECT(rl.rlim_cur == 8u << 20 && rl.rlim_max == RLIM_INFINITY);
+        EXPECT_EQ(getrlimit(RLIMIT_AS, &rl), 0);
+        EXPECT(rl.rlim_cur == RLIM_INFINITY);
+    }
+}
+
+TEST_CASE(rlimits_set_and_errors)
+{
+    struct rlimit rl, old;
+    EXPECT_EQ(getrlimit(RLIMIT_NOFILE, &rl), 0);
+    EXPECT_EQ(setrlimit(RLIMIT_NOFILE, &rl), 0);
+    struct rlimit lower = {64, rl.rlim_max};
+    EXPECT_EQ(syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &lower, &old), 0);
+    EXPECT_EQ(old.rlim_max, rl.rlim_max);
+    struct rlimit inverted = {100, 10};
+    EXPECT_ERRNO(setrlimit(RLIMIT_NOFILE, &inverted), EINVAL);
+    EXPECT_ERRNO(syscall(SYS_getrlimit, 999, &rl), EINVAL);
+    EXPECT_ERRNO(syscall(SYS_getrlimit, RLIMIT_NOFILE, BAD_LOW), EFAULT);
+    EXPECT_ERRNO(syscall(SYS_setrlimit, RLIMIT_NOFILE, BAD_KERNEL), EFAULT);
+    EXPECT_ERRNO(syscall(SYS_prlimit64, 0, RLIMIT_CORE, NULL, BAD_LOW), EFAULT);
+    EXPECT_ERRNO(syscall(SYS_prlimit64, 0x7ffffff0, RLIMIT_NOFILE, NULL, &old), ESRCH);
+    EXPECT_EQ(syscall(SYS_prlimit64, getpid(), RLIMIT_STACK, NULL, &old), 0);
+}
+
+/* ---- accounting ---- */
+
+TEST_CASE(sysinfo_reports_memory)
+{
+    struct sysinfo si;
+    memset(&si, 0xff, sizeof si);
+    EXPECT_EQ(sysinfo(&si), 0);
+    EXPECT(si.mem_unit >= 1);
+    EXPECT(si.totalram > 0);
+    EXPECT(si.freeram > 0 && si.freeram <= si.totalram);
+    EXPECT(si.procs >= 1);
+    if (s_on_teachos) {
+        EXPECT_EQ(si.mem_unit, 1);
+        EXPECT(si.uptime >= 1); /* rounded up */
+    }
+    EXPECT_ERRNO(syscall(SYS_sysinfo, BAD_LOW), EFAULT);
+    EXPECT_ERRNO(syscall(SYS_sysinfo, BAD_KERNEL), EFAULT);
+}
+
+/* Touching 64 MiB takes free memory; on teachos munmap gives it back at
+ * once (Linux parks freed pages in per-CPU lists its count leaves out). */
+TEST_CASE(sysinfo_free_memory_comes_back)
+{
+    struct sysinfo before, during, after;
+    EXPECT_EQ(sysinfo(&before), 0);
+    size_t size = 64 << 20; /* far above anything else moving in this process */
+    char* p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    EXPECT(p != MAP_FAILED);
+    for (size_t off = 0; off < size; off += 4096)
+        p[off] = 1;
+    EXPECT_EQ(sysinfo(&during), 0);
+    EXPECT(during.freeram * during.mem_unit + size / 2 <= before.freeram * before.mem_unit);
+    EXPECT_EQ(munmap(p, size), 0);
+    EXPECT_EQ(sysinfo(&after), 0);
+    if (s_on_teachos)
+        EXPECT(after.freeram * after.mem_unit >= during.freeram * during.mem_unit + size);
+}
+
+TEST_CASE(times_counts_ticks)
+{
+    struct tms t;
+    clock_t a = times(&t);
+    EXPECT(a != (clock_t)-1);
+    EXPECT(syscall(SYS_times, NULL) != -1);
+    struct timespec wait = {0, 30 * 1000 * 1000};
+    nanosleep(&wait, NULL);
+    clock_t b = times(&t);
+    EXPECT(b > a);
+    EXPECT_ERRNO(syscall(SYS_times, BAD_LOW), EFAULT);
+    EXPECT_ERRNO(syscall(SYS_times, BAD_KERNEL), EFAULT);
+}
+
+TEST_CASE(getrusage_who_and_pointer)
+{
+    struct rusage ru;
+    EXPECT_EQ(getrusage(RUSAGE_SELF, &ru), 0);
+    EXPECT_EQ(getrusage(RUSAGE_CHILDREN, &ru), 0);
+    EXPECT_ERRNO(syscall(SYS_getrusage, 5, &ru), EINVAL);
+    EXPECT_ERRNO(syscall(SYS_getrusage, RUSAGE_SELF, BAD_LOW), EFAULT);
+    EXPECT_ERRNO(syscall(SYS_getrusage, RUSAGE_SELF, BAD_KERNEL), EFAULT);
+}
+
+/* ---- reboot: only the refusals (a success would end the machine) ---- */
+
+TEST_CASE(reboot_refuses_bad_magic)
+{
+    const long magic1 = 0xfee1dead, magic2 = 672274793, power_off = 0x4321fedc;
+    EXPECT_ERRNO(syscall(SYS_reboot, 0x12345678, magic2, power_off, NULL), EINVAL);
+    EXPECT_ERRNO(syscall(SYS_reboot, magic1, 0x12345678, power_off, NULL), EINVAL);
+    EXPECT_ERRNO(syscall(SYS_reboot, magic1, magic2, 0x12345678, NULL), EINVAL);
+}
+
+int main(void)
+{
+    s_on_teachos = harness_on_teachos();
+    return run_suite("misc");
+}
