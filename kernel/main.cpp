@@ -92,6 +92,7 @@ void kmain()
     MUST(fs::mount_root("tmpfs", ""));
     initramfs_load_boot_module();  // the "initramfs" module, if any, into "/"
     dev::init();                   // the console, /dev/null, ... (fs/dev)
+    alarm_init();                  // alarm(2)'s SIGALRM sender
 
     Thread* main = MUST(Thread::create("main", main_thread, nullptr));
     main->detach();

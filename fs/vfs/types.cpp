@@ -47,7 +47,7 @@ VType mode_to_vtype(u32 mode)
 
 Timespec current_time()
 {
-    u64 ns = arch::monotonic_ns();
+    u64 ns = arch::monotonic_ns() + arch::realtime_offset_ns();
     Timespec t;
     t.sec = i64(ns / 1000000000);
     t.nsec = i64(ns % 1000000000);

@@ -54,7 +54,7 @@ struct Timespec {
     i64 sec = 0;
     i64 nsec = 0;
 };
-// The wall-clock time (boot time + monotonic clock until there is an RTC).
+// The wall-clock time: the RTC at boot plus the monotonic clock (arch/time.h).
 Timespec current_time();
 
 // What stat(2) returns, in a kernel form.

@@ -128,6 +128,8 @@ public:
     SigAction m_sig_actions[NSIG];
     SigInfo m_sig_forced;         // force_signal's, if its bit is pending
     u32 m_sig_sender[NSIG] = {};  // the pid that sent each pending signal (si_pid)
+    u64 m_alarm_ns = 0;           // alarm(2) deadline, monotonic ns; 0: none (alarm.cpp)
+    u64 m_alarm_interval_ns = 0;  // setitimer's period, 0: one shot
     bool m_has_saved_mask = false; // rt_sigsuspend: the mask to restore after the handler
     SigSet m_saved_mask = 0;
 };

@@ -26,6 +26,9 @@ bool group_exists_in_session_locked(u32 pgid, u32 sid);
 // Linux wait status -> a shell's $? (code, or 128 + signal).
 int shell_status(int wait_status);
 
+// alarm.cpp: start the thread that sends SIGALRM (once, at boot).
+void alarm_init();
+
 // signal.cpp
 // send_signal with process_tree_lock() held.
 void send_signal_locked(Process& p, int sig, u32 sender_pid);

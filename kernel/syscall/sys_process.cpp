@@ -499,6 +499,30 @@ SYSCALL(131, sigaltstack)
     return 0;
 }
 
+// prctl(option, ...): only the process name (PR_SET_NAME, PR_GET_NAME),
+// which busybox and others set; every other option is EINVAL.
+SYSCALL(157, prctl)
+{
+    constexpr u64 PR_SET_NAME = 15, PR_GET_NAME = 16;
+    Process& self = *Process::current();
+    if (a.a0 == PR_SET_NAME) {
+        char name[Process::NAME_LEN] = {};
+        auto len = arch::copy_string_from_user(name, a.a1, sizeof(name));
+        if (len.is_error() && len.error() != Errno::ENAMETOOLONG)
+            return len.error();
+        if (len.is_error())  // longer names are cut, as in Linux
+            TRY(arch::copy_from_user(name, a.a1, sizeof(name) - 1));
+        name[sizeof(name) - 1] = 0;
+        set_process_name(self, StringView(name, strlen(name)));
+        return 0;
+    }
+    if (a.a0 == PR_GET_NAME) {
+        TRY(arch::copy_to_user(a.a1, self.name(), Process::NAME_LEN));
+        return 0;
+    }
+    return Errno::EINVAL;
+}
+
 // ---- the thread set-up calls of a C library ----
 
 // arch_prctl(code, addr): ARCH_SET_FS / ARCH_GET_FS (the TLS pointer).
