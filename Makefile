@@ -51,6 +51,12 @@ KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack -T boot/linker.ld
 KERNEL := $(BUILD)/kernel.elf
 ISO := $(BUILD)/teachos.iso
 
+# The list of objects, in a file rewritten only when it changes: deleting or
+# adding a source file then relinks the kernel (the link depends on it).
+KERNEL_OBJS_LIST := $(BUILD)/kernel.objs
+$(shell mkdir -p $(BUILD) && echo '$(KERNEL_OBJS)' | cmp -s - $(KERNEL_OBJS_LIST) || \
+        echo '$(KERNEL_OBJS)' > $(KERNEL_OBJS_LIST))
+
 $(BUILD)/kernel/%.cpp.o: %.cpp Makefile
 	@mkdir -p $(dir $@)
 	@echo "  CXX     $<"
@@ -66,7 +72,7 @@ $(BUILD)/kernel/%.S.o: %.S Makefile
 # function moves; the check below makes sure of it.
 $(BUILD)/ksyms-empty.S: scripts/gen-ksyms.sh
 	@sh scripts/gen-ksyms.sh > $@
-$(BUILD)/kernel.stage1.elf: $(KERNEL_OBJS) $(BUILD)/ksyms-empty.S.o boot/linker.ld
+$(BUILD)/kernel.stage1.elf: $(KERNEL_OBJS) $(KERNEL_OBJS_LIST) $(BUILD)/ksyms-empty.S.o boot/linker.ld
 	@echo "  LD      $@"
 	@$(KLD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms-empty.S.o
 $(BUILD)/ksyms.S: $(BUILD)/kernel.stage1.elf scripts/gen-ksyms.sh
