@@ -11,7 +11,8 @@
 #   /bin, /sbin, /usr/bin, /usr/sbin
 #                         a symlink to /bin/busybox per applet, where
 #                         `busybox --list-full` puts it (as `busybox --install -s`)
-#   /dev                  console (c 5 1), tty (c 5 0), null (c 1 3), zero (c 1 5)
+#   /dev                  console (c 5 1), tty (c 5 0), ttyS0 (c 4 64), null (c 1 3),
+#                         zero (c 1 5), full (c 1 7), random (c 1 8), urandom (c 1 9)
 #   /etc                  passwd, group, hostname, profile
 #   /init                 a shell script that starts /bin/sh (the kernel runs it)
 #   /root /tmp /proc /sys empty directories
@@ -69,6 +70,10 @@ add_dir() {  # add_dir PATH: PATH and its missing parents, mode 0755
     echo "nod /dev/tty 0666 c 5 0"
     echo "nod /dev/null 0666 c 1 3"
     echo "nod /dev/zero 0666 c 1 5"
+    echo "nod /dev/ttyS0 0600 c 4 64"
+    echo "nod /dev/full 0666 c 1 7"
+    echo "nod /dev/random 0666 c 1 8"
+    echo "nod /dev/urandom 0666 c 1 9"
     echo "file /etc/passwd $files/passwd 0644"
     echo "file /etc/group $files/group 0644"
     echo "file /etc/hostname $files/hostname 0644"
