@@ -96,8 +96,10 @@ SYSCALL(9, mmap)
     u64 type = flags & LMAP_SHARED_VALIDATE;
     if (type != LMAP_SHARED && type != LMAP_PRIVATE)
         return Errno::EINVAL;
-    if (length > vm::USER_MAX || !vm::is_page_aligned(offset))
+    if (!vm::is_page_aligned(offset))
         return Errno::EINVAL;
+    if (length > vm::USER_MAX)
+        return Errno::ENOMEM;  // more than an address space (Linux: ENOMEM, not EINVAL)
     bool fixed = flags & (LMAP_FIXED | LMAP_FIXED_NOREPLACE);
     if (fixed && !vm::is_page_aligned(addr))
         return Errno::EINVAL;
