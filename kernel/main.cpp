@@ -102,8 +102,3 @@ void kmain()
 }
 
 } // namespace kern
-
-// Until the device drivers (fs/dev) are linked in.
-namespace dev {
-[[gnu::weak]] void init() {}
-} // namespace dev

@@ -340,9 +340,3 @@ void exit_on_exception(int signal, int code, const char* name, const char* acces
 }
 
 } // namespace kern
-
-// Until the console driver (fs/dev) is linked in, spawned processes get no
-// descriptors 0-2.
-namespace dev {
-[[gnu::weak]] kern::ErrorOr<fs::File*> open_console() { return kern::Errno::ENXIO; }
-} // namespace dev
