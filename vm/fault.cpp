@@ -183,8 +183,10 @@ ErrorOr<void> fault_locked(VmMap& map, uptr va, Access access, bool wire)
     va = align_down(va, PAGE_SIZE);
     MapEntry* e = map.lookup_locked(va);
     if (!e || (access & ~e->m_prot)) {
+        // Nothing mapped, or mapped without this access: the signal's
+        // si_code tells them apart (SEGV_MAPERR / SEGV_ACCERR).
         stat_add(stats().faults_failed);
-        return Errno::EFAULT;
+        return e ? Errno::EACCES : Errno::EFAULT;
     }
     // Step 0: a write, or any touch of an entry without an object, needs an
     // amap of the entry's own: without an object, the page may be zero-filled

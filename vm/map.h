@@ -126,7 +126,7 @@ public:
     // Set the advice. => EINVAL, ENOMEM.
     kern::ErrorOr<void> set_advice(uptr addr, size_t length, Advice advice);
     // Fault in and pin every page of [addr, addr + length) / undo it.
-    // => EINVAL, ENOMEM (no mapping or no memory), EFAULT (protection).
+    // => EINVAL, ENOMEM (no mapping or no memory), EACCES (protection).
     kern::ErrorOr<void> wire(uptr addr, size_t length, Access access);
     kern::ErrorOr<void> unwire(uptr addr, size_t length);
 

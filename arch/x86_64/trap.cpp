@@ -133,11 +133,10 @@ static int signal_for(u64 vector)
 // The signal is forced (kernel/proc/signal.h) and taken on the way out of
 // trap_dispatch: a handler may run (and fix things, or longjmp away);
 // otherwise the process dies.
-static void user_exception(TrapFrame& f, uptr address, const char* what)
+// `code` is the si_code: for a page fault SEGV_ACCERR (mapped, but not for
+// this access) or SEGV_MAPERR (nothing mapped); SI_KERNEL for the others.
+static void user_exception(TrapFrame& f, uptr address, const char* what, int code = kern::SI_KERNEL)
 {
-    int code = kern::SI_KERNEL;
-    if (f.vector == 14)  // present bit: a protection violation, else nothing mapped
-        code = (f.error_code & 1) ? kern::SEGV_ACCERR : kern::SEGV_MAPERR;
     kern::exit_on_exception(signal_for(f.vector), code, s_exception_names[f.vector], what, address,
                             f.rip);
 }
@@ -183,7 +182,7 @@ static void page_fault(TrapFrame& f)
     const uptr va = read_cr2();
     const vm::Access access = fault_access(f.error_code);
     const bool reserved_bit = (f.error_code & (1u << 3)) != 0;
-    bool out_of_memory = false;
+    bool out_of_memory = false, refused = (f.error_code & 1) != 0;
     if ((f.rflags & RFLAGS_IF) && !reserved_bit) {
         arch::irq_enable();
         auto result = vm::handle_page_fault(va, access, f.from_user());
@@ -191,6 +190,7 @@ static void page_fault(TrapFrame& f)
         if (!result.is_error())
             return;
         out_of_memory = result.error() == kern::Errno::ENOMEM;
+        refused = result.error() == kern::Errno::EACCES;  // mapped, but not for this access
     }
     if (!f.from_user() && va < vm::USER_MAX && !reserved_bit) {
         if (uptr fixup = arch::usercopy_fixup(f.rip)) {
@@ -202,7 +202,8 @@ static void page_fault(TrapFrame& f)
     if (f.from_user()) {
         // Out of memory is not the program's bad access, but it cannot go
         // on either: it gets the same SIGSEGV, with the reason in the line.
-        user_exception(f, va, out_of_memory ? "out of memory for an access" : access_name(access));
+        user_exception(f, va, out_of_memory ? "out of memory for an access" : access_name(access),
+                       refused ? kern::SEGV_ACCERR : kern::SEGV_MAPERR);
         return;
     }
     exception_panic(f);

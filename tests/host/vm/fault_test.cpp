@@ -54,11 +54,11 @@ TEST_F(FaultTest, FirstTouchOfAnonymousMemoryZeroFills)
     EXPECT_EQ(anon_pages() - before.anon_pages, 1u);
 }
 
-TEST_F(FaultTest, RefusedAccessesAreEfault)
+TEST_F(FaultTest, RefusedAccessesAreEaccesOrEfault)
 {
     uptr a = anon(1, PROT_READ);
-    EXPECT_EQ(fault(*map, a, PROT_WRITE).error(), Errno::EFAULT);
-    EXPECT_EQ(fault(*map, a, PROT_EXEC).error(), Errno::EFAULT);
+    EXPECT_EQ(fault(*map, a, PROT_WRITE).error(), Errno::EACCES);  // mapped, not writable
+    EXPECT_EQ(fault(*map, a, PROT_EXEC).error(), Errno::EACCES);
     EXPECT_EQ(fault(*map, a + PAGE_SIZE, PROT_READ).error(), Errno::EFAULT);  // no entry
     EXPECT_EQ(delta(&VmStats::faults_failed, before), 3u);
     EXPECT_FALSE(fake_pmap::lookup(map->pmap(), a));

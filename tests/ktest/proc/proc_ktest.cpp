@@ -1,8 +1,10 @@
-// tests/ktest/proc/proc_ktest.cpp -- the first user programs.
+// tests/ktest/proc/proc_ktest.cpp -- the first user programs, seen from the kernel.
 //
 // The programs (user/tests/*.c, musl-gcc -static) are linked into the kernel
 // (user_blobs.S); each case writes one into the root tmpfs, spawns it as a
 // process and checks its exit status. The console shows what they print.
+// The process calls themselves (fork, execve, signals, groups, limits) are
+// tested from user space by user/tests/proc_test.c, in make test's user stage.
 #include <fs/vfs/vfs.h>
 #include <kernel/ktest/ktest.h>
 #include <kernel/proc/process.h>
@@ -11,9 +13,6 @@ extern "C" const u8 user_blob_proc_basic[], user_blob_proc_basic_end[];
 extern "C" const u8 user_blob_proc_segv[], user_blob_proc_segv_end[];
 extern "C" const u8 user_blob_mem_basic[], user_blob_mem_basic_end[];
 extern "C" const u8 user_blob_mem_protect[], user_blob_mem_protect_end[];
-extern "C" const u8 user_blob_proc_fork[], user_blob_proc_fork_end[];
-extern "C" const u8 user_blob_proc_limits[], user_blob_proc_limits_end[];
-extern "C" const u8 user_blob_proc_jobs[], user_blob_proc_jobs_end[];
 
 using namespace kern;
 
@@ -31,19 +30,6 @@ int run(const fs::Context& ctx, const char* path, const char* const* argv, const
     Process* p = MUST(Process::spawn(ctx, path, argv, envp));
     int status = p->wait();
     p->release();
-    return status;
-}
-
-// Install a blob as `path`, run it with no arguments, remove it. => its
-// status: the self-checking programs exit 42 when every check held, or the
-// number of the first check that failed.
-int run_blob(const char* path, const u8* start, const u8* end)
-{
-    fs::Context ctx = MUST(fs::root_context());
-    install(ctx, path, start, end);
-    const char* argv[] = {path, nullptr};
-    int status = run(ctx, path, argv, nullptr);
-    MUST(fs::unlink(ctx, path));
     return status;
 }
 
@@ -101,19 +87,4 @@ KTEST(proc, memory_calls)
     KEXPECT_EQ(run(ctx, "/mem_protect", argv, nullptr), 128 + 11);
     MUST(fs::unlink(ctx, "/mem_basic"));
     MUST(fs::unlink(ctx, "/mem_protect"));
-}
-
-KTEST(proc, fork_exec_wait_and_signals)
-{
-    KEXPECT_EQ(run_blob("/proc_fork", user_blob_proc_fork, user_blob_proc_fork_end), 42);
-}
-
-KTEST(proc, fork_bomb_and_memory_hog_fail_cleanly)
-{
-    KEXPECT_EQ(run_blob("/proc_limits", user_blob_proc_limits, user_blob_proc_limits_end), 42);
-}
-
-KTEST(proc, groups_sessions_stop_continue)
-{
-    KEXPECT_EQ(run_blob("/proc_jobs", user_blob_proc_jobs, user_blob_proc_jobs_end), 42);
 }

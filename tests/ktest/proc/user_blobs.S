@@ -24,18 +24,3 @@ user_blob_mem_basic_end:
 user_blob_mem_protect:
     .incbin "build/user/tests/mem_protect"
 user_blob_mem_protect_end:
-    .balign 16
-    .global user_blob_proc_fork, user_blob_proc_fork_end
-user_blob_proc_fork:
-    .incbin "build/user/tests/proc_fork"
-user_blob_proc_fork_end:
-    .balign 16
-    .global user_blob_proc_limits, user_blob_proc_limits_end
-user_blob_proc_limits:
-    .incbin "build/user/tests/proc_limits"
-user_blob_proc_limits_end:
-    .balign 16
-    .global user_blob_proc_jobs, user_blob_proc_jobs_end
-user_blob_proc_jobs:
-    .incbin "build/user/tests/proc_jobs"
-user_blob_proc_jobs_end:
