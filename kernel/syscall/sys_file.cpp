@@ -13,8 +13,9 @@
 // buffer through an IoBuffer (EFAULT on a bad pointer, never a crash).
 //
 // Linux details kept here:
-//   - counts are cut to MAX_RW_COUNT, never refused; a buffer outside the
-//     user half is EFAULT before anything happens (access_ok);
+//   - the whole range [buf, buf + count) must lie in the user half
+//     (access_ok, EFAULT before anything happens, checked after the access
+//     mode's EBADF); then counts are cut to MAX_RW_COUNT, never refused;
 //   - a write to a pipe with no reader fails with EPIPE *and* raises
 //     SIGPIPE (which kills the writer unless caught or ignored);
 //   - readv/writev: the iovec array is checked whole first
@@ -63,19 +64,43 @@ ErrorOr<size_t> write_file(fs::File& file, const fs::IoBuffer& buf, size_t n)
 
 // ---- read and write ----
 
+namespace {
+
+// The checks Linux's vfs_read/vfs_write make before any I/O, in its order:
+// the access mode (EBADF), then access_ok on the whole count as given
+// (EFAULT: a count that runs past the user half is refused even though it
+// would be cut). => the count cut to MAX_RW_COUNT.
+ErrorOr<size_t> check_transfer(fs::File& file, bool writing, uptr buf, u64 count)
+{
+    if (writing ? !file.writable() : !file.readable())
+        return Errno::EBADF;
+    TRY(check_user_range(buf, size_t(count)));
+    return min(size_t(count), MAX_RW_COUNT);
+}
+
+// pread64/pwrite64 check more, in Linux's order (ksys_pread64): a
+// negative offset (EINVAL) before even the descriptor, then -- with the
+// File in hand -- ESPIPE (a pipe or terminal) before the buffer.
+ErrorOr<size_t> check_positioned(fs::File& file, bool writing, uptr buf, u64 count)
+{
+    if (file.vnode().is_stream())
+        return Errno::ESPIPE;
+    return check_transfer(file, writing, buf, count);
+}
+
+} // namespace
+
 SYSCALL(0, read)
 {
     auto file = TRY(file_of(a.a0));
-    size_t n = min(size_t(a.a2), MAX_RW_COUNT);
-    TRY(check_user_range(a.a1, n));
+    size_t n = TRY(check_transfer(*file, false, a.a1, a.a2));
     return TRY(file->read(fs::IoBuffer::user(a.a1), n));
 }
 
 SYSCALL(1, write)
 {
     auto file = TRY(file_of(a.a0));
-    size_t n = min(size_t(a.a2), MAX_RW_COUNT);
-    TRY(check_user_range(a.a1, n));
+    size_t n = TRY(check_transfer(*file, true, a.a1, a.a2));
     return TRY(write_file(*file, fs::IoBuffer::user(a.a1), n));
 }
 
@@ -83,21 +108,19 @@ SYSCALL(1, write)
 // => also EINVAL (negative offset), ESPIPE (a pipe or terminal).
 SYSCALL(17, pread64)
 {
-    auto file = TRY(file_of(a.a0));
-    size_t n = min(size_t(a.a2), MAX_RW_COUNT);
-    TRY(check_user_range(a.a1, n));
     if (i64(a.a3) < 0)
         return Errno::EINVAL;
+    auto file = TRY(file_of(a.a0));
+    size_t n = TRY(check_positioned(*file, false, a.a1, a.a2));
     return TRY(file->pread(a.a3, fs::IoBuffer::user(a.a1), n));
 }
 
 SYSCALL(18, pwrite64)
 {
-    auto file = TRY(file_of(a.a0));
-    size_t n = min(size_t(a.a2), MAX_RW_COUNT);
-    TRY(check_user_range(a.a1, n));
     if (i64(a.a3) < 0)
         return Errno::EINVAL;
+    auto file = TRY(file_of(a.a0));
+    size_t n = TRY(check_positioned(*file, true, a.a1, a.a2));
     return TRY(file->pwrite(a.a3, fs::IoBuffer::user(a.a1), n));
 }
 
@@ -212,12 +235,17 @@ SYSCALL(328, pwritev2) { return vector2_call(a, true); }
 // ---- the offset, and closing ----
 
 // lseek(fd, offset, whence). => EINVAL (bad whence -- SEEK_DATA and
-// SEEK_HOLE too, not supported -- or a negative result), ESPIPE (a stream,
-// whatever the whence, as Linux), EOVERFLOW.
+// SEEK_HOLE too, not supported on a file -- or a negative result), ESPIPE
+// (a stream, for any whence up to SEEK_HOLE: Linux's ksys_lseek refuses a
+// whence above SEEK_MAX before it asks the file), EOVERFLOW.
 SYSCALL(8, lseek)
 {
+    constexpr u32 SEEK_MAX = 4;  // SEEK_HOLE
     auto file = TRY(file_of(a.a0));
-    return TRY(file->lseek(i64(a.a1), int(u32(a.a2))));  // whence is unsigned int
+    u32 whence = u32(a.a2);  // unsigned int
+    if (whence > SEEK_MAX)
+        return Errno::EINVAL;
+    return TRY(file->lseek(i64(a.a1), int(whence)));
 }
 
 SYSCALL(3, close)
@@ -421,9 +449,9 @@ SYSCALL(217, getdents64)
 {
     auto file = TRY(file_of(a.a0));
     size_t count = u32(a.a2);
-    TRY(check_user_range(a.a1, count));
     if (!file->vnode().is_directory())
-        return Errno::ENOTDIR;
+        return Errno::ENOTDIR;  // before the buffer, as Linux's iterate_dir
+    TRY(check_user_range(a.a1, count));
     size_t size = min(count, GETDENTS_CHUNK);
     KernelBuffer buf(max<size_t>(size, 1));
     if (!buf)

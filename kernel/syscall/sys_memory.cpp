@@ -36,6 +36,15 @@ constexpr uptr MMAP_BASE = 0x00007f0000000000ull;
 
 vm::VmMap& current_map() { return *Process::current()->map(); }
 
+// Does [addr, addr + length), rounded up to whole pages, lie below the top
+// of the user half (no wrap-around)?
+bool in_user_half(uptr addr, size_t length)
+{
+    if (addr > vm::USER_MAX || length > vm::USER_MAX - addr)
+        return false;
+    return align_up(length, PAGE_SIZE) <= vm::USER_MAX - addr;
+}
+
 // The VM object to map for descriptor `fd`, referenced, and the highest
 // protection the mapping may ever get (mprotect cannot go past it): a
 // shared mapping can be made writable only if the file was opened for
@@ -103,6 +112,8 @@ SYSCALL(9, mmap)
     bool fixed = flags & (LMAP_FIXED | LMAP_FIXED_NOREPLACE);
     if (fixed && !vm::is_page_aligned(addr))
         return Errno::EINVAL;
+    if (fixed && !in_user_half(addr, length))
+        return Errno::ENOMEM;  // Linux's get_unmapped_area: no room there
     u32 map_flags = (fixed ? vm::MAP_FIXED : 0) | ((flags & LMAP_FIXED_NOREPLACE) ? vm::MAP_NOREPLACE : 0);
     vm::VmObject* object = nullptr;
     vm::Inherit inherit = vm::Inherit::Copy;
@@ -137,20 +148,38 @@ SYSCALL(9, mmap)
     return u64(r.value());
 }
 
+// munmap(addr, length). => EINVAL (unaligned, empty, or past the user
+// half). The unmapped page 0 and the rest below USER_MIN hold nothing to
+// unmap: that part of a range is skipped, as Linux finds nothing there.
 SYSCALL(11, munmap)
 {
-    if (!vm::is_page_aligned(a.a0) || a.a1 == 0)
+    uptr start = a.a0;
+    size_t length = size_t(a.a1);
+    if (!vm::is_page_aligned(start) || length == 0 || start > vm::USER_MAX || length > vm::USER_MAX - start)
         return Errno::EINVAL;
-    TRY(current_map().unmap(a.a0, size_t(a.a1)));
+    length = align_up(length, PAGE_SIZE);
+    if (start < vm::USER_MIN) {
+        if (length <= vm::USER_MIN - start)
+            return 0;
+        length -= vm::USER_MIN - start;
+        start = vm::USER_MIN;
+    }
+    TRY(current_map().unmap(start, length));
     return 0;
 }
 
+// mprotect(addr, length, prot). => EINVAL (unaligned, unknown prot bits),
+// ENOMEM (a page of the range is not mapped -- as Linux, also for a range
+// that leaves the user half or wraps around), EACCES (above the mapping's
+// maximum protection).
 SYSCALL(10, mprotect)
 {
     if (!vm::is_page_aligned(a.a0) || (a.a2 & ~u64(vm::PROT_ALL)))
         return Errno::EINVAL;
     if (a.a1 == 0)
         return 0;
+    if (a.a0 < vm::USER_MIN || !in_user_half(a.a0, size_t(a.a1)))
+        return Errno::ENOMEM;
     TRY(current_map().protect(a.a0, size_t(a.a1), vm::Prot(a.a2)));
     return 0;
 }

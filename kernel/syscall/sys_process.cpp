@@ -345,15 +345,15 @@ SYSCALL(200, tkill)
 // rt_sigaction(sig, act, oldact, sigsetsize)
 SYSCALL(13, rt_sigaction)
 {
+    // Linux's order: the size, then the copy (EFAULT), then the signal.
     int sig = int(a.a0);
-    if (sig < 1 || sig > NSIG || a.a3 != sizeof(SigSet))
+    if (a.a3 != sizeof(SigSet))
         return Errno::EINVAL;
     SigAction next;
-    if (a.a1) {
-        if (sig == SIGKILL || sig == SIGSTOP)
-            return Errno::EINVAL;
+    if (a.a1)
         TRY(arch::copy_from_user(&next, a.a1, sizeof(next)));
-    }
+    if (sig < 1 || sig > NSIG || (a.a1 && (sig == SIGKILL || sig == SIGSTOP)))
+        return Errno::EINVAL;
     Process& self = *Process::current();
     SigAction old;
     {
@@ -378,14 +378,17 @@ SYSCALL(13, rt_sigaction)
 // rt_sigprocmask(how, set, oldset, sigsetsize)
 SYSCALL(14, rt_sigprocmask)
 {
-    constexpr u64 SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
+    // Linux's order: the size, the copy of the set (EFAULT), then `how`
+    // (an int), which is looked at only when there is a set to apply.
+    constexpr u32 SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
     if (a.a3 != sizeof(SigSet))
         return Errno::EINVAL;
     SigSet set = 0;
+    u32 how = u32(a.a0);
     if (a.a1) {
-        if (a.a0 > SIG_SETMASK)
-            return Errno::EINVAL;
         TRY(arch::copy_from_user(&set, a.a1, sizeof(set)));
+        if (how > SIG_SETMASK)
+            return Errno::EINVAL;
     }
     Process& self = *Process::current();
     SigSet old;
@@ -393,7 +396,7 @@ SYSCALL(14, rt_sigprocmask)
         SpinGuard guard(process_tree_lock());
         old = self.m_sig_blocked;
         if (a.a1) {
-            SigSet next = a.a0 == SIG_BLOCK ? old | set : a.a0 == SIG_UNBLOCK ? old & ~set : set;
+            SigSet next = how == SIG_BLOCK ? old | set : how == SIG_UNBLOCK ? old & ~set : set;
             self.m_sig_blocked = next & ~UNBLOCKABLE;
             if (self.m_sig_pending & ~self.m_sig_blocked)
                 Thread::current()->interrupt();  // something just became deliverable
@@ -404,10 +407,11 @@ SYSCALL(14, rt_sigprocmask)
     return 0;
 }
 
-// rt_sigpending(set, sigsetsize)
+// rt_sigpending(set, sigsetsize): as Linux, a size below 8 copies that
+// many bytes (the low signals); above 8 is EINVAL.
 SYSCALL(127, rt_sigpending)
 {
-    if (a.a1 != sizeof(SigSet))
+    if (a.a1 > sizeof(SigSet))
         return Errno::EINVAL;
     Process& self = *Process::current();
     SigSet pending;
@@ -415,7 +419,7 @@ SYSCALL(127, rt_sigpending)
         SpinGuard guard(process_tree_lock());
         pending = self.m_sig_pending & self.m_sig_blocked;
     }
-    TRY(arch::copy_to_user(a.a0, &pending, sizeof(pending)));
+    TRY(arch::copy_to_user(a.a0, &pending, size_t(a.a1)));
     return 0;
 }
 
@@ -473,9 +477,14 @@ SYSCALL(34, pause)
 }
 
 // sigaltstack(ss, old_ss): no alternate stacks; report "disabled".
+// => EINVAL (a mode other than 0, SS_ONSTACK, SS_DISABLE, with
+// SS_AUTODISARM allowed on top, as Linux's do_sigaltstack), ENOMEM (any
+// stack to enable: below MINSIGSTKSZ, as Linux says, or not -- teachos
+// cannot run handlers on another stack), EFAULT.
 SYSCALL(131, sigaltstack)
 {
-    constexpr i32 SS_DISABLE = 2;
+    constexpr i32 SS_ONSTACK = 1, SS_DISABLE = 2;
+    constexpr u32 SS_AUTODISARM = 1u << 31;
     if (a.a0) {
         struct {
             u64 sp;
@@ -484,7 +493,10 @@ SYSCALL(131, sigaltstack)
             u64 size;
         } wanted;
         TRY(arch::copy_from_user(&wanted, a.a0, sizeof(wanted)));
-        if (!(wanted.flags & SS_DISABLE))
+        i32 mode = i32(u32(wanted.flags) & ~SS_AUTODISARM);
+        if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
+            return Errno::EINVAL;
+        if (mode != SS_DISABLE)
             return Errno::ENOMEM;  // cannot be set: handlers run on the normal stack
     }
     if (a.a1) {
