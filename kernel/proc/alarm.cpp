@@ -56,8 +56,8 @@ void alarm_thread(void*)
 }
 
 // Set the current process's timer: first expiry after `value_ns` (0:
-// disarm), then every `interval_ns`; nullptr only reads it. => the old
-// (value, interval) in ns.
+// disarm), then every `interval_ns`; nullptr only reads it (getitimer).
+// => the old (value, interval) in ns.
 struct TimerSetting {
     u64 value_ns;
     u64 interval_ns;
@@ -124,7 +124,10 @@ SYSCALL(37, alarm)
 }
 
 // setitimer(which, new, old): ITIMER_REAL only (the virtual and profiling
-// timers need CPU-time accounting we do not keep: EINVAL).
+// timers need CPU-time accounting we do not keep: EINVAL). A NULL `new` is
+// a zero value, so it disarms the timer, as Linux does (a misfeature it
+// keeps for old programs; getitimer is the call that only reads).
+// => EINVAL (which; a negative time or usec >= 10^6), EFAULT.
 SYSCALL(38, setitimer)
 {
     if (a.a0 != ITIMER_REAL)
@@ -135,7 +138,7 @@ SYSCALL(38, setitimer)
         TRY(arch::copy_from_user(&in, a.a1, sizeof(in)));
         next = {TRY(timeval_ns(in.value)), TRY(timeval_ns(in.interval))};
     }
-    TimerSetting old = TRY(set_timer(a.a1 ? &next : nullptr));
+    TimerSetting old = TRY(set_timer(&next));
     if (a.a2) {
         ITimerval out{ns_timeval(old.interval_ns), ns_timeval(old.value_ns)};
         TRY(arch::copy_to_user(a.a2, &out, sizeof(out)));

@@ -426,6 +426,7 @@ ErrorOr<ExecImage> exec_current(StringView path_in, char** argv, char** envp)
             if (a.handler != SIG_IGN)
                 a = {};
         set_process_name(*p, path_in);
+        p->m_did_exec = true;  // Linux clears PF_FORKNOEXEC here
     }
     arch::set_user_thread_pointer(0);
     return image.value();

@@ -158,11 +158,13 @@ void for_each_process_locked(void (*fn)(Process&, void*), void* arg)
 
 Process* init_process_locked() { return s_init; }
 
+// A zombie is still a member of its group until it is reaped, as in Linux
+// (so is it for kill: signal.cpp:send_to_member).
 bool group_exists_in_session_locked(u32 pgid, u32 sid)
 {
     KASSERT(s_tree_lock.is_locked_by_me());
     for (Process& p : s_table)
-        if (p.m_pgid == pgid && p.m_sid == sid && p.m_state != Process::State::Zombie)
+        if (p.m_pgid == pgid && p.m_sid == sid)
             return true;
     return false;
 }

@@ -111,6 +111,7 @@ public:
     u32 m_sid = 0;
     Process* m_parent = nullptr;  // nullptr: spawned by the kernel, or orphaned with no init
     bool m_kernel_waits = false;  // spawn(): wait()/release() reap it
+    bool m_did_exec = false;      // execve succeeded since fork (setpgid's EACCES)
     State m_state = State::Running;
     bool m_stopped = false;       // job control: stopped by SIGSTOP/SIGTSTP/...
     u8 m_stop_signal = 0;         // the signal that stopped it (wait4 reports it)

@@ -147,6 +147,10 @@ void force_signal(const SigInfo& info)
 }
 
 namespace {
+// A send to many: the members of group `pgid`, or with `all` every process
+// but init and `skip` (kill(-1, sig)). A zombie is a member until it is
+// reaped, as in Linux: it counts (so a group of zombies is not ESRCH) and
+// takes the signal silently (send_signal_locked drops it).
 struct GroupSend {
     u32 pgid;
     int sig;
@@ -158,7 +162,7 @@ struct GroupSend {
 void send_to_member(Process& p, void* arg)
 {
     auto* g = static_cast<GroupSend*>(arg);
-    if (p.m_state == Process::State::Zombie || &p == g->skip)
+    if (&p == g->skip)
         return;
     if (g->all ? p.pid() == 1 : p.pgid() != g->pgid)
         return;

@@ -505,7 +505,9 @@ ErrorOr<size_t> copy_between(fs::File& in, fs::File& out, u64& position, size_t 
 // to anything. With offset_ptr, read at *offset_ptr and store the new
 // position there (in_fd's offset unchanged); without, use and advance
 // in_fd's offset. => EBADF (in not readable, out not writable), EINVAL (in
-// is a stream; negative offset), EFAULT, EPIPE (+ SIGPIPE).
+// is a stream; negative offset; out opened with O_APPEND, as Linux's
+// do_splice_direct refuses it, after the offset's checks), EFAULT, EPIPE
+// (+ SIGPIPE).
 SYSCALL(40, sendfile)
 {
     auto out = TRY(file_of(a.a0));
@@ -524,6 +526,8 @@ SYSCALL(40, sendfile)
     } else {
         start = i64(TRY(in->lseek(0, fs::SEEK_CUR)));
     }
+    if (out->flags() & fs::O_APPEND)
+        return Errno::EINVAL;
     u64 position = u64(start);
     size_t done = TRY(copy_between(*in, *out, position, count));
     if (offset_ptr) {

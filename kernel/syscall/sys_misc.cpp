@@ -14,8 +14,13 @@
 //              last tick"; the CPU-time clocks are approximated by MONOTONIC
 //              (the scheduler keeps no per-thread run time yet).
 //   sleeping   nanosleep and clock_nanosleep block interruptibly on a private
-//              WaitQueue with a deadline: a signal ends the sleep with EINTR and
-//              the time left (no transparent restart as Linux's restart_block).
+//              WaitQueue with a deadline. A signal whose handler runs ends the
+//              sleep with EINTR and the time left in `rem` (even with
+//              SA_RESTART, as in Linux). A signal that runs no handler (one
+//              ignored, or a stop and continue) restarts the call
+//              (kernel/proc/signal.cpp:return_to_user): a relative sleep then
+//              starts its whole time again, where Linux's restart_block
+//              remembers what was left; an absolute one is unchanged.
 //              The deadline is checked at timer ticks, so a sleep lasts at
 //              least what was asked and at most one tick (1/HZ) more.
 //   identity   there is one user, root: the ids come from the process's

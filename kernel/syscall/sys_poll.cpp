@@ -37,10 +37,12 @@
 // Timeouts are relative; the kernel turns them into a monotonic deadline
 // (arch/time.h). A negative or malformed time is EINVAL. As Linux, select,
 // ppoll and pselect6 write the time left back (failing to write it is not
-// an error). A signal ends the wait with EINTR (the signal code may restart
-// the call when no handler ran; Linux never restarts poll or select after a
-// handler, even with SA_RESTART -- here SA_RESTART does restart them, with
-// the whole timeout again).
+// an error). A signal ends the wait with EINTR. When no handler ran (the
+// signal was ignored, or stopped and continued the process) the signal code
+// restarts the call, with the whole timeout again for poll (select, ppoll
+// and pselect6 have written the time left back). After a handler the caller
+// sees EINTR, even with SA_RESTART, as in Linux, which never restarts poll
+// or select after a handler (kernel/proc/signal.cpp:restartable).
 //
 // The temporary signal mask of ppoll/pselect6 works as rt_sigsuspend's
 // (kernel/syscall/sys_process.cpp): when the wait ends with EINTR, the old

@@ -255,7 +255,11 @@ SYSCALL(110, getppid) { return u64(Process::current()->ppid()); }
 // thread per process, so only the tid is returned.
 SYSCALL(218, set_tid_address) { return u64(Process::current()->pid()); }
 
-// setpgid(pid, pgid): the caller or its child, into a group of the same session.
+// setpgid(pid, pgid): the caller or its child, into a group of the same
+// session. Linux's order (kernel/sys.c): => EINVAL (pgid < 0), ESRCH (not
+// the caller nor its child), EPERM (a child in another session), EACCES (a
+// child that has called execve), EPERM (a session leader; a group that is
+// not in the caller's session).
 SYSCALL(109, setpgid)
 {
     Process& self = *Process::current();
@@ -268,6 +272,8 @@ SYSCALL(109, setpgid)
         return Errno::ESRCH;
     if (target->sid() != self.sid())
         return Errno::EPERM;
+    if (target != &self && target->m_did_exec)
+        return Errno::EACCES;
     if (target->pid() == target->sid())
         return Errno::EPERM;  // a session leader stays in its group
     u32 group = pgid == 0 ? target->pid() : u32(pgid);

@@ -1,8 +1,8 @@
 /* user/tests/misc_test.c -- the small system calls of kernel/syscall/sys_misc.cpp, from user space.
  *
  * Names (uname), clocks (clock_gettime, clock_getres, gettimeofday, time),
- * sleeping (nanosleep, clock_nanosleep, and a signal that cuts a sleep
- * short), identities (get/set*id, getgroups), getrandom, sched_yield,
+ * sleeping (nanosleep, clock_nanosleep, a signal that cuts a sleep
+ * short and a stop that does not), setitimer's NULL value, identities (get/set*id, getgroups), getrandom, sched_yield,
  * set_robust_list, resource limits (getrlimit, setrlimit, prlimit64),
  * accounting (sysinfo, times, getrusage) and reboot's argument checks --
  * each with its error paths: EFAULT for a pointer into the unmapped first
@@ -201,6 +201,32 @@ TEST_CASE(nanosleep_interrupted_reports_time_left)
     EXPECT_EQ(waitpid(child, &status, 0), child);
 }
 
+/* A signal that runs no handler does not end a sleep: a stop and a
+ * continue leave nanosleep asleep, and it returns 0 (Linux restarts it
+ * with the time left; teachos restarts it whole -- either way at least
+ * what was asked). */
+TEST_CASE(nanosleep_goes_on_after_stop_and_continue)
+{
+    pid_t child = fork();
+    EXPECT(child >= 0);
+    if (child == 0) {
+        struct timespec req = {0, 400 * 1000 * 1000}, rem = {0, 0};
+        long long start = monotonic_ns();
+        long r = syscall(SYS_nanosleep, &req, &rem);
+        _exit(r == 0 && monotonic_ns() - start >= 400 * 1000 * 1000 ? 0 : 1);
+    }
+    struct timespec head_start = {0, 100 * 1000 * 1000}; /* the child is asleep by then */
+    nanosleep(&head_start, NULL);
+    int status;
+    EXPECT_EQ(kill(child, SIGSTOP), 0);
+    EXPECT_EQ(waitpid(child, &status, WUNTRACED), child);
+    EXPECT(WIFSTOPPED(status));
+    EXPECT_EQ(kill(child, SIGCONT), 0);
+    EXPECT_EQ(waitpid(child, &status, 0), child);
+    EXPECT(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
 TEST_CASE(clock_nanosleep_relative_and_absolute)
 {
     struct timespec req = {0, 20 * 1000 * 1000};
@@ -238,6 +264,26 @@ TEST_CASE(sched_yield_returns)
 {
     for (int i = 0; i < 10; i++)
         EXPECT_EQ(sched_yield(), 0);
+}
+
+/* ---- interval timers (kernel/proc/alarm.cpp) ---- */
+
+/* setitimer with a NULL new value is a zero value: it disarms the timer
+ * and reports the old one (Linux keeps this "misfeature"; only getitimer
+ * merely reads). */
+TEST_CASE(setitimer_null_value_disarms)
+{
+    struct itimerval five = {{0, 0}, {5, 0}}, old, now;
+    EXPECT_EQ(syscall(SYS_setitimer, ITIMER_REAL, &five, NULL), 0);
+    memset(&old, 0xff, sizeof old);
+    EXPECT_EQ(syscall(SYS_setitimer, ITIMER_REAL, NULL, &old), 0);
+    EXPECT(old.it_value.tv_sec >= 4 && old.it_value.tv_sec <= 5); /* it was armed */
+    EXPECT_EQ(old.it_interval.tv_sec, 0);
+    EXPECT_EQ(syscall(SYS_getitimer, ITIMER_REAL, &now), 0);
+    EXPECT_EQ(now.it_value.tv_sec, 0); /* and now it is not */
+    EXPECT_EQ(now.it_value.tv_usec, 0);
+    EXPECT_EQ(syscall(SYS_setitimer, ITIMER_REAL, NULL, NULL), 0); /* disarmed stays disarmed */
+    EXPECT_EQ(syscall(SYS_alarm, 10), 0); /* nothing was left to report; the harness's timeout again */
 }
 
 /* ---- identities (root) ---- */

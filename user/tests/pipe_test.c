@@ -463,6 +463,39 @@ TEST_CASE(poll_interrupted)
     wait_child(pid, 0);
 }
 
+/* SA_RESTART restarts a read, but never poll or select: after a handler
+ * they return EINTR (Linux's fs/select.c turns its ERESTARTNOHAND into
+ * EINTR; kernel/proc/signal.cpp:restartable here). */
+TEST_CASE(poll_and_select_not_restarted_by_sa_restart)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;
+    EXPECT_EQ(sigaction(SIGUSR1, &sa, 0), 0);
+    int p[2];
+    EXPECT_EQ(pipe(p), 0);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        sleep_ms(100);
+        if (kill(parent, SIGUSR1) != 0)
+            _exit(1);
+        sleep_ms(200);
+        _exit(kill(parent, SIGUSR1) == 0 ? 0 : 1);
+    }
+    long long start = now_ms();
+    struct pollfd fd = {p[0], POLLIN, 0};
+    EXPECT_ERRNO(poll(&fd, 1, 5000), EINTR);
+    fd_set r;
+    FD_ZERO(&r);
+    FD_SET(p[0], &r);
+    struct timeval tv = {5, 0};
+    EXPECT_ERRNO(select(p[0] + 1, &r, 0, 0, &tv), EINTR);
+    EXPECT(now_ms() - start < 4000); /* neither waited out its timeout */
+    wait_child(pid, 0);
+}
+
 TEST_CASE(ppoll_timespec_and_mask)
 {
     int p[2];

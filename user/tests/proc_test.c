@@ -8,6 +8,7 @@
 #include "harness.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -454,6 +455,81 @@ TEST_CASE(setpgid_stop_continue_and_group_kill)
     EXPECT_ERRNO(kill(-pid, SIGTERM), ESRCH);
 }
 
+TEST_CASE(group_of_zombies_takes_signals)
+{
+    /* A zombie stays in its group until it is reaped (Linux detaches its
+     * pid in release_task): kill(-pgid) finds it and succeeds, and
+     * setpgid may join the group. */
+    sigset_t chld, old;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    EXPECT_EQ(sigprocmask(SIG_BLOCK, &chld, &old), 0);
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(setpgid(0, 0) == 0 ? 0 : 1);
+    EXPECT(pid > 0);
+    /* SIGCHLD pending: the child is a zombie now, not yet reaped. */
+    for (;;) {
+        sigset_t pending;
+        EXPECT_EQ(sigpending(&pending), 0);
+        if (sigismember(&pending, SIGCHLD))
+            break;
+        sched_yield();
+    }
+    EXPECT_EQ(kill(-pid, 0), 0);
+    EXPECT_EQ(kill(-pid, SIGTERM), 0); /* taken silently: it is already dead */
+    int status;
+    /* The group exists for setpgid too: another child may join it. */
+    pid_t joiner = fork();
+    if (joiner == 0)
+        _exit(setpgid(0, pid) == 0 && getpgrp() == pid ? 0 : 1);
+    EXPECT_EQ(reap(joiner, &status, 0), joiner);
+    EXPECT_EQ(status, 0);
+    EXPECT_EQ(reap(pid, &status, 0), pid);
+    EXPECT(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0); /* its setpgid worked */
+    EXPECT_ERRNO(kill(-pid, 0), ESRCH); /* reaped: the group is gone */
+    EXPECT_EQ(sigprocmask(SIG_SETMASK, &old, 0), 0);
+}
+
+TEST_CASE(setpgid_refuses_a_child_after_execve)
+{
+    /* POSIX: a parent may move a child into a group only until the child
+     * calls execve; after that EACCES (Linux checks PF_FORKNOEXEC). */
+    int ready[2];
+    EXPECT_EQ(pipe(ready), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char arg[16];
+        int n = 0, v = ready[1];
+        char digits[16];
+        do
+            digits[n++] = (char)('0' + v % 10);
+        while (v /= 10);
+        for (int i = 0; i < n; ++i)
+            arg[i] = digits[n - 1 - i];
+        arg[n] = 0;
+        char* args[] = {(char*)s_self, "exec-and-wait", arg, 0};
+        char* env[] = {0};
+        execve(s_self, args, env);
+        _exit(12);
+    }
+    EXPECT(pid > 0);
+    close(ready[1]);
+    char c = 0;
+    EXPECT_EQ(read(ready[0], &c, 1), 1); /* the new program runs */
+    EXPECT_ERRNO(setpgid(pid, pid), EACCES);
+    EXPECT_ERRNO(setpgid(pid, 0), EACCES);
+    EXPECT_ERRNO(setpgid(pid, getpgrp()), EACCES);
+    EXPECT_EQ(getpgid(pid), getpgrp()); /* still in ours */
+    EXPECT_EQ(setpgid(0, 0), 0);        /* the caller itself may move */
+    EXPECT_EQ(kill(pid, SIGKILL), 0);
+    int status;
+    EXPECT_EQ(reap(pid, &status, 0), pid);
+    EXPECT(WIFSIGNALED(status));
+    close(ready[0]);
+}
+
 /* ---- limits ---- */
 
 TEST_CASE(fork_bomb_ends_in_eagain)
@@ -518,6 +594,13 @@ int main(int argc, char** argv)
     }
     if (argc == 3 && strcmp(argv[1], "check-closed") == 0)
         return fcntl(atoi(argv[2]), F_GETFD) == -1 && errno == EBADF ? 34 : 1;
+    if (argc == 3 && strcmp(argv[1], "exec-and-wait") == 0) {
+        /* setpgid_refuses_a_child_after_execve: say "running", then wait to be killed. */
+        if (write(atoi(argv[2]), "r", 1) != 1)
+            return 1;
+        for (;;)
+            pause();
+    }
     if (argc >= 2 && strcmp(argv[1], "script-child") == 0)
         return argc == 4 && strcmp(argv[2], "/tmp/proc_test.sh") == 0 &&
                        strcmp(argv[3], "extra") == 0 ? 35 : 1;
