@@ -148,7 +148,7 @@ kernel: $(KERNEL)
 run: $(ISO)
 	@sh scripts/qemu.sh --interactive $(ISO)
 
-test: $(KERNEL) $(HOST_BIN) $(INITRAMFS)
+test: $(KERNEL) $(HOST_BIN) $(INITRAMFS) $(ISO)
 	@bash scripts/test.sh
 
 gdb: $(KERNEL) $(ISO)

@@ -10,8 +10,12 @@
 # 4. the user test suites in the guest (scripts/run-user-tests.sh): one boot
 #    whose init runs /test/run-all, every build/user/tests/*_test program in
 #    turn; one TEST line per case, and a FAIL naming the program and case
-#    that crashed, hung or was running at a panic.
-# The last line is "N passed, N failed" over all four; the exit status is
+#    that crashed, hung or was running at a panic;
+# 5. an interactive session on the console (scripts/run-tty-tests.sh): the
+#    normal ISO boots to the busybox shell, and the script types commands
+#    and control keys (erase, ^C, ^D, raw mode, job control...) into the
+#    serial line and checks what comes back; one TEST tty.NAME line each.
+# The last line is "N passed, N failed" over all five; the exit status is
 # non-zero on any failure, crash, panic or hang. Logs: build/test/.
 set -u
 mkdir -p build/test
@@ -47,6 +51,14 @@ if [ "${KTEST:-all}" = all ] || [ -n "${USER_TESTS:-}" ]; then
     bash scripts/run-user-tests.sh
     read -r up uf < build/test/user.counts
     total_pass=$((total_pass + up)); total_fail=$((total_fail + uf))
+fi
+
+# Skipped when KTEST names one kernel suite.
+if [ "${KTEST:-all}" = all ]; then
+    echo "== interactive console session"
+    bash scripts/run-tty-tests.sh
+    read -r tp tf < build/test/tty.counts
+    total_pass=$((total_pass + tp)); total_fail=$((total_fail + tf))
 fi
 
 echo "$total_pass passed, $total_fail failed"
