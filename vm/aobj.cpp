@@ -9,6 +9,9 @@
 //
 //   get_page_locked(off)     tree hit?  -> that page
 //                            else       -> new zeroed page, inserted at off
+//   install_filled_page_locked(p, off)
+//                            a page the caller filled whole (a write of
+//                            all of it, fs/ubc): put in as is, not zeroed
 //   put_pages_locked(s,e,F)  PUT_FREE: free the pages in [s, e) (unmapping
 //                            them first; a held page is waited for) and
 //                            forget their swap slots
@@ -90,6 +93,15 @@ ErrorOr<Page*> AnonObject::get_page_locked(u64 offset, Access access)
     page->m_flags |= Page::DIRTY;
     insert_page_locked(*page, offset);  // counts it in stats().object_pages
     return page;
+}
+
+// A page the caller filled whole (a write() of all of it): no zeroing; a
+// swap slot for the offset would hold stale data now. => lock held.
+void AnonObject::install_filled_page_locked(Page& page, u64 offset)
+{
+    KASSERT(m_lock.is_locked_by_me());
+    drop_swap_records_locked(offset >> PAGE_SHIFT, offset >> PAGE_SHIFT);
+    VmObject::install_filled_page_locked(page, offset);
 }
 
 // => lock held, start page-aligned, start <= end (end may be ~0: "to the end").

@@ -28,6 +28,7 @@ public:
     // PUT_FREE frees resident pages (and forgets swap slots) in [start, end);
     // PUT_CLEAN alone does nothing (there is no backing store but swap).
     kern::ErrorOr<void> put_pages_locked(u64 start, u64 end, u32 flags) override;
+    void install_filled_page_locked(Page& page, u64 offset) override;
 
     // Swap slot of the page at `offset`, 0 if none. => lock held.
     u32 swap_slot_locked(u64 offset) const;

@@ -74,6 +74,22 @@ Page* VmObject::lookup_page_locked(u64 offset) const
     return m_pages.find(offset);
 }
 
+size_t VmObject::resident_in_locked(u64 start, u64 end) const
+{
+    KASSERT(m_lock.is_locked_by_me());
+    size_t count = 0;
+    for (const Page* page = m_pages.lower_bound(start); page && page->m_offset < end;
+         page = m_pages.next(*page))
+        ++count;
+    return count;
+}
+
+void VmObject::install_filled_page_locked(Page& page, u64 offset)
+{
+    page.m_flags |= Page::DIRTY;
+    insert_page_locked(page, offset);  // asserts that nothing is at offset
+}
+
 void VmObject::insert_page_locked(Page& page, u64 offset)
 {
     KASSERT(m_lock.is_locked_by_me());
@@ -125,15 +141,21 @@ void VmObject::hold_page_locked(Page& page)
 void VmObject::release_hold_locked(Page& page)
 {
     KASSERT(m_lock.is_locked_by_me() && page.m_hold_count > 0);
-    if (--page.m_hold_count == 0)
+    // Waiters count themselves under m_lock before they sleep, so nobody
+    // can be missed here; and a write of 16 pages with nobody waiting pays
+    // no CondVar lock round trips.
+    if (--page.m_hold_count == 0 && m_hold_waiters > 0)
         m_holds_done.notify_all();
 }
 
 void VmObject::wait_for_holds_locked(Page& page)
 {
     KASSERT(m_lock.is_locked_by_me());
-    if (page.m_hold_count > 0)
+    if (page.m_hold_count > 0) {
+        ++m_hold_waiters;
         m_holds_done.wait(m_lock);
+        --m_hold_waiters;
+    }
 }
 
 } // namespace vm

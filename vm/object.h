@@ -71,6 +71,24 @@ public:
     // => m_lock held, page not wired.
     void free_page_locked(Page& page);
     size_t resident_pages_locked() const { return m_pages.size(); }
+    // Walking a range in offset order: the first resident page at or after
+    // `offset`, and the resident page after `page` (nullptr at the end). A
+    // walk of k pages costs O(log n + k), where k lookups cost O(k log n).
+    // => m_lock held.
+    Page* first_page_from_locked(u64 offset) const { return m_pages.lower_bound(offset); }
+    Page* next_page_locked(const Page& page) const { return m_pages.next(page); }
+    // How many pages are resident in [start, end). => m_lock held.
+    size_t resident_in_locked(u64 start, u64 end) const;
+
+    // ---- whole-page overwrites (UVM's PGO_OVERWRITE) ----
+    // Put `page` -- allocated by the caller and already filled, every byte,
+    // with the data that belongs at `offset` -- into the object as the page
+    // at `offset`, DIRTY. This is how write() makes a page it overwrites
+    // whole (fs/ubc/ubc.cpp): get_page_locked would first zero it (or read
+    // it from the backing store), only to have every byte replaced.
+    // => m_lock held, no page resident at offset. A pager with a copy of
+    // that offset elsewhere (an aobj's swap slot) forgets it: it is stale.
+    virtual void install_filled_page_locked(Page& page, u64 offset);
 
     // ---- holds (fs/ubc/ubc.h): pages copied through without m_lock ----
     // => m_lock held.
@@ -94,6 +112,7 @@ protected:
     mutable kern::Mutex m_lock;
     PageTree m_pages;  // guarded by m_lock
     kern::CondVar m_holds_done;
+    u32 m_hold_waiters = 0;  // threads in wait_for_holds_locked; guarded by m_lock
     u32 m_ref_count = 1;
 };
 

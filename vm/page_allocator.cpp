@@ -261,6 +261,18 @@ ErrorOr<Page*> PageAllocator::allocate(unsigned order)
     return head;
 }
 
+size_t PageAllocator::allocate_each(Page** pages, size_t count)
+{
+    SpinGuard guard(m_lock);
+    size_t n = 0;
+    for (; n < count; ++n) {
+        pages[n] = allocate_block_locked(0);
+        if (!pages[n])
+            break;
+    }
+    return n;
+}
+
 ErrorOr<Page*> PageAllocator::allocate_pages(size_t count)
 {
     if (count == 0)

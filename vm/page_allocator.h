@@ -109,6 +109,12 @@ public:
     //    block of the next power of two exists.
     ErrorOr<Page*> allocate_pages(size_t count);
 
+    // allocate_each: up to `count` single pages (each as from allocate(0):
+    // not contiguous, not zeroed) in one lock round trip, into pages[0..n),
+    // for a caller that needs many at once (a write window, fs/ubc/ubc.cpp).
+    // => n, fewer than count only when memory ran out.
+    size_t allocate_each(Page** pages, size_t count);
+
     // free: give back a block from allocate(order).
     // => page is the head it returned, order the same; not already free, not
     //    RESERVED, SLAB/LARGE cleared (KASSERT).

@@ -628,6 +628,8 @@ void pmap_update(Pmap* pmap)
     asm volatile("" ::: "memory");
 }
 
+void tlb_flush_local() { x86::flush_all_local(false); }
+
 size_t pmap_table_pages() { return count_load(s_table_pages); }
 size_t pmap_resident_count(Pmap* pmap) { return count_load(pmap->m_resident); }
 

@@ -13,8 +13,9 @@
 //     reserve_for_write_locked: count the pages of [off, off+n) that are not
 //       resident (aobj lock), take that many from the size= budget
 //       (TmpfsMount::reserve_pages); cut n short where the budget ends
-//     fs::ubc_write(aobj, off, buf, n)  -- per page: get_page_locked makes a
-//       zeroed page, hold it, copy buf -> page via the direct map, release
+//     fs::ubc_write(aobj, off, buf, n)  -- per window of 16 pages: missing
+//       pages written whole are filled, then installed; others come from
+//       get_page_locked (zeroed), are held, copied into, released
 //     m_size = max(m_size, off + written); mtime = ctime = now
 //     settle_charge_locked: charge = resident pages; give back the rest
 //
@@ -99,17 +100,23 @@ ErrorOr<size_t> TmpfsNode::reserve_for_write_locked(u64 offset, size_t n, size_t
     KASSERT(m_lock.is_locked_by_me());
     for (;;) {
         const size_t budget = m_tmpfs.free_data_pages();
+        const u64 first = align_down(offset, PAGE_SIZE), end = align_up(offset + n, PAGE_SIZE);
         size_t missing = 0, allowed = n;
         {
             MutexGuard guard(m_object->lock());
-            for (u64 page = align_down(offset, PAGE_SIZE); page < offset + n; page += PAGE_SIZE) {
-                if (m_object->lookup_page_locked(page))
-                    continue;
-                if (missing == budget) {  // this page would go over: stop before it
-                    allowed = size_t(max<u64>(page, offset) - offset);
-                    break;
+            missing = size_t((end - first) / PAGE_SIZE) - m_object->resident_in_locked(first, end);
+            if (missing > budget) {
+                // Not all of it fits: find the page that would go over.
+                missing = 0;
+                for (u64 page = first; page < end; page += PAGE_SIZE) {
+                    if (m_object->lookup_page_locked(page))
+                        continue;
+                    if (missing == budget) {  // this page would go over: stop before it
+                        allowed = size_t(max<u64>(page, offset) - offset);
+                        break;
+                    }
+                    ++missing;
                 }
-                ++missing;
             }
         }
         if (allowed == 0)

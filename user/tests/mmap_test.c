@@ -54,6 +54,55 @@ TEST_CASE(write_is_seen_by_shared_mapping)
     unlink(s_path);
 }
 
+/* write(2) from a mapping of the very file, into holes of it: page 1 gets
+ * page 0's bytes, then page 2 gets page 1's -- the bytes page 1 has just
+ * got. A write goes front to back, page after page (Linux's result). In
+ * teachos this is the case where a write into holes, which fills new pages
+ * before it shows them (fs/ubc/ubc.cpp, "fresh"), finds that its own copy
+ * made page 1 appear through the fault, and does the window again. */
+TEST_CASE(write_from_own_mapping_into_holes)
+{
+    int fd = make_file(3 * PAGE);
+    char page[PAGE];
+    memset(page, 'A', PAGE);
+    EXPECT_EQ(pwrite(fd, page, PAGE, 0), PAGE); /* pages 1 and 2 stay holes */
+    char* p = mmap(0, 3 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+    EXPECT(p != MAP_FAILED);
+    EXPECT_EQ(pwrite(fd, p, 2 * PAGE, PAGE), 2 * PAGE);
+    char back[3 * PAGE];
+    EXPECT_EQ(pread(fd, back, 3 * PAGE, 0), 3 * PAGE);
+    for (int i = 0; i < 3 * PAGE; ++i)
+        EXPECT_EQ(back[i], 'A');
+    EXPECT_EQ(p[3 * PAGE - 1], 'A'); /* and the mapping sees the same pages */
+    munmap(p, 3 * PAGE);
+    close(fd);
+    unlink(s_path);
+}
+
+/* A write whose source faults part way: what was reported written is
+ * there, nothing after it, and a whole page that was only partly copied
+ * is not half-made (it stays a hole: zeros). */
+TEST_CASE(write_of_partly_bad_buffer_into_holes)
+{
+    int fd = make_file(0);
+    char* src = mmap(0, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    EXPECT(src != MAP_FAILED);
+    memset(src, 'B', 3 * PAGE);
+    EXPECT_EQ(munmap(src + 2 * PAGE, PAGE), 0); /* the third page of the source is gone */
+    ssize_t n = pwrite(fd, src, 3 * PAGE, 0);
+    EXPECT(n >= 0 && n <= 2 * PAGE); /* short: at most the two good pages */
+    struct stat st;
+    EXPECT_EQ(fstat(fd, &st), 0);
+    EXPECT_EQ(st.st_size, n);
+    char back[2 * PAGE];
+    EXPECT_EQ(pread(fd, back, (size_t)n, 0), n);
+    for (ssize_t i = 0; i < n; ++i)
+        EXPECT_EQ(back[i], 'B');
+    munmap(src, 2 * PAGE);
+    close(fd);
+    unlink(s_path);
+}
+
 TEST_CASE(shared_mapping_survives_close_and_unlink)
 {
     int fd = make_file(PAGE);

@@ -78,6 +78,11 @@ void pmap_unwire(Pmap* pmap, uptr va);
 bool pmap_extract(Pmap* pmap, uptr va, PhysAddr* pa);
 // Make every earlier change visible on every CPU (flush deferred TLB work).
 void pmap_update(Pmap* pmap);
+// Drop this CPU's non-global TLB entries (x86: reload CR3). Correctness
+// never needs it (pmap_* flush what they change); benchmarks do, to put an
+// emulator's TLB in the state a running system keeps it in
+// (tests/ktest/fs/bench_fs_ktest.cpp:grow_emulator_tlb).
+void tlb_flush_local();
 
 // ---- operations on a physical page, wherever it is mapped (reverse map) ----
 // Reduce every mapping of `page` to `prot`: PROT_READ write-protects them

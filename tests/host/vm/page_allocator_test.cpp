@@ -172,6 +172,27 @@ TEST_F(PageAllocatorTest, SinglePagesUntilEmptyThenRecovery)
     expect_back_to_initial();
 }
 
+TEST_F(PageAllocatorTest, AllocateEachGivesDistinctPagesUntilMemoryEnds)
+{
+    make(40);
+    Page* batch[32];
+    ASSERT_EQ(m_alloc.allocate_each(batch, 32), 32u);
+    Page* rest[32];
+    EXPECT_EQ(m_alloc.allocate_each(rest, 32), 8u);  // fewer: memory ran out
+    EXPECT_EQ(m_alloc.allocate_each(rest + 8, 1), 0u);
+    std::vector<Page*> all(batch, batch + 32);
+    all.insert(all.end(), rest, rest + 8);
+    for (Page* p : all) {
+        EXPECT_TRUE(p->has(Page::KERNEL));  // as from allocate(0)
+        EXPECT_EQ(p->m_run_pages, 1u);
+    }
+    std::sort(all.begin(), all.end());
+    EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end());
+    for (Page* p : all)
+        m_alloc.free(p);
+    expect_back_to_initial();
+}
+
 TEST_F(PageAllocatorTest, BlocksOfEveryOrderAreNaturallyAligned)
 {
     make(4096);

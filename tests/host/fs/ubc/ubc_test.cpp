@@ -86,4 +86,63 @@ TEST_F(Ubc, OutOfMemoryPartWayIsAShortWrite)
     give_back_memory();
 }
 
+// A window of whole missing pages is filled before it enters the object
+// (fs/ubc/ubc.cpp, "fresh"): every byte is the caller's, nothing is held,
+// and pages on either side written in part still come zeroed from the pager.
+TEST_F(Ubc, WholeMissingPagesAreFilledThenInstalled)
+{
+    std::string data(3 * PAGE_SIZE + 10, 'w');
+    for (size_t i = 0; i < data.size(); ++i)
+        data[i] = char('a' + i % 26);
+    EXPECT_EQ(MUST(fs::ubc_write(*m_obj, 0, IoBuffer::kernel(data.data()), data.size())),
+              data.size());
+    std::string back(data.size(), '#');
+    EXPECT_EQ(MUST(fs::ubc_read(*m_obj, 0, IoBuffer::kernel(back.data()), back.size(), back.size())),
+              back.size());
+    EXPECT_EQ(back, data);
+    for (u64 off = 0; off < 4 * PAGE_SIZE; off += PAGE_SIZE) {
+        vm::Page* page = page_at(off);
+        ASSERT_TRUE(page);
+        EXPECT_TRUE(page->has(vm::Page::DIRTY));
+        EXPECT_EQ(page->m_hold_count, 0u);
+    }
+    // The last page was written in part: the pager's zeroed page, 10 bytes in.
+    const auto* tail = static_cast<const char*>(pages().virt_of(*page_at(3 * PAGE_SIZE)));
+    EXPECT_EQ(tail[9], data[3 * PAGE_SIZE + 9]);
+    EXPECT_EQ(tail[10], 0);
+}
+
+// A page on swap that is overwritten whole: the swapped copy is stale, so
+// its slot is forgotten (vm/aobj.cpp:install_filled_page_locked).
+TEST_F(Ubc, OverwritingAPageOnSwapForgetsItsSlot)
+{
+    {
+        MutexGuard guard(m_obj->lock());
+        MUST(m_obj->set_swap_slot_locked(2 * PAGE_SIZE, 7));
+    }
+    std::string data(PAGE_SIZE, 's');
+    EXPECT_EQ(MUST(fs::ubc_write(*m_obj, 2 * PAGE_SIZE, IoBuffer::kernel(data.data()), data.size())),
+              data.size());
+    MutexGuard guard(m_obj->lock());
+    EXPECT_EQ(m_obj->swap_slot_locked(2 * PAGE_SIZE), 0u);
+    EXPECT_EQ(m_obj->resident_in_locked(0, 4 * PAGE_SIZE), 1u);
+}
+
+// Memory that ends inside a fresh window: the pages that could be had are
+// written, the write is short, nothing leaks.
+TEST_F(Ubc, OutOfMemoryInsideAFreshWindow)
+{
+    exhaust_memory(3);
+    std::string data(8 * PAGE_SIZE, 'f');
+    EXPECT_EQ(MUST(fs::ubc_write(*m_obj, 0, IoBuffer::kernel(data.data()), data.size())),
+              3 * PAGE_SIZE);
+    {
+        MutexGuard guard(m_obj->lock());
+        EXPECT_EQ(m_obj->resident_pages_locked(), 3u);
+    }
+    m_obj->detach();
+    m_obj = nullptr;
+    give_back_memory();
+}
+
 } // namespace
