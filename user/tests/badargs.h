@@ -39,7 +39,7 @@
  * share (e.g. renameat2's RENAME_NOREPLACE is not tried, only undefined
  * flag bits). A suite's files live under /tmp/badargs_<area>.<pid>/
  * (s_base, set by badargs_begin in main()); its SUITE_TEARDOWN removes what
- * a failed case left behind (remove_tree), before the leak check.
+ * a failed case left behind (harness_remove_tree), before the leak check.
  *
  * Everything here is static (inline, or marked unused): each suite is one
  * program and uses only some of it.
@@ -178,38 +178,5 @@ static inline struct bad_list bad_pointers(int for_write)
 #define FOR_EACH_BAD_FD(fdvar)                                                                     \
     for (int fdvar##_i = 0, fdvar = -1; fdvar##_i < 3;                                             \
          ++fdvar##_i, fdvar = fdvar##_i == 1 ? NO_FD : fdvar##_i == 2 ? closed_fd() : -1)
-
-/* Remove a tree of at most two levels (files and directories made here).
- * Not inline: gcc would unroll the recursion and warn about the path's
- * length at every level. */
-__attribute__((noinline, unused)) static void remove_tree(const char* path)
-{
-    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-    if (fd < 0) {
-        unlink(path);
-        return;
-    }
-    char buf[4096] __attribute__((aligned(8)));
-    long n;
-    while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
-        for (long off = 0; off < n;) {
-            unsigned short reclen;
-            memcpy(&reclen, buf + off + 16, sizeof reclen);
-            unsigned char type = (unsigned char)buf[off + 18];
-            const char* name = buf + off + 19;
-            off += reclen;
-            if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-                continue;
-            char child[PATH_MAX];
-            snprintf(child, sizeof child, "%s/%s", path, name);
-            if (type == 4 /* DT_DIR */)
-                remove_tree(child);
-            else
-                unlink(child);
-        }
-    }
-    close(fd);
-    rmdir(path);
-}
 
 #endif /* TEACHOS_BADARGS_H */

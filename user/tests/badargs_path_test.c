@@ -36,7 +36,7 @@ SUITE_SETUP
 
 SUITE_TEARDOWN
 {
-    remove_tree(s_base);
+    harness_remove_tree(s_base);
 }
 
 /* ==== paths ==== */

@@ -38,7 +38,7 @@ SUITE_SETUP
 
 SUITE_TEARDOWN
 {
-    remove_tree(s_base);
+    harness_remove_tree(s_base);
 }
 
 /* ==== memory ==== */

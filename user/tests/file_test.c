@@ -69,35 +69,6 @@ static int on_teachos(void)
     return uname(&u) == 0 && strcmp(u.sysname, "teachos") == 0;
 }
 
-/* Remove a tree with getdents64 and a stack buffer (no malloc in the
- * parent: its heap would count against the leak check). */
-static void remove_tree(const char* path)
-{
-    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-    if (fd < 0) {
-        unlink(path);
-        return;
-    }
-    char buf[2048] __attribute__((aligned(8)));
-    long n;
-    while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
-        for (long pos = 0; pos < n;) {
-            struct dirent64* d = (struct dirent64*)(buf + pos);
-            pos += d->d_reclen;
-            if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-                continue;
-            char child[PATH_MAX];
-            snprintf(child, sizeof child, "%s/%s", path, d->d_name);
-            if (d->d_type == DT_DIR)
-                remove_tree(child);
-            else
-                unlink(child);
-        }
-    }
-    close(fd);
-    rmdir(path);
-}
-
 SUITE_SETUP
 {
     mkdir(s_base, 0755);
@@ -105,7 +76,7 @@ SUITE_SETUP
 
 SUITE_TEARDOWN
 {
-    remove_tree(s_base);
+    harness_remove_tree(s_base);
 }
 
 /* ==== open, creat, close ==== */
