@@ -8,7 +8,7 @@
 //
 // The path of a write, from the call to the page:
 //
-//   TmpfsNode::write(off, buf, n)
+//   TmpfsNode::write(off, buf, n)          (append: off = m_size, read under m_lock)
 //     lock m_lock (one writer or truncate per file)
 //     reserve_for_write_locked: count the pages of [off, off+n) that are not
 //       resident (aobj lock), take that many from the size= budget
@@ -75,12 +75,30 @@ ErrorOr<size_t> TmpfsNode::read(u64 offset, const IoBuffer& buf, size_t n)
 ErrorOr<size_t> TmpfsNode::write(u64 offset, const IoBuffer& buf, size_t n)
 {
     TRY(check_regular(*this));
+    MutexGuard guard(m_lock);
+    return write_locked(offset, buf, n);
+}
+
+// O_APPEND: the size is read and the bytes written under m_lock, which
+// every write and truncate of this file takes, so no other write can land
+// between the two.
+ErrorOr<size_t> TmpfsNode::append(const IoBuffer& buf, size_t n, u64& at)
+{
+    TRY(check_regular(*this));
+    MutexGuard guard(m_lock);
+    at = m_size;
+    return write_locked(at, buf, n);
+}
+
+// => m_lock held.
+ErrorOr<size_t> TmpfsNode::write_locked(u64 offset, const IoBuffer& buf, size_t n)
+{
+    KASSERT(m_lock.is_locked_by_me());
     if (n == 0)
         return size_t(0);
     if (offset >= MAX_FILE_SIZE)
         return Errno::EFBIG;
     n = size_t(min<u64>(n, MAX_FILE_SIZE - offset));
-    MutexGuard guard(m_lock);
     size_t reserved = 0;
     n = TRY(reserve_for_write_locked(offset, n, reserved));
     auto written = ubc_write(*m_object, offset, buf, n);

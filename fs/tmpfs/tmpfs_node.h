@@ -103,6 +103,7 @@ public:
     // ---- regular files (fs/tmpfs/tmpfs_file.cpp) ----
     ErrorOr<size_t> read(u64 offset, const IoBuffer& buf, size_t n) override;
     ErrorOr<size_t> write(u64 offset, const IoBuffer& buf, size_t n) override;
+    ErrorOr<size_t> append(const IoBuffer& buf, size_t n, u64& at) override;
     // ---- every node (fs/tmpfs/tmpfs_node.cpp) ----
     ErrorOr<size_t> readlink(const IoBuffer& buf, size_t n) override;
     ErrorOr<VAttr> getattr() override;
@@ -139,6 +140,7 @@ private:
     TmpfsNode* take_replaced_locked(Dirent& target);
 
     // ---- regular-file helpers (tmpfs_file.cpp); => m_lock held ----
+    ErrorOr<size_t> write_locked(u64 offset, const IoBuffer& buf, size_t n);
     ErrorOr<void> truncate_locked(u64 size);
     ErrorOr<size_t> reserve_for_write_locked(u64 offset, size_t n, size_t& reserved);
     void settle_charge_locked(size_t reserved);

@@ -70,15 +70,6 @@ ErrorOr<size_t> File::read(const IoBuffer& buf, size_t n)
     return done;
 }
 
-ErrorOr<u64> File::write_position_locked()
-{
-    KASSERT(m_lock.is_locked_by_me());
-    if (!(m_flags & O_APPEND))
-        return m_offset;
-    VAttr attr = TRY(m_vnode->getattr());
-    return attr.size;
-}
-
 ErrorOr<size_t> File::write(const IoBuffer& buf, size_t n)
 {
     if (!writable())
@@ -86,8 +77,9 @@ ErrorOr<size_t> File::write(const IoBuffer& buf, size_t n)
     if (m_vnode->is_stream())
         return m_vnode->stream_write(buf, n, flags());
     kern::MutexGuard guard(m_lock);
-    u64 at = TRY(write_position_locked());
-    size_t done = TRY(m_vnode->write(at, buf, n));
+    u64 at = m_offset;
+    size_t done = (m_flags & O_APPEND) ? TRY(m_vnode->append(buf, n, at))
+                                       : TRY(m_vnode->write(at, buf, n));
     m_offset = at + done;
     return done;
 }
@@ -111,6 +103,10 @@ ErrorOr<size_t> File::pwrite(u64 offset, const IoBuffer& buf, size_t n)
         return Errno::ESPIPE;
     if (offset > OFFSET_MAX)
         return Errno::EINVAL;
+    if (m_flags & O_APPEND) {
+        u64 at;  // Linux appends, whatever the offset (pwrite(2), BUGS)
+        return m_vnode->append(buf, n, at);
+    }
     return m_vnode->write(offset, buf, n);
 }
 

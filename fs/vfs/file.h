@@ -20,9 +20,11 @@
 // lseek/pread/pwrite give ESPIPE. File::create calls Vnode::open and the
 // last unref Vnode::close, so a pipe knows its readers and writers.
 //
-// O_APPEND: the write goes at the size read just before it; two Files
-// appending to one vnode at once may interleave (no atomic append yet).
-// See docs/vfs.md.
+// O_APPEND: write and pwrite go to the end of the file through
+// Vnode::append, which finds the end and writes under the file's own lock:
+// two processes appending to one file (a shared log, `cmd >> f` from two
+// jobs) never write over each other's bytes. As Linux, pwrite appends too,
+// whatever its offset. See docs/vfs.md.
 #pragma once
 
 #include <fs/vfs/iobuffer.h>
@@ -66,8 +68,8 @@ public:
     // type without data), EFAULT, ENOSPC, EFBIG.
     ErrorOr<size_t> read(const IoBuffer& buf, size_t n);
     ErrorOr<size_t> write(const IoBuffer& buf, size_t n);
-    // At `offset`; the file offset is unchanged (O_APPEND is ignored, unlike
-    // Linux, which appends). => as read/write.
+    // At `offset` (with O_APPEND: at the end, as Linux); the file offset
+    // is unchanged. => as read/write.
     ErrorOr<size_t> pread(u64 offset, const IoBuffer& buf, size_t n);
     ErrorOr<size_t> pwrite(u64 offset, const IoBuffer& buf, size_t n);
     // => the new offset. EINVAL (bad whence, a negative result, SEEK_END on
@@ -87,8 +89,6 @@ public:
 private:
     File(Vnode& vnode, u32 flags) : m_vnode(&vnode), m_flags(flags) {}
     ~File() = default;
-    // => m_lock held. The offset a write at the offset starts at.
-    ErrorOr<u64> write_position_locked();
 
     Vnode* m_vnode;  // referenced
     u32 m_flags;

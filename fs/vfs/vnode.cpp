@@ -64,6 +64,12 @@ ErrorOr<size_t> Vnode::write(u64, const IoBuffer&, size_t)
     return is_directory() ? Errno::EISDIR : Errno::EINVAL;
 }
 
+ErrorOr<size_t> Vnode::append(const IoBuffer& buf, size_t n, u64& at)
+{
+    at = TRY(getattr()).size;
+    return write(at, buf, n);
+}
+
 ErrorOr<size_t> Vnode::readlink(const IoBuffer&, size_t) { return Errno::EINVAL; }
 
 // Streams: only stream vnodes (is_stream()) get these calls.

@@ -121,6 +121,12 @@ public:
     // => bytes written (all of them unless ENOSPC/EFAULT stopped it part way,
     // in which case the part written counts). ENOSPC, EFBIG, EFAULT, EISDIR.
     virtual ErrorOr<size_t> write(u64 offset, const IoBuffer& buf, size_t n);
+    // Write at the end of the file (O_APPEND): the end is read, and the
+    // bytes written, under the file's own lock, so two appenders never
+    // write over each other. => bytes written, as write(); `at` = the
+    // offset they went to. The default reads the size, then writes: right
+    // for a file system whose write() serializes nothing (tmpfs overrides).
+    virtual ErrorOr<size_t> append(const IoBuffer& buf, size_t n, u64& at);
 
     // ---- symbolic links ----
     // Copy the target (no NUL) into buf, at most n bytes. => its length. EINVAL.

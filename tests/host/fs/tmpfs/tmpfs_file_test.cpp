@@ -28,6 +28,23 @@ TEST_F(TmpfsFile, WriteThenReadAcrossPageBoundaries)
     f->unref();
 }
 
+// O_APPEND's vnode call: at the end as it is under the node lock, and
+// `at` says where the bytes went.
+TEST_F(TmpfsFile, AppendWritesAtTheEndAndSaysWhere)
+{
+    Vnode* f = create(m_root, "log");
+    write(f, 0, "one");
+    u64 at = 12345;
+    std::string two = "two";
+    EXPECT_EQ(MUST(f->append(fs::IoBuffer::kernel(two.data()), two.size(), at)), 3u);
+    EXPECT_EQ(at, 3u);
+    truncate(f, 1);
+    EXPECT_EQ(MUST(f->append(fs::IoBuffer::kernel(two.data()), two.size(), at)), 3u);
+    EXPECT_EQ(at, 1u);
+    EXPECT_EQ(read(f, 0, 10), "otwo");
+    f->unref();
+}
+
 TEST_F(TmpfsFile, HolesReadAsZerosAndCostNoPage)
 {
     Vnode* f = create(m_root, "sparse");
