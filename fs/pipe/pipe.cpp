@@ -1,13 +1,13 @@
-// fs/pipe/pipe.cpp -- the pipe vnode: waiting, counting the ends, copying outside the lock.
+// fs/pipe/pipe.cpp -- the pipe vnode: waiting, counting the ends, copying outside the lock; named FIFOs.
 //
 // State (all guarded by m_lock, a SpinLock, and waited on in m_waiters):
 //
 //   m_ring           the bytes (fs/pipe/pipe_ring.h) in a 64 KiB kmalloc'd
 //                    buffer (16 pages), allocated with the pipe and freed
 //                    with it in inactive();
-//   m_readers,       how many Files are open for reading / writing (the
-//   m_writers        open/close hooks; fork and dup share Files and do not
-//                    count);
+//   m_ends           how many Files are open for reading / writing (the
+//                    open/close hooks; fork and dup share Files and do not
+//                    count), and fifo(7)'s open rules (fs/pipe/fifo_ends.h);
 //   m_reading,       a reader / a writer is copying between the ring and
 //   m_writing        user memory right now, with m_lock released.
 //
@@ -32,8 +32,33 @@
 // fs::poll_notify() for poll/select. Waits are wait_interruptible: EINTR,
 // or the count moved so far when some bytes were.
 //
-// Read more: pipe(7); Linux fs/pipe.c (pipe_read, pipe_write, pipe_poll);
-// xv6 pipe.c (piperead, pipewrite: the same loop, smaller).
+// Named FIFOs. A FIFO node (mknod S_IFIFO, in tmpfs) holds no data; every
+// open of it joins one Pipe, the node's *attached* pipe, and the File is put
+// on that Pipe (as a device node's File is put on the driver). The
+// attachments are a list of named Pipes, s_named, under s_fifo_lock; a
+// named Pipe keeps its node in m_node (referenced, so an unlinked node
+// lives on while it is open) and counts its users in m_users: Files on it
+// plus opens under way. The list holds the Pipe while m_users > 0:
+//
+//   open_fifo(node)   attach: find the node's Pipe, or make one and
+//                     attach it; ++m_users and a reference for the opener
+//                     -> File::create -> Pipe::open: fifo(7)'s rules, which
+//                     may wait for the other end (interruptibly)
+//                     -> on failure drop_user()
+//   File's last unref -> Pipe::close -> drop_user(): the last user takes
+//                     the Pipe off the list; the next open makes a fresh
+//                     one, and this one goes, its bytes with it, when its
+//                     last reference does (Linux: put_pipe_info).
+//
+// A Pipe on the list has m_users > 0, so a File or an opener holds a
+// reference to it: attach's ref() never brings a Pipe back from zero.
+// Lock order: s_fifo_lock and Pipe::m_lock are never held together.
+// A named Pipe's fstat is its node's (ino, mode, links), as in Linux.
+//
+// Read more: pipe(7), fifo(7); Linux fs/pipe.c (pipe_read, pipe_write,
+// pipe_poll, fifo_open); xv6 pipe.c (piperead, pipewrite: the same loop,
+// smaller).
+#include <fs/pipe/fifo_ends.h>
 #include <fs/pipe/pipe.h>
 #include <fs/pipe/pipe_ring.h>
 #include <fs/vfs/poll.h>
@@ -57,6 +82,11 @@ class Pipe final : public Vnode {
 public:
     // A pipe with no ends open yet and no references. => nullptr (no memory).
     static Pipe* create();
+    // The pipe attached to FIFO node `node` (attaching a new one if it has
+    // none), with one more user and one reference for the caller. => ENOMEM.
+    static ErrorOr<Pipe*> attach(Vnode& node);
+    // A user of a named pipe is gone (its File closed, or its open failed).
+    void drop_user();
 
     bool is_stream() const override { return true; }
     ErrorOr<size_t> stream_read(const IoBuffer& buf, size_t n, u32 file_flags) override;
@@ -68,6 +98,8 @@ public:
     ErrorOr<VAttr> getattr() override;
     ErrorOr<void> setattr(const VAttr& attr, u32 mask) override;
 
+    kern::ListNode m_named_link;  // on s_named; under s_fifo_lock
+
 protected:
     void inactive() override { delete this; }
 
@@ -77,7 +109,12 @@ private:
           m_ino(next_pipe_ino()), m_created(current_time())
     {
     }
-    ~Pipe() override { kern::kfree(m_storage); }
+    ~Pipe() override
+    {
+        kern::kfree(m_storage);
+        if (m_node)
+            m_node->unref();
+    }
 
     // => m_lock held. Wait until a read may take bytes (=> true) or the
     // pipe is at end of file (=> false). EAGAIN, EINTR.
@@ -88,20 +125,29 @@ private:
     ErrorOr<size_t> wait_to_write_locked(size_t want, size_t done, u32 file_flags);
     // A turn ended (bytes moved, or an end opened or closed): wake everyone.
     void changed_locked() { m_waiters.wake_all(); }
+    // fifo(7)'s open: count the end, then wait for a partner if the rules
+    // say so. => ENXIO, EINTR (nothing counted then).
+    ErrorOr<void> open_named(u32 file_flags);
 
     u8* m_storage;
     kern::SpinLock m_lock;
     kern::WaitQueue m_waiters;  // readers and writers; under m_lock
     // ---- m_lock ----
     PipeRing m_ring;
-    u32 m_readers = 0;
-    u32 m_writers = 0;
+    FifoEnds m_ends;
     bool m_reading = false;
     bool m_writing = false;
-    // ---- constant ----
+    // ---- s_fifo_lock ----
+    u32 m_users = 0;  // named pipes: Files on it plus opens under way
+    // ---- constant (m_node: from attach on) ----
+    Vnode* m_node = nullptr;  // the FIFO node it serves (referenced), or none
     u64 m_ino;
     Timespec m_created;
 };
+
+// The named pipes, each attached to its FIFO node (see the top of the file).
+kern::SpinLock s_fifo_lock;
+kern::IntrusiveList<Pipe, &Pipe::m_named_link> s_named;  // under s_fifo_lock
 
 Pipe* Pipe::create()
 {
@@ -138,7 +184,7 @@ ErrorOr<bool> Pipe::wait_to_read_locked(u32 file_flags)
     for (;;) {
         if (!m_reading && m_ring.used() > 0)
             return true;
-        if (!m_reading && m_writers == 0)
+        if (!m_reading && m_ends.writers() == 0)
             return false;
         // Another reader copying is a short wait, taken even with O_NONBLOCK.
         if ((file_flags & O_NONBLOCK) && !m_reading)
@@ -181,7 +227,7 @@ ErrorOr<size_t> Pipe::wait_to_write_locked(size_t want, size_t done, u32 file_fl
     // POSIX: a write of at most PIPE_BUF bytes goes in whole or not at all.
     size_t need = done == 0 && want <= PIPE_BUF ? want : 1;
     for (;;) {
-        if (m_readers == 0)
+        if (m_ends.readers() == 0)
             return Errno::EPIPE;
         if (!m_writing && m_ring.room() >= need)
             return min(want, m_ring.room());
@@ -225,31 +271,88 @@ ErrorOr<size_t> Pipe::stream_write(const IoBuffer& buf, size_t n, u32 file_flags
 
 ErrorOr<void> Pipe::open(u32 file_flags)
 {
-    kern::SpinGuard guard(m_lock);
-    u32 mode = file_flags & O_ACCMODE;
-    if (mode != O_WRONLY)
-        ++m_readers;
-    if (mode != O_RDONLY)
-        ++m_writers;
+    if (m_node)
+        return open_named(file_flags);
+    kern::SpinGuard guard(m_lock);  // pipe(2): both ends at once, no rules
+    m_ends.add(file_flags & O_ACCMODE);
     return {};
+}
+
+ErrorOr<void> Pipe::open_named(u32 file_flags)
+{
+    ErrorOr<void> result;
+    {
+        kern::SpinGuard guard(m_lock);
+        auto ticket = TRY(m_ends.begin_open(file_flags));
+        changed_locked();  // an opener waiting for this end may go on now
+        while (m_ends.must_wait(ticket)) {
+            if (m_waiters.wait_interruptible(m_lock) == kern::WaitQueue::Result::Interrupted) {
+                m_ends.remove(ticket.mode);
+                changed_locked();
+                result = Errno::EINTR;
+                break;
+            }
+        }
+    }
+    poll_notify();  // POLLHUP / POLLERR may have changed
+    return result;
 }
 
 void Pipe::close(u32 file_flags)
 {
     {
         kern::SpinGuard guard(m_lock);
-        u32 mode = file_flags & O_ACCMODE;
-        if (mode != O_WRONLY) {
-            KASSERT(m_readers > 0);
-            --m_readers;
-        }
-        if (mode != O_RDONLY) {
-            KASSERT(m_writers > 0);
-            --m_writers;
-        }
+        m_ends.remove(file_flags & O_ACCMODE);
         changed_locked();  // readers may see EOF now, writers EPIPE
     }
     poll_notify();
+    if (m_node)
+        drop_user();
+}
+
+// ---- named FIFOs: attaching a pipe to its node ----
+
+ErrorOr<Pipe*> Pipe::attach(Vnode& node)
+{
+    Pipe* fresh = nullptr;  // made outside the lock, in case none is attached
+    Pipe* found = nullptr;
+    while (!found) {
+        {
+            kern::SpinGuard guard(s_fifo_lock);
+            for (Pipe& pipe : s_named) {
+                if (pipe.m_node == &node) {
+                    found = &pipe;
+                    break;
+                }
+            }
+            if (!found && fresh) {
+                node.ref();
+                fresh->m_node = &node;
+                s_named.push_back(*fresh);
+                found = fresh;
+                fresh = nullptr;
+            }
+            if (found) {
+                ++found->m_users;
+                found->ref();  // a found one from >= 1: see the top of the file
+            }
+        }
+        if (!found) {
+            fresh = create();
+            if (!fresh)
+                return Errno::ENOMEM;
+        }
+    }
+    delete fresh;  // another opener attached one first (or nullptr)
+    return found;
+}
+
+void Pipe::drop_user()
+{
+    kern::SpinGuard guard(s_fifo_lock);
+    KASSERT(m_users > 0);
+    if (--m_users == 0)
+        s_named.remove(*this);  // the next open makes a fresh pipe
 }
 
 // ---- the rest ----
@@ -276,15 +379,17 @@ u32 Pipe::poll(u32 events)
         ready |= POLLIN | POLLRDNORM;
     if (m_ring.room() >= PIPE_BUF)
         ready |= POLLOUT | POLLWRNORM;
-    if (m_writers == 0)
+    if (m_ends.writers() == 0)
         ready |= POLLHUP;  // seen by the read end: the writers are gone
-    if (m_readers == 0)
+    if (m_ends.readers() == 0)
         ready |= POLLERR;  // seen by the write end: a write would be EPIPE
     return ready & (events | POLLHUP | POLLERR);
 }
 
 ErrorOr<VAttr> Pipe::getattr()
 {
+    if (m_node)
+        return m_node->getattr();  // fstat on a FIFO shows the node, as Linux
     VAttr attr;
     attr.type = VType::Fifo;
     attr.mode = 0600;
@@ -295,11 +400,14 @@ ErrorOr<VAttr> Pipe::getattr()
     return attr;
 }
 
-// fchmod and friends are accepted and forgotten; a pipe has no size to set.
-ErrorOr<void> Pipe::setattr(const VAttr&, u32 mask)
+// fchmod and friends change a FIFO's node; on an anonymous pipe they are
+// accepted and forgotten. A pipe has no size to set.
+ErrorOr<void> Pipe::setattr(const VAttr& attr, u32 mask)
 {
     if (mask & SETATTR_SIZE)
         return Errno::EINVAL;
+    if (m_node)
+        return m_node->setattr(attr, mask);
     return {};
 }
 
@@ -327,6 +435,17 @@ ErrorOr<void> create_pipe(u32 status_flags, File*& read_end, File*& write_end)
     read_end = reader.value();
     write_end = writer.value();
     return {};
+}
+
+ErrorOr<File*> open_fifo(Vnode& node, u32 flags)
+{
+    KASSERT(node.type() == VType::Fifo);
+    Pipe* pipe = TRY(Pipe::attach(node));
+    auto file = File::create(*pipe, flags);  // Pipe::open: may wait for the other end
+    if (file.is_error())
+        pipe->drop_user();
+    pipe->unref();  // the File holds its own
+    return file;
 }
 
 } // namespace fs

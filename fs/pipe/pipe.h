@@ -1,4 +1,4 @@
-// fs/pipe/pipe.h -- anonymous pipes: pipe(2)'s two ends on one vnode.
+// fs/pipe/pipe.h -- pipes: pipe(2)'s two ends on one vnode, and named FIFOs.
 //
 // A pipe is a Vnode of type Fifo whose data is a 64 KiB ring buffer
 // (fs/pipe/pipe_ring.h). pipe(2) opens two Files on it: the read end
@@ -22,11 +22,22 @@
 //           writers), POLLERR (no readers); every change calls poll_notify.
 // FIONREAD gives the bytes waiting. fstat reports S_IFIFO.
 //
-// See fs/pipe/pipe.cpp for the locking, docs/vfs.md, Linux fs/pipe.c,
-// xv6 pipe.c.
+// Named FIFOs (fifo(7)): every open of a FIFO node joins the one pipe
+// attached to that node, made at the first open and dropped, with any bytes
+// left in it, when the last File on it closes. open waits for the other
+// end as fifo(7) says (fs/pipe/fifo_ends.h); from then on it is a pipe as
+// above. fstat shows the node.
+//
+// See fs/pipe/pipe.cpp for the locking, docs/terminal.md (section 7),
+// Linux fs/pipe.c, xv6 pipe.c.
 #pragma once
 
 #include <fs/vfs/file.h>
+
+#ifdef KERNEL_HOST
+// libc's <limits.h> defines PIPE_BUF as a macro (as file.h drops SEEK_*).
+#undef PIPE_BUF
+#endif
 
 namespace fs {
 
@@ -37,5 +48,12 @@ constexpr size_t PIPE_BUF = 4096;
 // `status_flags` (only O_NONBLOCK is kept) and one reference for the
 // caller. => ENOMEM (nothing is left allocated).
 ErrorOr<void> create_pipe(u32 status_flags, File*& read_end, File*& write_end);
+
+// open(2) of FIFO node `node`: a File with `flags` (access mode, O_NONBLOCK,
+// ...) on the pipe attached to it, with one reference for the caller.
+// O_RDONLY waits for a writer, O_WRONLY for a reader, unless O_NONBLOCK;
+// O_RDWR never waits. => ENXIO (O_WRONLY|O_NONBLOCK and no reader), EINTR
+// (a signal while waiting), ENOMEM. Nothing is left behind on an error.
+ErrorOr<File*> open_fifo(Vnode& node, u32 flags);
 
 } // namespace fs

@@ -6,6 +6,10 @@
 // slashes, mount points, file-system boundaries), then call one vnode
 // operation. The file system checks the rest (EEXIST, ENOTEMPTY, ...).
 //
+// open sends two kinds of node elsewhere: a character device's File goes
+// on its driver's vnode (fs/vfs/device.h), a FIFO's on the pipe attached
+// to the node (fs/pipe/pipe.h:open_fifo, which may wait for the other end).
+//
 // References: vnodes are held in kern::RefPtr and parents in a Parent
 // (which unrefs its directory), so every return path drops them.
 //
@@ -17,6 +21,7 @@
 // Mount points are read (Vnode::mounted_here) without the mount table's
 // lock: a mount racing an rmdir may see either order, both safe.
 // See docs/vfs.md.
+#include <fs/pipe/pipe.h>
 #include <fs/vfs/device.h>
 #include <fs/vfs/namei.h>
 #include <fs/vfs/vfs.h>
@@ -132,6 +137,8 @@ ErrorOr<File*> open(const Context& ctx, StringView path, u32 flags, u32 mode)
     auto v = adopt(TRY((flags & O_CREAT) ? open_create(ctx, path, flags, mode)
                                          : open_existing(ctx, path, flags)));
     TRY(check_open(*v, flags));
+    if (v->type() == VType::Fifo)  // the node is a name; the File goes on its pipe
+        return open_fifo(*v, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY));
     if (v->type() == VType::CharDevice) {
         // The node is a name; the driver's vnode is the file (device.h).
         u64 rdev = TRY(v->getattr()).rdev;

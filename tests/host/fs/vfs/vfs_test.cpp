@@ -94,6 +94,18 @@ TEST_F(Vfs, Mknod)
     EXPECT_EQ(err(fs::truncate(ctx, "/fifo", 0)), Errno::EINVAL);
 }
 
+// A FIFO node is not opened itself: open hands it to fs::open_fifo, which
+// on the host (tests/host/shim/pipe_shim.cpp) has no pipe to give. The
+// lookup's reference must be dropped all the same (the fixture unmounts).
+TEST_F(Vfs, OpenFifoGoesToItsPipe)
+{
+    OK(fs::mknod(ctx, "/fifo", 0010644, 0));
+    EXPECT_EQ(open_err("/fifo", fs::O_RDONLY | fs::O_NONBLOCK), Errno::ENXIO);
+    EXPECT_EQ(open_err("/fifo", fs::O_RDWR | fs::O_CREAT), Errno::ENXIO);
+    EXPECT_EQ(open_err("/fifo", fs::O_RDWR | fs::O_CREAT | fs::O_EXCL), Errno::EEXIST);
+    EXPECT_EQ(open_err("/fifo", fs::O_RDONLY | fs::O_DIRECTORY), Errno::ENOTDIR);
+}
+
 TEST_F(Vfs, Unlink)
 {
     EXPECT_EQ(err(fs::unlink(ctx, "/d")), Errno::EISDIR);
