@@ -29,6 +29,14 @@
 #   ctrl_z        ^Z stops it ("Stopped"), bg continues it, kill ends it
 #   ctrl_d        ^D at the empty prompt of a nested sh ends that shell
 #   jobs          sleep 100 &; jobs; kill %1; wait says 143 (SIGTERM)
+#   bg_read       cat &: its read of the terminal stops it with SIGTTIN
+#                 ("Stopped (tty input)"); fg: typed input reaches cat, ^D ends it
+#   tostop        stty sane &: a background change of the terminal stops
+#                 with SIGTTOU; after stty tostop a background echo stops
+#                 too, and prints once fg brings it back; without TOSTOP it
+#                 prints
+#   hangup        a session leader (setsid -c sh -c ..., owning the terminal)
+#                 exits: its foreground group gets SIGHUP (a trap shows it)
 #   segv          a program that writes to address 0x10 is killed: the shell
 #                 says "Segmentation fault", $? is 139, and goes on
 #   raw           stty raw -echo: a reader gets CR and ^C as plain bytes
@@ -347,6 +355,76 @@ check_jobs()
     cmd 'kill %1; wait %1; echo st=$?' '^st=143$'
 }
 
+# jobs_until REGEX: type `jobs` until a line matches REGEX. A job's state
+# changes on its own time (a background job stops when it reaches the
+# terminal), so ask up to 10 times.
+jobs_until()
+{
+    local i
+    for ((i = 0; i < 10; i++)); do
+        cmd 'jobs' || return 1
+        has_line "$1" && return 0
+        sleep 0.3
+    done
+    why="jobs never showed '$1'; last: $(grep '^\[' <<< "$buf" | tail -1)"
+    return 1
+}
+
+# has_lines COUNT REGEX: at least COUNT lines match REGEX (for wait_for).
+has_lines() { [ "$(grep -cE -- "$2" <<< "$buf")" -ge "$1" ]; }
+
+# A background read stops the reader with SIGTTIN instead of racing the
+# shell for the input; fg continues it in the foreground, where its read
+# (restarted after the stop) gets the next line: the terminal's echo and
+# cat's copy make two lines.
+check_bg_read()
+{
+    cmd 'cat &' || return 1
+    jobs_until '^\[1\]\+ +Stopped \(tty input\) +cat$' || return 1
+    mark_now
+    type_line 'fg' || return 1
+    wait_for "$step_timeout" "'cat' from fg" has_line '^cat$' || return 1
+    send $'typed\r' || return 1
+    wait_for "$step_timeout" "cat's copy of 'typed'" has_lines 2 '^typed$' || return 1
+    send $'\004' || return 1
+    wait_for "$step_timeout" "prompt after ^D ended cat" at_prompt "$prompt_re"
+}
+
+# SIGTTOU: a background stty that changes the terminal stops; fg lets it
+# finish. (`stty sane`, because a background stty reads the settings while
+# the shell has the terminal in its line-editing mode, and would set them
+# back from that copy: only sane's fixed values are safe to set later.)
+# With TOSTOP a background echo stops too, and writes once fg brings it
+# back. Without TOSTOP a background write goes out.
+check_tostop()
+{
+    cmd 'stty sane &' || return 1
+    jobs_until '^\[1\]\+ +Stopped \(tty output\) +stty sane$' || return 1
+    cmd 'fg' || return 1
+    cmd 'stty tostop; stty -a | grep -o " tostop"' '^ tostop$' || return 1
+    cmd 'echo out-of-turn &' || return 1
+    jobs_until '^\[1\]\+ +Stopped \(tty output\) +echo out-of-turn$' || return 1
+    cmd 'fg' '^out-of-turn$' || return 1
+    cmd 'stty -tostop; echo in-turn & wait' '^in-turn$'
+}
+
+# A session leader that owns the terminal exits: the terminal's foreground
+# group (here the leader's own, which its background child shares: no job
+# control in sh -c) gets SIGHUP, and the child's trap writes a file. The
+# script runs setsid as a plain child of `sh`, so setsid need not fork and
+# `sh hup.sh` waits for the leader; it then polls for the file.
+check_hangup()
+{
+    start_reader 'echo go; cat > hup.sh' || return 1
+    type_line 'rm -f ready hupped' || return 1
+    type_line "setsid -c sh -c 'sh -c \"trap \\\"echo hup > hupped; exit\\\" HUP; touch ready; sleep 100\" & until [ -f ready ]; do sleep 0.1; done'" || return 1
+    type_line 'i=0; until [ -f hupped ] || [ $i = 50 ]; do sleep 0.1; i=$((i+1)); done' || return 1
+    type_line 'cat hupped || echo no-hangup' || return 1
+    send $'\004' || return 1
+    wait_for "$step_timeout" "prompt after ^D ended cat" at_prompt "$prompt_re" || return 1
+    cmd 'sh hup.sh' '^hup$' '!no-hangup'
+}
+
 # le VALUE BYTES: VALUE as BYTES little-endian bytes.
 le()
 {
@@ -456,7 +534,7 @@ check()
 }
 
 for name in prompt file ls_l files dd pipe redirect script erase erase_prompt \
-            ctrl_c ctrl_backslash ctrl_z ctrl_d jobs segv raw exit; do
+            ctrl_c ctrl_backslash ctrl_z ctrl_d jobs bg_read tostop hangup segv raw exit; do
     check "$name"
 done
 

@@ -11,7 +11,8 @@
 //            handler, if the scheduler asked for it, the interrupted thread is
 //            preempted (kern::preempt_from_interrupt).
 // Every trap from user mode ends in kern::return_to_user, which takes
-// pending signals before the iretq.
+// pending signals before the iretq; it starts and ends with the CPU-time
+// hooks (kern::account_kernel_entry / _exit, kernel/sched/cputime.cpp).
 // See docs/boot.md.
 #include "trap.h"
 #include "gdt.h"
@@ -187,8 +188,10 @@ static void page_fault(TrapFrame& f)
         arch::irq_enable();
         auto result = vm::handle_page_fault(va, access, f.from_user());
         arch::irq_disable();
-        if (!result.is_error())
+        if (!result.is_error()) {
+            kern::account_page_fault();  // ru_minflt
             return;
+        }
         out_of_memory = result.error() == kern::Errno::ENOMEM;
         refused = result.error() == kern::Errno::EACCES;  // mapped, but not for this access
     }
@@ -217,9 +220,12 @@ extern "C" void trap_dispatch(x86::TrapFrame* frame)
         x86::page_fault(*frame);  // no preemption: the kernel may hold a SpinLock
         return;
     }
+    const bool from_user = frame->from_user();
+    if (from_user)
+        kern::account_kernel_entry();  // CPU time: user time ends here (kernel/sched/cputime.cpp)
     if (frame->vector == 14)
         x86::page_fault(*frame);
-    else if (frame->vector < 32 && frame->from_user())
+    else if (frame->vector < 32 && from_user)
         x86::user_exception(*frame, 0, nullptr);
     else if (frame->vector < 32)
         x86::exception_panic(*frame);
@@ -228,9 +234,10 @@ extern "C" void trap_dispatch(x86::TrapFrame* frame)
     else if (frame->vector != x86::VECTOR_SPURIOUS)
         printk("trap: unexpected interrupt vector %lu\n", frame->vector);
     kern::preempt_from_interrupt();
-    if (frame->from_user()) {
+    if (from_user) {
         arch::irq_enable();  // delivering a signal writes the user stack: it may fault
         kern::return_to_user(frame, -1);
         arch::irq_disable();
+        kern::account_kernel_exit();  // system time ends here
     }
 }

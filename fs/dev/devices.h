@@ -22,6 +22,12 @@ void init();
 // first process. => referenced. ENXIO (no console), ENOMEM.
 kern::ErrorOr<fs::File*> open_console();
 
+// The session leader `sid` is exiting (kernel/proc/process.cpp:process_exit):
+// if the console is its controlling terminal, hang up the terminal's
+// foreground process group and free the terminal (fs/dev/tty.h,
+// Tty::session_leader_exited). Nothing if the console is not set up.
+void session_leader_exited(u32 sid);
+
 // ---- for init(): each driver's registration ----
 kern::ErrorOr<void> tty_init();             // fs/dev/tty.cpp
 kern::ErrorOr<void> memory_devices_init();  // fs/dev/null_zero.cpp

@@ -34,9 +34,7 @@
 //                 MIN>0 TIME>0  wait for a first byte, then until MIN, or
 //                               TIME passes with no new byte
 //   O_NONBLOCK gives EAGAIN instead of waiting (MIN=0 TIME=0 gives 0, as
-//   Linux). A signal ends a wait: EINTR, or the bytes read so far. A read
-//   from a background process group is served like any other: no SIGTTIN
-//   (nor SIGTTOU for writes) -- job-control stops come from ^Z only.
+//   Linux). A signal ends a wait: EINTR, or the bytes read so far.
 //
 // Job control. The terminal belongs to one session (m_session) and signals
 // one foreground process group (m_foreground): ^C, ^\ and ^Z go there, and
@@ -44,10 +42,31 @@
 // leader its controlling terminal when it opens one; our console Files are
 // made before the first process exists (dev::open_console), so instead a
 // session leader adopts the terminal at its first read or ioctl if the
-// terminal is free: no session yet, or its leader has exited (Linux
-// detaches the terminal when the leader exits). That is how /init, or a
+// terminal is free: no session (none yet, or its leader exited and
+// session_leader_exited cleared it), or a session whose leader is gone.
+// That is how /init, or a
 // shell run as process 1, gets ^C and job control. TIOCSCTTY takes it
 // explicitly, TIOCNOTTY gives it up.
+//
+// Background jobs (termios(3), "Job control"; Linux's __tty_check_change).
+// A process of the terminal's session that is not in the foreground group
+// (check_foreground) may not read the terminal, nor write it when TOSTOP
+// is set, nor change it (TCSETS*, TCFLSH, TCSBRK, TCXONC, TIOCSPGRP):
+//
+//                            read (SIGTTIN)   write with TOSTOP, change (SIGTTOU)
+//   signal blocked/ignored   EIO              allowed (a shell ignores SIGTTOU
+//                                             to take the terminal back)
+//   group orphaned           EIO              EIO
+//   otherwise                the signal to the caller's group, and EINTR: the
+//                            call restarts after the stop and the continue
+//
+// The kernel side of that table is kern::background_terminal_access.
+// A process outside the session (it has another controlling terminal, or
+// none) is not checked. When the session leader exits, the foreground
+// group gets SIGHUP then SIGCONT and the terminal is free
+// (session_leader_exited, Linux's disassociate_ctty); TIOCNOTTY by the
+// leader does the same. Unlike Linux, the terminal is not hung up:
+// a process that survives SIGHUP may go on reading and writing it.
 //
 // Read more: Linux drivers/tty/tty_io.c (tty_ioctl, tiocspgrp, tiocsctty),
 // drivers/tty/tty_jobctrl.c, drivers/tty/n_tty.c (n_tty_read, n_tty_poll);
@@ -208,6 +227,7 @@ ErrorOr<bool> Tty::wait_for_input_locked(size_t n, size_t done, u32 file_flags, 
 ErrorOr<size_t> Tty::stream_read(const fs::IoBuffer& buf, size_t n, u32 file_flags)
 {
     adopt_if_free(Process::current());
+    TRY(check_foreground(kern::SIGTTIN));
     size_t done = 0;
     u64 deadline = 0;
     char chunk[CHUNK];
@@ -234,6 +254,13 @@ ErrorOr<size_t> Tty::stream_read(const fs::IoBuffer& buf, size_t n, u32 file_fla
 
 ErrorOr<size_t> Tty::stream_write(const fs::IoBuffer& buf, size_t n, u32)
 {
+    bool tostop;
+    {
+        SpinGuard guard(m_lock);
+        tostop = m_ld.termios().c_lflag & TOSTOP;
+    }
+    if (tostop)
+        TRY(check_foreground(kern::SIGTTOU));
     size_t done = 0;
     char chunk[CHUNK];
     while (done < n) {
@@ -256,13 +283,15 @@ ErrorOr<u64> Tty::ioctl(u32 request, uptr arg)
 {
     adopt_if_free(Process::current());
     switch (request) {
-    case TCGETS:
+    case TCGETS: return termios_ioctl(request, arg);
     case TCSETS:
     case TCSETSW:
     case TCSETSF:
     case TCFLSH:
     case TCSBRK:
-    case TCXONC: return termios_ioctl(request, arg);
+    case TCXONC:
+        TRY(check_foreground(kern::SIGTTOU));  // they change the terminal
+        return termios_ioctl(request, arg);
     case TIOCSCTTY:
     case TIOCNOTTY:
     case TIOCGPGRP:
@@ -398,6 +427,8 @@ ErrorOr<u64> Tty::job_ioctl(u32 request, uptr arg)
         return u64(0);
     }
     if (request == TIOCSPGRP) {
+        if (auto allowed = check_foreground(kern::SIGTTOU); allowed.is_error())
+            return allowed.error() == Errno::EIO ? Errno::ENOTTY : allowed.error();
         int pgrp;
         TRY(arch::copy_from_user(&pgrp, arg, sizeof pgrp));
         if (pgrp < 0)
@@ -409,19 +440,66 @@ ErrorOr<u64> Tty::job_ioctl(u32 request, uptr arg)
         return u64(0);
     }
     int value;
+    u32 hung_up = 0;
     {
         SpinGuard guard(m_lock);
         if (!controls_locked(self))
             return Errno::ENOTTY;
         if (request == TIOCNOTTY) {
-            if (self->pid() == self->sid())
+            if (self->pid() == self->sid()) {  // the leader gives it up for the session
+                hung_up = m_foreground;
                 m_session = m_foreground = 0;
-            return u64(0);
+            }
         }
         value = int(request == TIOCGPGRP ? m_foreground : m_session);
     }
+    if (request == TIOCNOTTY) {
+        hang_up(hung_up);
+        return u64(0);
+    }
     TRY(copy_out(arg, value));
     return u64(0);
+}
+
+// Linux's __tty_check_change: see "Background jobs" at the top of the
+// file. => ok; EIO; EINTR (the signal went to the caller's group).
+ErrorOr<void> Tty::check_foreground(int sig)
+{
+    Process* self = Process::current();
+    if (!self)
+        return {};
+    u32 session, foreground;
+    {
+        SpinGuard guard(m_lock);
+        session = m_session;
+        foreground = m_foreground;
+    }
+    if (session == 0 || self->sid() != session || foreground == 0 || self->pgid() == foreground)
+        return {};
+    return kern::background_terminal_access(sig);
+}
+
+void Tty::session_leader_exited(u32 sid)
+{
+    u32 foreground;
+    {
+        SpinGuard guard(m_lock);
+        if (sid == 0 || m_session != sid)
+            return;
+        foreground = m_foreground;
+        m_session = m_foreground = 0;
+    }
+    hang_up(foreground);
+}
+
+// The terminal was taken from `foreground`'s session: SIGHUP, and SIGCONT
+// for a stopped job, to that group (no-op for 0 or an empty group).
+void Tty::hang_up(u32 foreground)
+{
+    if (!foreground)
+        return;
+    (void)kern::signal_process_group(foreground, kern::SIGHUP);
+    (void)kern::signal_process_group(foreground, kern::SIGCONT);
 }
 
 void Tty::signal_foreground(int sig)
@@ -467,6 +545,12 @@ ErrorOr<void> Tty::setattr(const fs::VAttr&, u32 mask)
     if (mask & fs::SETATTR_SIZE)
         return Errno::EINVAL;
     return {};
+}
+
+void session_leader_exited(u32 sid)
+{
+    if (s_console)
+        s_console->session_leader_exited(sid);
 }
 
 // ---- start-up ----

@@ -7,7 +7,8 @@
 // echo and output processing are the LineDiscipline's (pure code,
 // fs/dev/line_discipline.h); this driver adds the lock, the waiting, the
 // UART, job control (the session and the foreground process group that
-// ^C, ^\ and ^Z signal) and the ioctls.
+// ^C, ^\ and ^Z signal; SIGTTIN and SIGTTOU for background readers and
+// writers; SIGHUP when the session leader exits) and the ioctls.
 //
 // See fs/dev/tty.cpp for the design (input by polling the UART from the
 // timer tick, locking, VMIN/VTIME, job control).
@@ -48,18 +49,28 @@ public:
     // ---- the vnode (streams) ----
     bool is_stream() const override { return true; }
     // => bytes; 0 at end of file (canonical mode: ^D at the start of a
-    // line). EAGAIN (O_NONBLOCK, nothing to read), EINTR, EFAULT.
+    // line). EAGAIN (O_NONBLOCK, nothing to read), EINTR, EFAULT; from a
+    // background process group of the terminal's session, EIO or SIGTTIN
+    // (check_foreground).
     ErrorOr<size_t> stream_read(const fs::IoBuffer& buf, size_t n, u32 file_flags) override;
-    // => bytes (all of them; the console never blocks). EFAULT (none written).
+    // => bytes (all of them; the console never blocks). EFAULT (none
+    // written); with TOSTOP, from a background group: EIO or SIGTTOU.
     ErrorOr<size_t> stream_write(const fs::IoBuffer& buf, size_t n, u32 file_flags) override;
     // TCGETS, TCSETS[W|F], TCFLSH, TCSBRK, TCXONC, TIOCGWINSZ, TIOCSWINSZ,
     // TIOCGPGRP, TIOCSPGRP, TIOCSCTTY, TIOCNOTTY, TIOCGSID, FIONREAD,
     // TIOCOUTQ. => 0. ENOTTY (an unknown request; not the caller's
-    // controlling terminal, for the job-control ones), EINVAL, EFAULT.
+    // controlling terminal, for the job-control ones), EINVAL, EFAULT; for
+    // the ones that change the terminal, from a background group: EIO or
+    // SIGTTOU (TIOCSPGRP: ENOTTY for EIO, as Linux).
     ErrorOr<u64> ioctl(u32 request, uptr arg) override;
     u32 poll(u32 events) override;
     ErrorOr<fs::VAttr> getattr() override;
     ErrorOr<void> setattr(const fs::VAttr& attr, u32 mask) override;
+
+    // The leader of session `sid` exits: if this is its controlling
+    // terminal, SIGHUP then SIGCONT go to the foreground process group and
+    // the terminal is free (Linux's disassociate_ctty).
+    void session_leader_exited(u32 sid);
 
 private:
     // Reading.
@@ -72,7 +83,9 @@ private:
     ErrorOr<u64> job_ioctl(u32 request, uptr arg);
     ErrorOr<u64> termios_ioctl(u32 request, uptr arg);
     ErrorOr<u64> window_ioctl(u32 request, uptr arg);
+    ErrorOr<void> check_foreground(int sig);
     void signal_foreground(int sig);
+    void hang_up(u32 foreground);
 
     kern::SpinLock m_lock;         // input and settings: also taken in interrupt context
     kern::WaitQueue m_readers;     // readers waiting for input; under m_lock

@@ -5,6 +5,24 @@
 // MAX_PROCESSES bounds the table: fork beyond it is EAGAIN, which is what
 // stops a fork bomb before it exhausts memory.
 //
+// Accounting: an exiting process records its thread's Usage (CPU time,
+// kernel/sched/cputime.cpp) in the same critical section that makes it a
+// zombie, so a parent never reaps it without; reap_child adds it, with the
+// child's own reaped children's, to the parent's m_children_usage.
+//
+// Orphaned process groups (POSIX). A group is orphaned when no member has
+// its parent in another group of the same session: then no job-control
+// shell is left that could continue it. A member's parent "links" the
+// group unless it is init adopting an orphan (m_adopted): Linux skips a
+// parent that is init (will_become_orphaned_pgrp); we skip only adoptions,
+// because our login shell is init itself and its jobs must keep their link.
+// An exit may orphan the exiting process's own group (it was the last link)
+// and its children's groups (it linked them); an orphaned group with a
+// stopped member then gets SIGHUP and SIGCONT (hang_up_if_orphaned_locked,
+// Linux's kill_orphaned_pgrp), which ends it unless it handles SIGHUP.
+// A session leader's exit also hangs up its controlling terminal's
+// foreground group (fs/dev/tty.cpp:Tty::session_leader_exited).
+//
 // Design after xv6's proc.c (exit, wait, reparenting to init) and NetBSD's
 // kern_exit.c; the code is our own. See docs/processes.md.
 #include <arch/pmap.h>
@@ -169,6 +187,48 @@ bool group_exists_in_session_locked(u32 pgid, u32 sid)
     return false;
 }
 
+namespace {
+
+// Does `p` keep its group from being orphaned: is its parent in another
+// group of the same session? `exiting` counts neither as member nor parent.
+bool links_group_locked(const Process& p, const Process* exiting)
+{
+    const Process* parent = p.m_parent;
+    if (&p == exiting || p.m_state != Process::State::Running || !parent || parent == exiting ||
+        p.m_adopted)
+        return false;
+    return parent->m_pgid != p.m_pgid && parent->m_sid == p.m_sid;
+}
+
+bool has_stopped_member_locked(u32 pgid)
+{
+    for (Process& p : s_table)
+        if (p.m_pgid == pgid && p.m_stopped && p.m_state == Process::State::Running)
+            return true;
+    return false;
+}
+
+// The exit of `exiting` took away a link of group `pgid`: if that orphaned
+// it and a member is stopped, SIGHUP then SIGCONT to the group (POSIX).
+void hang_up_if_orphaned_locked(u32 pgid, const Process& exiting)
+{
+    if (!is_orphaned_pgrp_locked(pgid, &exiting) || !has_stopped_member_locked(pgid))
+        return;
+    signal_process_group_locked(pgid, SIGHUP);
+    signal_process_group_locked(pgid, SIGCONT);
+}
+
+} // namespace
+
+bool is_orphaned_pgrp_locked(u32 pgid, const Process* exiting)
+{
+    KASSERT(s_tree_lock.is_locked_by_me());
+    for (Process& p : s_table)
+        if (p.m_pgid == pgid && links_group_locked(p, exiting))
+            return false;
+    return true;
+}
+
 ErrorOr<Process*> Process::spawn(const fs::Context& ctx, StringView path, const char* const* argv,
                                  const char* const* envp, bool as_init)
 {
@@ -261,15 +321,21 @@ void process_exit(int wait_status)
     if (p->m_map)  // none if a spawned program failed to load
         p->m_map->destroy();
     p->m_map = nullptr;
+    if (p->pid() == p->sid())
+        dev::session_leader_exited(p->sid());  // SIGHUP to its terminal's foreground
 
     IntrusiveList<Process, &Process::m_sibling_node> orphans;  // zombies nobody will reap
     bool self_reap = false;
     {
         SpinGuard guard(s_tree_lock);
+        bool linked_own_group = links_group_locked(*p, nullptr);
         Process* heir = s_init != p ? s_init : nullptr;
         while (Process* child = p->m_children.first()) {
             p->m_children.remove(*child);
             child->m_parent = heir;
+            child->m_adopted = heir != nullptr;
+            if (child->m_sid == p->m_sid && child->m_pgid != p->m_pgid)
+                hang_up_if_orphaned_locked(child->m_pgid, *p);  // we linked its group
             if (heir) {
                 heir->m_children.push_back(*child);
                 if (child->m_state == Process::State::Zombie) {
@@ -282,6 +348,9 @@ void process_exit(int wait_status)
                 orphans.push_back(*child);
             }
         }
+        if (linked_own_group)
+            hang_up_if_orphaned_locked(p->m_pgid, *p);
+        p->m_exit_usage = self->usage();  // before anyone can reap it
         p->m_state = Process::State::Zombie;
         p->m_wait_status = wait_status;
         if (p->m_parent) {
@@ -319,9 +388,27 @@ bool reap_child(Process& parent, Process& child, int& wait_status)
         s_table.remove(child);
         --s_count;
         wait_status = child.m_wait_status;
+        parent.m_children_usage.add(child.m_exit_usage);      // cutime, cstime
+        parent.m_children_usage.add(child.m_children_usage);
     }
     reap(&child);
     return true;
+}
+
+// ---- accounting ----
+
+Usage process_usage_locked(Process& p)
+{
+    KASSERT(s_tree_lock.is_locked_by_me());
+    if (p.m_state == Process::State::Zombie)
+        return p.m_exit_usage;
+    return p.m_thread->usage();  // one thread per process
+}
+
+Usage process_children_usage_locked(Process& p)
+{
+    KASSERT(s_tree_lock.is_locked_by_me());
+    return p.m_children_usage;
 }
 
 void exit_on_exception(int signal, int code, const char* name, const char* access, uptr address,

@@ -19,7 +19,8 @@
 // gives its children to init (pid 1) or, if there is none, lets each of
 // them free itself on exit, sends SIGCHLD to its parent and wakes the
 // parent's wait4. Reaping joins the process's thread (so its kernel stack
-// is free when wait4 returns: the leak checks of the tests rely on it) and
+// is free when wait4 returns: the leak checks of the tests rely on it),
+// adds the child's CPU time to the parent's children's (times' cutime) and
 // frees the Process.
 //
 // Locking. s_tree_lock (process.cpp), a SpinLock, guards the pid table, the
@@ -35,6 +36,7 @@
 #include <kernel/lib/list.h>
 #include <kernel/proc/fd_table.h>
 #include <kernel/proc/signal.h>
+#include <kernel/sched/usage.h>
 #include <kernel/sched/wait_queue.h>
 #include <kernel/sync/mutex.h>
 
@@ -110,6 +112,7 @@ public:
     u32 m_pgid = 0;
     u32 m_sid = 0;
     Process* m_parent = nullptr;  // nullptr: spawned by the kernel, or orphaned with no init
+    bool m_adopted = false;       // m_parent is init, which adopted it: links no group (orphans)
     bool m_kernel_waits = false;  // spawn(): wait()/release() reap it
     bool m_did_exec = false;      // execve succeeded since fork (setpgid's EACCES)
     State m_state = State::Running;
@@ -133,6 +136,10 @@ public:
     u64 m_alarm_interval_ns = 0;  // setitimer's period, 0: one shot
     bool m_has_saved_mask = false; // rt_sigsuspend: the mask to restore after the handler
     SigSet m_saved_mask = 0;
+
+    // ---- accounting, s_tree_lock (see process_usage_locked below) ----
+    Usage m_exit_usage;           // its threads' usage, recorded as it became a zombie
+    Usage m_children_usage;       // reaped children's, each with its reaped children's
 };
 
 // The lock named in the header comment (for signal.cpp, sys_* code that
@@ -150,5 +157,18 @@ SpinLock& process_tree_lock();
 // handled).
 void exit_on_exception(int signal, int code, const char* name, const char* access, uptr address,
                        uptr rip);
+
+// ---- accounting: times(2), getrusage(2), wait4's rusage ----
+// A process's own usage is its threads' (kernel/sched/cputime.cpp); when it
+// exits it is kept in m_exit_usage. Reaping a child (wait4) adds the
+// child's own and its m_children_usage to the parent's m_children_usage:
+// Linux's cutime/cstime, which count a grandchild only once both it and
+// its parent were waited for.
+// What `p` itself has used: up to now for the caller's own process, as of
+// its last switch for another live one, at exit for a zombie (RUSAGE_SELF).
+// => s_tree_lock held.
+Usage process_usage_locked(Process& p);
+// What `p`'s reaped children used (RUSAGE_CHILDREN). => s_tree_lock held.
+Usage process_children_usage_locked(Process& p);
 
 } // namespace kern

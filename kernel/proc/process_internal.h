@@ -23,6 +23,12 @@ bool reap_child(Process& parent, Process& child, int& wait_status);
 void for_each_process_locked(void (*fn)(Process&, void*), void* arg);
 Process* init_process_locked();
 bool group_exists_in_session_locked(u32 pgid, u32 sid);
+// Is group `pgid` orphaned (POSIX): does no member have its parent in
+// another group of the same session? `exiting`, if not null, is a process
+// in process_exit that no longer counts, as a member nor as a parent
+// (Linux's will_become_orphaned_pgrp). A process adopted by init does not
+// count either (Process::m_adopted). An empty group is orphaned.
+bool is_orphaned_pgrp_locked(u32 pgid, const Process* exiting = nullptr);
 // Linux wait status -> a shell's $? (code, or 128 + signal).
 int shell_status(int wait_status);
 
@@ -32,6 +38,9 @@ void alarm_init();
 // signal.cpp
 // send_signal with process_tree_lock() held.
 void send_signal_locked(Process& p, int sig, u32 sender_pid);
+// signal_process_group with process_tree_lock() held, from the kernel.
+// => how many members (zombies too) there were.
+size_t signal_process_group_locked(u32 pgid, int sig);
 
 // fork.cpp: a copy of the current process whose thread resumes user mode
 // with `regs` (result 0). => the child's pid. EAGAIN, ENOMEM.

@@ -15,6 +15,15 @@
 // (restartable below); otherwise the program sees EINTR. A restarted sleep
 // or poll starts its whole timeout again (Linux's restart_block remembers
 // what is left; see docs/processes.md).
+//
+// Job control. The terminal stops (SIGTSTP, SIGTTIN, SIGTTOU) with their
+// default action stop the process, unless its process group is orphaned
+// (process.cpp:is_orphaned_pgrp_locked): then nobody in the session could
+// continue it, and the signal is dropped, as POSIX and Linux's get_signal
+// do. A terminal asks background_terminal_access before a background read
+// or write: it sends SIGTTIN or SIGTTOU to the caller's group and fails
+// the call with EINTR, which the restart rule above turns into "try again
+// after the stop" (Linux's -ERESTARTSYS).
 #include <arch/usermode.h>
 #include <kernel/printk.h>
 #include <kernel/proc/process_internal.h>
@@ -171,12 +180,33 @@ void send_to_member(Process& p, void* arg)
 }
 } // namespace
 
+size_t signal_process_group_locked(u32 pgid, int sig)
+{
+    GroupSend g{pgid, sig, 0, nullptr, false, 0};
+    for_each_process_locked(send_to_member, &g);
+    return g.found;
+}
+
 ErrorOr<void> signal_process_group(u32 pgid, int sig)
 {
     SpinGuard guard(process_tree_lock());
-    GroupSend g{pgid, sig, 0, nullptr, false, 0};
-    for_each_process_locked(send_to_member, &g);
-    return g.found ? ErrorOr<void>{} : Errno::ESRCH;
+    return signal_process_group_locked(pgid, sig) ? ErrorOr<void>{} : Errno::ESRCH;
+}
+
+ErrorOr<void> background_terminal_access(int sig)
+{
+    KASSERT(sig == SIGTTIN || sig == SIGTTOU);
+    Process* self = Process::current();
+    KASSERT(self);
+    SpinGuard guard(process_tree_lock());
+    bool ignored = self->m_sig_actions[sig - 1].handler == SIG_IGN ||
+                   (self->m_sig_blocked & sig_bit(sig));
+    if (ignored)  // a shell ignores SIGTTOU to take the terminal back with tcsetpgrp
+        return sig == SIGTTIN ? ErrorOr<void>(Errno::EIO) : ErrorOr<void>{};
+    if (is_orphaned_pgrp_locked(self->m_pgid))
+        return Errno::EIO;
+    signal_process_group_locked(self->m_pgid, sig);  // interrupts our own thread too
+    return Errno::EINTR;
 }
 
 ErrorOr<void> kill(i64 pid, int sig)
@@ -240,7 +270,7 @@ void return_to_user(void* regs_ptr, i64 syscall_number)
         }
         if (action.handler == SIG_DFL) {
             Default d = default_action(sig);
-            if (d == Default::Stop && sig != SIGSTOP && !p->m_parent)
+            if (d == Default::Stop && sig != SIGSTOP && is_orphaned_pgrp_locked(p->m_pgid))
                 d = Default::Ignore;  // POSIX: an orphaned group ignores terminal stops
             if (d == Default::Ignore || d == Default::Continue) {
                 process_tree_lock().unlock(irq);

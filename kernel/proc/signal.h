@@ -17,6 +17,8 @@
 //                SIGURG, SIGWINCH, SIGCONT), stop (SIGSTOP, SIGTSTP,
 //                SIGTTIN, SIGTTOU) until SIGCONT or SIGKILL
 //
+// A terminal stop (SIGTSTP, SIGTTIN, SIGTTOU) taken with SIG_DFL does
+// nothing in an orphaned process group (POSIX; see is_orphaned_pgrp_locked).
 // SIGKILL and SIGSTOP cannot be caught, blocked or ignored. A CPU exception
 // in user mode is a forced signal (force_signal): it is delivered even if
 // blocked or ignored, as Linux does, so a fault never loops for ever.
@@ -75,6 +77,17 @@ ErrorOr<void> kill(i64 pid, int sig);
 // Send `sig` to every process of group `pgid` (the terminal's Ctrl-C).
 // => ESRCH (an empty group).
 ErrorOr<void> signal_process_group(u32 pgid, int sig);
+// Job control for a terminal (fs/dev/tty.cpp; Linux's __tty_check_change).
+// The current process, in the terminal's session but not in its foreground
+// process group, reads it (`sig` = SIGTTIN) or writes it with TOSTOP set or
+// changes its settings (SIGTTOU):
+//   the caller blocks or ignores `sig`   SIGTTIN: EIO; SIGTTOU: => ok, go on
+//   the caller's group is orphaned      EIO (nobody would continue it)
+//   otherwise                           `sig` goes to the caller's whole group
+//                                       and => EINTR: return it as the call's
+//                                       result; the call restarts after the
+//                                       stop and continue (return_to_user)
+ErrorOr<void> background_terminal_access(int sig);
 // The current process raised a CPU exception: deliver `info.signo` at the
 // next return to user mode even if it is blocked or ignored (then as SIG_DFL).
 void force_signal(const SigInfo& info);

@@ -47,6 +47,15 @@ void preempt_from_interrupt();
 void preempt_disable();
 void preempt_enable();
 
+// CPU-time accounting (kernel/sched/cputime.cpp), called by the arch's
+// entry code with interrupts off: the current thread has just come into the
+// kernel from user mode (a system call, an interrupt or an exception taken
+// in ring 3), or is about to return to user mode.
+void account_kernel_entry();
+void account_kernel_exit();
+// A page fault of the current thread was resolved (rusage's ru_minflt).
+void account_page_fault();
+
 // Ticks since the scheduler started, and context switches so far.
 u64 scheduler_ticks();
 u64 context_switch_count();

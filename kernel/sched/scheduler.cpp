@@ -10,6 +10,11 @@
 // still holding the lock (taken by whoever switched to us). A brand-new thread
 // starts in kern_thread_start(), which releases the lock for it.
 //
+// Every real switch also reads the clock once to charge the outgoing
+// thread's CPU time and start the incoming one's (account_switch; the
+// design is in kernel/sched/cputime.cpp), and the tick samples the running
+// thread's resident set for ru_maxrss.
+//
 // Dead threads cannot free their own stacks. After a switch, the resumed
 // thread looks at the thread it replaced: if that one is dead and detached it
 // goes on the zombie list, emptied by reap_zombies() outside the lock.
@@ -83,7 +88,8 @@ public:
         CpuSched& c = cpu();
         Thread* prev = c.current;
         prev->check_stack_canary();
-        if (prev->m_state == Thread::State::Running) {
+        const bool preempted = prev->m_state == Thread::State::Running;  // else it blocked or died
+        if (preempted) {
             if (prev == c.idle)
                 prev->m_state = Thread::State::Runnable;
             else
@@ -96,6 +102,7 @@ public:
         if (next == prev)
             return;
         ++s_switches;
+        account_switch(*prev, *next, preempted);
         c.current = next;
         c.previous = prev;
         arch::set_kernel_stack(next->stack_top());
@@ -103,6 +110,16 @@ public:
             arch::pmap_activate(next->m_pmap ? next->m_pmap : arch::pmap_kernel());
         arch::context_switch(prev->m_context, next->m_context);
         after_switch_locked();
+    }
+
+    // CPU time (kernel/sched/cputime.cpp): `prev`'s runs up to the switch,
+    // `next`'s from it; one clock read.
+    static void account_switch(Thread& prev, Thread& next, bool preempted)
+    {
+        u64 now = arch::monotonic_ns();
+        prev.m_cpu.switch_out(now);
+        next.m_cpu.switch_in(now);
+        ++(preempted ? prev.m_cpu.usage().nivcsw : prev.m_cpu.usage().nvcsw);
     }
 
     // On the resumed thread, lock held: deal with the thread we replaced.
@@ -265,6 +282,8 @@ Thread* Thread::current() { return S::cpu().current; }
 void Thread::set_address_space(vm::VmMap* map, arch::Pmap* pmap)
 {
     SpinGuard guard(S::s_lock);
+    if (m_pmap)  // the resident set of the space we leave (exit, execve): ru_maxrss
+        m_cpu.usage().note_resident(arch::pmap_resident_count(m_pmap));
     m_vm_map = map;
     m_pmap = pmap;
     if (this == S::cpu().current)
@@ -461,6 +480,8 @@ void scheduler_tick()
     S::wake_expired_locked(arch::monotonic_ns());
     CpuSched& c = S::cpu();
     Thread* t = c.current;
+    if (t->m_pmap)  // ru_maxrss: the resident set, sampled at every tick
+        t->m_cpu.usage().note_resident(arch::pmap_resident_count(t->m_pmap));
     if (t == c.idle) {
         if (!S::s_run_queue.is_empty())
             c.need_resched = true;

@@ -9,6 +9,9 @@
 //                               wakeup   |  v  block     | exit()
 //                                       Blocked        Dead --join()/detach--> freed
 //
+// Each thread also measures the CPU time it uses, user and system, at
+// every kernel entry, exit and switch (m_cpu; kernel/sched/cputime.cpp).
+//
 // Fields below the "scheduler" line are guarded by the scheduler lock.
 // Stacks are STACK_PAGES pages from the page allocator, with a canary word
 // at the bottom checked at every switch: an overflow panics with the
@@ -20,6 +23,7 @@
 #include <kernel/lib/error_or.h>
 #include <kernel/lib/list.h>
 #include <kernel/sched/sched.h>
+#include <kernel/sched/usage.h>
 #include <kernel/sched/wait_queue.h>
 
 namespace arch {
@@ -86,6 +90,16 @@ public:
     // The scheduler's own thread for the boot context; no stack allocated.
     static Thread* adopt_boot_context(const char* name);
 
+    // CPU time and the rest of struct rusage (kernel/sched/cputime.cpp).
+    // For the current thread the time up to now is included (charged as
+    // system time: we are in the kernel) and the resident set is sampled;
+    // another thread's is as of its last switch. => any thread that is not
+    // being freed.
+    Usage usage();
+    // The accounting state. => only the thread itself, on its CPU, with
+    // interrupts off, or the scheduler switching it (scheduler lock held).
+    CpuClock& cpu_clock() { return m_cpu; }
+
 private:
     friend class WaitQueue;
     friend class Scheduler;
@@ -103,6 +117,7 @@ private:
     u64 m_id = 0;
     void* m_stack = nullptr;       // lowest address; nullptr for the boot context
     arch::ThreadContext m_context;
+    CpuClock m_cpu;                // see cpu_clock()
 
     // ---- scheduler lock ----
     State m_state = State::Created;

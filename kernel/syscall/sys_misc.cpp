@@ -11,8 +11,12 @@
 //              REALTIME is MONOTONIC plus the CMOS clock's reading, taken once
 //              (arch::wall_clock_seconds); the _COARSE clocks are those values
 //              rounded down to a timer tick, as Linux's are "the time at the
-//              last tick"; the CPU-time clocks are approximated by MONOTONIC
-//              (the scheduler keeps no per-thread run time yet).
+//              last tick"; PROCESS_CPUTIME and THREAD_CPUTIME are the caller's
+//              user + system time up to now (kernel/sched/cputime.cpp), to
+//              the ns. Sleeping on PROCESS_CPUTIME waits in real time for the
+//              CPU time asked (Linux waits until the process has used it,
+//              which a lone thread asleep never does); on THREAD_CPUTIME it is
+//              ENOTSUP, as in Linux.
 //   sleeping   nanosleep and clock_nanosleep block interruptibly on a private
 //              WaitQueue with a deadline. A signal whose handler runs ends the
 //              sleep with EINTR and the time left in `rem` (even with
@@ -32,8 +36,16 @@
 //              RLIM_INFINITY); setting one is checked and accepted, but not
 //              stored -- nothing enforces limits yet, and Process has no field
 //              for them (kernel/proc is where per-process limits would live).
-//   accounting times and getrusage report zero CPU time; sysinfo reports the
-//              uptime, the process count and the page allocator's totals.
+//   accounting times and getrusage report the CPU time the scheduler measures
+//              at every user/kernel crossing and context switch (design:
+//              kernel/sched/cputime.cpp; the struct rusage conversion:
+//              kernel/sched/usage.h): RUSAGE_SELF and tms_utime/stime are the
+//              process's, RUSAGE_CHILDREN and tms_cutime/cstime its reaped
+//              children's (kernel/proc/process.h), RUSAGE_THREAD the calling
+//              thread's. ru_maxrss is a sampled high-water mark, ru_minflt
+//              counts resolved page faults, ru_nvcsw/nivcsw context switches;
+//              the other fields are 0. sysinfo reports the uptime, the process
+//              count and the page allocator's totals.
 //
 // sysinfo's freeram is "the kernel counter of free memory" the user test
 // harness (user/tests/harness.h) compares before and after a suite to find
@@ -81,7 +93,6 @@ namespace {
 constexpr u64 NS_PER_SEC = 1000000000ull;
 constexpr u64 NS_PER_TICK = NS_PER_SEC / HZ;
 constexpr u64 KTIME_MAX = u64(INT64_MAX);  // "for ever", as Linux's ktime_t saturates
-constexpr u64 USER_HZ = 100;              // the unit of times(2)'s clock_t, fixed by the ABI
 
 // ---- time ----
 
@@ -114,11 +125,27 @@ u64 realtime_offset() { return arch::realtime_offset_ns(); }
 bool is_realtime(i64 clock) { return clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_COARSE; }
 bool is_coarse(i64 clock) { return clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE; }
 
+// The caller's CPU time, user + system, up to now: its thread's or its
+// process's (all its threads': one today).
+u64 cpu_time_now(i64 clock)
+{
+    Usage used;
+    if (clock == CLOCK_THREAD_CPUTIME_ID) {
+        used = Thread::current()->usage();
+    } else {
+        SpinGuard guard(process_tree_lock());
+        used = process_usage_locked(*Process::current());
+    }
+    return used.user_ns + used.system_ns;
+}
+
 // The time on `clock`, in ns since its epoch. => EINVAL (unknown clock).
 ErrorOr<u64> clock_now(i64 clock)
 {
     if (clock < CLOCK_REALTIME || clock > CLOCK_BOOTTIME)
         return Errno::EINVAL;  // also the negative ids of other processes' CPU clocks
+    if (clock == CLOCK_PROCESS_CPUTIME_ID || clock == CLOCK_THREAD_CPUTIME_ID)
+        return cpu_time_now(clock);
     u64 now = arch::monotonic_ns();
     if (is_realtime(clock))
         now += realtime_offset();
@@ -385,6 +412,11 @@ SYSCALL(230, clock_nanosleep)
         TRY(sleep_relative(request, a.a3));
         return 0;
     }
+    if (clock == CLOCK_PROCESS_CPUTIME_ID) {  // the CPU time still to go, in real time (top comment)
+        u64 used = cpu_time_now(clock);
+        TRY(sleep_relative(request > used ? request - used : 0, 0));
+        return 0;
+    }
     // An absolute time on the realtime clock: the same instant on the monotonic one.
     u64 offset = is_realtime(clock) ? realtime_offset() : 0;
     TRY(sleep_until(request > offset ? request - offset : 0));
@@ -567,22 +599,44 @@ SYSCALL(99, sysinfo)
 }
 
 // times(buf): => clock ticks (USER_HZ) since boot; buf (may be NULL) gets
-// zero CPU times (not accounted yet).  => EFAULT.
+// struct tms, four clock_t: the process's user and system time, and its
+// reaped children's (see the top comment).  => EFAULT.
 SYSCALL(100, times)
 {
-    if (a.a0)
-        TRY(arch::clear_user(a.a0, 4 * sizeof(i64)));  // struct tms: four clock_t
+    if (a.a0) {
+        Usage self, children;
+        {
+            SpinGuard guard(process_tree_lock());
+            self = process_usage_locked(*Process::current());
+            children = process_children_usage_locked(*Process::current());
+        }
+        const i64 tms[4] = {ns_to_clock_ticks(self.user_ns), ns_to_clock_ticks(self.system_ns),
+                            ns_to_clock_ticks(children.user_ns),
+                            ns_to_clock_ticks(children.system_ns)};
+        TRY(arch::copy_to_user(a.a0, tms, sizeof(tms)));
+    }
     return arch::monotonic_ns() / (NS_PER_SEC / USER_HZ);
 }
 
-// getrusage(who, usage): all zeros (no accounting yet).
-// => EINVAL (who is not SELF 0, CHILDREN -1 or THREAD 1), EFAULT.
+// getrusage(who, usage): struct rusage of the process (RUSAGE_SELF 0), its
+// reaped children (RUSAGE_CHILDREN -1) or the calling thread (RUSAGE_THREAD 1).
+// => EINVAL (another who), EFAULT.
 SYSCALL(98, getrusage)
 {
+    constexpr i32 RUSAGE_SELF = 0, RUSAGE_CHILDREN = -1, RUSAGE_THREAD = 1;
     i32 who = i32(a.a0);
-    if (who != 0 && who != -1 && who != 1)
+    if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
         return Errno::EINVAL;
-    TRY(arch::clear_user(a.a1, 144));  // sizeof(struct rusage)
+    Usage used;
+    if (who == RUSAGE_THREAD) {
+        used = Thread::current()->usage();
+    } else {
+        SpinGuard guard(process_tree_lock());
+        Process& self = *Process::current();
+        used = who == RUSAGE_SELF ? process_usage_locked(self) : process_children_usage_locked(self);
+    }
+    const LinuxRusage usage = to_linux_rusage(used);
+    TRY(arch::copy_to_user(a.a1, &usage, sizeof(usage)));
     return 0;
 }
 

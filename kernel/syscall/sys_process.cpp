@@ -4,6 +4,9 @@
 // these handlers check and copy the user's arguments. Linux's conventions:
 //   wait4 status  exit code << 8, or the signal number (no core dumps);
 //                 a stop is (sig << 8) | 0x7f, a continue 0xffff
+//   wait4 rusage  what the child used, with its own reaped children (a
+//                 stopped or continued child: so far); reaping adds the
+//                 same to the caller's RUSAGE_CHILDREN (kernel/proc/process.cpp)
 //   clone         only process-creating flag sets (no CLONE_THREAD: one
 //                 thread per process); CLONE_VM|CLONE_VFORK is done as fork
 //                 (kernel/proc/fork.cpp says why); CHILD_SETTID, PARENT_SETTID,
@@ -219,6 +222,7 @@ SYSCALL(61, wait4)
         Process* found = nullptr;
         int status = 0;
         int kind;
+        Usage used;
         {
             SpinGuard guard(process_tree_lock());
             auto scan = scan_children_locked(self, pid, options, found, status);
@@ -233,14 +237,20 @@ SYSCALL(61, wait4)
                     return Errno::EINTR;
                 continue;
             }
+            // The rusage: the child's own and its reaped children's (Linux's
+            // RUSAGE_BOTH); final for a zombie, so the same after the reap.
+            used = process_usage_locked(*found);
+            used.add(process_children_usage_locked(*found));
         }
         u32 child_pid = found->pid();
         if (kind == 1 && !reap_child(self, *found, status))
             continue;  // someone else reaped it
         if (a.a1)
             TRY(arch::copy_to_user(a.a1, &status, sizeof(status)));
-        if (a.a3)
-            TRY(arch::clear_user(a.a3, 144));  // struct rusage: no accounting yet
+        if (a.a3) {
+            const LinuxRusage usage = to_linux_rusage(used);
+            TRY(arch::copy_to_user(a.a3, &usage, sizeof(usage)));
+        }
         return child_pid;
     }
 }

@@ -4,7 +4,10 @@
  * sleeping (nanosleep, clock_nanosleep, a signal that cuts a sleep
  * short and a stop that does not), setitimer's NULL value, identities (get/set*id, getgroups), getrandom, sched_yield,
  * set_robust_list, resource limits (getrlimit, setrlimit, prlimit64),
- * accounting (sysinfo, times, getrusage) and reboot's argument checks --
+ * accounting (sysinfo, times, getrusage; CPU time of a busy loop, of system
+ * calls, of a sleep, of reaped children and grandchildren through wait4's
+ * rusage, RUSAGE_CHILDREN and tms_cutime; page faults and ru_maxrss) and
+ * reboot's argument checks --
  * each with its error paths: EFAULT for a pointer into the unmapped first
  * page ((void*)1) and for one into the kernel half (0xffff800000000000),
  * EINVAL for a bad clock, flag or value.
@@ -28,6 +31,8 @@
 #include <signal.h>
 #include <sched.h>
 #include <stdint.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
@@ -479,6 +484,224 @@ TEST_CASE(getrusage_who_and_pointer)
     EXPECT_ERRNO(syscall(SYS_getrusage, 5, &ru), EINVAL);
     EXPECT_ERRNO(syscall(SYS_getrusage, RUSAGE_SELF, BAD_LOW), EFAULT);
     EXPECT_ERRNO(syscall(SYS_getrusage, RUSAGE_SELF, BAD_KERNEL), EFAULT);
+}
+
+/* ---- CPU-time accounting: times, getrusage, wait4's rusage, the CPU clocks ----
+ * teachos measures CPU time at every user/kernel crossing and context switch
+ * (kernel/sched/cputime.cpp). The bounds are loose: under QEMU's TCG the
+ * guest's clock runs on while the host deschedules the emulator, and a
+ * running process is charged for that too. What must hold anywhere: a busy
+ * loop is mostly user time and no more than the wall time it took; a loop of
+ * system calls has system time; a sleep has almost none; children count only
+ * once reaped. The loops run until the CPU clock says enough (spin_cpu_ms),
+ * with a wall-time cap, and the checks compare getrusage, times and the
+ * two CPU clocks with each other and with the wall time. */
+
+#define MS (1000ll * 1000)
+
+static long long tv_ns(const struct timeval* tv) { return tv->tv_sec * NS_PER_SEC + tv->tv_usec * 1000ll; }
+
+struct cpu_sample {
+    long long wall, user, sys, thread_clock, process_clock;
+    struct tms tms;
+    struct rusage ru;
+};
+
+static void cpu_sample(struct cpu_sample* s, int who)
+{
+    struct timespec ts;
+    EXPECT_EQ(getrusage(who, &s->ru), 0);
+    s->user = tv_ns(&s->ru.ru_utime);
+    s->sys = tv_ns(&s->ru.ru_stime);
+    EXPECT(times(&s->tms) != (clock_t)-1);
+    EXPECT_EQ(clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts), 0);
+    s->thread_clock = ns_of(&ts);
+    EXPECT_EQ(clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts), 0);
+    s->process_clock = ns_of(&ts);
+    s->wall = monotonic_ns();
+}
+
+static long long process_cpu_ns(void)
+{
+    struct timespec ts;
+    EXPECT_EQ(clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts), 0);
+    return ns_of(&ts);
+}
+
+/* Compute until the process has used `ms` more of CPU time, or for five
+ * times that in wall time if its CPU clock is stuck (on a busy Linux host a
+ * wall-time loop gets only a share of a CPU; the bounds below need the CPU
+ * time itself). With `syscalls`, the work is system calls. */
+static void spin_cpu_ms(long long ms, int syscalls)
+{
+    volatile unsigned sink = 0;
+    long long cpu_end = process_cpu_ns() + ms * MS, wall_end = monotonic_ns() + 5 * ms * MS;
+    while (process_cpu_ns() < cpu_end && monotonic_ns() < wall_end) {
+        for (int i = 0; i < 20000 && !syscalls; i++)
+            sink += i;
+        for (int i = 0; i < 100 && syscalls; i++)
+            syscall(SYS_getppid);
+    }
+}
+static void spin_ms(long long ms) { spin_cpu_ms(ms, 0); }
+
+TEST_CASE(cpu_time_busy_loop_is_user_time)
+{
+    long clk_tck = sysconf(_SC_CLK_TCK);
+    EXPECT_EQ(clk_tck, 100);
+    EXPECT_EQ(getauxval(AT_CLKTCK), 100);
+    struct cpu_sample a, b;
+    cpu_sample(&a, RUSAGE_SELF);
+    spin_ms(200);
+    cpu_sample(&b, RUSAGE_SELF);
+    long long wall = b.wall - a.wall, user = b.user - a.user, sys = b.sys - a.sys;
+    EXPECT(user >= 100 * MS);
+    EXPECT(user + sys <= wall + 30 * MS);
+    EXPECT(b.tms.tms_utime - a.tms.tms_utime >= 10);
+    EXPECT((b.tms.tms_utime + b.tms.tms_stime) - (a.tms.tms_utime + a.tms.tms_stime) <= 2 + wall / (10 * MS));
+    long long thread_clock = b.thread_clock - a.thread_clock;
+    long long process_clock = b.process_clock - a.process_clock;
+    EXPECT(thread_clock >= 100 * MS && thread_clock <= wall + 30 * MS);
+    EXPECT(process_clock >= 100 * MS && process_clock <= wall + 30 * MS);
+    struct rusage thread;
+    EXPECT_EQ(getrusage(RUSAGE_THREAD, &thread), 0);
+    EXPECT(tv_ns(&thread.ru_utime) >= b.user - 30 * MS);
+}
+
+TEST_CASE(cpu_time_system_calls_are_system_time)
+{
+    struct cpu_sample a, b;
+    cpu_sample(&a, RUSAGE_SELF);
+    spin_cpu_ms(200, 1);
+    cpu_sample(&b, RUSAGE_SELF);
+    long long wall = b.wall - a.wall, user = b.user - a.user, sys = b.sys - a.sys;
+    EXPECT(sys >= 20 * MS);
+    EXPECT(user + sys >= 100 * MS);
+    EXPECT(user + sys <= wall + 30 * MS);
+}
+
+TEST_CASE(cpu_time_sleeping_is_not_counted)
+{
+    struct cpu_sample a, b;
+    cpu_sample(&a, RUSAGE_SELF);
+    struct timespec nap = {0, 200 * MS};
+    EXPECT_EQ(nanosleep(&nap, NULL), 0);
+    cpu_sample(&b, RUSAGE_SELF);
+    EXPECT(b.wall - a.wall >= 200 * MS);
+    EXPECT((b.user - a.user) + (b.sys - a.sys) <= 30 * MS);
+    EXPECT(b.process_clock - a.process_clock <= 30 * MS);
+    EXPECT(b.ru.ru_nvcsw > a.ru.ru_nvcsw); /* blocking is a voluntary switch */
+}
+
+TEST_CASE(times_return_value_follows_wall_time)
+{
+    struct tms t;
+    long long w0 = monotonic_ns();
+    clock_t a = times(&t);
+    struct timespec nap = {0, 200 * MS};
+    EXPECT_EQ(nanosleep(&nap, NULL), 0);
+    clock_t b = times(&t);
+    long long ticks_by_wall = (monotonic_ns() - w0) / (10 * MS);
+    EXPECT(b - a >= 19);
+    EXPECT(b - a <= ticks_by_wall + 1);
+}
+
+/* The child computes for `ms`, and if `grandchild_ms`, first waits for a
+ * grandchild that computed that long. It tells the parent through `done`
+ * when it is about to exit. */
+static pid_t spawn_busy_child(long long ms, long long grandchild_ms, int done)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (grandchild_ms) {
+            pid_t g = fork();
+            if (g == 0) {
+                spin_ms(grandchild_ms);
+                _exit(0);
+            }
+            int status;
+            if (waitpid(g, &status, 0) != g)
+                _exit(2);
+        }
+        spin_ms(ms);
+        if (write(done, "x", 1) != 1)
+            _exit(3);
+        _exit(0);
+    }
+    return pid;
+}
+
+TEST_CASE(cpu_time_of_children_counts_once_reaped)
+{
+    int done[2];
+    EXPECT_EQ(pipe(done), 0);
+    pid_t pid = spawn_busy_child(150, 0, done[1]);
+    EXPECT(pid > 0);
+    char c;
+    EXPECT_EQ(read(done[0], &c, 1), 1);
+    struct timespec nap = {0, 50 * MS}; /* time to exit: a zombie now, not yet reaped */
+    nanosleep(&nap, NULL);
+    struct cpu_sample before, after;
+    cpu_sample(&before, RUSAGE_CHILDREN);
+    EXPECT_EQ(before.user + before.sys, 0);
+    EXPECT_EQ(before.tms.tms_cutime + before.tms.tms_cstime, 0);
+
+    struct rusage child;
+    int status;
+    memset(&child, 0, sizeof(child));
+    EXPECT_EQ(wait4(pid, &status, 0, &child), pid);
+    EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    EXPECT(tv_ns(&child.ru_utime) >= 75 * MS);
+    EXPECT(child.ru_maxrss > 0);
+    EXPECT(child.ru_minflt > 0); /* fork's copy-on-write, at least */
+
+    cpu_sample(&after, RUSAGE_CHILDREN);
+    EXPECT_EQ(after.user, tv_ns(&child.ru_utime));
+    EXPECT_EQ(after.sys, tv_ns(&child.ru_stime));
+    EXPECT(after.tms.tms_cutime >= 7);
+    /* the parent's own time is not its children's */
+    struct rusage self;
+    EXPECT_EQ(getrusage(RUSAGE_SELF, &self), 0);
+    EXPECT(tv_ns(&self.ru_utime) < 75 * MS);
+    close(done[0]);
+    close(done[1]);
+}
+
+TEST_CASE(cpu_time_of_a_reaped_grandchild_reaches_the_grandparent)
+{
+    int done[2];
+    EXPECT_EQ(pipe(done), 0);
+    pid_t pid = spawn_busy_child(10, 150, done[1]);
+    EXPECT(pid > 0);
+    struct rusage child;
+    int status;
+    EXPECT_EQ(wait4(pid, &status, 0, &child), pid);
+    EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    /* wait4's rusage: the child's own and its reaped children's */
+    EXPECT(tv_ns(&child.ru_utime) >= 75 * MS);
+    struct rusage children;
+    EXPECT_EQ(getrusage(RUSAGE_CHILDREN, &children), 0);
+    EXPECT(tv_ns(&children.ru_utime) >= 75 * MS);
+    close(done[0]);
+    close(done[1]);
+}
+
+TEST_CASE(getrusage_counts_faults_and_resident_pages)
+{
+    const size_t size = 4 << 20;
+    struct rusage a, b;
+    EXPECT_EQ(getrusage(RUSAGE_SELF, &a), 0);
+    char* p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    EXPECT(p != MAP_FAILED);
+    for (size_t off = 0; off < size; off += 4096)
+        p[off] = 1;
+    EXPECT_EQ(getrusage(RUSAGE_SELF, &b), 0);
+    EXPECT(b.ru_maxrss >= 4096);
+    EXPECT(b.ru_minflt - a.ru_minflt >= (s_on_teachos ? 1024 : 1));
+    EXPECT_EQ(b.ru_majflt, 0);
+    EXPECT_EQ(munmap(p, size), 0);
+    EXPECT_EQ(getrusage(RUSAGE_SELF, &a), 0);
+    EXPECT(a.ru_maxrss >= b.ru_maxrss); /* a high-water mark */
 }
 
 /* ---- reboot: only the refusals (a success would end the machine) ---- */

@@ -8,6 +8,7 @@
 #include "harness.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <stdlib.h>
@@ -528,6 +529,197 @@ TEST_CASE(setpgid_refuses_a_child_after_execve)
     EXPECT_EQ(reap(pid, &status, 0), pid);
     EXPECT(WIFSIGNALED(status));
     close(ready[0]);
+}
+
+/* ---- job control: terminal stops and orphaned process groups ----
+ * POSIX: a process group is orphaned when no member has a parent in another
+ * group of the same session: nobody is left there to continue it. Such a
+ * group ignores the terminal stops (SIGTSTP, SIGTTIN, SIGTTOU), and an exit
+ * that orphans a group with a stopped member sends the group SIGHUP, then
+ * SIGCONT. A process adopted by init does not link its group (Linux:
+ * is_global_init of the parent; teachos: Process::m_adopted). The terminal's
+ * own side (SIGTTIN, SIGTTOU, SIGHUP at a session leader's exit) needs a
+ * terminal: scripts/run-tty-tests.sh checks it. */
+
+static int s_report_fd = -1; /* where report_signal writes */
+static void report_signal(int sig)
+{
+    char c = sig == SIGHUP ? 'H' : sig == SIGCONT ? 'C' : '?';
+    (void)write(s_report_fd, &c, 1);
+}
+
+/* Read `fd` until end of file, or 5 seconds without a byte. => bytes read;
+ * `buf` NUL-terminated. */
+static size_t read_until_eof(int fd, char* buf, size_t size)
+{
+    size_t n = 0;
+    while (n + 1 < size) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 5000) <= 0)
+            break;
+        ssize_t r = read(fd, buf + n, size - 1 - n);
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    buf[n] = 0;
+    return n;
+}
+
+/* An adopted process is reaped by init, not by us: wait until it has been
+ * (the leak check counts a zombie's kernel stack). */
+static void wait_until_reaped(pid_t pid)
+{
+    for (int i = 0; i < 2000 && kill(pid, 0) == 0; ++i)
+        usleep(5000);
+}
+
+/* The grandchild of the two SIGHUP cases: say its pid, stop, and once
+ * continued report what it got ('H', 'C') and 'E'. */
+static void stop_and_report(int fd)
+{
+    s_report_fd = fd;
+    install(SIGHUP, report_signal, 0);
+    install(SIGCONT, report_signal, 0);
+    pid_t self = getpid();
+    if (write(fd, &self, sizeof self) != sizeof self)
+        _exit(1);
+    kill(self, SIGSTOP);
+    (void)write(fd, "E", 1);
+    _exit(0);
+}
+
+/* The case's side: the child exits with 0 once the grandchild has stopped;
+ * then the grandchild must report SIGHUP and SIGCONT, in either order
+ * (Linux runs the handlers of one return in reverse), then 'E'. */
+static void expect_hangup_reported(pid_t child, int fd)
+{
+    int status;
+    EXPECT_EQ(reap(child, &status, 0), child);
+    EXPECT_EQ(status, 0);
+    char got[32];
+    size_t n = read_until_eof(fd, got, sizeof got);
+    EXPECT(n >= sizeof(pid_t));
+    pid_t grandchild;
+    memcpy(&grandchild, got, sizeof grandchild);
+    const char* events = got + sizeof grandchild;
+    if (n < sizeof(pid_t) + 3)
+        kill(grandchild, SIGKILL); /* no SIGHUP came: it stays stopped for ever */
+    wait_until_reaped(grandchild);
+    EXPECT(strchr(events, 'H') != 0);
+    EXPECT(strchr(events, 'C') != 0);
+    EXPECT_EQ(strlen(events), 3);
+    EXPECT_EQ(events[2], 'E');
+    close(fd);
+}
+
+TEST_CASE(orphaning_a_stopped_group_sends_sighup_and_sigcont)
+{
+    /* The grandchild leads a group of its own; the child, in ours, links
+     * it to the session. The child's exit orphans it. */
+    int pipes[2];
+    EXPECT_EQ(pipe(pipes), 0);
+    pid_t child = fork();
+    if (child == 0) {
+        close(pipes[0]);
+        pid_t grandchild = fork();
+        if (grandchild == 0) {
+            setpgid(0, 0);
+            stop_and_report(pipes[1]);
+        }
+        setpgid(grandchild, grandchild); /* both sides, so it is done before the stop */
+        int status;
+        if (reap(grandchild, &status, WUNTRACED) != grandchild || !WIFSTOPPED(status))
+            _exit(1);
+        _exit(0);
+    }
+    close(pipes[1]);
+    expect_hangup_reported(child, pipes[0]);
+}
+
+TEST_CASE(exit_of_the_last_link_hangs_up_its_own_group)
+{
+    /* The child leads a new group and its stopped grandchild is in it; the
+     * child's parent (the case) links the group, through the child, until
+     * the child exits. */
+    int pipes[2];
+    EXPECT_EQ(pipe(pipes), 0);
+    pid_t child = fork();
+    if (child == 0) {
+        close(pipes[0]);
+        if (setpgid(0, 0) != 0)
+            _exit(2);
+        pid_t grandchild = fork();
+        if (grandchild == 0)
+            stop_and_report(pipes[1]);
+        int status;
+        if (reap(grandchild, &status, WUNTRACED) != grandchild || !WIFSTOPPED(status))
+            _exit(1);
+        _exit(0);
+    }
+    close(pipes[1]);
+    expect_hangup_reported(child, pipes[0]);
+}
+
+TEST_CASE(terminal_stop_stops_a_group_linked_to_the_session)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0);
+        raise(SIGTSTP);
+        _exit(0);
+    }
+    setpgid(pid, pid);
+    int status;
+    EXPECT_EQ(reap(pid, &status, WUNTRACED), pid);
+    EXPECT(WIFSTOPPED(status));
+    EXPECT_EQ(WSTOPSIG(status), SIGTSTP);
+    EXPECT_EQ(kill(pid, SIGCONT), 0);
+    EXPECT_EQ(reap(pid, &status, 0), pid);
+    EXPECT_EQ(status, 0);
+}
+
+TEST_CASE(orphaned_group_ignores_terminal_stops)
+{
+    /* The grandchild, alone in its group, waits to be adopted, then sends
+     * itself the three terminal stops: none stops it. SIGSTOP would. */
+    int pipes[2];
+    EXPECT_EQ(pipe(pipes), 0);
+    pid_t child = fork();
+    if (child == 0) {
+        close(pipes[0]);
+        pid_t parent = getpid();
+        pid_t grandchild = fork();
+        if (grandchild == 0) {
+            setpgid(0, 0);
+            pid_t self = getpid();
+            if (write(pipes[1], &self, sizeof self) != sizeof self)
+                _exit(1);
+            for (int i = 0; i < 2000 && getppid() == parent; ++i)
+                usleep(5000);
+            raise(SIGTSTP);
+            raise(SIGTTIN);
+            raise(SIGTTOU);
+            (void)write(pipes[1], "E", 1);
+            _exit(0);
+        }
+        setpgid(grandchild, grandchild);
+        _exit(0);
+    }
+    close(pipes[1]);
+    int status;
+    EXPECT_EQ(reap(child, &status, 0), child);
+    char got[16];
+    size_t n = read_until_eof(pipes[0], got, sizeof got);
+    EXPECT(n >= sizeof(pid_t));
+    pid_t grandchild;
+    memcpy(&grandchild, got, sizeof grandchild);
+    if (n != sizeof(pid_t) + 1)
+        kill(grandchild, SIGKILL); /* it stopped: nobody would continue it */
+    wait_until_reaped(grandchild);
+    EXPECT_EQ(n, sizeof(pid_t) + 1);
+    EXPECT_EQ(got[sizeof(pid_t)], 'E');
+    close(pipes[0]);
 }
 
 /* ---- limits ---- */
