@@ -8,13 +8,15 @@
 // 100 MiB holds two pages.
 //
 //   get_page_locked(off)     tree hit?  -> that page
-//                            else       -> new zeroed page, inserted at off
+//                            else       -> charge the budget (if any; ENOSPC),
+//                                          new zeroed page, inserted at off
 //   install_filled_page_locked(p, off)
 //                            a page the caller filled whole (a write of
 //                            all of it, fs/ubc): put in as is, not zeroed
 //   put_pages_locked(s,e,F)  PUT_FREE: free the pages in [s, e) (unmapping
-//                            them first; a held page is waited for) and
-//                            forget their swap slots
+//                            them first; a held page is waited for),
+//                            give them back to the budget and forget
+//                            their swap slots
 //   last detach -> destroy   free every page and swap record, delete
 //
 // Data structures. The page tree (VmObject) and the swap-slot table: a
@@ -88,7 +90,15 @@ ErrorOr<Page*> AnonObject::get_page_locked(u64 offset, Access access)
     KASSERT_MSG(swap_slot_locked(offset) == 0,
                 "aobj: page at %#lx is on swap, and there is no swap yet",
                 (unsigned long)offset);
-    Page* page = TRY(page_allocator().allocate());
+    if (m_budget && !m_budget->charge(1))
+        return Errno::ENOSPC;
+    auto allocated = page_allocator().allocate();
+    if (allocated.is_error()) {
+        if (m_budget)
+            m_budget->uncharge(1);
+        return allocated.error();
+    }
+    Page* page = allocated.value();
     page_allocator().zero_page(*page);
     page->m_flags |= Page::DIRTY;
     insert_page_locked(*page, offset);  // counts it in stats().object_pages
@@ -97,11 +107,19 @@ ErrorOr<Page*> AnonObject::get_page_locked(u64 offset, Access access)
 
 // A page the caller filled whole (a write() of all of it): no zeroing; a
 // swap slot for the offset would hold stale data now. => lock held.
-void AnonObject::install_filled_page_locked(Page& page, u64 offset)
+ErrorOr<void> AnonObject::install_filled_page_locked(Page& page, u64 offset)
 {
     KASSERT(m_lock.is_locked_by_me());
+    if (m_budget && !m_budget->charge(1))
+        return Errno::ENOSPC;
     drop_swap_records_locked(offset >> PAGE_SHIFT, offset >> PAGE_SHIFT);
-    VmObject::install_filled_page_locked(page, offset);
+    return VmObject::install_filled_page_locked(page, offset);
+}
+
+void AnonObject::set_budget_locked(PageBudget* budget)
+{
+    KASSERT(m_lock.is_locked_by_me());
+    m_budget = budget;
 }
 
 // => lock held, start page-aligned, start <= end (end may be ~0: "to the end").
@@ -123,6 +141,8 @@ ErrorOr<void> AnonObject::put_pages_locked(u64 start, u64 end, u32 flags)
         }
         Page* next = m_pages.next(*page);  // fetch before the page leaves the tree
         free_page_locked(*page);           // asserts: not wired, not BUSY, not held
+        if (m_budget)
+            m_budget->uncharge(1);
         page = next;
     }
     drop_swap_records_locked(start >> PAGE_SHIFT, (end - 1) >> PAGE_SHIFT);

@@ -13,11 +13,31 @@
 // adding swap changes no interface.
 //
 // Accounting: every aobj page is counted in vm::stats().object_pages.
+// An aobj may also draw on a PageBudget: a limit shared by several objects
+// (a tmpfs mount's size=, fs/tmpfs/tmpfs_mount.h). Every page the object
+// makes -- get_page_locked for a fault or a partial write,
+// install_filled_page_locked for a whole-page write -- is charged to it
+// first, and refused with ENOSPC when the budget is spent; every page it
+// frees is given back. So the limit holds whichever way a page is made:
+// write(2), a store through a shared mapping (whose fault then gets
+// ENOSPC: SIGBUS), or a read fault.
 #pragma once
 
 #include <vm/object.h>
 
 namespace vm {
+
+// A count of pages with a limit, shared by objects. Thread-safe: called
+// with an object lock held, so it must not sleep or take object locks.
+class PageBudget {
+public:
+    // Take `pages` if they fit. => false (nothing taken) if they do not.
+    virtual bool charge(size_t pages) = 0;
+    virtual void uncharge(size_t pages) = 0;
+
+protected:
+    ~PageBudget() = default;
+};
 
 class AnonObject final : public VmObject {
 public:
@@ -28,7 +48,14 @@ public:
     // PUT_FREE frees resident pages (and forgets swap slots) in [start, end);
     // PUT_CLEAN alone does nothing (there is no backing store but swap).
     kern::ErrorOr<void> put_pages_locked(u64 start, u64 end, u32 flags) override;
-    void install_filled_page_locked(Page& page, u64 offset) override;
+    // => also ENOSPC: the budget is spent.
+    kern::ErrorOr<void> install_filled_page_locked(Page& page, u64 offset) override;
+
+    // Draw on `budget` from now on (nullptr: none). Pages already resident
+    // are not moved between budgets: set it while the object is empty, or
+    // settle them yourself (the caller of a switch to nullptr uncharges
+    // the resident pages). => lock held.
+    void set_budget_locked(PageBudget* budget);
 
     // Swap slot of the page at `offset`, 0 if none. => lock held.
     u32 swap_slot_locked(u64 offset) const;
@@ -55,6 +82,8 @@ private:
 
     // Delete the swap records of page indexes [first, last]. => lock held.
     void drop_swap_records_locked(u64 first, u64 last);
+
+    PageBudget* m_budget = nullptr;  // guarded by m_lock
 };
 
 } // namespace vm

@@ -84,10 +84,11 @@ size_t VmObject::resident_in_locked(u64 start, u64 end) const
     return count;
 }
 
-void VmObject::install_filled_page_locked(Page& page, u64 offset)
+ErrorOr<void> VmObject::install_filled_page_locked(Page& page, u64 offset)
 {
     page.m_flags |= Page::DIRTY;
     insert_page_locked(page, offset);  // asserts that nothing is at offset
+    return {};
 }
 
 void VmObject::insert_page_locked(Page& page, u64 offset)

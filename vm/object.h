@@ -47,7 +47,8 @@ public:
     // The page at `offset` (page-aligned), resident in this object on return.
     // `access` says what the caller will do (a pager may prepare differently
     // for a write). => m_lock held. => ENOMEM, EIO (pager), EFAULT (beyond
-    // the object's end, for pagers that have one).
+    // the object's end, for pagers that have one), ENOSPC (a pager with a
+    // limit on its pages: vm/aobj.h:PageBudget).
     virtual kern::ErrorOr<Page*> get_page_locked(u64 offset, Access access) = 0;
     // Pages in [start, end): with PUT_CLEAN write the dirty ones back; with
     // PUT_FREE remove them from every pmap and free them. => m_lock held.
@@ -88,7 +89,9 @@ public:
     // it from the backing store), only to have every byte replaced.
     // => m_lock held, no page resident at offset. A pager with a copy of
     // that offset elsewhere (an aobj's swap slot) forgets it: it is stale.
-    virtual void install_filled_page_locked(Page& page, u64 offset);
+    // => ENOSPC (a pager with a limit: vm/aobj.h:PageBudget); the page is
+    // then not taken, the caller still owns it.
+    virtual kern::ErrorOr<void> install_filled_page_locked(Page& page, u64 offset);
 
     // ---- holds (fs/ubc/ubc.h): pages copied through without m_lock ----
     // => m_lock held.

@@ -136,10 +136,13 @@ static int signal_for(u64 vector)
 // otherwise the process dies.
 // `code` is the si_code: for a page fault SEGV_ACCERR (mapped, but not for
 // this access) or SEGV_MAPERR (nothing mapped); SI_KERNEL for the others.
-static void user_exception(TrapFrame& f, uptr address, const char* what, int code = kern::SI_KERNEL)
+// `signal` overrides the vector's (a page fault that found the mapping but
+// no memory allowed behind it: SIGBUS).
+static void user_exception(TrapFrame& f, uptr address, const char* what, int code = kern::SI_KERNEL,
+                           int signal = 0)
 {
-    kern::exit_on_exception(signal_for(f.vector), code, s_exception_names[f.vector], what, address,
-                            f.rip);
+    kern::exit_on_exception(signal ? signal : signal_for(f.vector), code, s_exception_names[f.vector],
+                            what, address, f.rip);
 }
 
 // ---- the page-fault path ----------------------------------------------------
@@ -160,7 +163,9 @@ static void user_exception(TrapFrame& f, uptr address, const char* what, int cod
 //      address -> resume at its fix-up (it returns EFAULT). A fault on the
 //      kernel side of a copy is still a bug.
 //   5. Unresolved in user mode -> the process ends with SIGSEGV
-//      (user_exception above).
+//      (user_exception above) -- or SIGBUS when the mapping is fine but
+//      its object refused the page (ENOSPC: a tmpfs file over its mount's
+//      size=, as Linux's shmem fault answers VM_FAULT_SIGBUS).
 //   6. Anything else -> the usual exception report.
 // Interrupts are disabled again before returning to trap_entry.S.
 
@@ -183,7 +188,7 @@ static void page_fault(TrapFrame& f)
     const uptr va = read_cr2();
     const vm::Access access = fault_access(f.error_code);
     const bool reserved_bit = (f.error_code & (1u << 3)) != 0;
-    bool out_of_memory = false, refused = (f.error_code & 1) != 0;
+    bool out_of_memory = false, over_limit = false, refused = (f.error_code & 1) != 0;
     if ((f.rflags & RFLAGS_IF) && !reserved_bit) {
         arch::irq_enable();
         auto result = vm::handle_page_fault(va, access, f.from_user());
@@ -193,6 +198,7 @@ static void page_fault(TrapFrame& f)
             return;
         }
         out_of_memory = result.error() == kern::Errno::ENOMEM;
+        over_limit = result.error() == kern::Errno::ENOSPC;
         refused = result.error() == kern::Errno::EACCES;  // mapped, but not for this access
     }
     if (!f.from_user() && va < vm::USER_MAX && !reserved_bit) {
@@ -205,8 +211,11 @@ static void page_fault(TrapFrame& f)
     if (f.from_user()) {
         // Out of memory is not the program's bad access, but it cannot go
         // on either: it gets the same SIGSEGV, with the reason in the line.
-        user_exception(f, va, out_of_memory ? "out of memory for an access" : access_name(access),
-                       refused ? kern::SEGV_ACCERR : kern::SEGV_MAPERR);
+        if (over_limit)
+            user_exception(f, va, "a page over the file system's size limit", kern::BUS_ADRERR, 7);
+        else
+            user_exception(f, va, out_of_memory ? "out of memory for an access" : access_name(access),
+                           refused ? kern::SEGV_ACCERR : kern::SEGV_MAPERR);
         return;
     }
     exception_panic(f);

@@ -10,23 +10,23 @@
 //
 //   TmpfsNode::write(off, buf, n)          (append: off = m_size, read under m_lock)
 //     lock m_lock (one writer or truncate per file)
-//     reserve_for_write_locked: count the pages of [off, off+n) that are not
-//       resident (aobj lock), take that many from the size= budget
-//       (TmpfsMount::reserve_pages); cut n short where the budget ends
 //     fs::ubc_write(aobj, off, buf, n)  -- per window of 16 pages: missing
 //       pages written whole are filled, then installed; others come from
-//       get_page_locked (zeroed), are held, copied into, released
+//       get_page_locked (zeroed), are held, copied into, released. The
+//       aobj charges each page it takes to the mount's size= budget
+//       (TmpfsMount::charge); where the budget ends, the write ends short
+//       (not one byte: ENOSPC)
 //     m_size = max(m_size, off + written); mtime = ctime = now
-//     settle_charge_locked: charge = resident pages; give back the rest
 //
 // Truncate (setattr SETATTR_SIZE), down: free the whole pages past the new
 // end (AnonObject::put_pages_locked PUT_FREE, which waits for a read's page
 // hold to be released), zero the tail of the last partial page (so growing
-// the file again shows zeros), give the pages back to the budget. Up: only
+// the file again shows zeros); the aobj gives the pages back to the
+// budget as it frees them. Up: only
 // m_size changes -- the new part is a hole.
 //
 // Locks: TmpfsNode::m_lock across each write/truncate (it also guards
-// m_size and m_charged_pages), the aobj's lock for page lookups; the mount
+// m_size), the aobj's lock for its pages and charges; the mount
 // lock is never taken. A read takes m_lock only to read m_size and to set
 // atime, not across the copy.
 //
@@ -99,10 +99,7 @@ ErrorOr<size_t> TmpfsNode::write_locked(u64 offset, const IoBuffer& buf, size_t 
     if (offset >= MAX_FILE_SIZE)
         return Errno::EFBIG;
     n = size_t(min<u64>(n, MAX_FILE_SIZE - offset));
-    size_t reserved = 0;
-    n = TRY(reserve_for_write_locked(offset, n, reserved));
-    auto written = ubc_write(*m_object, offset, buf, n);
-    settle_charge_locked(reserved);
+    auto written = ubc_write(*m_object, offset, buf, n);  // the aobj charges new pages
     if (written.is_error())
         return written.error() == Errno::ENOMEM ? Errno::ENOSPC : written.error();
     m_size = max<u64>(m_size, offset + written.value());
@@ -110,59 +107,12 @@ ErrorOr<size_t> TmpfsNode::write_locked(u64 offset, const IoBuffer& buf, size_t 
     return written.value();
 }
 
-// Take from the budget one page per page of [offset, offset+n) that is not
-// resident. => m_lock held. => how many bytes may be written (n, or less
-// where the budget ends); `reserved` = pages taken. ENOSPC: not one byte.
-ErrorOr<size_t> TmpfsNode::reserve_for_write_locked(u64 offset, size_t n, size_t& reserved)
+size_t TmpfsNode::resident_pages() const
 {
-    KASSERT(m_lock.is_locked_by_me());
-    for (;;) {
-        const size_t budget = m_tmpfs.free_data_pages();
-        const u64 first = align_down(offset, PAGE_SIZE), end = align_up(offset + n, PAGE_SIZE);
-        size_t missing = 0, allowed = n;
-        {
-            MutexGuard guard(m_object->lock());
-            missing = size_t((end - first) / PAGE_SIZE) - m_object->resident_in_locked(first, end);
-            if (missing > budget) {
-                // Not all of it fits: find the page that would go over.
-                missing = 0;
-                for (u64 page = first; page < end; page += PAGE_SIZE) {
-                    if (m_object->lookup_page_locked(page))
-                        continue;
-                    if (missing == budget) {  // this page would go over: stop before it
-                        allowed = size_t(max<u64>(page, offset) - offset);
-                        break;
-                    }
-                    ++missing;
-                }
-            }
-        }
-        if (allowed == 0)
-            return Errno::ENOSPC;
-        if (m_tmpfs.reserve_pages(missing)) {
-            reserved = missing;
-            return allowed;
-        }
-        // Another file took pages between our count and the reservation: again.
-    }
-}
-
-// After pages were made or freed: charge exactly the resident pages, given
-// that `reserved` pages were taken ahead. => m_lock held.
-void TmpfsNode::settle_charge_locked(size_t reserved)
-{
-    KASSERT(m_lock.is_locked_by_me());
-    size_t resident;
-    {
-        MutexGuard guard(m_object->lock());
-        resident = m_object->resident_pages_locked();
-    }
-    const size_t charged = m_charged_pages + reserved;
-    if (charged > resident)
-        m_tmpfs.uncharge_pages(charged - resident);
-    else if (resident > charged)
-        (void)m_tmpfs.reserve_pages(resident - charged);  // pages made by a mapping (later)
-    m_charged_pages = resident;
+    if (!m_object)
+        return 0;
+    MutexGuard guard(m_object->lock());
+    return m_object->resident_pages_locked();
 }
 
 // Change the size to `size`. => m_lock held; size <= MAX_FILE_SIZE.
@@ -180,8 +130,6 @@ ErrorOr<void> TmpfsNode::truncate_locked(u64 size)
             memset(bytes + in_page, 0, PAGE_SIZE - in_page);
         }
     }
-    if (size < m_size)
-        settle_charge_locked(0);
     m_size = size;
     touch_locked(MTIME | CTIME);
     return {};

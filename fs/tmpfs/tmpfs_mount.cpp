@@ -5,14 +5,14 @@
 // Node allocation (allocate_node_locked) is the one place a node is born:
 // it checks the nodes= limit, allocates the TmpfsNode and, for a regular
 // file, its AnonObject, and puts the node on m_nodes. free_node_locked is
-// the one place a node dies: it gives back the node's charged data pages,
+// the one place a node dies: it gives back the node's data pages' charge,
 // drops the aobj (AnonObject::detach: the pages go back to the allocator at
 // once unless a mapping still holds the object), frees a symlink's target
 // and a directory's grown name index, and deletes the node.
 //
 // Data-page budget: m_pages_used against m_page_limit, changed with atomic
-// compare-and-swap so a file write holding only its node's lock can take
-// pages (tmpfs_file.cpp:reserve_for_write_locked).
+// compare-and-swap by the files' aobjs (vm/aobj.h:PageBudget), which hold
+// only their own lock when they make or free a page.
 //
 // Read more: NetBSD sys/fs/tmpfs/tmpfs_vfsops.c (tmpfs_mount, tmpfs_unmount,
 // tmpfs_statvfs), tmpfs_subr.c (tmpfs_alloc_node, tmpfs_free_node,
@@ -168,6 +168,8 @@ ErrorOr<TmpfsNode*> TmpfsMount::allocate_node_locked(VType type, u32 mode, const
             return Errno::ENOSPC;
         }
         node->m_object = object.value();
+        kern::MutexGuard guard(node->m_object->lock());
+        node->m_object->set_budget_locked(this);
     }
     ++m_next_ino;  // nothing below can fail
     ++m_node_count;
@@ -182,7 +184,13 @@ void TmpfsMount::free_node_locked(TmpfsNode& node)
     m_nodes.remove(node);
     --m_node_count;
     if (node.m_object) {
-        uncharge_pages(node.m_charged_pages);
+        {
+            // The object may outlive the node (and the mount) in a mapping:
+            // its pages leave the budget now, and it draws on none from here.
+            kern::MutexGuard guard(node.m_object->lock());
+            uncharge(node.m_object->resident_pages_locked());
+            node.m_object->set_budget_locked(nullptr);
+        }
         node.m_object->detach();  // frees every page unless a mapping holds the object
     }
     if (node.m_target)
@@ -214,7 +222,7 @@ void TmpfsMount::free_dirent(Dirent& entry)
 
 // ---- the data-page budget ----------------------------------------------------------
 
-bool TmpfsMount::reserve_pages(size_t pages)
+bool TmpfsMount::charge(size_t pages)
 {
     size_t used = __atomic_load_n(&m_pages_used, __ATOMIC_RELAXED);
     do {
@@ -225,7 +233,7 @@ bool TmpfsMount::reserve_pages(size_t pages)
     return true;
 }
 
-void TmpfsMount::uncharge_pages(size_t pages)
+void TmpfsMount::uncharge(size_t pages)
 {
     size_t before = __atomic_fetch_sub(&m_pages_used, pages, __ATOMIC_RELAXED);
     KASSERT_MSG(before >= pages, "tmpfs: uncharging %zu pages of %zu", pages, before);

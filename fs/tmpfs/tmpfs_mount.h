@@ -9,11 +9,12 @@
 //                  (holes are free); default: half of physical memory
 //   nodes=N        nodes, the root included; default: as many as pages
 //
-// Going over either is ENOSPC; statvfs() reports both. Data pages are
-// charged by reserve_pages() before a write makes them and given back by
-// uncharge_pages() when truncate or a file's end frees them; the counter is
-// atomic so that file writes (which hold only their node's lock) need not
-// take the mount lock.
+// Going over either is ENOSPC; statvfs() reports both. The mount is the
+// vm::PageBudget of every file's aobj (vm/aobj.h): the aobj charges a page
+// when it makes one -- for write(2) or for a fault through a mapping --
+// and uncharges it when truncate or the file's end frees it, so the limit
+// holds on every path (a store through a mapping past it gets SIGBUS).
+// The counter is atomic: it is changed with only an aobj's lock held.
 //
 // Lock order, for all of tmpfs:
 //
@@ -35,10 +36,11 @@
 
 #include <fs/tmpfs/tmpfs_node.h>
 #include <fs/vfs/mount.h>
+#include <vm/aobj.h>
 
 namespace fs::tmpfs {
 
-class TmpfsMount final : public FileSystem {
+class TmpfsMount final : public FileSystem, public vm::PageBudget {
 public:
     // Parse the options and make the root. => EINVAL (bad options), ENOMEM.
     static ErrorOr<TmpfsMount*> create(StringView options);
@@ -64,10 +66,12 @@ public:
     static ErrorOr<Dirent*> allocate_dirent(StringView name);
     static void free_dirent(Dirent& entry);
 
-    // Data pages: take `pages` from the size= budget. => false if it
-    // would go over (nothing taken).
-    bool reserve_pages(size_t pages);
-    void uncharge_pages(size_t pages);
+    // Data pages (vm::PageBudget): every file's aobj draws on the mount's
+    // size= budget; the aobj charges a page when it makes one and
+    // uncharges it when it frees it. charge => false if it would go over
+    // (nothing taken).
+    bool charge(size_t pages) override;
+    void uncharge(size_t pages) override;
     size_t free_data_pages() const;
 
     size_t node_count_locked() const { return m_node_count; }

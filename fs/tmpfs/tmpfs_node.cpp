@@ -80,7 +80,7 @@ ErrorOr<VAttr> TmpfsNode::getattr()
     attr.gid = m_gid;
     attr.size = is_directory() ? PAGE_SIZE : m_size;
     attr.rdev = m_rdev;
-    attr.blocks = m_charged_pages * (PAGE_SIZE / 512);
+    attr.blocks = resident_pages() * (PAGE_SIZE / 512);
     attr.blksize = PAGE_SIZE;
     attr.atime = m_atime;
     attr.mtime = m_mtime;

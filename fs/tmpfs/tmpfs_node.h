@@ -37,10 +37,11 @@
 //   TmpfsMount::m_lock   the namespace: Dirents, both indexes, m_parent,
 //                        m_nlink (written under it, read atomically),
 //                        m_removed, m_next_cookie, the mount's node list
-//   TmpfsNode::m_lock    m_mode, m_uid, m_gid, m_size, the times,
-//                        m_charged_pages; held across a whole write or
-//                        truncate of a regular file (one at a time per file)
-//   the aobj's lock      its pages (fs/ubc/ubc.cpp takes it per page)
+//   TmpfsNode::m_lock    m_mode, m_uid, m_gid, m_size, the times; held
+//                        across a whole write or truncate of a regular
+//                        file (one at a time per file)
+//   the aobj's lock      its pages, and their charge to the mount's size=
+//                        budget (fs/ubc/ubc.cpp takes it per window)
 // Read more: docs/tmpfs.md; NetBSD sys/fs/tmpfs/tmpfs.h (struct tmpfs_node,
 // struct tmpfs_dirent). Design only; our own code.
 #pragma once
@@ -141,9 +142,10 @@ private:
 
     // ---- regular-file helpers (tmpfs_file.cpp); => m_lock held ----
     ErrorOr<size_t> write_locked(u64 offset, const IoBuffer& buf, size_t n);
+    // Data pages resident (what the file costs; st_blocks). Takes the
+    // aobj's lock.
+    size_t resident_pages() const;
     ErrorOr<void> truncate_locked(u64 size);
-    ErrorOr<size_t> reserve_for_write_locked(u64 offset, size_t n, size_t& reserved);
-    void settle_charge_locked(size_t reserved);
 
     // ---- times (tmpfs_node.cpp) ----
     static constexpr u32 ATIME = 1, MTIME = 2, CTIME = 4;
@@ -175,7 +177,6 @@ private:
     u64 m_size = 0;                    // regular: bytes; symlink: target length
     u64 m_rdev = 0;
     Timespec m_atime, m_mtime, m_ctime, m_btime;
-    size_t m_charged_pages = 0;        // regular: data pages counted in the mount
 
     // Set at creation, then read-only until the node is freed.
     vm::AnonObject* m_object = nullptr;  // regular files

@@ -221,10 +221,11 @@ ErrorOr<void> gather_for_write(vm::VmObject& object, Window& w, bool may_be_fres
 }
 
 // After the copy: drop the holds (usual), or install the first `filled`
-// fresh pages and free the rest. => false if a fresh window met a resident
-// page: then nothing was installed, everything was freed. => object lock
-// not held.
-bool settle_write(vm::VmObject& object, Window& w, bool fresh, size_t filled)
+// fresh pages and free the rest. A pager may refuse a page (ENOSPC: a
+// tmpfs over its size=): then `filled` drops to the pages installed, and
+// `result` says why. => false if a fresh window met a resident page: then
+// nothing was installed, everything was freed. => object lock not held.
+bool settle_write(vm::VmObject& object, Window& w, bool fresh, size_t& filled, ErrorOr<void>& result)
 {
     MutexGuard guard(object.lock());
     if (!fresh) {
@@ -234,12 +235,19 @@ bool settle_write(vm::VmObject& object, Window& w, bool fresh, size_t filled)
     }
     const u64 end = w.pieces[w.count - 1].page_offset + PAGE_SIZE;
     const bool clear = object.resident_in_locked(w.pieces[0].page_offset, end) == 0;
+    size_t installed = 0;
     for (size_t i = 0; i < w.held; ++i) {
-        if (clear && i < filled)
-            object.install_filled_page_locked(*w.pages[i], w.pieces[i].page_offset);
-        else
-            vm::page_allocator().free(w.pages[i], 0);
+        if (clear && i < filled && installed == i) {
+            auto taken = object.install_filled_page_locked(*w.pages[i], w.pieces[i].page_offset);
+            if (!taken.is_error()) {
+                ++installed;
+                continue;
+            }
+            result = taken;
+        }
+        vm::page_allocator().free(w.pages[i], 0);
     }
+    filled = min(filled, installed);
     return clear;
 }
 
@@ -262,8 +270,11 @@ ErrorOr<size_t> write_window(vm::VmObject& object, Window& w, const IoBuffer& bu
             }
             done += piece.length;
         }
-        if (!settle_write(object, w, fresh, filled))
+        if (!settle_write(object, w, fresh, filled, result))
             continue;  // a page of the window appeared meanwhile: the usual way
+        done = 0;
+        for (size_t i = 0; i < filled; ++i)
+            done += w.pieces[i].length;
         if (result.is_error() && done == 0)
             return result.error();
         return done;

@@ -66,7 +66,7 @@ struct SigInfo {
     u32 pid = 0;      // sender, for kill()
     uptr address = 0; // fault address, for SIGSEGV/SIGBUS
 };
-constexpr int SI_USER = 0, SI_KERNEL = 0x80, SEGV_MAPERR = 1, SEGV_ACCERR = 2;
+constexpr int SI_USER = 0, SI_KERNEL = 0x80, SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRERR = 2;
 
 // Send `sig` (1..64; 0 only checks) to `p`, from `sender_pid` (0: the kernel).
 void send_signal(Process& p, int sig, u32 sender_pid = 0);

@@ -224,6 +224,52 @@ TEST_F(AobjTest, GetFailsCleanlyWithoutMemory)
     obj->detach();
 }
 
+// A budget of 3 pages: every page the object makes is charged (a get, an
+// install of a filled page), refused with ENOSPC past the limit, and given
+// back when freed -- by put_pages and by the last detach.
+struct CountingBudget final : vm::PageBudget {
+    size_t used = 0, limit = 3;
+    bool charge(size_t pages) override
+    {
+        if (used + pages > limit)
+            return false;
+        used += pages;
+        return true;
+    }
+    void uncharge(size_t pages) override { used -= pages; }
+};
+
+TEST_F(AobjTest, PagesAreChargedToTheBudgetAndGivenBack)
+{
+    CountingBudget budget;
+    AnonObject* obj = make();
+    {
+        MutexGuard guard(obj->lock());
+        obj->set_budget_locked(&budget);
+    }
+    get(*obj, 0);
+    get(*obj, PAGE_SIZE);
+    get(*obj, 0);  // a hit costs nothing
+    EXPECT_EQ(budget.used, 2u);
+    Page* filled = MUST(pages().allocate());
+    {
+        MutexGuard guard(obj->lock());
+        MUST(obj->install_filled_page_locked(*filled, 2 * PAGE_SIZE));
+        EXPECT_EQ(budget.used, 3u);
+        auto over = obj->get_page_locked(3 * PAGE_SIZE, PROT_READ);
+        ASSERT_TRUE(over.is_error());
+        EXPECT_EQ(over.error(), Errno::ENOSPC);
+        Page* another = MUST(pages().allocate());
+        EXPECT_EQ(obj->install_filled_page_locked(*another, 4 * PAGE_SIZE).error(), Errno::ENOSPC);
+        pages().free(another);  // refused: still the caller's
+        EXPECT_EQ(obj->resident_pages_locked(), 3u);
+        MUST(obj->put_pages_locked(PAGE_SIZE, 2 * PAGE_SIZE, PUT_FREE));
+        EXPECT_EQ(budget.used, 2u);
+    }
+    obj->detach();  // the last reference: the rest go back too
+    EXPECT_EQ(budget.used, 0u);
+}
+
 using AobjDeathTest = AobjTest;
 
 TEST_F(AobjDeathTest, GettingASwappedOutPagePanicsUntilSwapExists)
