@@ -7,7 +7,8 @@
 // Linux's, because C libraries and debuggers read it (musl's
 // pthread_cancel and backtrace code look into the ucontext):
 //
-//      old rsp - 128 (the red zone, which the interrupted code may be using)
+//      old rsp - 128 (the red zone, which the interrupted code may be using),
+//        or the alternate stack's top (below)
 //      FPU state: 512 bytes of FXSAVE, 64-byte aligned
 //      struct rt_sigframe {                         <- rsp + 8 is 16-aligned,
 //          u64 pretcode;     sa_restorer               as after a `call`
@@ -20,8 +21,20 @@
 // returns, `ret` pops pretcode and the restorer calls rt_sigreturn with rsp
 // pointing just past pretcode, where pop_signal_frame finds the ucontext.
 // A handler address outside the canonical user half is refused like a bad
-// stack (the process dies of SIGSEGV). Everything read back from user
-// memory is checked: the segment selectors
+// stack (the caller forces SIGSEGV).
+//
+// The alternate stack (sigaltstack; Linux's get_sigframe). A handler with
+// SA_ONSTACK, when the thread has an alternate stack and is not running on
+// it already, gets its frame at the stack's top instead (no red zone to
+// keep there); a signal that comes while the thread is on it -- with or
+// without SA_ONSTACK -- stacks its frame below the current rsp, on the
+// alternate stack still. A frame that would reach below the alternate
+// stack's bottom is refused (EFAULT), so an overflowing handler dies of
+// SIGSEGV instead of writing over whatever lies below. uc_stack saves the
+// setting as it was (rt_sigreturn sets it again: SS_AUTODISARM's disarming
+// lasts as long as the handler).
+//
+// Everything read back from user memory is checked: the segment selectors
 // are forced to the user ones, RFLAGS keeps only the bits a user may set,
 // a rip outside the canonical user half (iretq would fault in kernel mode)
 // and an MXCSR with reserved bits set (FXRSTOR would fault in the kernel)
@@ -33,6 +46,7 @@
 #include <arch/usercopy.h>
 #include <arch/usermode.h>
 #include <kernel/lib/string.h>
+#include <kernel/proc/signal.h>
 
 namespace arch {
 
@@ -94,6 +108,31 @@ constexpr u64 RFLAGS_USER_MASK = 0x240dd5;  // CF PF AF ZF SF TF DF OF AC ID
 constexpr u32 MXCSR_RESERVED = 0xffff0000;
 constexpr u64 USER_RIP_LIMIT = u64(1) << 47;  // the canonical lower half
 
+struct FramePlace {
+    uptr fpu_at;
+    uptr frame_at;
+};
+
+// Where the FPU area and the frame go for code interrupted at `rsp`
+// (see "The alternate stack" above). => EFAULT (the frame would run off
+// the bottom of the alternate stack).
+kern::ErrorOr<FramePlace> place_frame(uptr rsp, const SignalFrameInfo& info)
+{
+    const kern::SigAltStack& alt = *info.alt_stack;
+    bool nested = kern::on_alt_stack(alt, rsp);
+    bool entering = false;
+    uptr sp = rsp - RED_ZONE;
+    if (info.on_stack && kern::alt_stack_state(alt, sp) == 0) {
+        sp = alt.sp + alt.size;
+        entering = true;
+    }
+    uptr fpu_at = (sp - FPU_SIZE) & ~uptr(63);
+    uptr frame_at = ((fpu_at - sizeof(RtSigFrame)) & ~uptr(15)) - 8;
+    if ((nested || entering) && !kern::alt_stack_contains(alt, frame_at))
+        return kern::Errno::EFAULT;
+    return FramePlace{fpu_at, frame_at};
+}
+
 } // namespace
 
 kern::ErrorOr<void> push_signal_frame(UserRegs& regs, const SignalFrameInfo& info)
@@ -101,8 +140,9 @@ kern::ErrorOr<void> push_signal_frame(UserRegs& regs, const SignalFrameInfo& inf
     x86::TrapFrame& f = regs;
     if (info.handler >= USER_RIP_LIMIT)
         return kern::Errno::EFAULT;  // iretq to a non-canonical rip faults in the kernel
-    uptr fpu_at = (f.rsp - RED_ZONE - FPU_SIZE) & ~uptr(63);
-    uptr frame_at = ((fpu_at - sizeof(RtSigFrame)) & ~uptr(15)) - 8;
+    FramePlace place = TRY(place_frame(f.rsp, info));
+    uptr fpu_at = place.fpu_at;
+    uptr frame_at = place.frame_at;
 
     alignas(16) u8 fpu[FPU_SIZE];
     asm volatile("fxsave64 %0" : "=m"(fpu));  // the live FPU state is this thread's user state
@@ -122,7 +162,9 @@ kern::ErrorOr<void> push_signal_frame(UserRegs& regs, const SignalFrameInfo& inf
     sc.oldmask = info.saved_mask;
     sc.cr2 = info.address;
     sc.fpstate = fpu_at;
-    frame.uc.uc_stack.ss_flags = 2;  // SS_DISABLE: no alternate stack
+    frame.uc.uc_stack.ss_sp = info.alt_stack->sp;  // the setting as it is, before any disarming
+    frame.uc.uc_stack.ss_flags = i32(info.alt_stack->flags);
+    frame.uc.uc_stack.ss_size = info.alt_stack->size;
     frame.uc.uc_sigmask = info.saved_mask;
     frame.info.si_signo = info.signo;
     frame.info.si_code = info.code;
@@ -143,7 +185,7 @@ kern::ErrorOr<void> push_signal_frame(UserRegs& regs, const SignalFrameInfo& inf
     return {};
 }
 
-kern::ErrorOr<u64> pop_signal_frame(UserRegs& regs)
+kern::ErrorOr<u64> pop_signal_frame(UserRegs& regs, kern::SigAltStack& uc_stack)
 {
     x86::TrapFrame& f = regs;
     uptr frame_at = f.rsp - 8;  // the handler's `ret` popped pretcode
@@ -169,6 +211,10 @@ kern::ErrorOr<u64> pop_signal_frame(UserRegs& regs)
     f.rflags = (f.rflags & ~RFLAGS_USER_MASK) | (sc.eflags & RFLAGS_USER_MASK);
     f.cs = x86::USER_CS;
     f.ss = x86::USER_DS;
+    uc_stack = {};
+    uc_stack.sp = uc.uc_stack.ss_sp;
+    uc_stack.flags = u32(uc.uc_stack.ss_flags);
+    uc_stack.size = uc.uc_stack.ss_size;
     return uc.uc_sigmask;
 }
 

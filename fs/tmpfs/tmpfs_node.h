@@ -99,7 +99,7 @@ public:
     ErrorOr<void> link(StringView name, Vnode& target) override;
     ErrorOr<void> unlink(StringView name) override;
     ErrorOr<void> rmdir(StringView name) override;
-    ErrorOr<void> rename(StringView from, Vnode& to_dir, StringView to) override;
+    ErrorOr<void> rename(StringView from, Vnode& to_dir, StringView to, u32 flags) override;
     ErrorOr<u64> readdir(u64 cookie, ReaddirSink& sink) override;
     // ---- regular files (fs/tmpfs/tmpfs_file.cpp) ----
     ErrorOr<size_t> read(u64 offset, const IoBuffer& buf, size_t n) override;
@@ -136,9 +136,11 @@ private:
     // Is this directory `dir` or below it? Walks m_parent. => mount lock held.
     bool is_within_locked(const TmpfsNode& dir) const;
     // rename's halves (tmpfs_rename.cpp). => mount lock held.
-    ErrorOr<bool> check_rename_locked(StringView from, TmpfsNode& to_dir, StringView to,
+    ErrorOr<bool> check_rename_locked(StringView from, TmpfsNode& to_dir, StringView to, u32 flags,
                                       Dirent*& source, Dirent*& target);
+    ErrorOr<void> check_exchange_locked(TmpfsNode& to_dir, const Dirent& source, const Dirent& target);
     TmpfsNode* take_replaced_locked(Dirent& target);
+    void exchange_locked(Dirent& source, TmpfsNode& to_dir, Dirent& target);
 
     // ---- regular-file helpers (tmpfs_file.cpp); => m_lock held ----
     ErrorOr<size_t> write_locked(u64 offset, const IoBuffer& buf, size_t n);

@@ -21,6 +21,21 @@
 // A directory that changes parent has its ".." follow it: attach_locked sets
 // m_parent and moves the ".." link from the old parent's count to the new.
 //
+// renameat2's flags (Linux's shmem_rename2 takes the same two):
+//   RENAME_NOREPLACE  a target present is EEXIST -- also another name of the
+//                     same file. The check is under the mount lock with
+//                     the move, so no create can slip in between.
+//   RENAME_EXCHANGE   both names must exist (ENOENT). The two Dirents keep
+//                     their names and cookies and swap their nodes
+//                     (exchange_locked), so nothing is allocated and
+//                     nothing can fail after the checks. Link counts of
+//                     the two nodes do not change; a directory that
+//                     changes parent gets m_parent and its ".." link moved,
+//                     so when a directory and a file trade places across
+//                     two directories, one parent loses a link and the
+//                     other gains one. Either directory landing inside
+//                     itself is EINVAL; a new parent at LINK_MAX, EMLINK.
+//
 // Order of work: every check first; then allocate the new Dirent (the only
 // thing that can fail); then, with nothing left to fail: detach and free
 // the replaced entry, attach the new entry, detach and free the old one
@@ -75,8 +90,8 @@ bool TmpfsNode::is_within_locked(const TmpfsNode& dir) const
 // Every check of rename, nothing changed. => mount lock held. => true and
 // the two entries (target nullptr if absent) when there is work to do,
 // false for a rename onto the same file; ENOENT, EBUSY, EINVAL, EMLINK,
-// ENOTDIR, EISDIR, ENOTEMPTY.
-ErrorOr<bool> TmpfsNode::check_rename_locked(StringView from, TmpfsNode& to_dir, StringView to,
+// ENOTDIR, EISDIR, ENOTEMPTY, EEXIST (RENAME_NOREPLACE).
+ErrorOr<bool> TmpfsNode::check_rename_locked(StringView from, TmpfsNode& to_dir, StringView to, u32 flags,
                                              Dirent*& source, Dirent*& target)
 {
     if (m_removed || to_dir.m_removed)
@@ -86,6 +101,16 @@ ErrorOr<bool> TmpfsNode::check_rename_locked(StringView from, TmpfsNode& to_dir,
         return Errno::ENOENT;
     TmpfsNode* moving = source->m_node;
     target = to_dir.find_locked(to);
+    if ((flags & RENAME_NOREPLACE) && target)
+        return Errno::EEXIST;
+    if (flags & RENAME_EXCHANGE) {
+        if (!target)
+            return Errno::ENOENT;
+        if (target->m_node == moving)
+            return false;  // two names of one file: swapping changes nothing
+        TRY(check_exchange_locked(to_dir, *source, *target));
+        return true;
+    }
     if (target && target->m_node == moving)
         return false;  // onto itself (or another link to it): nothing to do
     if (moving->is_directory()) {
@@ -99,6 +124,51 @@ ErrorOr<bool> TmpfsNode::check_rename_locked(StringView from, TmpfsNode& to_dir,
     if (target)
         TRY(check_replace(*moving, *target->m_node, target->m_node->is_empty_dir_locked()));
     return true;
+}
+
+// RENAME_EXCHANGE's checks for `source` (in this directory) and `target`
+// (in to_dir), two different nodes. => mount lock held. => EBUSY (a mount
+// point), EINVAL (a directory would go inside itself), EMLINK.
+ErrorOr<void> TmpfsNode::check_exchange_locked(TmpfsNode& to_dir, const Dirent& source, const Dirent& target)
+{
+    const TmpfsNode& a = *source.m_node;  // goes to to_dir
+    const TmpfsNode& b = *target.m_node;  // comes here
+    if (a.mounted_here() || b.mounted_here())
+        return Errno::EBUSY;
+    if (&to_dir == this)
+        return {};  // same parent: no ".." moves
+    if (a.is_directory() && to_dir.is_within_locked(a))
+        return Errno::EINVAL;
+    if (b.is_directory() && is_within_locked(b))
+        return Errno::EINVAL;
+    if (a.is_directory() && !b.is_directory() && to_dir.nlink() >= LINK_MAX)
+        return Errno::EMLINK;
+    if (b.is_directory() && !a.is_directory() && nlink() >= LINK_MAX)
+        return Errno::EMLINK;
+    return {};
+}
+
+// Swap the nodes of `source` (in this directory) and `target` (in to_dir).
+// => mount lock held, check_exchange_locked passed. Cannot fail.
+void TmpfsNode::exchange_locked(Dirent& source, TmpfsNode& to_dir, Dirent& target)
+{
+    KASSERT(m_tmpfs.lock().is_locked_by_me());
+    TmpfsNode* a = source.m_node;
+    TmpfsNode* b = target.m_node;
+    source.m_node = b;
+    target.m_node = a;
+    if (&to_dir == this)
+        return;
+    if (a->is_directory()) {  // its ".." now counts in to_dir
+        a->m_parent = &to_dir;
+        to_dir.set_nlink_locked(to_dir.nlink() + 1);
+        set_nlink_locked(nlink() - 1);
+    }
+    if (b->is_directory()) {
+        b->m_parent = this;
+        set_nlink_locked(nlink() + 1);
+        to_dir.set_nlink_locked(to_dir.nlink() - 1);
+    }
 }
 
 // Take the entry `target` of this directory away for a rename that replaces
@@ -118,8 +188,11 @@ TmpfsNode* TmpfsNode::take_replaced_locked(Dirent& target)
 }
 
 // => ENOTDIR, ENOENT, EEXIST/ENOTEMPTY, EISDIR, EINVAL, EBUSY, EMLINK, ENOSPC.
-ErrorOr<void> TmpfsNode::rename(StringView from, Vnode& to_vnode, StringView to)
+ErrorOr<void> TmpfsNode::rename(StringView from, Vnode& to_vnode, StringView to, u32 flags)
 {
+    if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
+        (flags & (RENAME_NOREPLACE | RENAME_EXCHANGE)) == (RENAME_NOREPLACE | RENAME_EXCHANGE))
+        return Errno::EINVAL;
     if (!is_directory() || !to_vnode.is_directory())
         return Errno::ENOTDIR;
     if (from == "." || from == ".." || to == "." || to == "..")
@@ -130,8 +203,17 @@ ErrorOr<void> TmpfsNode::rename(StringView from, Vnode& to_vnode, StringView to)
     {
         MutexGuard guard(m_tmpfs.lock());
         Dirent *source, *target;
-        if (!TRY(check_rename_locked(from, to_dir, to, source, target)))
+        if (!TRY(check_rename_locked(from, to_dir, to, flags, source, target)))
             return {};
+        if (flags & RENAME_EXCHANGE) {
+            exchange_locked(*source, to_dir, *target);  // cannot fail
+            source->m_node->touch(CTIME);
+            target->m_node->touch(CTIME);
+            touch(MTIME | CTIME);
+            if (&to_dir != this)
+                to_dir.touch(MTIME | CTIME);
+            return {};
+        }
         Dirent* entry = TRY(TmpfsMount::allocate_dirent(to));
         // Nothing below can fail.
         TmpfsNode* moving = source->m_node;

@@ -1,11 +1,12 @@
 // fs/vfs/file.cpp -- open files: the offset, the access mode, the vnode.
 //
 // Every call checks the access mode first (EBADF: reading a file opened
-// O_WRONLY, writing one opened O_RDONLY), then passes the I/O to the vnode
-// at an offset: m_offset for read/write/readdir (under m_lock, advanced by
-// what was done), the caller's for pread/pwrite (no lock). For a directory
-// m_offset is the readdir cookie. Lock order: File::m_lock -> the file
-// system's locks. See file.h for the contract and docs/vfs.md ("Open files").
+// O_WRONLY, writing one opened O_RDONLY, anything on an O_PATH File), then
+// passes the I/O to the vnode at an offset: m_offset for read/write/readdir
+// (under m_lock, advanced by what was done), the caller's for pread/pwrite
+// (no lock). For a directory m_offset is the readdir cookie. Lock order:
+// File::m_lock -> the file system's locks. See file.h for the contract and
+// docs/vfs.md ("Open files").
 #include <fs/vfs/file.h>
 
 namespace fs {
@@ -37,10 +38,12 @@ ErrorOr<File*> File::create(Vnode& vnode, u32 flags)
     auto* file = new (std::nothrow) File(vnode, flags);
     if (!file)
         return Errno::ENOMEM;
-    auto opened = vnode.open(flags);
-    if (opened.is_error()) {
-        delete file;
-        return opened.error();
+    if (!(flags & O_PATH)) {  // a path-only File opens nothing
+        auto opened = vnode.open(flags);
+        if (opened.is_error()) {
+            delete file;
+            return opened.error();
+        }
     }
     vnode.ref();
     return file;
@@ -53,7 +56,8 @@ void File::unref()
     if (old != 1)
         return;
     KASSERT(!m_lock.is_locked());
-    m_vnode->close(m_flags);
+    if (!is_path())
+        m_vnode->close(m_flags);
     m_vnode->unref();
     delete this;
 }
@@ -112,6 +116,8 @@ ErrorOr<size_t> File::pwrite(u64 offset, const IoBuffer& buf, size_t n)
 
 ErrorOr<u64> File::lseek(i64 offset, int whence)
 {
+    if (is_path())
+        return Errno::EBADF;
     if (m_vnode->is_stream())
         return Errno::ESPIPE;
     kern::MutexGuard guard(m_lock);
@@ -139,6 +145,8 @@ ErrorOr<u64> File::lseek(i64 offset, int whence)
 
 ErrorOr<size_t> File::readdir(ReaddirSink& sink)
 {
+    if (is_path())
+        return Errno::EBADF;
     if (!m_vnode->is_directory())
         return Errno::ENOTDIR;
     if (!readable())
@@ -160,6 +168,8 @@ void File::set_status_flags(u32 flags)
 
 ErrorOr<void> File::truncate(u64 length)
 {
+    if (is_path())
+        return Errno::EBADF;
     if (!writable() || m_vnode->type() != VType::Regular)
         return Errno::EINVAL;  // Linux's ftruncate: EINVAL for both
     VAttr attr;

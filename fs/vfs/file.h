@@ -20,6 +20,15 @@
 // lseek/pread/pwrite give ESPIPE. File::create calls Vnode::open and the
 // last unref Vnode::close, so a pipe knows its readers and writers.
 //
+// O_PATH (Linux's path-only file): the File names a place in the tree and
+// nothing more. create() does not call Vnode::open nor unref Vnode::close
+// (a FIFO's or a device's open code never runs), is_path() is true, and
+// every operation here that touches the data -- read, write, pread,
+// pwrite, readdir, truncate, lseek -- is EBADF. What such a File is good
+// for is decided by the system-call layer (kernel/syscall/user_args.h:
+// file_of refuses it, file_of_raw hands it out for close, dup, fcntl's
+// descriptor commands, fstat, fstatfs, fchdir and as a *at() dirfd).
+//
 // O_APPEND: write and pwrite go to the end of the file through
 // Vnode::append, which finds the end and writes under the file's own lock:
 // two processes appending to one file (a shared log, `cmd >> f` from two
@@ -48,7 +57,8 @@ constexpr int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
 class File {
 public:
     // A File on `vnode` (takes its own reference), with one reference for
-    // the caller. => ENOMEM.
+    // the caller; Vnode::open is called unless `flags` has O_PATH.
+    // => ENOMEM, Vnode::open's errors.
     static ErrorOr<File*> create(Vnode& vnode, u32 flags);
 
     void ref() { __atomic_add_fetch(&m_ref_count, 1, __ATOMIC_RELAXED); }
@@ -60,8 +70,10 @@ public:
     u32 flags() const { return __atomic_load_n(&m_flags, __ATOMIC_RELAXED); }
     // fcntl(F_SETFL): only O_APPEND and O_NONBLOCK change; other bits are ignored.
     void set_status_flags(u32 flags);
-    bool readable() const { return (m_flags & O_ACCMODE) != O_WRONLY; }
-    bool writable() const { return (m_flags & O_ACCMODE) != O_RDONLY; }
+    // A path-only File (O_PATH) is neither readable nor writable.
+    bool is_path() const { return m_flags & O_PATH; }
+    bool readable() const { return !is_path() && (m_flags & O_ACCMODE) != O_WRONLY; }
+    bool writable() const { return !is_path() && (m_flags & O_ACCMODE) != O_RDONLY; }
 
     // At the offset, which advances by what was transferred.
     // => bytes. EBADF (not open for reading / writing), EISDIR, EINVAL (a
@@ -73,15 +85,16 @@ public:
     ErrorOr<size_t> pread(u64 offset, const IoBuffer& buf, size_t n);
     ErrorOr<size_t> pwrite(u64 offset, const IoBuffer& buf, size_t n);
     // => the new offset. EINVAL (bad whence, a negative result, SEEK_END on
-    // a directory), EOVERFLOW (past INT64_MAX), ESPIPE (a stream).
+    // a directory), EOVERFLOW (past INT64_MAX), ESPIPE (a stream), EBADF
+    // (O_PATH).
     ErrorOr<u64> lseek(i64 offset, int whence);
     // Entries from the cookie kept in the File until the sink is full or the
     // directory ends. => the number delivered (0 at the end). ENOTDIR, EBADF
     // (not open for reading).
     ErrorOr<size_t> readdir(ReaddirSink& sink);
     ErrorOr<VAttr> stat() { return m_vnode->getattr(); }
-    // ftruncate. => EINVAL (not open for writing, or not a regular file --
-    // a directory too, as Linux), and setattr's errors.
+    // ftruncate. => EBADF (O_PATH), EINVAL (not open for writing, or not a
+    // regular file -- a directory too, as Linux), and setattr's errors.
     ErrorOr<void> truncate(u64 length);
 
     u64 offset_for_test() const { return m_offset; }

@@ -26,6 +26,12 @@
 //   6. the last component: a trailing '/' needs a directory (ENOTDIR);
 //      otherwise dir = the result and go to 1.
 //
+// lookup_parent stops at step 3 without looking the last component up --
+// except for open(O_CREAT) (Follow::Yes): there a last component that is a
+// symlink is spliced as in step 5 and the walk goes on, so the caller gets
+// the directory and name the link points at, existing or not (Linux's
+// open_last_lookups; the links count towards the same SYMLOOP_MAX).
+//
 // References: `dir` is dropped when replaced, and the Walk's destructor
 // drops whatever it still holds, so every error return is leak-free. The
 // result is handed over (w.dir = nullptr) instead of dropped.
@@ -178,6 +184,27 @@ ErrorOr<void> splice_symlink(Walk& w, Vnode& link)
     return {};
 }
 
+// lookup_parent with Follow::Yes (open with O_CREAT): if the last
+// component `name` exists and is a symlink, replace it by its target, so
+// that the walk goes on to the name the link points at -- which need not
+// exist (Linux creates a dangling symlink's target). => true if spliced;
+// false if the name is missing or not a symlink; ELOOP, ...
+ErrorOr<bool> splice_final_symlink(Walk& w, StringView name)
+{
+    auto next = lookup_component(w.ctx, *w.dir, name);
+    if (next.is_error())
+        return next.error() == Errno::ENOENT ? ErrorOr<bool>(false) : ErrorOr<bool>(next.error());
+    Vnode* v = next.value();
+    if (v->type() != VType::Symlink) {
+        v->unref();
+        return false;
+    }
+    auto spliced = splice_symlink(w, *v);
+    v->unref();
+    TRY(spliced);
+    return true;
+}
+
 void fill_parent(Walk& w, const Component& c, ParentLookup& out)
 {
     out.kind = c.name == "." ? LastKind::Dot : c.name == ".." ? LastKind::DotDot : LastKind::Normal;
@@ -190,7 +217,8 @@ void fill_parent(Walk& w, const Component& c, ParentLookup& out)
 }
 
 // The loop of the essay above. With `parent`, stop before the last
-// component and fill *parent (=> nullptr); else => the vnode, referenced.
+// component and fill *parent (=> nullptr) -- with Follow::Yes only once
+// that component is not a symlink; else => the vnode, referenced.
 ErrorOr<Vnode*> walk(Walk& w, Follow follow, ParentLookup* parent)
 {
     for (;;) {
@@ -212,6 +240,11 @@ ErrorOr<Vnode*> walk(Walk& w, Follow follow, ParentLookup* parent)
         if (!w.dir->is_directory())
             return Errno::ENOTDIR;
         if (parent && c.last) {
+            if (follow == Follow::Yes && !c.trailing) {
+                auto spliced = TRY(splice_final_symlink(w, c.name));
+                if (spliced)
+                    continue;
+            }
             fill_parent(w, c, *parent);
             return nullptr;
         }
@@ -258,11 +291,11 @@ ErrorOr<Vnode*> lookup(const Context& ctx, StringView path, Follow follow)
     return walk(w, follow, nullptr);
 }
 
-ErrorOr<void> lookup_parent(const Context& ctx, StringView path, ParentLookup& out)
+ErrorOr<void> lookup_parent(const Context& ctx, StringView path, ParentLookup& out, Follow follow)
 {
     Walk w(ctx);
     TRY(start(w, path));
-    TRY(walk(w, Follow::Yes, &out));
+    TRY(walk(w, follow, &out));
     KASSERT(out.dir);
     return {};
 }

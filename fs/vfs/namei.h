@@ -56,7 +56,12 @@ struct ParentLookup {
 // component but the last (following symlinks on the way), and report the
 // last one without looking it up. The caller chooses the errno for ".",
 // ".." and "/" (vfs.h lists Linux's choice per call). => `out` filled.
-ErrorOr<void> lookup_parent(const Context& ctx, StringView path, ParentLookup& out);
+// With Follow::Yes (open with O_CREAT) a last component that exists and is
+// a symlink (without a trailing '/') is followed first, however many links
+// in a row, so `out` names what the link points at, which may not exist:
+// Linux creates a dangling symlink's target. ELOOP past SYMLOOP_MAX.
+ErrorOr<void> lookup_parent(const Context& ctx, StringView path, ParentLookup& out,
+                            Follow follow = Follow::No);
 
 // One step: `name` in directory `dir`, with "." / ".." and mount crossing
 // as lookup() does them (but no symlink following). => referenced.

@@ -32,6 +32,10 @@
 #undef O_DIRECTORY
 #undef O_NOFOLLOW
 #undef O_CLOEXEC
+#undef O_PATH
+#undef RENAME_NOREPLACE
+#undef RENAME_EXCHANGE
+#undef RENAME_WHITEOUT
 #endif
 
 namespace fs {
@@ -106,5 +110,13 @@ constexpr u32 O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3;
 constexpr u32 O_CREAT = 0100, O_EXCL = 0200, O_NOCTTY = 0400, O_TRUNC = 01000,
               O_APPEND = 02000, O_NONBLOCK = 04000, O_DIRECTORY = 0200000,
               O_NOFOLLOW = 0400000, O_CLOEXEC = 02000000;
+// O_PATH: a File that names a location and nothing more (no I/O, no
+// Vnode::open/close; fs/vfs/file.h). With it, open keeps only O_DIRECTORY,
+// O_NOFOLLOW and O_CLOEXEC, as Linux.
+constexpr u32 O_PATH = 010000000;
+
+// renameat2's flags (Linux's values). RENAME_WHITEOUT (overlayfs's
+// whiteouts) is not supported: EINVAL.
+constexpr u32 RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
 
 } // namespace fs

@@ -91,11 +91,17 @@ ErrorOr<Vnode*> open_existing(const Context& ctx, StringView path, u32 flags)
     return v;
 }
 
-// open with O_CREAT: the existing file, or a new regular file.
+// open with O_CREAT: the existing file, or a new regular file. Without
+// O_EXCL and O_NOFOLLOW a final symlink is followed first, also when it
+// dangles: then its target is what gets created (Linux's rule; a relative
+// target is resolved from the link's directory). => EISDIR (a trailing
+// slash, ".", "..", "/", an existing directory), EEXIST (O_EXCL), ELOOP
+// (O_NOFOLLOW on a symlink).
 ErrorOr<Vnode*> open_create(const Context& ctx, StringView path, u32 flags, u32 mode)
 {
+    bool follow = !(flags & (O_EXCL | O_NOFOLLOW));
     Parent p;
-    TRY(lookup_parent(ctx, path, p));
+    TRY(lookup_parent(ctx, path, p, follow ? Follow::Yes : Follow::No));
     if (p.kind != LastKind::Normal || p.trailing_slash)
         return Errno::EISDIR;
     auto existing = lookup_component(ctx, *p.dir, p.name());
@@ -108,12 +114,27 @@ ErrorOr<Vnode*> open_create(const Context& ctx, StringView path, u32 flags, u32 
         v->unref();
         return Errno::EEXIST;
     }
-    if (v->type() != VType::Symlink)
-        return v;
-    v->unref();
-    if (flags & O_NOFOLLOW)
+    if (v->type() == VType::Symlink) {  // O_NOFOLLOW (or a link made since the walk)
+        v->unref();
         return Errno::ELOOP;
-    return open_existing(ctx, path, flags);  // follow it (dangling: ENOENT)
+    }
+    if (v->is_directory()) {  // Linux's do_open: O_CREAT never opens a directory
+        v->unref();
+        return Errno::EISDIR;
+    }
+    return v;
+}
+
+// open with O_PATH: a File on the node itself -- no device, no pipe, no
+// Vnode::open -- and on a symlink itself with O_NOFOLLOW. Every other
+// flag is dropped, as Linux. => ENOTDIR (O_DIRECTORY).
+ErrorOr<File*> open_path(const Context& ctx, StringView path, u32 flags)
+{
+    flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW;
+    auto v = adopt(TRY(lookup(ctx, path, (flags & O_NOFOLLOW) ? Follow::No : Follow::Yes)));
+    if ((flags & O_DIRECTORY) && !v->is_directory())
+        return Errno::ENOTDIR;
+    return File::create(*v, flags);
 }
 
 // The checks on what open found. => ENOTDIR, EISDIR.
@@ -130,6 +151,8 @@ ErrorOr<void> check_open(Vnode& v, u32 flags)
 
 ErrorOr<File*> open(const Context& ctx, StringView path, u32 flags, u32 mode)
 {
+    if (flags & O_PATH)
+        return open_path(ctx, path, flags);
     if ((flags & O_ACCMODE) == O_ACCMODE)
         return Errno::EINVAL;
     if ((flags & O_CREAT) && (flags & O_DIRECTORY))
@@ -263,39 +286,72 @@ ErrorOr<void> check_not_inside(Vnode& moved, Vnode& dir)
     }
 }
 
-// The checks on the two names and what they name. => EBUSY, EXDEV, ENOTDIR.
-ErrorOr<void> check_rename(Parent& from, Parent& to, Vnode& src, const Context& ctx)
+// renameat2's flags: NOREPLACE and EXCHANGE, not both. => EINVAL.
+ErrorOr<void> check_rename_flags(u32 flags)
+{
+    if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE))
+        return Errno::EINVAL;  // unknown, or RENAME_WHITEOUT (not supported)
+    if ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE))
+        return Errno::EINVAL;
+    return {};
+}
+
+// The checks on the two names and what they name, in Linux's order
+// (do_renameat2, vfs_rename). => the vnode at the target, referenced, or
+// nullptr if there is none. EXDEV, EBUSY, EEXIST (NOREPLACE), ENOENT
+// (EXCHANGE with no target), ENOTDIR (a trailing slash on a non-directory).
+ErrorOr<RefPtr<Vnode>> check_rename(Parent& from, Parent& to, Vnode& src, const Context& ctx, u32 flags)
 {
     if (TRY(fs_id(*from.dir)) != TRY(fs_id(*to.dir)))
         return Errno::EXDEV;
     if (src.mounted_here() || &src == ctx.root.get())
         return Errno::EBUSY;
-    if (!src.is_directory() && (from.trailing_slash || to.trailing_slash))
+    RefPtr<Vnode> dst;
+    auto found = to.dir->lookup(to.name());
+    if (!found.is_error())
+        dst = adopt(found.value());
+    else if (found.error() != Errno::ENOENT)
+        return found.error();
+    if ((flags & RENAME_NOREPLACE) && dst)
+        return Errno::EEXIST;  // tmpfs checks again under its lock
+    if (flags & RENAME_EXCHANGE) {
+        if (!dst)
+            return Errno::ENOENT;
+        if (!dst->is_directory() && to.trailing_slash)
+            return Errno::ENOTDIR;
+    }
+    if (!src.is_directory() && (from.trailing_slash || (to.trailing_slash && !(flags & RENAME_EXCHANGE))))
         return Errno::ENOTDIR;
-    auto dst = to.dir->lookup(to.name());
-    if (dst.is_error())
-        return dst.error() == Errno::ENOENT ? ErrorOr<void>() : ErrorOr<void>(dst.error());
-    bool busy = dst.value()->mounted_here() || dst.value() == ctx.root.get();
-    dst.value()->unref();
-    return busy ? Errno::EBUSY : ErrorOr<void>();
+    if (dst && (dst->mounted_here() || dst.get() == ctx.root.get()))
+        return Errno::EBUSY;
+    return dst;
 }
 
 } // namespace
 
-ErrorOr<void> rename(const Context& ctx, StringView from_path, StringView to_path)
+ErrorOr<void> rename(const Context& ctx, StringView from_path, StringView to_path, u32 flags)
 {
+    TRY(check_rename_flags(flags));
     Parent from, to;
     TRY(lookup_parent(ctx, from_path, from));
     TRY(lookup_parent(ctx, to_path, to));
-    if (from.kind != LastKind::Normal || to.kind != LastKind::Normal)
+    if (from.kind != LastKind::Normal)
         return Errno::EBUSY;
+    if (to.kind != LastKind::Normal)  // ".", "..", "/": they exist
+        return (flags & RENAME_NOREPLACE) ? Errno::EEXIST : Errno::EBUSY;
     auto src = adopt(TRY(from.dir->lookup(from.name())));
-    TRY(check_rename(from, to, *src, ctx));
-    if (!src->is_directory())
-        return from.dir->rename(from.name(), *to.dir, to.name());
+    auto dst = TRY(check_rename(from, to, *src, ctx, flags));
+    // A directory that moves (either one, in an exchange) must not land
+    // inside itself: checked, and moved, under s_rename_lock.
+    bool dst_moves = (flags & RENAME_EXCHANGE) && dst->is_directory();
+    if (!src->is_directory() && !dst_moves)
+        return from.dir->rename(from.name(), *to.dir, to.name(), flags);
     kern::MutexGuard guard(s_rename_lock);
-    TRY(check_not_inside(*src, *to.dir));
-    return from.dir->rename(from.name(), *to.dir, to.name());
+    if (src->is_directory())
+        TRY(check_not_inside(*src, *to.dir));
+    if (dst_moves)
+        TRY(check_not_inside(*dst, *from.dir));
+    return from.dir->rename(from.name(), *to.dir, to.name(), flags);
 }
 
 // ---- reading names and attributes ----

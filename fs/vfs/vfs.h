@@ -57,9 +57,13 @@ ErrorOr<void> unmount(const Context& ctx, StringView path);
 // slash or on "." / ".." / "/"), ENOTDIR (O_DIRECTORY on a non-directory),
 // ELOOP (O_NOFOLLOW and the last component is a symlink), EINVAL
 // (O_ACCMODE == 3, O_CREAT|O_DIRECTORY), ENOSPC, and the create() errors.
-// A dangling symlink with O_CREAT (no O_EXCL) gives ENOENT (Linux creates
-// its target; we do not). O_TRUNC empties a regular file opened for writing
-// (with O_RDONLY it is ignored; Linux truncates).
+// O_CREAT without O_EXCL or O_NOFOLLOW follows a final symlink, and if it
+// dangles creates its target, as Linux (a relative target from the link's
+// directory; ENOENT if the target's directory is missing). O_TRUNC empties
+// a regular file opened for writing (with O_RDONLY it is ignored; Linux
+// truncates). With O_PATH every flag but O_DIRECTORY and O_NOFOLLOW is
+// ignored: the File names the node (a symlink itself with O_NOFOLLOW)
+// without opening it -- no device driver, no FIFO wait (fs/vfs/file.h).
 ErrorOr<File*> open(const Context& ctx, StringView path, u32 flags, u32 mode);
 
 // ---- names ----
@@ -77,12 +81,20 @@ ErrorOr<void> unlink(const Context& ctx, StringView path);
 // Remove an empty directory. => EINVAL ("." last), ENOTEMPTY (".." last, or
 // not empty), EBUSY ("/" or a mount point), ENOTDIR.
 ErrorOr<void> rmdir(const Context& ctx, StringView path);
-// Rename, replacing per POSIX. => EBUSY (".", "..", "/" on either side, or a
-// mount point), EXDEV (different file systems), EINVAL (a directory into its
-// own subtree: checked here by walking ".." up from the new parent),
+// Rename, replacing per POSIX; `flags` are renameat2's:
+//   RENAME_NOREPLACE  EEXIST if `to` exists (also ".", "..", "/"), checked
+//                     by the file system under the lock it renames under,
+//                     so no one can create `to` in between;
+//   RENAME_EXCHANGE   swap the two names atomically; both must exist
+//                     (ENOENT), of any types; a directory that changes
+//                     parent has its ".." follow, either way.
+// => EINVAL (another flag, RENAME_WHITEOUT, or NOREPLACE|EXCHANGE), EBUSY
+// (".", "..", "/" on either side, or a mount point), EXDEV (different file
+// systems), EINVAL (a directory into its own subtree -- either directory,
+// in an exchange: checked here by walking ".." up from the new parent),
 // ENOTDIR (a trailing slash on a non-directory source or target, directory
 // over a file), EISDIR (a file over a directory), ENOTEMPTY, ENOSPC.
-ErrorOr<void> rename(const Context& ctx, StringView from, StringView to);
+ErrorOr<void> rename(const Context& ctx, StringView from, StringView to, u32 flags = 0);
 // A new name `new_path` for `existing` (not followed if a symlink, as
 // Linux's link(2)). => EPERM (a directory), EXDEV, EEXIST (also ".", "..",
 // "/"), ENOENT (a trailing slash on the new name), EMLINK, ENOSPC.

@@ -47,7 +47,7 @@ ErrorOr<void> Vnode::unlink(StringView) { return is_directory() ? Errno::ENOENT 
 
 ErrorOr<void> Vnode::rmdir(StringView) { return is_directory() ? Errno::ENOENT : Errno::ENOTDIR; }
 
-ErrorOr<void> Vnode::rename(StringView, Vnode&, StringView)
+ErrorOr<void> Vnode::rename(StringView, Vnode&, StringView, u32)
 {
     return is_directory() ? Errno::ENOENT : Errno::ENOTDIR;
 }

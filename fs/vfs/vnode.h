@@ -108,7 +108,12 @@ public:
     // (directory over a file), EISDIR (file over a directory), EINVAL (a
     // directory into its own subtree), EBUSY (a mount point). Renaming a name
     // onto itself (the same file) succeeds and changes nothing.
-    virtual ErrorOr<void> rename(StringView from, Vnode& to_dir, StringView to);
+    // `flags` (fs/vfs/types.h): RENAME_NOREPLACE fails with EEXIST if `to`
+    // exists (even as another name of the same file), decided atomically
+    // with the move; RENAME_EXCHANGE swaps the two entries (ENOENT unless
+    // both exist; any two types; EINVAL if either directory would end up
+    // inside itself; EMLINK if a directory's new parent is full).
+    virtual ErrorOr<void> rename(StringView from, Vnode& to_dir, StringView to, u32 flags);
     // Deliver entries from position `cookie` (0: the start; "." and ".."
     // come first) until the sink is full or the directory ends. Cookies stay
     // valid while entries are added and removed: an entry present throughout

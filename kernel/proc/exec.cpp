@@ -10,8 +10,9 @@
 //      faults; the part of the last file page past the segment's file size
 //      is zeroed (the copy-on-write fault makes it private first), and the
 //      rest of memsz (the bss) is anonymous zero-fill memory;
-//   3. map the stack (anonymous, growing down from USER_STACK_TOP) and
-//      write onto it what the C library's start code expects:
+//   3. map the stack (anonymous, growing down from USER_STACK_TOP, as big
+//      as RLIMIT_STACK within bounds: stack_size) and write onto it what the
+//      C library's start code expects:
 //
 //        USER_STACK_TOP -> +---------------------------+
 //                          | 16 random bytes (AT_RANDOM)|
@@ -51,6 +52,23 @@ namespace {
 constexpr uptr PIE_BASE = 0x0000555555554000ull;
 constexpr size_t MAX_PHNUM = 64;
 constexpr size_t MAX_ARGS_BYTES = 128 * 1024;  // argv + envp strings (E2BIG above)
+// The stack region's bounds (stack_size).
+constexpr size_t MIN_STACK_SIZE = 256 * 1024;      // room for MAX_ARGS_BYTES and the pointers
+constexpr size_t MAX_STACK_SIZE = 256ull << 20;    // what RLIMIT_STACK = RLIM_INFINITY gets
+
+// The size of the stack region execve maps: the caller's RLIMIT_STACK soft
+// value (8 MiB by default) in whole pages, kept within [MIN_STACK_SIZE,
+// MAX_STACK_SIZE]. Linux maps a small stack and grows it on demand up to
+// the limit; here the whole region is mapped at once (its pages still come
+// by faults), so the limit is read once, at execve: a later setrlimit
+// changes the stack of the next program, not this one's.
+size_t stack_size()
+{
+    u64 limit = Process::current()->rlimit(RLIMIT_STACK).cur;
+    if (limit >= MAX_STACK_SIZE)
+        return MAX_STACK_SIZE;
+    return max(align_up(size_t(limit), PAGE_SIZE), MIN_STACK_SIZE);
+}
 
 vm::Prot prot_of(u32 flags)
 {
@@ -172,7 +190,8 @@ ErrorOr<ExecImage> load_program(const fs::Context& ctx, StringView path, vm::VmM
 ErrorOr<uptr> setup_stack(vm::VmMap& map, const char* const* argv, const char* const* envp,
                           const ExecImage& image, StringView path)
 {
-    TRY(map.map(USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE, vm::PROT_READ | vm::PROT_WRITE,
+    size_t stack_bytes = stack_size();
+    TRY(map.map(USER_STACK_TOP - stack_bytes, stack_bytes, vm::PROT_READ | vm::PROT_WRITE,
                 vm::PROT_READ | vm::PROT_WRITE, vm::Inherit::Copy, nullptr, 0,
                 vm::MAP_PRIVATE | vm::MAP_FIXED));
     size_t argc = count(argv), envc = count(envp);
@@ -246,9 +265,10 @@ ErrorOr<uptr> setup_stack(vm::VmMap& map, const char* const* argv, const char* c
 //      stack): any failure switches back, and execve returns the error to
 //      the unchanged old program;
 //   3. only then is the old address space destroyed, the close-on-exec
-//      descriptors closed, and caught signals reset to SIG_DFL (ignored ones
-//      stay ignored, the mask stays); the caller (sys_execve, or a new
-//      process's first thread) then enters the new program.
+//      descriptors closed, caught signals reset to SIG_DFL (ignored ones
+//      stay ignored, the mask stays) and the alternate signal stack
+//      dropped; the caller (sys_execve, or a new process's first thread)
+//      then enters the new program.
 
 namespace {
 
@@ -420,6 +440,11 @@ ErrorOr<ExecImage> exec_current(StringView path_in, char** argv, char** envp)
         p->m_brk_start = p->m_brk = image.value().brk;
     }
     p->m_fds.close_on_exec();
+    // The alternate signal stack was memory of the old program. Linux's
+    // begin_new_exec zeroes its address and size and keeps the flags (so an
+    // SS_AUTODISARM set before still shows in sigaltstack's answer).
+    p->m_alt_stack.sp = 0;
+    p->m_alt_stack.size = 0;
     {
         SpinGuard guard(process_tree_lock());
         for (SigAction& a : p->m_sig_actions)

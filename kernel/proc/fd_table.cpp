@@ -1,4 +1,8 @@
 // kernel/proc/fd_table.cpp -- file descriptors (see fd_table.h).
+//
+// The limit checks follow Linux's fs/file.c: alloc_fd refuses a descriptor
+// at or above RLIMIT_NOFILE with EMFILE, ksys_dup3 a target at or above it
+// with EBADF (fcntl's F_DUPFD answers EINVAL itself: sys_file.cpp).
 #include <kernel/heap/heap.h>
 #include <kernel/lib/string.h>
 #include <kernel/proc/fd_table.h>
@@ -7,14 +11,14 @@ namespace kern {
 
 ErrorOr<void> FdTable::grow_locked(int fd)
 {
-    KASSERT(m_lock.is_locked_by_me() && fd < MAX_FDS);
+    KASSERT(m_lock.is_locked_by_me() && fd < NR_OPEN);
     if (fd < m_capacity)
         return {};
     int capacity = m_capacity ? m_capacity : 16;
     while (capacity <= fd)
         capacity *= 2;
-    if (capacity > MAX_FDS)
-        capacity = MAX_FDS;
+    if (capacity > NR_OPEN)
+        capacity = NR_OPEN;
     auto* slots = static_cast<Slot*>(kzalloc(size_t(capacity) * sizeof(Slot)));
     if (!slots)
         return Errno::ENOMEM;
@@ -28,13 +32,13 @@ ErrorOr<void> FdTable::grow_locked(int fd)
 
 ErrorOr<int> FdTable::install(fs::File& file, bool cloexec, int min_fd)
 {
-    if (min_fd < 0 || min_fd >= MAX_FDS)
+    if (min_fd < 0)
         return Errno::EINVAL;
     MutexGuard guard(m_lock);
     int fd = min_fd;
     while (fd < m_capacity && m_slots[fd].file)
         ++fd;
-    if (fd >= MAX_FDS)
+    if (fd >= limit())
         return Errno::EMFILE;
     TRY(grow_locked(fd));
     file.ref();
@@ -67,8 +71,6 @@ ErrorOr<void> FdTable::close(int fd)
 
 ErrorOr<int> FdTable::duplicate_to(int old_fd, int new_fd, bool cloexec)
 {
-    if (new_fd < 0 || new_fd >= MAX_FDS)
-        return Errno::EBADF;
     fs::File* replaced = nullptr;
     {
         MutexGuard guard(m_lock);
@@ -76,6 +78,8 @@ ErrorOr<int> FdTable::duplicate_to(int old_fd, int new_fd, bool cloexec)
             return Errno::EBADF;
         if (old_fd == new_fd)
             return new_fd;
+        if (new_fd < 0 || new_fd >= limit())
+            return Errno::EBADF;  // Linux's ksys_dup3: at or above RLIMIT_NOFILE
         TRY(grow_locked(new_fd));
         replaced = m_slots[new_fd].file;
         m_slots[old_fd].file->ref();
@@ -103,9 +107,16 @@ ErrorOr<void> FdTable::set_cloexec(int fd, bool on)
     return {};
 }
 
+void FdTable::set_limit(int limit)
+{
+    KASSERT(limit >= 0 && limit <= NR_OPEN);
+    __atomic_store_n(&m_limit, limit, __ATOMIC_RELAXED);
+}
+
 ErrorOr<void> FdTable::copy_from(FdTable& other)
 {
     KASSERT(m_capacity == 0);
+    set_limit(other.limit());
     MutexGuard theirs(other.m_lock);
     if (other.m_capacity == 0)
         return {};
@@ -156,6 +167,16 @@ void FdTable::close_all()
         if (slots[fd].file)
             slots[fd].file->unref();
     kfree(slots);
+}
+
+bool FdTable::has_room()
+{
+    MutexGuard guard(m_lock);
+    int limit = this->limit();
+    for (int fd = 0; fd < limit; ++fd)
+        if (fd >= m_capacity || !m_slots[fd].file)
+            return true;
+    return false;
 }
 
 int FdTable::count()

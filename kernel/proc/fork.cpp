@@ -7,8 +7,11 @@
 //   descriptors  FdTable::copy_from: the child's descriptors share the
 //                parent's Files (and so their offsets)
 //   the rest     cwd and root (references), umask, signal actions and
-//                mask (pending signals are not inherited), process group,
-//                session, the program break, the name
+//                mask (pending signals are not inherited), the alternate
+//                signal stack, process group, session, the program break,
+//                the name, the resource limits (RLIMIT_NPROC is not
+//                checked: everyone is root, whom Linux's copy_process lets
+//                past it; MAX_PROCESSES is the real bound)
 //   registers    the parent's saved user registers (arch::UserRegs), with
 //                the result register 0: the child returns from the same
 //                fork() call, seeing 0 where the parent sees the pid
@@ -85,6 +88,7 @@ ErrorOr<u32> fork_current(const arch::UserRegs& regs, const ForkOptions& options
         return fail(r.error());
     child->m_fs = parent->m_fs;
     child->m_umask = parent->m_umask;
+    child->m_alt_stack = parent->m_alt_stack;  // the same address in the child's copy
     memcpy(child->m_name, parent->m_name, sizeof(child->m_name));
     {
         MutexGuard guard(parent->m_brk_lock);
@@ -119,6 +123,8 @@ ErrorOr<u32> fork_current(const arch::UserRegs& regs, const ForkOptions& options
         child->m_sig_blocked = parent->m_sig_blocked;
         child->m_pgid = parent->m_pgid;
         child->m_sid = parent->m_sid;
+        for (u32 r = 0; r < RLIM_NLIMITS; ++r)
+            child->set_rlimit_locked(r, parent->m_rlimits[r]);
     }
     if (auto r = register_process(*child, parent); r.is_error()) {
         Thread::destroy_unstarted(child->m_thread);

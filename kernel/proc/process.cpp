@@ -23,6 +23,11 @@
 // A session leader's exit also hangs up its controlling terminal's
 // foreground group (fs/dev/tty.cpp:Tty::session_leader_exited).
 //
+// Resource limits. A process spawned by the kernel starts with
+// DEFAULT_RLIMITS (Linux's INIT_RLIMITS, include/asm-generic/resource.h:
+// what a process started by init has when nobody changed them); fork copies
+// the parent's, execve keeps them. sys_misc.cpp:do_prlimit changes them.
+//
 // Design after xv6's proc.c (exit, wait, reparenting to init) and NetBSD's
 // kern_exit.c; the code is our own. See docs/processes.md.
 #include <arch/pmap.h>
@@ -101,6 +106,49 @@ void reap(Process* z)
 } // namespace
 
 SpinLock& process_tree_lock() { return s_tree_lock; }
+
+// ---- resource limits ----
+
+namespace {
+
+constexpr u64 INF = RLIM_INFINITY;
+// In RLIMIT_* order. Where Linux sizes a limit from memory (NPROC and
+// SIGPENDING: max_threads / 2), ours is the process table's size.
+constexpr Rlimit DEFAULT_RLIMITS[RLIM_NLIMITS] = {
+    {INF, INF},                             // CPU        seconds (stored only)
+    {INF, INF},                             // FSIZE      bytes a write may reach
+    {INF, INF},                             // DATA       data + bss + heap + private writable mmaps
+    {USER_STACK_SIZE, INF},                 // STACK      8 MiB: execve's stack region
+    {0, INF},                               // CORE       no core files (stored only)
+    {INF, INF},                             // RSS        (stored only, as in Linux)
+    {MAX_PROCESSES, MAX_PROCESSES},         // NPROC      root is not held to it (Linux)
+    {FdTable::MAX_FDS, FdTable::HARD_FDS},  // NOFILE     1024 / 4096
+    {8u << 20, 8u << 20},                   // MEMLOCK    8 MiB (stored only)
+    {INF, INF},                             // AS         bytes mapped
+    {INF, INF},                             // LOCKS      (stored only)
+    {MAX_PROCESSES, MAX_PROCESSES},         // SIGPENDING (stored only)
+    {819200, 819200},                       // MSGQUEUE   (stored only)
+    {0, 0},                                 // NICE       (stored only)
+    {0, 0},                                 // RTPRIO     (stored only)
+    {INF, INF},                             // RTTIME     (stored only)
+};
+
+} // namespace
+
+Process::Process()
+{
+    for (u32 r = 0; r < RLIM_NLIMITS; ++r)
+        m_rlimits[r] = DEFAULT_RLIMITS[r];
+}
+
+void Process::set_rlimit_locked(u32 resource, Rlimit limit)
+{
+    KASSERT(s_tree_lock.is_locked_by_me() && resource < RLIM_NLIMITS && limit.cur <= limit.max);
+    __atomic_store_n(&m_rlimits[resource].cur, limit.cur, __ATOMIC_RELAXED);
+    __atomic_store_n(&m_rlimits[resource].max, limit.max, __ATOMIC_RELAXED);
+    if (resource == RLIMIT_NOFILE)
+        m_fds.set_limit(int(limit.cur));  // at most NR_OPEN: do_prlimit's EPERM
+}
 
 size_t process_count()
 {

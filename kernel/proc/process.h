@@ -48,6 +48,24 @@ namespace kern {
 
 class Thread;
 
+// ---- resource limits: getrlimit(2), setrlimit(2), prlimit(2) ----
+// Linux's resource numbers and struct rlimit64: a soft limit (`cur`, what is
+// enforced) at or below a hard one (`max`, the ceiling for the soft one).
+// Defaults and enforcement: process.cpp (DEFAULT_RLIMITS) and
+// docs/processes.md ("Resource limits").
+enum : u32 {
+    RLIMIT_CPU = 0, RLIMIT_FSIZE = 1, RLIMIT_DATA = 2, RLIMIT_STACK = 3, RLIMIT_CORE = 4,
+    RLIMIT_RSS = 5, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7, RLIMIT_MEMLOCK = 8, RLIMIT_AS = 9,
+    RLIMIT_LOCKS = 10, RLIMIT_SIGPENDING = 11, RLIMIT_MSGQUEUE = 12, RLIMIT_NICE = 13,
+    RLIMIT_RTPRIO = 14, RLIMIT_RTTIME = 15, RLIM_NLIMITS = 16,
+};
+constexpr u64 RLIM_INFINITY = ~0ull;  // "no limit"
+
+struct Rlimit {
+    u64 cur;  // soft
+    u64 max;  // hard
+};
+
 class Process {
 public:
     enum class State : u8 { Running, Zombie };
@@ -97,7 +115,7 @@ public:
 
     // ---- the rest belongs to kernel/proc/*.cpp (process, fork, exec,
     // wait, signal); other code uses the calls above. ----
-    Process() = default;
+    Process();  // the default resource limits (DEFAULT_RLIMITS)
     ~Process() = default;
 
     u32 m_pid = 0;
@@ -107,6 +125,10 @@ public:
     vm::VmMap* m_map = nullptr;
     Thread* m_thread = nullptr;
     u32 m_umask = 022;
+    // sigaltstack's setting (signal.h). Its thread's own: set by sigaltstack
+    // and rt_sigreturn, read when a signal is delivered, copied by fork,
+    // emptied by execve; no lock.
+    SigAltStack m_alt_stack;
 
     // ---- s_tree_lock ----
     u32 m_pgid = 0;
@@ -140,6 +162,21 @@ public:
     // ---- accounting, s_tree_lock (see process_usage_locked below) ----
     Usage m_exit_usage;           // its threads' usage, recorded as it became a zombie
     Usage m_children_usage;       // reaped children's, each with its reaped children's
+
+    // ---- resource limits: written with s_tree_lock held (prlimit may set
+    // another process's), read by the process's own thread without it (each
+    // value is one aligned word: rlimit() loads it atomically) ----
+    Rlimit m_rlimits[RLIM_NLIMITS];
+
+    // Limit `resource` (< RLIM_NLIMITS): its soft value is what is enforced.
+    Rlimit rlimit(u32 resource) const
+    {
+        return {__atomic_load_n(&m_rlimits[resource].cur, __ATOMIC_RELAXED),
+                __atomic_load_n(&m_rlimits[resource].max, __ATOMIC_RELAXED)};
+    }
+    // Set it (checked by the caller: cur <= max); RLIMIT_NOFILE's soft value
+    // also goes to the descriptor table. => s_tree_lock held.
+    void set_rlimit_locked(u32 resource, Rlimit limit);
 };
 
 // The lock named in the header comment (for signal.cpp, sys_* code that

@@ -24,6 +24,13 @@
 // or write: it sends SIGTTIN or SIGTTOU to the caller's group and fails
 // the call with EINTR, which the restart rule above turns into "try again
 // after the stop" (Linux's -ERESTARTSYS).
+//
+// Alternate stacks. change_alt_stack is sigaltstack's logic (Linux's
+// do_sigaltstack), used by the call and by rt_sigreturn; where a frame goes
+// is the arch code's (arch/x86_64/signal.cpp:place_frame). A handler's
+// effects -- its mask, SS_AUTODISARM's disarming -- take hold only once
+// its frame is written; a frame that cannot be written is Linux's
+// force_sigsegv (frame_failed).
 #include <arch/usermode.h>
 #include <kernel/printk.h>
 #include <kernel/proc/process_internal.h>
@@ -75,6 +82,23 @@ int next_signal_locked(const Process& p)
     if (ready & sig_bit(SIGKILL))
         return SIGKILL;
     return __builtin_ctzll(ready) + 1;
+}
+
+// A handler for `sig` could not get its frame (a bad or used-up stack, an
+// overflowing alternate stack, no sa_restorer): Linux's force_sigsegv. A
+// failed SIGSEGV kills the process; any other signal becomes a forced
+// SIGSEGV, which a SIGSEGV handler (on the alternate stack, say) may catch.
+void frame_failed(Process& p, int sig)
+{
+    if (sig == SIGSEGV) {
+        printk("pid %u (%s): cannot deliver SIGSEGV (bad stack or no restorer): killed\n",
+               p.pid(), p.name());
+        process_exit(SIGSEGV);
+    }
+    SigInfo info;
+    info.signo = SIGSEGV;
+    info.code = SI_KERNEL;
+    force_signal(info);
 }
 
 // Stop the current process until SIGCONT or SIGKILL. => the tree lock held;
@@ -234,6 +258,32 @@ ErrorOr<void> kill(i64 pid, int sig)
     return g.found ? ErrorOr<void>{} : Errno::ESRCH;
 }
 
+ErrorOr<void> change_alt_stack(Process& p, const SigAltStack* wanted, SigAltStack* old, uptr sp)
+{
+    SigAltStack& now = p.m_alt_stack;
+    if (old) {
+        *old = {};
+        old->sp = now.sp;
+        old->size = now.size;
+        old->flags = alt_stack_state(now, sp) | (now.flags & SS_AUTODISARM);
+    }
+    if (!wanted)
+        return {};
+    if (on_alt_stack(now, sp))
+        return Errno::EPERM;  // the handler running on it would lose its stack
+    u32 mode = wanted->flags & ~SS_AUTODISARM;
+    if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
+        return Errno::EINVAL;
+    if (mode == SS_DISABLE) {
+        now = {0, wanted->flags, 0, 0};
+        return {};
+    }
+    if (wanted->size < MINSIGSTKSZ)
+        return Errno::ENOMEM;
+    now = {wanted->sp, wanted->flags, 0, wanted->size};
+    return {};
+}
+
 void return_to_user(void* regs_ptr, i64 syscall_number)
 {
     Process* p = Process::current();
@@ -284,12 +334,8 @@ void return_to_user(void* regs_ptr, i64 syscall_number)
             process_tree_lock().unlock(irq);
             process_exit(sig);  // Linux's status for "killed by sig" (no core dumps here)
         }
-        // A handler: block what it asks for while it runs.
+        // A handler.
         u64 saved_mask = p->m_has_saved_mask ? p->m_saved_mask : p->m_sig_blocked;
-        p->m_has_saved_mask = false;
-        p->m_sig_blocked |= action.mask & ~UNBLOCKABLE;
-        if (!(action.flags & SA_NODEFER))
-            p->m_sig_blocked |= sig_bit(sig) & ~UNBLOCKABLE;
         if (action.flags & SA_RESETHAND)
             p->m_sig_actions[sig - 1] = {};
         process_tree_lock().unlock(irq);
@@ -297,17 +343,25 @@ void return_to_user(void* regs_ptr, i64 syscall_number)
             arch::user_regs_restart_syscall(regs, u64(syscall_number));
         interrupted = false;
         arch::SignalFrameInfo frame{sig, info.code, info.pid, info.address, action.handler,
-                                    action.restorer, saved_mask};
+                                    action.restorer, saved_mask,
+                                    (action.flags & SA_ONSTACK) != 0, &p->m_alt_stack};
         if (!(action.flags & SA_RESTORER) || arch::push_signal_frame(regs, frame).is_error()) {
-            printk("pid %u (%s): cannot deliver signal %d (bad stack or no restorer): killed by "
-                   "SIGSEGV\n", p->pid(), p->name(), sig);
-            process_exit(SIGSEGV);
+            frame_failed(*p, sig);  // SIGSEGV, if the process lives on
+            continue;
         }
         handler_ran = true;
+        // The frame is there: block what the handler asks for while it
+        // runs, and disarm an SS_AUTODISARM stack until its rt_sigreturn.
+        if (p->m_alt_stack.flags & SS_AUTODISARM)
+            p->m_alt_stack = {0, SS_DISABLE, 0, 0};
+        SpinGuard guard(process_tree_lock());
+        p->m_has_saved_mask = false;
+        p->m_sig_blocked |= action.mask & ~UNBLOCKABLE;
+        if (!(action.flags & SA_NODEFER))
+            p->m_sig_blocked |= sig_bit(sig) & ~UNBLOCKABLE;
         // One frame per return; another deliverable signal is taken at the
         // next return (the flag stays up for it), else the flag goes down
         // so the handler's own calls are not interrupted for nothing.
-        SpinGuard guard(process_tree_lock());
         if (!next_signal_locked(*p))
             self->clear_interrupt();
         break;

@@ -8,8 +8,9 @@
 // every interrupt or exception from user mode), takes the signal:
 //
 //   handler      push Linux's rt_sigframe (siginfo + ucontext with the
-//                saved registers and signal mask) on the user stack and
-//                resume at the handler; its return goes through
+//                saved registers and signal mask) on the user stack -- or
+//                on the alternate stack, for SA_ONSTACK -- and resume at
+//                the handler; its return goes through
 //                sa_restorer, which calls rt_sigreturn to pop the frame
 //                (arch/x86_64/signal.cpp)
 //   SIG_IGN      dropped
@@ -67,6 +68,52 @@ struct SigInfo {
     uptr address = 0; // fault address, for SIGSEGV/SIGBUS
 };
 constexpr int SI_USER = 0, SI_KERNEL = 0x80, SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRERR = 2;
+
+// ---- the alternate signal stack (sigaltstack(2); Linux's sas_ss_*) ----
+// A thread may name a block of its memory where the handlers that ask for
+// it (SA_ONSTACK) run, so that one can run even when the normal stack is
+// used up (a SIGSEGV from a runaway recursion). The setting is Linux's
+// stack_t; `flags` keeps what the program set (0 or SS_ONSTACK, with
+// SS_AUTODISARM on top; SS_DISABLE with size 0 when there is none). The
+// signal frame's uc_stack saves it and rt_sigreturn sets it again.
+constexpr u32 SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 1u << 31;
+constexpr u64 MINSIGSTKSZ = 2048;  // Linux's x86 value: smaller is ENOMEM
+struct SigAltStack {
+    uptr sp = 0;      // the lowest address
+    u32 flags = 0;
+    u32 pad = 0;
+    u64 size = 0;     // 0: no alternate stack
+};
+static_assert(sizeof(SigAltStack) == 24);
+
+// Does `sp` lie in the stack (sp - 1 is its top byte)? (Linux's __on_sig_stack.)
+inline bool alt_stack_contains(const SigAltStack& s, uptr sp)
+{
+    return sp > s.sp && sp - s.sp <= s.size;
+}
+// Linux's on_sig_stack: the same, except that a stack set with
+// SS_AUTODISARM never counts as "on" (it is disarmed while a handler uses
+// it, so a stale or corrupt rsp near it cannot lock the program out of it).
+inline bool on_alt_stack(const SigAltStack& s, uptr sp)
+{
+    return !(s.flags & SS_AUTODISARM) && alt_stack_contains(s, sp);
+}
+// What sigaltstack reports for code running at `sp`: SS_DISABLE (none),
+// SS_ONSTACK (running on it), or 0 (set, not in use). (Linux's sas_ss_flags.)
+inline u32 alt_stack_state(const SigAltStack& s, uptr sp)
+{
+    if (!s.size)
+        return SS_DISABLE;
+    return on_alt_stack(s, sp) ? SS_ONSTACK : 0;
+}
+// sigaltstack for `p`'s thread running at user stack pointer `sp`: report
+// the setting in `old` (if not null; its flags as alt_stack_state, plus
+// SS_AUTODISARM if set), then install `wanted` (if not null). => EPERM
+// (`sp` is on the current alternate stack), EINVAL (a mode other than 0,
+// SS_ONSTACK, SS_DISABLE, with SS_AUTODISARM allowed on top), ENOMEM
+// (size below MINSIGSTKSZ). `old` is filled even when it fails.
+// => called on `p`'s own thread (the setting is only its thread's).
+ErrorOr<void> change_alt_stack(Process& p, const SigAltStack* wanted, SigAltStack* old, uptr sp);
 
 // Send `sig` (1..64; 0 only checks) to `p`, from `sender_pid` (0: the kernel).
 void send_signal(Process& p, int sig, u32 sender_pid = 0);

@@ -7,7 +7,9 @@
 //     ... check the other arguments as Linux does (same errno, same order) ...
 //     return TRY(file->read(...));    // the File does the work
 //
-// and the File reference goes when `file` does, on every path. The File
+// and the File reference goes when `file` does, on every path. file_of
+// refuses an O_PATH File (EBADF, as Linux's fdget); dup, fcntl, fstat and
+// fchdir take it with file_of_raw (fdget_raw). The File
 // checks the access mode (EBADF), the type (EISDIR, ESPIPE, ENOTDIR) and
 // the offset; the vnode does the I/O, copying straight to or from the user
 // buffer through an IoBuffer (EFAULT on a bad pointer, never a crash).
@@ -18,6 +20,11 @@
 //     mode's EBADF); then counts are cut to MAX_RW_COUNT, never refused;
 //   - a write to a pipe with no reader fails with EPIPE *and* raises
 //     SIGPIPE (which kills the writer unless caught or ignored);
+//   - RLIMIT_FSIZE (fsize_limit): a write to a regular file is cut short
+//     at the limit; one that starts at or past it, and an ftruncate that
+//     grows the file past it, fail with EFBIG and raise SIGXFSZ (which
+//     kills unless caught or ignored); RLIMIT_NOFILE bounds dup's and
+//     fcntl's new descriptors (FdTable);
 //   - readv/writev: the iovec array is checked whole first
 //     (user_args.h); on a stream, only the first element may block: later
 //     ones take what is already there, so a readv of a pipe returns the
@@ -30,8 +37,10 @@
 //     buffer must not happen -- and copies them out afterwards.
 //
 // Read more: Linux fs/read_write.c (ksys_read, do_iter_readv_writev,
-// do_sendfile), fs/readdir.c (filldir64), fs/fcntl.c (do_fcntl),
-// fs/file.c (ksys_dup3), fs/ioctl.c (do_vfs_ioctl); xv6 sysfile.c;
+// do_sendfile), fs/readdir.c (filldir64), fs/fcntl.c (do_fcntl, f_dupfd),
+// fs/file.c (ksys_dup3), mm/filemap.c
+// (generic_write_check_limits), fs/attr.c (inode_newsize_ok),
+// fs/ioctl.c (do_vfs_ioctl); xv6 sysfile.c;
 // docs/vfs.md ("Open files"), docs/processes.md.
 #include <arch/usercopy.h>
 #include <fs/vfs/file.h>
@@ -58,6 +67,33 @@ ErrorOr<size_t> raise_sigpipe_on_epipe(ErrorOr<size_t> result)
 ErrorOr<size_t> write_file(fs::File& file, const fs::IoBuffer& buf, size_t n)
 {
     return raise_sigpipe_on_epipe(file.write(buf, n));
+}
+
+// RLIMIT_FSIZE, as Linux's generic_write_check_limits: a write of n > 0
+// bytes to a regular file that would start at or past the limit raises
+// SIGXFSZ and fails with EFBIG; one that would cross it is cut to end at
+// the limit. `at` is where it starts: `offset`, or (offset < 0) the file
+// offset; with O_APPEND, the end of the file. (Read here, before the write,
+// so a second writer moving the offset or the end meanwhile may let one
+// write cross the limit: one thread per process and no file sharing in the
+// tests make that moot.) => the count allowed. EFBIG.
+ErrorOr<size_t> fsize_limit(fs::File& file, i64 offset, size_t n)
+{
+    u64 limit = Process::current()->rlimit(RLIMIT_FSIZE).cur;
+    if (limit == RLIM_INFINITY || n == 0 || file.vnode().type() != fs::VType::Regular)
+        return n;
+    u64 at;
+    if (file.flags() & fs::O_APPEND)
+        at = TRY(file.stat()).size;
+    else if (offset >= 0)
+        at = u64(offset);
+    else
+        at = TRY(file.lseek(0, fs::SEEK_CUR));
+    if (at >= limit) {
+        send_signal(*Process::current(), SIGXFSZ);
+        return Errno::EFBIG;
+    }
+    return size_t(min(u64(n), limit - at));
 }
 
 } // namespace
@@ -101,6 +137,7 @@ SYSCALL(1, write)
 {
     auto file = TRY(file_of(a.a0));
     size_t n = TRY(check_transfer(*file, true, a.a1, a.a2));
+    n = TRY(fsize_limit(*file, -1, n));
     return TRY(write_file(*file, fs::IoBuffer::user(a.a1), n));
 }
 
@@ -121,6 +158,7 @@ SYSCALL(18, pwrite64)
         return Errno::EINVAL;
     auto file = TRY(file_of(a.a0));
     size_t n = TRY(check_positioned(*file, true, a.a1, a.a2));
+    n = TRY(fsize_limit(*file, i64(a.a3), n));
     return TRY(file->pwrite(a.a3, fs::IoBuffer::user(a.a1), n));
 }
 
@@ -172,13 +210,19 @@ ErrorOr<size_t> write_gathered(fs::File& file, const IovecArray& iov)
     return write_file(file, fs::IoBuffer::kernel(buf.get()), gathered);
 }
 
-// writev at the file offset (offset < 0) or at `offset` (pwritev).
+// writev at the file offset (offset < 0) or at `offset` (pwritev). The
+// RLIMIT_FSIZE check is made once for the whole vector, as Linux does: the
+// elements past the allowed count are not written.
 ErrorOr<size_t> write_vector(fs::File& file, const IovecArray& iov, i64 offset)
 {
     if (offset < 0 && file.vnode().is_stream() && iov.count() > 1 && iov.total() > 0 &&
         iov.total() <= PIPE_BUF)
         return write_gathered(file, iov);
+    size_t allowed = TRY(fsize_limit(file, offset, iov.total()));
     return transfer_iovecs(iov, [&](const fs::IoBuffer& buf, size_t n, size_t done) -> ErrorOr<size_t> {
+        n = min(n, allowed - done);
+        if (n == 0)
+            return size_t(0);  // the limit: transfer_iovecs stops at a short step
         if (offset >= 0)
             return file.pwrite(u64(offset) + done, buf, n);
         return write_file(file, buf, n);
@@ -258,7 +302,7 @@ SYSCALL(3, close)
 
 SYSCALL(32, dup)
 {
-    auto file = TRY(file_of(a.a0));
+    auto file = TRY(file_of_raw(a.a0));
     return u64(TRY(Process::current()->fds().install(*file, false)));
 }
 
@@ -290,24 +334,31 @@ constexpr u64 F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4,
 constexpr u64 FD_CLOEXEC = 1;
 
 // F_DUPFD / F_DUPFD_CLOEXEC: the lowest free descriptor >= min_fd.
-// => EINVAL (min_fd at or past the table's limit), EMFILE.
+// => EINVAL (min_fd at or above RLIMIT_NOFILE, as Linux's f_dupfd), EMFILE.
 ErrorOr<u64> dup_at_least(fs::File& file, u64 min_fd, bool cloexec)
 {
-    if (min_fd >= u64(FdTable::MAX_FDS))
+    FdTable& fds = Process::current()->fds();
+    if (min_fd >= u64(fds.limit()))
         return Errno::EINVAL;
-    return u64(TRY(Process::current()->fds().install(file, cloexec, int(min_fd))));
+    return u64(TRY(fds.install(file, cloexec, int(min_fd))));
 }
 
 } // namespace
 
 // fcntl(fd, cmd, arg): descriptor flags, status flags, dup. No locks
-// (F_GETLK, F_SETLK...) yet. => EBADF, EINVAL (an unknown cmd).
+// (F_GETLK, F_SETLK...) yet. On an O_PATH File only the dups, F_GETFD,
+// F_SETFD and F_GETFL work; any other cmd, even an unknown one, is EBADF
+// (Linux's check_fcntl_cmd). => EBADF, EINVAL (an unknown cmd).
 SYSCALL(72, fcntl)
 {
-    auto file = TRY(file_of(a.a0));
+    auto file = TRY(file_of_raw(a.a0));
     int fd = int(u32(a.a0));
     FdTable& fds = Process::current()->fds();
-    switch (u32(a.a1)) {
+    u32 cmd = u32(a.a1);
+    bool path_ok = cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_GETFD || cmd == F_SETFD || cmd == F_GETFL;
+    if (file->is_path() && !path_ok)
+        return Errno::EBADF;
+    switch (cmd) {
     case F_DUPFD: return dup_at_least(*file, a.a2, false);
     case F_DUPFD_CLOEXEC: return dup_at_least(*file, a.a2, true);
     case F_GETFD: return TRY(fds.cloexec(fd)) ? FD_CLOEXEC : 0;
@@ -346,19 +397,26 @@ SYSCALL(16, ioctl)
 
 SYSCALL(5, fstat)
 {
-    auto file = TRY(file_of(a.a0));
+    auto file = TRY(file_of_raw(a.a0));  // O_PATH too
     fs::VAttr attr = TRY(file->stat());
     TRY(copy_stat_out(a.a1, attr));
     return 0;
 }
 
 // ftruncate(fd, length). => EINVAL (negative length; not open for writing;
-// not a regular file), EBADF, EFBIG.
+// not a regular file), EBADF, EFBIG (also: growing the file past
+// RLIMIT_FSIZE, which raises SIGXFSZ too -- Linux's inode_newsize_ok).
 SYSCALL(77, ftruncate)
 {
     if (i64(a.a1) < 0)
         return Errno::EINVAL;
     auto file = TRY(file_of(a.a0));
+    u64 limit = Process::current()->rlimit(RLIMIT_FSIZE).cur;
+    if (a.a1 > limit && file->writable() && file->vnode().type() == fs::VType::Regular &&
+        a.a1 > TRY(file->stat()).size) {
+        send_signal(*Process::current(), SIGXFSZ);
+        return Errno::EFBIG;
+    }
     TRY(file->truncate(a.a1));
     return 0;
 }
@@ -386,7 +444,7 @@ SYSCALL(306, syncfs)
 
 SYSCALL(81, fchdir)
 {
-    auto file = TRY(file_of(a.a0));
+    auto file = TRY(file_of_raw(a.a0));  // an O_PATH directory too
     if (!file->vnode().is_directory())
         return Errno::ENOTDIR;
     Process::current()->fs_context().cwd = RefPtr<fs::Vnode>(&file->vnode());

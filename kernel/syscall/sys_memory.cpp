@@ -12,8 +12,21 @@
 //   munmap    VmMap::unmap; mprotect  VmMap::protect.
 // Addresses from user space are only compared and passed to the map, never
 // dereferenced here.
+//
+// Resource limits (check_growth, Linux's may_expand_vm): brk and mmap fail
+// with ENOMEM -- brk by keeping the old break -- when the new pages would
+// take the process past
+//   RLIMIT_AS    the bytes of every mapping (VmMap::mapped_bytes: program,
+//                heap, stack, mmaps, PROT_NONE reservations included);
+//   RLIMIT_DATA  the bytes of the private writable mappings other than the
+//                stack: the program's data and bss, the heap, private
+//                writable mmaps (Linux's data_vm, since 4.7).
+// What a MAP_FIXED mapping replaces is not counted twice. Not checked:
+// execve's own mappings, and mprotect making a private mapping writable
+// (Linux checks both); there is no mremap.
 #include <fs/vfs/file.h>
 #include <kernel/lib/ref_ptr.h>
+#include <kernel/proc/exec.h>
 #include <kernel/proc/process.h>
 #include <kernel/syscall/syscall.h>
 #include <vm/aobj.h>
@@ -69,10 +82,61 @@ ErrorOr<vm::VmObject*> file_object(int fd, bool shared, u64 prot, vm::Prot& max_
     return object;
 }
 
+// ---- RLIMIT_AS and RLIMIT_DATA (see the top) ----
+
+// Does `e` count as data: private, writable, not the stack (Linux's
+// is_data_mapping)?
+bool is_data(const vm::MapEntry& e)
+{
+    return e.has(vm::MapEntry::COPY_ON_WRITE) && (e.m_prot & vm::PROT_WRITE) && e.m_end != USER_STACK_TOP;
+}
+
+// What the limits count, in bytes (Linux's total_vm and data_vm).
+struct Footprint {
+    size_t total = 0;
+    size_t data = 0;
+};
+
+// The current process's footprint outside [skip, skip_end) -- the range a
+// new mapping will replace. One walk over the map's entries.
+Footprint footprint_outside(uptr skip, uptr skip_end)
+{
+    vm::VmMap& map = current_map();
+    Footprint f;
+    MutexGuard guard(map.lock());
+    map.for_each_entry_locked([&](const vm::MapEntry& e) {
+        uptr lo = max(e.m_start, skip), hi = min(e.m_end, skip_end);
+        size_t outside = (e.m_end - e.m_start) - (lo < hi ? hi - lo : 0);
+        f.total += outside;
+        if (is_data(e))
+            f.data += outside;
+    });
+    return f;
+}
+
+// May the current process map `length` more bytes (whole pages), as data
+// if `data`? `replaced`, if not 0, is where a MAP_FIXED mapping goes: what
+// it replaces there is not counted. Nothing to count while both limits are
+// infinite, the usual case. => ENOMEM.
+ErrorOr<void> check_growth(size_t length, bool data, uptr replaced = 0)
+{
+    Process* p = Process::current();
+    u64 as = p->rlimit(RLIMIT_AS).cur, data_limit = p->rlimit(RLIMIT_DATA).cur;
+    if (as == RLIM_INFINITY && (!data || data_limit == RLIM_INFINITY))
+        return {};
+    Footprint f = replaced ? footprint_outside(replaced, replaced + length) : footprint_outside(0, 0);
+    if (as != RLIM_INFINITY && f.total + length > as)
+        return Errno::ENOMEM;
+    if (data && data_limit != RLIM_INFINITY && f.data + length > data_limit)
+        return Errno::ENOMEM;
+    return {};
+}
+
 } // namespace
 
 // brk(addr): => the new break, or the old one if addr is 0, below the start,
-// or cannot be had (Linux returns the current break instead of an error).
+// or cannot be had (Linux returns the current break instead of an error) --
+// also when RLIMIT_AS or RLIMIT_DATA refuses the growth.
 SYSCALL(12, brk)
 {
     Process* p = Process::current();
@@ -82,6 +146,8 @@ SYSCALL(12, brk)
         return u64(p->m_brk);
     uptr old_end = align_up(p->m_brk, PAGE_SIZE), new_end = align_up(want, PAGE_SIZE);
     if (new_end > old_end) {
+        if (check_growth(new_end - old_end, true).is_error())
+            return u64(p->m_brk);
         auto r = current_map().map(old_end, new_end - old_end, vm::PROT_READ | vm::PROT_WRITE, vm::PROT_ALL,
                                    vm::Inherit::Copy, nullptr, 0, vm::MAP_PRIVATE | vm::MAP_FIXED | vm::MAP_NOREPLACE);
         if (r.is_error())
@@ -131,6 +197,12 @@ SYSCALL(9, mmap)
         inherit = vm::Inherit::Share;
     } else {
         map_flags |= vm::MAP_PRIVATE;
+    }
+    bool data = type == LMAP_PRIVATE && (prot & vm::PROT_WRITE);
+    if (auto limits = check_growth(align_up(length, PAGE_SIZE), data, fixed ? addr : 0); limits.is_error()) {
+        if (object)
+            object->detach();
+        return limits.error();
     }
     uptr hint = fixed ? addr : (addr ? align_down(addr, PAGE_SIZE) : MMAP_BASE);
     auto r = current_map().map(hint, length, vm::Prot(prot), max_prot, inherit, object,

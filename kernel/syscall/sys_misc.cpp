@@ -30,12 +30,11 @@
 //   identity   there is one user, root: the ids come from the process's
 //              credentials (fs::Cred, always 0 today); a set*id call that keeps
 //              them is accepted, one that would change them is EPERM.
-//   limits     getrlimit/prlimit64 report fixed values (RLIMIT_NOFILE is the
-//              descriptor table's size, RLIMIT_STACK the 8 MiB exec maps,
-//              RLIMIT_NPROC the process table's size, the rest mostly
-//              RLIM_INFINITY); setting one is checked and accepted, but not
-//              stored -- nothing enforces limits yet, and Process has no field
-//              for them (kernel/proc is where per-process limits would live).
+//   limits     getrlimit/setrlimit/prlimit64 read and set the process's
+//              Process::m_rlimits (kernel/proc/process.h; defaults in
+//              process.cpp); prlimit64 may name any process (the caller is
+//              root). Where each limit is enforced: docs/processes.md
+//              ("Resource limits").
 //   accounting times and getrusage report the CPU time the scheduler measures
 //              at every user/kernel crossing and context switch (design:
 //              kernel/sched/cputime.cpp; the struct rusage conversion:
@@ -212,69 +211,48 @@ ErrorOr<void> sleep_relative(u64 ns, uptr user_rem)
 
 // ---- resource limits ----
 
-constexpr u64 RLIM_INFINITY = ~0ull;
-constexpr u64 RLIMIT_STACK = 3, RLIMIT_CORE = 4, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7,
-              RLIMIT_NICE = 13, RLIMIT_RTPRIO = 14, RLIM_NLIMITS = 16;
-
-struct Rlimit {
-    u64 cur;
-    u64 max;
-};
-
-// What every process's limit `resource` is (< RLIM_NLIMITS).
-Rlimit default_limit(u64 resource)
+// The process `pid` names (0: the caller). => s_tree_lock held. => nullptr
+// if there is none (a zombie not yet reaped still counts, as in Linux).
+Process* rlimit_target_locked(u64 pid)
 {
-    switch (resource) {
-    case RLIMIT_STACK:
-        return {USER_STACK_SIZE, RLIM_INFINITY};
-    case RLIMIT_NOFILE:
-        return {FdTable::MAX_FDS, FdTable::MAX_FDS};
-    case RLIMIT_NPROC:
-        return {MAX_PROCESSES, MAX_PROCESSES};
-    case RLIMIT_CORE:  // no core dumps
-        return {0, RLIM_INFINITY};
-    case RLIMIT_NICE:
-    case RLIMIT_RTPRIO:
-        return {0, 0};
-    default:
-        return {RLIM_INFINITY, RLIM_INFINITY};
-    }
-}
-
-// Is `pid` (0: the caller) a live process? => ESRCH.
-ErrorOr<void> check_pid(u64 pid)
-{
-    if (pid == 0 || pid == Process::current()->pid())
-        return {};
+    if (pid == 0)
+        return Process::current();
     if (i64(i32(pid)) < 0)
-        return Errno::ESRCH;
-    SpinGuard guard(process_tree_lock());
-    if (!Process::find_locked(u32(pid)))
-        return Errno::ESRCH;
-    return {};
+        return nullptr;
+    return Process::find_locked(u32(pid));
 }
 
-// The common part of prlimit64, getrlimit and setrlimit.
-// => EINVAL (resource; soft above hard), EPERM (more descriptors than the
-// table holds), ESRCH, EFAULT.
+// The common part of prlimit64, getrlimit and setrlimit, in Linux's order
+// (prlimit64, then do_prlimit): read the new limit (EFAULT), find the
+// process (ESRCH), check the resource (EINVAL), the new limit (EINVAL: soft
+// above hard; EPERM: RLIMIT_NOFILE above NR_OPEN, Linux's fs.nr_open), then
+// swap and write the old one out (EFAULT -- the new one is set even so).
+// Raising a hard limit is allowed: the caller is root (CAP_SYS_RESOURCE).
+// => 0.
 ErrorOr<u64> do_prlimit(u64 pid, u64 resource, uptr user_new, uptr user_old)
 {
-    if (resource >= RLIM_NLIMITS)
-        return Errno::EINVAL;
-    TRY(check_pid(pid));
-    if (user_new) {
-        Rlimit wanted;
+    Rlimit wanted{}, old{};
+    if (user_new)
         TRY(arch::copy_from_user(&wanted, user_new, sizeof(wanted)));
-        if (wanted.cur > wanted.max)
+    {
+        SpinGuard guard(process_tree_lock());
+        Process* p = rlimit_target_locked(pid);
+        if (!p)
+            return Errno::ESRCH;
+        if (resource >= RLIM_NLIMITS)
             return Errno::EINVAL;
-        if (resource == RLIMIT_NOFILE && wanted.max > FdTable::MAX_FDS)
-            return Errno::EPERM;  // Linux: above fs.nr_open
-        // Accepted (root may raise hard limits) but not stored: see the top comment.
+        if (user_new) {
+            if (wanted.cur > wanted.max)
+                return Errno::EINVAL;
+            if (resource == RLIMIT_NOFILE && wanted.max > u64(FdTable::NR_OPEN))
+                return Errno::EPERM;
+        }
+        old = p->rlimit(u32(resource));
+        if (user_new)
+            p->set_rlimit_locked(u32(resource), wanted);
     }
-    if (user_old) {
-        Rlimit old = default_limit(resource);
+    if (user_old)
         TRY(arch::copy_to_user(user_old, &old, sizeof(old)));
-    }
     return 0;
 }
 
@@ -548,21 +526,22 @@ SYSCALL(334, rseq) { return Errno::ENOSYS; }
 // ---- resource limits ----
 
 // prlimit64(pid, resource, new, old): pid 0 is the caller.
-SYSCALL(302, prlimit64) { return do_prlimit(a.a0, a.a1, a.a2, a.a3); }
+SYSCALL(302, prlimit64) { return do_prlimit(a.a0, u32(a.a1), a.a2, a.a3); }
 // getrlimit(resource, old) / setrlimit(resource, new).
+// The resource is an unsigned int: only its low 32 bits count.
 SYSCALL(97, getrlimit)
 {
-    if (a.a0 >= RLIM_NLIMITS)
+    if (u32(a.a0) >= RLIM_NLIMITS)
         return Errno::EINVAL;
     if (!a.a1)
         return Errno::EFAULT;
-    return do_prlimit(0, a.a0, 0, a.a1);
+    return do_prlimit(0, u32(a.a0), 0, a.a1);
 }
 SYSCALL(160, setrlimit)
 {
     if (!a.a1)
         return Errno::EFAULT;
-    return do_prlimit(0, a.a0, a.a1, 0);
+    return do_prlimit(0, u32(a.a0), a.a1, 0);
 }
 
 // ---- accounting ----

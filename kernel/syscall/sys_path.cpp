@@ -12,6 +12,9 @@
 //                    directory). AT_FDCWD (-100) is the process's own cwd;
 //                    an absolute path ignores dirfd altogether, as Linux.
 //   AT_EMPTY_PATH    stat, chown, access, utimensat on dirfd's file itself.
+//   O_PATH           a path-only File (fs/vfs/file.h) serves as a dirfd and
+//                    for AT_EMPTY_PATH (file_of_raw); fchmod, fchown and
+//                    futimens refuse it (file_of: EBADF), as Linux.
 //   umask            applied to the permission bits of every new file,
 //                    directory and node (Process::umask).
 //   two paths        rename and link resolve both paths in one Context
@@ -65,7 +68,7 @@ ErrorOr<fs::Context> context_at(u64 dirfd, const UserPath& path)
 {
     if (path.is_absolute() || int(u32(dirfd)) == AT_FDCWD)
         return own_context();
-    auto file = TRY(file_of(dirfd));
+    auto file = TRY(file_of_raw(dirfd));  // an O_PATH directory too
     if (!file->vnode().is_directory())
         return Errno::ENOTDIR;
     fs::Context ctx = own_context();
@@ -89,12 +92,13 @@ ErrorOr<PathAt> path_at(u64 dirfd, uptr user_path)
     return PathAt{std::move(path), std::move(ctx)};
 }
 
-// dirfd's own vnode (the cwd for AT_FDCWD), referenced. => EBADF.
+// dirfd's own vnode (the cwd for AT_FDCWD), referenced; an O_PATH File's
+// too (AT_EMPTY_PATH works on one, as Linux). => EBADF.
 ErrorOr<VnodeRef> dirfd_vnode(u64 dirfd)
 {
     if (int(u32(dirfd)) == AT_FDCWD)
         return own_context().cwd;
-    auto file = TRY(file_of(dirfd));
+    auto file = TRY(file_of_raw(dirfd));
     return VnodeRef(&file->vnode());
 }
 
@@ -121,30 +125,38 @@ ErrorOr<VnodeRef> vnode_at(u64 dirfd, uptr user_path, u64 flags)
 namespace {
 
 constexpr u32 O_DSYNC = 010000, O_DIRECT = 040000, O_LARGEFILE = 0100000, O_NOATIME = 01000000,
-              O_SYNC = 04010000, O_PATH = 010000000, O_TMPFILE_BIT = 020000000;
+              O_SYNC = 04010000, O_TMPFILE_BIT = 020000000;
 // The flags a File keeps (F_GETFL shows them); the rest are dropped, as
 // Linux drops unknown bits. O_CLOEXEC belongs to the descriptor.
 constexpr u32 KEPT_OPEN_FLAGS = fs::O_ACCMODE | fs::O_CREAT | fs::O_EXCL | fs::O_NOCTTY | fs::O_TRUNC |
                                 fs::O_APPEND | fs::O_NONBLOCK | O_DSYNC | O_DIRECT | fs::O_DIRECTORY |
                                 fs::O_NOFOLLOW | O_NOATIME | O_SYNC;
 
+// The flags the File of an open gets. O_PATH keeps only O_DIRECTORY and
+// O_NOFOLLOW with it (and F_GETFL shows no O_LARGEFILE then, as Linux).
+u32 file_flags(u32 flags)
+{
+    if (flags & fs::O_PATH)
+        return flags & (fs::O_PATH | fs::O_DIRECTORY | fs::O_NOFOLLOW);
+    // Linux sets O_LARGEFILE on every open of a 64-bit process.
+    return (flags & KEPT_OPEN_FLAGS) | O_LARGEFILE;
+}
+
 // open/openat/creat. => the descriptor. EMFILE, EOPNOTSUPP (O_TMPFILE),
-// and fs::open's errors.
+// and fs::open's errors. O_PATH makes a path-only File (fs/vfs/file.h):
+// nothing is opened, created or truncated, so a FIFO does not wait and a
+// device's open code does not run.
 ErrorOr<u64> open_at(u64 dirfd, uptr user_path, u64 raw_flags, u64 raw_mode)
 {
     u32 flags = u32(raw_flags);
     if (flags & O_TMPFILE_BIT)
         return Errno::ENOTSUP;
-    if (flags & O_PATH)  // no path-only Files: open it for reading instead
-        flags = (flags & (fs::O_DIRECTORY | fs::O_NOFOLLOW | fs::O_CLOEXEC)) | fs::O_RDONLY;
     auto at = TRY(path_at(dirfd, user_path));
     FdTable& fds = Process::current()->fds();
     if (fds.count() >= FdTable::MAX_FDS)
         return Errno::EMFILE;  // before creating anything
     u32 mode = u32(raw_mode) & 07777 & ~umask_bits();
-    // Linux sets O_LARGEFILE on every open of a 64-bit process.
-    u32 kept = (flags & KEPT_OPEN_FLAGS) | O_LARGEFILE;
-    auto file = RefPtr<fs::File>::adopt(TRY(fs::open(at.ctx, at.path.view(), kept, mode)));
+    auto file = RefPtr<fs::File>::adopt(TRY(fs::open(at.ctx, at.path.view(), file_flags(flags), mode)));
     return u64(TRY(fds.install(*file, flags & fs::O_CLOEXEC)));
 }
 
@@ -384,12 +396,17 @@ ErrorOr<UserPath> follow_final_symlinks(const fs::Context& ctx, UserPath path)
     }
 }
 
+// renameat2's flags: RENAME_NOREPLACE and RENAME_EXCHANGE (fs::rename);
+// RENAME_WHITEOUT, both of those together, or any other bit: EINVAL, before
+// the paths are read (Linux checks the flags first too).
 ErrorOr<u64> rename_at(u64 from_dirfd, uptr from, u64 to_dirfd, uptr to, u64 flags)
 {
-    if (flags != 0)
-        return Errno::EINVAL;  // RENAME_NOREPLACE, _EXCHANGE, _WHITEOUT: not supported
+    if (flags & ~u64(fs::RENAME_NOREPLACE | fs::RENAME_EXCHANGE))
+        return Errno::EINVAL;  // RENAME_WHITEOUT too: no whiteouts here
+    if ((flags & fs::RENAME_NOREPLACE) && (flags & fs::RENAME_EXCHANGE))
+        return Errno::EINVAL;
     auto paths = TRY(two_paths_at(from_dirfd, from, to_dirfd, to));
-    TRY(fs::rename(paths.ctx, paths.from.view(), paths.to.view()));
+    TRY(fs::rename(paths.ctx, paths.from.view(), paths.to.view(), u32(flags)));
     return 0;
 }
 
@@ -418,13 +435,25 @@ SYSCALL(265, linkat) { return link_at(a.a0, a.a1, a.a2, a.a3, a.a4); }
 // ---- reading a symlink ----
 
 // readlinkat(dirfd, path, buf, bufsiz): the target, not NUL-terminated,
-// cut to bufsiz. => EINVAL (bufsiz <= 0, not a symlink), EFAULT.
+// cut to bufsiz. An empty path reads the symlink dirfd itself names (an
+// O_PATH|O_NOFOLLOW descriptor); any other dirfd, AT_FDCWD included, is
+// then ENOENT, as Linux. => EINVAL (bufsiz <= 0, not a symlink), EFAULT,
+// EBADF, ENOENT.
 SYSCALL(267, readlinkat)
 {
     if (i32(a.a3) <= 0)
         return Errno::EINVAL;
-    auto at = TRY(path_at(a.a0, a.a1));
-    return TRY(fs::readlink(at.ctx, at.path.view(), fs::IoBuffer::user(a.a2), size_t(i32(a.a3))));
+    auto buf = fs::IoBuffer::user(a.a2);
+    size_t n = size_t(i32(a.a3));
+    auto path = TRY(UserPath::copy_in(a.a1));
+    if (path.is_empty()) {
+        auto v = TRY(dirfd_vnode(a.a0));
+        if (v->type() != fs::VType::Symlink)
+            return Errno::ENOENT;
+        return TRY(v->readlink(buf, n));
+    }
+    fs::Context ctx = TRY(context_at(a.a0, path));
+    return TRY(fs::readlink(ctx, path.view(), buf, n));
 }
 
 SYSCALL(89, readlink)
@@ -522,7 +551,7 @@ SYSCALL(137, statfs)
 
 SYSCALL(138, fstatfs)
 {
-    auto file = TRY(file_of(a.a0));
+    auto file = TRY(file_of_raw(a.a0));  // O_PATH too, as Linux
     return statfs_out(file->vnode(), a.a1);
 }
 
@@ -660,7 +689,8 @@ SYSCALL(280, utimensat)
             return Errno::EFAULT;
         if (flags & AT_SYMLINK_NOFOLLOW)
             return Errno::EINVAL;
-        v = TRY(dirfd_vnode(dirfd));
+        auto file = TRY(file_of(dirfd));  // futimens: not on an O_PATH File (EBADF)
+        v = VnodeRef(&file->vnode());
     } else {
         v = TRY(vnode_at(dirfd, user_path, flags));
     }

@@ -440,10 +440,14 @@ SYSCALL(127, rt_sigpending)
 }
 
 // rt_sigreturn(): back from a handler (arch/x86_64/signal.cpp pops the frame).
+// The frame's uc_stack is set again as sigaltstack would from the restored
+// rsp, its errors ignored (Linux's restore_altstack): that re-arms an
+// SS_AUTODISARM stack, and leaves alone one the interrupted code was on.
 SYSCALL(15, rt_sigreturn)
 {
     arch::UserRegs& regs = arch::current_user_regs();
-    auto mask = arch::pop_signal_frame(regs);
+    SigAltStack uc_stack;
+    auto mask = arch::pop_signal_frame(regs, uc_stack);
     if (mask.is_error()) {
         SigInfo info;
         info.signo = SIGSEGV;
@@ -452,6 +456,7 @@ SYSCALL(15, rt_sigreturn)
         return Errno::EFAULT;
     }
     Process& self = *Process::current();
+    (void)change_alt_stack(self, &uc_stack, nullptr, arch::user_regs_sp(regs));
     {
         SpinGuard guard(process_tree_lock());
         self.m_sig_blocked = mask.value() & ~UNBLOCKABLE;
@@ -492,38 +497,20 @@ SYSCALL(34, pause)
     return Errno::EINTR;
 }
 
-// sigaltstack(ss, old_ss): no alternate stacks; report "disabled".
-// => EINVAL (a mode other than 0, SS_ONSTACK, SS_DISABLE, with
-// SS_AUTODISARM allowed on top, as Linux's do_sigaltstack), ENOMEM (any
-// stack to enable: below MINSIGSTKSZ, as Linux says, or not -- teachos
-// cannot run handlers on another stack), EFAULT.
+// sigaltstack(ss, old_ss): the thread's alternate signal stack (stack_t
+// is SigAltStack; the rules are change_alt_stack's, kernel/proc/signal.cpp).
+// Linux's order: copy `ss` in (EFAULT), change (EPERM, EINVAL, ENOMEM),
+// and only if that worked copy the old setting out (EFAULT).
 SYSCALL(131, sigaltstack)
 {
-    constexpr i32 SS_ONSTACK = 1, SS_DISABLE = 2;
-    constexpr u32 SS_AUTODISARM = 1u << 31;
-    if (a.a0) {
-        struct {
-            u64 sp;
-            i32 flags;
-            u32 pad;
-            u64 size;
-        } wanted;
+    SigAltStack wanted, old;
+    if (a.a0)
         TRY(arch::copy_from_user(&wanted, a.a0, sizeof(wanted)));
-        i32 mode = i32(u32(wanted.flags) & ~SS_AUTODISARM);
-        if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
-            return Errno::EINVAL;
-        if (mode != SS_DISABLE)
-            return Errno::ENOMEM;  // cannot be set: handlers run on the normal stack
-    }
-    if (a.a1) {
-        struct {
-            u64 sp;
-            i32 flags;
-            u32 pad;
-            u64 size;
-        } old = {0, 2 /* SS_DISABLE */, 0, 0};
+    uptr sp = arch::user_regs_sp(arch::current_user_regs());
+    TRY(change_alt_stack(*Process::current(), a.a0 ? &wanted : nullptr, a.a1 ? &old : nullptr,
+                         sp));
+    if (a.a1)
         TRY(arch::copy_to_user(a.a1, &old, sizeof(old)));
-    }
     return 0;
 }
 

@@ -25,10 +25,18 @@ namespace kern {
 
 // ---- descriptors and buffers ----
 
-ErrorOr<RefPtr<fs::File>> file_of(u64 fd)
+ErrorOr<RefPtr<fs::File>> file_of_raw(u64 fd)
 {
     fs::File* file = TRY(Process::current()->fds().get(int(u32(fd))));
     return RefPtr<fs::File>::adopt(file);
+}
+
+ErrorOr<RefPtr<fs::File>> file_of(u64 fd)
+{
+    auto file = TRY(file_of_raw(fd));
+    if (file->is_path())
+        return Errno::EBADF;
+    return file;
 }
 
 ErrorOr<void> check_user_range(uptr addr, size_t n)

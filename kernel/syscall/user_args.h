@@ -3,7 +3,8 @@
 // What every file or path call needs, in one place so each handler stays a
 // few lines long (kernel/syscall/sys_file.cpp, sys_path.cpp):
 //
-//   file_of      a descriptor turned into its File, referenced (EBADF);
+//   file_of      a descriptor turned into its File, referenced (EBADF;
+//                file_of_raw also hands out O_PATH Files);
 //   check_user_range  Linux's access_ok, for calls that take a buffer;
 //   UserPath     a path string copied in (a user pointer is never read
 //                twice, so another thread cannot change the path between a
@@ -40,8 +41,13 @@ constexpr u64 IOV_MAX = 1024;
 // The File that descriptor `fd` of the current process names, referenced
 // for as long as the RefPtr lives (so a close() by another thread meanwhile
 // is harmless). Linux takes descriptors as unsigned int: only the low 32
-// bits count, and -1 is as bad as 2^31. => EBADF.
+// bits count, and -1 is as bad as 2^31. => EBADF, also for an O_PATH File
+// (Linux's fdget: no I/O, ioctl, fsync, fchmod, ... on a path-only file).
 ErrorOr<RefPtr<fs::File>> file_of(u64 fd);
+// The same, O_PATH Files included (Linux's fdget_raw): for the calls that
+// need only the location -- dup, fcntl's descriptor commands, fstat,
+// fstatfs, fchdir, a *at() call's dirfd. => EBADF.
+ErrorOr<RefPtr<fs::File>> file_of_raw(u64 fd);
 
 // Linux's access_ok(): [addr, addr + n) lies below the top of the user half
 // (no lower bound: a small address is caught by the copy itself). Calls

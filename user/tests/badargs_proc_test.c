@@ -261,6 +261,15 @@ TEST_CASE(sigaltstack_bad_args)
     stack_t now;
     EXPECT_EQ(syscall(SYS_sigaltstack, NULL, &now), 0);
     EXPECT(now.ss_flags & SS_DISABLE);
+    /* the kernel's MINSIGSTKSZ is 2048: one byte less is ENOMEM, 2048 is set */
+    static char enough[2048];
+    stack_t big = {enough, 0, 2047};
+    EXPECT_ERRNO(syscall(SYS_sigaltstack, &big, NULL), ENOMEM);
+    big.ss_size = sizeof enough;
+    EXPECT_EQ(syscall(SYS_sigaltstack, &big, NULL), 0);
+    EXPECT_EQ(syscall(SYS_sigaltstack, NULL, &now), 0);
+    EXPECT_EQ(now.ss_flags, 0);
+    EXPECT_EQ(now.ss_size, sizeof enough);
 }
 
 TEST_CASE(pgid_sid_bad_args)
@@ -405,6 +414,11 @@ TEST_CASE(rlimit_bad_args)
     EXPECT_ERRNO(syscall(SYS_setrlimit, RLIMIT_CORE, &inverted), EINVAL);
     EXPECT_ERRNO(syscall(SYS_prlimit64, 0, RLIMIT_CORE, &inverted, NULL), EINVAL);
     EXPECT_ERRNO(syscall(SYS_prlimit64, 0x3fffffff, RLIMIT_CORE, NULL, &rl), ESRCH);
+    EXPECT_ERRNO(syscall(SYS_prlimit64, 0x3fffffff, 99, NULL, &rl), ESRCH); /* the process first */
+    struct rlimit too_many = {1024, RLIM_INFINITY};                          /* above fs.nr_open */
+    EXPECT_ERRNO(syscall(SYS_setrlimit, RLIMIT_NOFILE, &too_many), EPERM);
+    EXPECT_ERRNO(syscall(SYS_setrlimit, 16, BAD_LOW), EFAULT);              /* the copy first */
+    EXPECT_ERRNO(syscall(SYS_prlimit64, 0, 99, BAD_LOW, NULL), EFAULT);
     struct bad_list rbad = bad_pointers(0), wbad = bad_pointers(1);
     FOR_EACH_BAD(wbad, p) {
         EXPECT_ERRNO(syscall(SYS_getrlimit, RLIMIT_NOFILE, p), EFAULT);

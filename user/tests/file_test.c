@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/uio.h>
+#include <termios.h>
 
 #define BAD_POINTER ((void*)1)
 #define KERNEL_POINTER ((void*)0xffff800000000000ul)
@@ -1216,6 +1217,331 @@ TEST_CASE(sendfile_copies)
     close(out);
     EXPECT_EQ(unlink(at("src")), 0);
     EXPECT_EQ(unlink(at("dst")), 0);
+}
+
+/* ==== O_PATH: a descriptor that names a place and opens nothing ==== */
+
+#ifndef O_PATH
+#define O_PATH 010000000
+#endif
+
+/* Every call that needs an opened file refuses an O_PATH descriptor. (mmap
+ * too on Linux; teachos's mmap answers EACCES there, not checked here.) */
+static void expect_no_io(int fd)
+{
+    char buf[8];
+    struct iovec iov = {buf, sizeof buf};
+    EXPECT_ERRNO(read(fd, buf, 1), EBADF);
+    EXPECT_ERRNO(write(fd, "x", 1), EBADF);
+    EXPECT_ERRNO(pread(fd, buf, 1, 0), EBADF);
+    EXPECT_ERRNO(pwrite(fd, "x", 1, 0), EBADF);
+    EXPECT_ERRNO(readv(fd, &iov, 1), EBADF);
+    EXPECT_ERRNO(writev(fd, &iov, 1), EBADF);
+    EXPECT_ERRNO(lseek(fd, 0, SEEK_SET), EBADF);
+    EXPECT_ERRNO(syscall(SYS_getdents64, fd, buf, sizeof buf), EBADF);
+    EXPECT_ERRNO(ioctl(fd, FIOCLEX), EBADF);
+    /* musl's fchmod and fchown retry an EBADF through /proc/self/fd: ask the kernel. */
+    EXPECT_ERRNO(syscall(SYS_fchmod, fd, 0600), EBADF);
+    EXPECT_ERRNO(syscall(SYS_fchown, fd, 0, 0), EBADF);
+    EXPECT_ERRNO(ftruncate(fd, 0), EBADF);
+    EXPECT_ERRNO(fsync(fd), EBADF);
+    EXPECT_ERRNO(fdatasync(fd), EBADF);
+    EXPECT_ERRNO(syncfs(fd), EBADF);
+    EXPECT_ERRNO(syscall(SYS_utimensat, fd, NULL, NULL, 0), EBADF); /* futimens */
+    EXPECT_ERRNO(fcntl(fd, F_SETFL, O_NONBLOCK), EBADF);
+    EXPECT_ERRNO(fcntl(fd, F_GETLK, NULL), EBADF); /* before the cmd is even looked at */
+}
+
+TEST_CASE(opath_file_names_it_only)
+{
+    EXPECT_EQ(make_file(at("op"), "keep"), 0);
+    /* Flags other than O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC are ignored. */
+    int fd = open(at("op"), O_PATH | O_RDWR | O_TRUNC | O_CREAT | O_APPEND, 0600);
+    EXPECT(fd >= 0);
+    EXPECT_EQ(file_size(at("op")), 4); /* not truncated */
+    EXPECT_EQ(fcntl(fd, F_GETFL), O_PATH);
+    expect_no_io(fd);
+    struct stat st;
+    EXPECT_EQ(fstat(fd, &st), 0);
+    EXPECT(S_ISREG(st.st_mode));
+    EXPECT_EQ(st.st_size, 4);
+    struct statfs sfs;
+    EXPECT_EQ(fstatfs(fd, &sfs), 0);
+    EXPECT_EQ(syscall(SYS_newfstatat, fd, "", &st, AT_EMPTY_PATH), 0);
+    EXPECT_EQ(st.st_size, 4);
+    struct test_statx sx;
+    EXPECT_EQ(syscall(SYS_statx, fd, "", AT_EMPTY_PATH, 0x7ff, &sx), 0);
+    EXPECT_EQ(sx.size, 4);
+    EXPECT_EQ(fchownat(fd, "", 0, 0, AT_EMPTY_PATH), 0); /* by path: allowed */
+    EXPECT_ERRNO(fchdir(fd), ENOTDIR);
+    char buf[8];
+    EXPECT_ERRNO(readlinkat(fd, "", buf, sizeof buf), ENOENT); /* not a symlink */
+    /* The descriptor calls all work. */
+    int d = dup(fd);
+    EXPECT(d >= 0);
+    EXPECT_EQ(fcntl(d, F_GETFL), O_PATH);
+    EXPECT_EQ(dup2(fd, 50), 50);
+    EXPECT_EQ(dup3(fd, 51, O_CLOEXEC), 51);
+    EXPECT_EQ(fcntl(51, F_GETFD), FD_CLOEXEC);
+    EXPECT_EQ(fcntl(fd, F_SETFD, FD_CLOEXEC), 0);
+    EXPECT_EQ(fcntl(fd, F_GETFD), FD_CLOEXEC);
+    EXPECT(fcntl(fd, F_DUPFD, 60) >= 60);
+    EXPECT(fcntl(fd, F_DUPFD_CLOEXEC, 70) >= 70);
+    EXPECT_EQ(close(51), 0);
+    EXPECT_EQ(close(50), 0);
+    EXPECT_EQ(close(d), 0);
+    EXPECT_EQ(close(fd), 0);
+    /* O_CREAT is ignored too: nothing is made. */
+    EXPECT_ERRNO(open(at("opnew"), O_PATH | O_CREAT, 0644), ENOENT);
+    EXPECT_ERRNO(open(at("op"), O_PATH | O_DIRECTORY), ENOTDIR);
+    EXPECT_EQ(unlink(at("op")), 0);
+}
+
+TEST_CASE(opath_directory_as_dirfd_and_cwd)
+{
+    EXPECT_EQ(mkdir(at("opd"), 0755), 0);
+    int dfd = open(at("opd"), O_PATH | O_DIRECTORY | O_RDWR); /* no EISDIR */
+    EXPECT(dfd >= 0);
+    EXPECT_EQ(fcntl(dfd, F_GETFL), O_PATH | O_DIRECTORY);
+    expect_no_io(dfd);
+    int fd = openat(dfd, "inside", O_CREAT | O_WRONLY, 0644);
+    EXPECT(fd >= 0);
+    EXPECT_EQ(write(fd, "abc", 3), 3);
+    close(fd);
+    struct stat st;
+    EXPECT_EQ(fstatat(dfd, "inside", &st, 0), 0);
+    EXPECT_EQ(st.st_size, 3);
+    EXPECT_EQ(mkdirat(dfd, "sub", 0755), 0);
+    EXPECT_EQ(unlinkat(dfd, "sub", AT_REMOVEDIR), 0);
+    EXPECT_EQ(fchdir(dfd), 0);
+    EXPECT_EQ(stat("inside", &st), 0);
+    EXPECT_EQ(unlinkat(dfd, "inside", 0), 0);
+    EXPECT_EQ(close(dfd), 0);
+    EXPECT_EQ(chdir("/"), 0);
+    EXPECT_EQ(rmdir(at("opd")), 0);
+}
+
+TEST_CASE(opath_nofollow_symlink_is_the_link)
+{
+    EXPECT_EQ(symlink("some/target", at("opl")), 0);
+    int fd = open(at("opl"), O_PATH | O_NOFOLLOW);
+    EXPECT(fd >= 0);
+    EXPECT_EQ(fcntl(fd, F_GETFL), O_PATH | O_NOFOLLOW);
+    struct stat st;
+    EXPECT_EQ(fstat(fd, &st), 0);
+    EXPECT(S_ISLNK(st.st_mode));
+    EXPECT_EQ(st.st_size, 11);
+    char buf[32] = {0};
+    EXPECT_EQ(readlinkat(fd, "", buf, sizeof buf), 11);
+    EXPECT(memcmp(buf, "some/target", 11) == 0);
+    EXPECT_ERRNO(openat(fd, "x", O_RDONLY), ENOTDIR);
+    expect_no_io(fd);
+    EXPECT_EQ(close(fd), 0);
+    EXPECT_ERRNO(open(at("opl"), O_PATH | O_NOFOLLOW | O_DIRECTORY), ENOTDIR);
+    EXPECT_ERRNO(open(at("opl"), O_PATH), ENOENT); /* followed: dangles */
+    EXPECT_ERRNO(readlinkat(AT_FDCWD, "", buf, sizeof buf), ENOENT);
+    EXPECT_EQ(unlink(at("opl")), 0);
+}
+
+/* O_PATH on a FIFO does not wait for a writer, and is not a reader. */
+TEST_CASE(opath_fifo_does_not_block)
+{
+    EXPECT_EQ(mkfifo(at("opf"), 0600), 0);
+    int fd = open(at("opf"), O_PATH); /* the harness's alarm catches a hang */
+    EXPECT(fd >= 0);
+    EXPECT_ERRNO(open(at("opf"), O_WRONLY | O_NONBLOCK), ENXIO); /* still no reader */
+    struct stat st;
+    EXPECT_EQ(fstat(fd, &st), 0);
+    EXPECT(S_ISFIFO(st.st_mode));
+    expect_no_io(fd);
+    EXPECT_EQ(close(fd), 0);
+    EXPECT_EQ(unlink(at("opf")), 0);
+}
+
+/* A device node is not opened: no driver for 0:0 (open says ENXIO), and
+ * the terminal's open code does not run either. */
+TEST_CASE(opath_device_is_not_opened)
+{
+    EXPECT_EQ(mknod(at("opdev"), S_IFCHR | 0600, 0), 0);
+    EXPECT_ERRNO(open(at("opdev"), O_RDONLY), ENXIO);
+    int fd = open(at("opdev"), O_PATH);
+    EXPECT(fd >= 0);
+    struct stat st;
+    EXPECT_EQ(fstat(fd, &st), 0);
+    EXPECT(S_ISCHR(st.st_mode));
+    EXPECT_EQ(st.st_rdev, 0);
+    expect_no_io(fd);
+    EXPECT_EQ(close(fd), 0);
+    EXPECT_EQ(unlink(at("opdev")), 0);
+    fd = open("/dev/tty", O_PATH | O_NOCTTY);
+    EXPECT(fd >= 0);
+    EXPECT_EQ(fstat(fd, &st), 0);
+    EXPECT(S_ISCHR(st.st_mode));
+    EXPECT_EQ(st.st_rdev, (5 << 8) | 0); /* makedev(5, 0) */
+    struct termios t;
+    EXPECT_ERRNO(tcgetattr(fd, &t), EBADF);
+    EXPECT_EQ(close(fd), 0);
+}
+
+/* ==== renameat2's flags ==== */
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE 1
+#define RENAME_EXCHANGE 2
+#define RENAME_WHITEOUT 4
+#endif
+
+static long rename2(const char* from, const char* to, unsigned flags)
+{
+    return syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, flags);
+}
+
+static int holds_text(const char* path, const char* text)
+{
+    char buf[64] = {0};
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    return n == (ssize_t)strlen(text) && memcmp(buf, text, n) == 0;
+}
+
+static long long ino_of(const char* path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_ino : -1;
+}
+
+static long long nlink_of(const char* path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_nlink : -1;
+}
+
+TEST_CASE(rename_noreplace)
+{
+    EXPECT_EQ(make_file(at("nr1"), "one"), 0);
+    EXPECT_EQ(make_file(at("nr2"), "two"), 0);
+    EXPECT_ERRNO(rename2(at("nr1"), at("nr2"), RENAME_NOREPLACE), EEXIST);
+    EXPECT_ERRNO(rename2(at("nr1"), at("nr1"), RENAME_NOREPLACE), EEXIST);
+    EXPECT_ERRNO(rename2(at("nr1"), s_base, RENAME_NOREPLACE), EEXIST);
+    EXPECT_ERRNO(rename2(at("nr1"), at("."), RENAME_NOREPLACE), EEXIST);
+    EXPECT_ERRNO(rename2(at("nr1"), at("."), 0), EBUSY);
+    EXPECT_ERRNO(rename2(at("none"), at("nr3"), RENAME_NOREPLACE), ENOENT);
+    EXPECT(holds_text(at("nr1"), "one")); /* both names intact */
+    EXPECT(holds_text(at("nr2"), "two"));
+    EXPECT_EQ(rename2(at("nr1"), at("nr3"), RENAME_NOREPLACE), 0);
+    EXPECT(holds_text(at("nr3"), "one"));
+    EXPECT_ERRNO(access(at("nr1"), F_OK), ENOENT);
+    EXPECT_ERRNO(rename2(at("nr3"), at("nr2"), RENAME_NOREPLACE | RENAME_EXCHANGE), EINVAL);
+    EXPECT_ERRNO(rename2(at("nr3"), at("nr4"), RENAME_EXCHANGE | RENAME_WHITEOUT), EINVAL);
+    EXPECT_ERRNO(rename2(at("nr3"), at("nr4"), 8), EINVAL);
+    EXPECT_EQ(unlink(at("nr2")), 0);
+    EXPECT_EQ(unlink(at("nr3")), 0);
+}
+
+TEST_CASE(rename_exchange_two_files)
+{
+    EXPECT_EQ(make_file(at("xa"), "aaa"), 0);
+    EXPECT_EQ(make_file(at("xb"), "b"), 0);
+    EXPECT_EQ(rename2(at("xa"), at("xb"), RENAME_EXCHANGE), 0);
+    EXPECT(holds_text(at("xa"), "b"));
+    EXPECT(holds_text(at("xb"), "aaa"));
+    EXPECT_EQ(rename2(at("xa"), at("xa"), RENAME_EXCHANGE), 0); /* with itself */
+    EXPECT(holds_text(at("xa"), "b"));
+    EXPECT_ERRNO(rename2(at("xa"), at("xnone"), RENAME_EXCHANGE), ENOENT);
+    EXPECT_ERRNO(rename2(at("xnone"), at("xa"), RENAME_EXCHANGE), ENOENT);
+    EXPECT_ERRNO(access(at("xnone"), F_OK), ENOENT);
+    EXPECT_EQ(unlink(at("xa")), 0);
+    EXPECT_EQ(unlink(at("xb")), 0);
+}
+
+/* A file and a directory trade places across two directories: ".." of the
+ * directory follows it, and the parents' link counts move with it. */
+TEST_CASE(rename_exchange_file_and_directory)
+{
+    EXPECT_EQ(mkdir(at("xp"), 0755), 0);
+    EXPECT_EQ(mkdir(at("xq"), 0755), 0);
+    EXPECT_EQ(mkdir(at("xp/dir"), 0755), 0);
+    EXPECT_EQ(make_file(at("xp/dir/inner"), "in"), 0);
+    EXPECT_EQ(make_file(at("xq/file"), "f"), 0);
+    long long dir_ino = ino_of(at("xp/dir")), file_ino = ino_of(at("xq/file"));
+    EXPECT_EQ(nlink_of(at("xp")), 3);
+    EXPECT_EQ(nlink_of(at("xq")), 2);
+    EXPECT_ERRNO(rename2(at("xq/file/"), at("xp/dir"), RENAME_EXCHANGE), ENOTDIR);
+    EXPECT_ERRNO(rename2(at("xp/dir"), at("xq/file/"), RENAME_EXCHANGE), ENOTDIR);
+    EXPECT_EQ(rename2(at("xp/dir"), at("xq/file"), RENAME_EXCHANGE), 0);
+    EXPECT_EQ(ino_of(at("xq/file")), dir_ino);
+    EXPECT_EQ(ino_of(at("xp/dir")), file_ino);
+    EXPECT_EQ(ino_of(at("xq/file/..")), ino_of(at("xq")));
+    EXPECT(holds_text(at("xq/file/inner"), "in"));
+    EXPECT(holds_text(at("xp/dir"), "f"));
+    EXPECT_EQ(nlink_of(at("xp")), 2);
+    EXPECT_EQ(nlink_of(at("xq")), 3);
+    /* Neither directory may land inside itself. */
+    EXPECT_ERRNO(rename2(at("xq"), at("xq/file/inner"), RENAME_EXCHANGE), EINVAL);
+    EXPECT_ERRNO(rename2(at("xq/file/inner"), at("xq"), RENAME_EXCHANGE), EINVAL);
+    EXPECT_EQ(ino_of(at("xq/file")), dir_ino);
+    EXPECT_EQ(unlink(at("xq/file/inner")), 0);
+    EXPECT_EQ(rmdir(at("xq/file")), 0);
+    EXPECT_EQ(unlink(at("xp/dir")), 0);
+    EXPECT_EQ(rmdir(at("xp")), 0);
+    EXPECT_EQ(rmdir(at("xq")), 0);
+}
+
+/* ==== open(O_CREAT) through a dangling symlink ==== */
+
+TEST_CASE(open_creat_through_dangling_symlink)
+{
+    EXPECT_EQ(mkdir(at("cd"), 0755), 0);
+    /* Relative: from the link's directory. */
+    EXPECT_EQ(symlink("made", at("cd/rel")), 0);
+    EXPECT_ERRNO(open(at("cd/rel"), O_CREAT | O_EXCL | O_WRONLY, 0644), EEXIST);
+    EXPECT_ERRNO(open(at("cd/rel"), O_CREAT | O_NOFOLLOW | O_WRONLY, 0644), ELOOP);
+    EXPECT_ERRNO(access(at("cd/made"), F_OK), ENOENT);
+    int fd = open(at("cd/rel"), O_CREAT | O_WRONLY, 0644);
+    EXPECT(fd >= 0);
+    EXPECT_EQ(write(fd, "rel", 3), 3);
+    close(fd);
+    EXPECT(holds_text(at("cd/made"), "rel"));
+    struct stat st;
+    EXPECT_EQ(lstat(at("cd/rel"), &st), 0);
+    EXPECT(S_ISLNK(st.st_mode));
+    /* Absolute, through a chain of two links. */
+    char target[PATH_MAX];
+    snprintf(target, sizeof target, "%s/abs_made", s_base);
+    EXPECT_EQ(symlink(target, at("cd/abs")), 0);
+    EXPECT_EQ(symlink("abs", at("cd/chain")), 0);
+    fd = open(at("cd/chain"), O_CREAT | O_RDWR, 0600);
+    EXPECT(fd >= 0);
+    close(fd);
+    EXPECT_EQ(lstat(target, &st), 0);
+    EXPECT(S_ISREG(st.st_mode));
+    EXPECT_EQ(st.st_mode & 07777, 0600);
+    /* Now it exists: opened, not made again. */
+    fd = open(at("cd/rel"), O_CREAT | O_RDONLY, 0644);
+    EXPECT(fd >= 0);
+    close(fd);
+    /* A missing directory's child: ENOENT, nothing made. */
+    EXPECT_EQ(symlink("nodir/x", at("cd/deep")), 0);
+    EXPECT_ERRNO(open(at("cd/deep"), O_CREAT | O_WRONLY, 0644), ENOENT);
+    EXPECT_ERRNO(access(at("cd/nodir"), F_OK), ENOENT);
+    /* A directory, through a link or not: EISDIR. */
+    EXPECT_EQ(symlink(".", at("cd/dot")), 0);
+    EXPECT_ERRNO(open(at("cd/dot"), O_CREAT | O_RDONLY, 0644), EISDIR);
+    EXPECT_ERRNO(open(at("cd"), O_CREAT | O_RDONLY, 0644), EISDIR);
+    /* A loop: ELOOP. */
+    EXPECT_EQ(symlink("loop", at("cd/loop")), 0);
+    EXPECT_ERRNO(open(at("cd/loop"), O_CREAT | O_WRONLY, 0644), ELOOP);
+    const char* names[] = {"rel", "made", "abs", "chain", "deep", "dot", "loop"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; ++i) {
+        char path[64];
+        snprintf(path, sizeof path, "cd/%s", names[i]);
+        EXPECT_EQ(unlink(at(path)), 0);
+    }
+    EXPECT_EQ(unlink(target), 0);
+    EXPECT_EQ(rmdir(at("cd")), 0);
 }
 
 /* ==== pipes, if the system has them ==== */

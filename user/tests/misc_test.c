@@ -398,7 +398,7 @@ TEST_CASE(rlimits_are_sensible)
     EXPECT_EQ(getrlimit(RLIMIT_AS, &rl), 0);
     if (s_on_teachos) {
         EXPECT_EQ(getrlimit(RLIMIT_NOFILE, &rl), 0);
-        EXPECT(rl.rlim_cur == 1024 && rl.rlim_max == 1024);
+        EXPECT(rl.rlim_cur == 1024 && rl.rlim_max == 4096);
         EXPECT_EQ(getrlimit(RLIMIT_STACK, &rl), 0);
         EXPECT(rl.rlim_cur == 8u << 20 && rl.rlim_max == RLIM_INFINITY);
         EXPECT_EQ(getrlimit(RLIMIT_AS, &rl), 0);

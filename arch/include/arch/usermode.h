@@ -3,6 +3,10 @@
 
 #include <kernel/lib/error_or.h>
 
+namespace kern {
+struct SigAltStack;  // kernel/proc/signal.h
+}
+
 namespace arch {
 
 // Start running user code at `rip` with stack pointer `rsp`, all other
@@ -62,14 +66,21 @@ struct SignalFrameInfo {
     uptr handler;
     uptr restorer;     // sa_restorer: its code calls rt_sigreturn
     u64 saved_mask;    // the signal mask to restore on return
+    bool on_stack;     // the handler has SA_ONSTACK
+    const kern::SigAltStack* alt_stack;  // the thread's sigaltstack setting
 };
-// Push Linux's rt_sigframe (return address, ucontext with the registers and
-// `saved_mask`, siginfo, FPU state) below the user stack pointer and point
-// `regs` at the handler: handler(signo, &info, &ucontext). => EFAULT (the
-// stack is bad: the caller kills the process with SIGSEGV).
+// Push Linux's rt_sigframe (return address, ucontext with the registers,
+// `saved_mask` and the alternate-stack setting, siginfo, FPU state) below
+// the user stack pointer -- or at the top of the alternate stack, when the
+// handler has SA_ONSTACK and the thread has one it is not already on --
+// and point `regs` at the handler: handler(signo, &info, &ucontext).
+// => EFAULT (the stack is bad, or the frame would overflow the alternate
+// stack: the caller forces SIGSEGV).
 kern::ErrorOr<void> push_signal_frame(UserRegs& regs, const SignalFrameInfo& info);
 // rt_sigreturn: restore the registers and FPU state from the frame the
-// handler returned through. => the saved mask. EFAULT (a bad frame).
-kern::ErrorOr<u64> pop_signal_frame(UserRegs& regs);
+// handler returned through, and give back the frame's uc_stack in
+// `uc_stack` (the caller sets it again). => the saved mask. EFAULT (a bad
+// frame).
+kern::ErrorOr<u64> pop_signal_frame(UserRegs& regs, kern::SigAltStack& uc_stack);
 
 } // namespace arch

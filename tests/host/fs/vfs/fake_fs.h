@@ -19,6 +19,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 
 namespace fakefs {
 
@@ -39,7 +40,7 @@ public:
     ErrorOr<void> link(StringView name, fs::Vnode& target) override;
     ErrorOr<void> unlink(StringView name) override;
     ErrorOr<void> rmdir(StringView name) override;
-    ErrorOr<void> rename(StringView from, fs::Vnode& to_dir, StringView to) override;
+    ErrorOr<void> rename(StringView from, fs::Vnode& to_dir, StringView to, u32 flags) override;
     ErrorOr<u64> readdir(u64 cookie, fs::ReaddirSink& sink) override;
     ErrorOr<size_t> read(u64 offset, const fs::IoBuffer& buf, size_t n) override;
     ErrorOr<size_t> write(u64 offset, const fs::IoBuffer& buf, size_t n) override;
@@ -262,7 +263,7 @@ inline ErrorOr<void> FakeNode::rmdir(StringView name)
     return {};
 }
 
-inline ErrorOr<void> FakeNode::rename(StringView from, fs::Vnode& to_dir_vnode, StringView to)
+inline ErrorOr<void> FakeNode::rename(StringView from, fs::Vnode& to_dir_vnode, StringView to, u32 flags)
 {
     auto& to_dir = static_cast<FakeNode&>(to_dir_vnode);
     auto it = m_children.find(str(from));
@@ -270,6 +271,23 @@ inline ErrorOr<void> FakeNode::rename(StringView from, fs::Vnode& to_dir_vnode, 
         return Errno::ENOENT;
     FakeNode* src = it->second;
     auto dst_it = to_dir.m_children.find(str(to));
+    if ((flags & fs::RENAME_NOREPLACE) && dst_it != to_dir.m_children.end())
+        return Errno::EEXIST;
+    if (flags & fs::RENAME_EXCHANGE) {  // swap; ".." and link counts follow
+        if (dst_it == to_dir.m_children.end())
+            return Errno::ENOENT;
+        FakeNode* dst = dst_it->second;
+        it->second = dst;
+        dst_it->second = src;
+        for (auto [node, from_dir, to_dir_] : {std::tuple{src, this, &to_dir}, std::tuple{dst, &to_dir, this}}) {
+            if (node->is_directory() && from_dir != to_dir_) {
+                node->m_parent = to_dir_;
+                --from_dir->m_nlink;
+                ++to_dir_->m_nlink;
+            }
+        }
+        return {};
+    }
     if (dst_it != to_dir.m_children.end()) {
         FakeNode* dst = dst_it->second;
         if (dst == src)

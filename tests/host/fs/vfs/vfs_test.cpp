@@ -57,8 +57,71 @@ TEST_F(Vfs, OpenAndSymlinks)
     EXPECT_EQ(open_err("/lf", fs::O_CREAT | fs::O_WRONLY), Errno(0));       // follows
     EXPECT_EQ(open_err("/lf", fs::O_CREAT | fs::O_EXCL | fs::O_WRONLY), Errno::EEXIST);
     EXPECT_EQ(open_err("/lf", fs::O_CREAT | fs::O_NOFOLLOW | fs::O_WRONLY), Errno::ELOOP);
-    EXPECT_EQ(open_err("/dangle", fs::O_CREAT | fs::O_WRONLY), Errno::ENOENT);  // documented
     EXPECT_EQ(read_file("/lf"), "data");
+}
+
+// O_CREAT through a dangling symlink creates its target, as Linux: a
+// relative target from the link's directory, chains of links too; O_EXCL
+// and O_NOFOLLOW do not follow.
+TEST_F(Vfs, OpenCreateThroughDanglingSymlink)
+{
+    EXPECT_EQ(open_err("/dangle", fs::O_CREAT | fs::O_EXCL | fs::O_WRONLY), Errno::EEXIST);
+    EXPECT_EQ(open_err("/dangle", fs::O_CREAT | fs::O_NOFOLLOW | fs::O_WRONLY), Errno::ELOOP);
+    EXPECT_EQ(lookup_err("/nowhere"), Errno::ENOENT);
+    EXPECT_EQ(open_err("/dangle", fs::O_CREAT | fs::O_WRONLY), Errno(0));  // absolute target
+    EXPECT_EQ(MUST(fs::lstat(ctx, "/nowhere")).type, fs::VType::Regular);
+    EXPECT_EQ(MUST(fs::lstat(ctx, "/dangle")).type, fs::VType::Symlink);
+    make_link("made", "/d/rel");  // relative: from /d, not from the cwd
+    make_link("rel", "/d/chain");
+    EXPECT_EQ(open_err("/d/chain", fs::O_CREAT | fs::O_WRONLY), Errno(0));
+    EXPECT_EQ(MUST(fs::lstat(ctx, "/d/made")).type, fs::VType::Regular);
+    EXPECT_EQ(lookup_err("/made"), Errno::ENOENT);
+    make_link("/nodir/x", "/tomissingdir");
+    EXPECT_EQ(open_err("/tomissingdir", fs::O_CREAT | fs::O_WRONLY), Errno::ENOENT);
+    make_link("nodir/", "/toslash");
+    EXPECT_EQ(open_err("/toslash", fs::O_CREAT | fs::O_WRONLY), Errno::EISDIR);
+    make_link("/loop", "/loop");
+    EXPECT_EQ(open_err("/loop", fs::O_CREAT | fs::O_WRONLY), Errno::ELOOP);
+    make_link("d", "/tod");
+    EXPECT_EQ(open_err("/tod", fs::O_CREAT | fs::O_RDONLY), Errno::EISDIR);  // a directory
+    EXPECT_EQ(open_err("/d", fs::O_CREAT | fs::O_RDONLY), Errno::EISDIR);
+}
+
+// O_PATH: the File is the node itself, opened for nothing. A FIFO does not
+// go to its pipe (the host shim would say ENXIO), a device node not to its
+// driver, a symlink with O_NOFOLLOW is the link; other flags are ignored.
+TEST_F(Vfs, OpenPathNamesTheNode)
+{
+    OK(fs::mknod(ctx, "/fifo", 0010644, 0));
+    OK(fs::mknod(ctx, "/null", 0020666, 0x103));
+    auto open_path = [&](const char* path, u32 flags) {
+        return MUST(fs::open(ctx, path, fs::O_PATH | flags, 0));
+    };
+    fs::File* fifo = open_path("/fifo", fs::O_RDWR | fs::O_NONBLOCK);
+    EXPECT_EQ(fifo->vnode().type(), fs::VType::Fifo);
+    EXPECT_EQ(fifo->flags(), fs::O_PATH);
+    EXPECT_FALSE(fifo->readable() || fifo->writable());
+    char c;
+    EXPECT_EQ(fifo->read(fs::IoBuffer::kernel(&c), 1).error(), Errno::EBADF);
+    EXPECT_EQ(fifo->write(fs::IoBuffer::kernel(&c), 1).error(), Errno::EBADF);
+    EXPECT_EQ(fifo->lseek(0, fs::SEEK_SET).error(), Errno::EBADF);
+    fifo->unref();
+    fs::File* dev = open_path("/null", fs::O_WRONLY | fs::O_TRUNC);
+    EXPECT_EQ(dev->vnode().type(), fs::VType::CharDevice);  // the node, not the driver
+    EXPECT_EQ(MUST(dev->stat()).rdev, 0x103u);
+    dev->unref();
+    fs::File* link = open_path("/lf", fs::O_NOFOLLOW);
+    EXPECT_EQ(link->vnode().type(), fs::VType::Symlink);
+    EXPECT_EQ(link->flags(), fs::O_PATH | fs::O_NOFOLLOW);
+    link->unref();
+    fs::File* dir = open_path("/d", fs::O_RDWR | fs::O_DIRECTORY);  // no EISDIR
+    EXPECT_EQ(dir->pread(0, fs::IoBuffer::kernel(&c), 1).error(), Errno::EBADF);
+    EXPECT_EQ(dir->truncate(0).error(), Errno::EBADF);
+    dir->unref();
+    EXPECT_EQ(open_err("/lf", fs::O_PATH | fs::O_NOFOLLOW | fs::O_DIRECTORY), Errno::ENOTDIR);
+    EXPECT_EQ(open_err("/new", fs::O_PATH | fs::O_CREAT), Errno::ENOENT);  // O_CREAT ignored
+    EXPECT_EQ(open_err("/d/f", fs::O_PATH | fs::O_ACCMODE), Errno(0));
+    EXPECT_EQ(MUST(fs::stat(ctx, "/d/f")).size, 4u);
 }
 
 TEST_F(Vfs, Mkdir)
@@ -170,6 +233,47 @@ TEST_F(Vfs, RenameErrors)
     EXPECT_EQ(err(fs::rename(ctx, "/d/sub", "/full")), Errno::ENOTEMPTY);
     OK(fs::rename(ctx, "/d/sub/", "/sub2/"));  // trailing slashes on directories
     EXPECT_EQ(lookup_err("/sub2/deeper"), Errno(0));
+}
+
+// renameat2's flags over the fake fs (tmpfs has its own tests): the VFS's
+// part is the flag checks, ".", the exchange's subtree checks both ways.
+TEST_F(Vfs, RenameNoreplace)
+{
+    make_file("/g", "other");
+    EXPECT_EQ(err(fs::rename(ctx, "/d/f", "/g", fs::RENAME_NOREPLACE)), Errno::EEXIST);
+    EXPECT_EQ(err(fs::rename(ctx, "/d/f", "/d/f", fs::RENAME_NOREPLACE)), Errno::EEXIST);
+    EXPECT_EQ(err(fs::rename(ctx, "/d/f", "/d/.", fs::RENAME_NOREPLACE)), Errno::EEXIST);
+    EXPECT_EQ(err(fs::rename(ctx, "/d/f", "/d/.", 0)), Errno::EBUSY);
+    EXPECT_EQ(read_file("/g"), "other");
+    EXPECT_EQ(read_file("/d/f"), "data");
+    OK(fs::rename(ctx, "/d/f", "/h", fs::RENAME_NOREPLACE));
+    EXPECT_EQ(read_file("/h"), "data");
+    u32 both = fs::RENAME_NOREPLACE | fs::RENAME_EXCHANGE;
+    EXPECT_EQ(err(fs::rename(ctx, "/h", "/g", both)), Errno::EINVAL);
+    EXPECT_EQ(err(fs::rename(ctx, "/h", "/x", fs::RENAME_WHITEOUT)), Errno::EINVAL);
+    EXPECT_EQ(err(fs::rename(ctx, "/h", "/x", 8)), Errno::EINVAL);
+}
+
+TEST_F(Vfs, RenameExchange)
+{
+    make_dir("/e");
+    make_dir("/e/sub");
+    EXPECT_EQ(err(fs::rename(ctx, "/d/f", "/e/none", fs::RENAME_EXCHANGE)), Errno::ENOENT);
+    EXPECT_EQ(err(fs::rename(ctx, "/e/none", "/d/f", fs::RENAME_EXCHANGE)), Errno::ENOENT);
+    EXPECT_EQ(err(fs::rename(ctx, "/d/f/", "/e/sub", fs::RENAME_EXCHANGE)), Errno::ENOTDIR);
+    EXPECT_EQ(err(fs::rename(ctx, "/e/sub", "/d/f/", fs::RENAME_EXCHANGE)), Errno::ENOTDIR);
+    u64 file = ino("/d/f"), sub = ino("/e/sub");
+    OK(fs::rename(ctx, "/d/f", "/e/sub", fs::RENAME_EXCHANGE));  // a file and a directory
+    EXPECT_EQ(ino("/d/f"), sub);
+    EXPECT_EQ(ino("/e/sub"), file);
+    EXPECT_EQ(ino("/d/f/.."), ino("/d"));  // ".." followed the directory
+    EXPECT_EQ(MUST(fs::stat(ctx, "/d")).nlink, 3u);
+    EXPECT_EQ(MUST(fs::stat(ctx, "/e")).nlink, 2u);
+    OK(fs::rename(ctx, "/d/f", "/d/f", fs::RENAME_EXCHANGE));  // with itself: nothing
+    // Neither directory may end up inside itself.
+    EXPECT_EQ(err(fs::rename(ctx, "/d", "/d/f", fs::RENAME_EXCHANGE)), Errno::EINVAL);
+    EXPECT_EQ(err(fs::rename(ctx, "/d/f", "/d", fs::RENAME_EXCHANGE)), Errno::EINVAL);
+    EXPECT_EQ(ino("/d/f"), sub);
 }
 
 TEST_F(Vfs, Link)
