@@ -29,6 +29,7 @@
 #include <kernel/proc/exec.h>
 #include <kernel/proc/process.h>
 #include <kernel/syscall/syscall.h>
+#include <kernel/syscall/user_args.h>
 #include <vm/aobj.h>
 #include <vm/map.h>
 
@@ -66,7 +67,7 @@ bool in_user_half(uptr addr, size_t length)
 // a terminal).
 ErrorOr<vm::VmObject*> file_object(int fd, bool shared, u64 prot, vm::Prot& max_prot)
 {
-    auto file = RefPtr<fs::File>::adopt(TRY(Process::current()->fds().get(fd)));
+    auto file = TRY(file_of(u64(u32(fd))));  // EBADF for an O_PATH descriptor too
     if (!file->readable())
         return Errno::EACCES;
     vm::VmObject* object = file->vnode().vm_object();

@@ -153,8 +153,8 @@ ErrorOr<u64> open_at(u64 dirfd, uptr user_path, u64 raw_flags, u64 raw_mode)
         return Errno::ENOTSUP;
     auto at = TRY(path_at(dirfd, user_path));
     FdTable& fds = Process::current()->fds();
-    if (fds.count() >= FdTable::MAX_FDS)
-        return Errno::EMFILE;  // before creating anything
+    if (!fds.has_room())
+        return Errno::EMFILE;  // under RLIMIT_NOFILE; before creating anything
     u32 mode = u32(raw_mode) & 07777 & ~umask_bits();
     auto file = RefPtr<fs::File>::adopt(TRY(fs::open(at.ctx, at.path.view(), file_flags(flags), mode)));
     return u64(TRY(fds.install(*file, flags & fs::O_CLOEXEC)));

@@ -261,8 +261,8 @@ u64 scan_pollfds(PollFd* fds, u64 n)
 // => the number of ready entries. EINVAL (nfds), EFAULT, ENOMEM, EINTR.
 ErrorOr<u64> do_poll(uptr user_fds, u64 nfds, u64 deadline)
 {
-    if (nfds > u64(FdTable::MAX_FDS))
-        return Errno::EINVAL;  // above RLIMIT_NOFILE
+    if (nfds > u64(Process::current()->fds().limit()))
+        return Errno::EINVAL;  // above RLIMIT_NOFILE, as Linux
     KernelBuffer buf(nfds * sizeof(PollFd));
     if (!buf)
         return Errno::ENOMEM;

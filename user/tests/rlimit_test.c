@@ -249,6 +249,9 @@ TEST_CASE(nofile_lowered_gives_emfile)
         last = r;
     EXPECT_EQ(errno, EMFILE);
     EXPECT_EQ(last, 9);
+    /* A refused open(O_CREAT) leaves no file behind. */
+    EXPECT_ERRNO(open("/tmp/rlimit_test.none", O_CREAT | O_RDWR, 0600), EMFILE);
+    EXPECT_ERRNO(access("/tmp/rlimit_test.none", F_OK), ENOENT);
     EXPECT_ERRNO(dup(fd), EMFILE);
     int p[2];
     EXPECT_ERRNO(pipe(p), EMFILE);
@@ -290,6 +293,8 @@ TEST_CASE(nofile_raised_beyond_1024)
     EXPECT_EQ(write(p[1], "x", 1), 1);
     char c;
     EXPECT_EQ(read(p[0], &c, 1), 1);
+    int opened = open("/", O_RDONLY); /* open follows the limit too */
+    EXPECT(opened > 1024);
     EXPECT_EQ(fcntl(fd, F_DUPFD, 1999), 1999);
     EXPECT_ERRNO(fcntl(fd, F_DUPFD, 2000), EINVAL);
     EXPECT_EQ(dup2(fd, 1998), 1998);
