@@ -433,8 +433,9 @@ ErrorOr<ExecImage> exec_current(StringView path_in, char** argv, char** envp)
 
     // 3. The point of no return.
     p->m_map = map;
-    if (old_map)
-        old_map->destroy();
+    if (old_map && !p->m_borrowed_map)
+        old_map->destroy();  // a vfork child's was its parent's: given back below
+    p->m_borrowed_map = false;
     {
         MutexGuard guard(p->m_brk_lock);
         p->m_brk_start = p->m_brk = image.value().brk;
@@ -452,6 +453,7 @@ ErrorOr<ExecImage> exec_current(StringView path_in, char** argv, char** envp)
                 a = {};
         set_process_name(*p, path_in);
         p->m_did_exec = true;  // Linux clears PF_FORKNOEXEC here
+        release_vfork_parent_locked(*p);  // vfork: the parent may go on
     }
     arch::set_user_thread_pointer(0);
     return image.value();

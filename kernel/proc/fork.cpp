@@ -20,11 +20,19 @@
 //   FPU/SSE      the parent's state (the rounding mode and exception masks
 //                are preserved across calls by the SysV ABI, so a program
 //                may count on them surviving fork())
-// vfork and clone(CLONE_VM|CLONE_VFORK) (musl's posix_spawn) are done as
-// fork: the child gets a copy-on-write copy instead of the parent's memory,
-// which programs that use vfork correctly (exec or _exit at once) cannot
-// tell apart, at the cost of the copy-on-write set-up. See
-// docs/processes.md ("The life of a fork and an execve").
+// vfork, and clone(CLONE_VM|CLONE_VFORK) (musl's and glibc's posix_spawn):
+// the child *borrows* the parent's address space (m_map, m_borrowed_map)
+// instead of getting a copy -- nothing to clone, nothing to tear down --
+// and the parent sleeps (uninterruptibly, as Linux's vfork waits) until
+// the child lets go of it: its execve passes the point of no return, or
+// it exits (release_vfork_parent_locked, from exec.cpp and process.cpp).
+// Meanwhile the child's stores land in the parent's memory, which is what
+// posix_spawn counts on (glibc reports a failed exec through it). Rules as
+// in POSIX: the child may only execve or _exit; one that calls brk moves
+// the break of a map whose owner does not know it.
+// CLONE_VM without CLONE_VFORK (two processes running in one address space
+// at once) is refused in sys_process.cpp: EINVAL. See docs/processes.md
+// ("The life of a fork and an execve").
 #include <arch/usercopy.h>
 #include <arch/usermode.h>
 #include <kernel/heap/heap.h>
@@ -78,7 +86,7 @@ ErrorOr<u32> fork_current(const arch::UserRegs& regs, const ForkOptions& options
         return Errno::ENOMEM;
     }
     auto fail = [&](Errno e) -> ErrorOr<u32> {
-        if (child->m_map)
+        if (child->m_map && !child->m_borrowed_map)
             child->m_map->destroy();
         delete child;  // its FdTable and Context drop their references
         kfree(start);
@@ -95,10 +103,15 @@ ErrorOr<u32> fork_current(const arch::UserRegs& regs, const ForkOptions& options
         child->m_brk_start = parent->m_brk_start;
         child->m_brk = parent->m_brk;
     }
-    auto map = parent->m_map->clone();
-    if (map.is_error())
-        return fail(map.error());
-    child->m_map = map.value();
+    if (options.share_memory) {
+        child->m_map = parent->m_map;
+        child->m_borrowed_map = true;
+    } else {
+        auto map = parent->m_map->clone();
+        if (map.is_error())
+            return fail(map.error());
+        child->m_map = map.value();
+    }
 
     memcpy(start->regs, &regs, arch::USER_REGS_SIZE);
     auto& child_regs = *reinterpret_cast<arch::UserRegs*>(start->regs);
@@ -131,8 +144,20 @@ ErrorOr<u32> fork_current(const arch::UserRegs& regs, const ForkOptions& options
         return fail(r.error());
     }
     u32 pid = child->m_pid;
+    if (options.wait_for_release) {
+        SpinGuard guard(process_tree_lock());
+        child->m_vfork_parent = parent;
+        parent->m_vfork_waiting = true;
+    }
     child->m_thread->set_process(child);
     child->m_thread->start();
+    if (options.wait_for_release) {
+        // The child cannot be reaped before it releases us: we are its
+        // parent, and we are here.
+        SpinGuard guard(process_tree_lock());
+        while (parent->m_vfork_waiting)
+            parent->m_vfork_done.wait(process_tree_lock());
+    }
     return pid;
 }
 

@@ -226,6 +226,18 @@ Process* init_process_locked() { return s_init; }
 
 // A zombie is still a member of its group until it is reaped, as in Linux
 // (so is it for kill: signal.cpp:send_to_member).
+void release_vfork_parent_locked(Process& child)
+{
+    KASSERT(s_tree_lock.is_locked_by_me());
+    Process* parent = child.m_vfork_parent;
+    if (!parent)
+        return;
+    child.m_vfork_parent = nullptr;
+    child.m_borrowed_map = false;
+    parent->m_vfork_waiting = false;
+    parent->m_vfork_done.wake_all();
+}
+
 bool group_exists_in_session_locked(u32 pgid, u32 sid)
 {
     KASSERT(s_tree_lock.is_locked_by_me());
@@ -366,9 +378,13 @@ void process_exit(int wait_status)
     p->m_fs.root = nullptr;
     p->m_fs.cwd = nullptr;
     self->set_address_space(nullptr, nullptr);
-    if (p->m_map)  // none if a spawned program failed to load
+    if (p->m_map && !p->m_borrowed_map)  // none if a spawned program failed to load
         p->m_map->destroy();
     p->m_map = nullptr;
+    {
+        SpinGuard guard(s_tree_lock);
+        release_vfork_parent_locked(*p);  // a vfork child that never exec'd
+    }
     if (p->pid() == p->sid())
         dev::session_leader_exited(p->sid());  // SIGHUP to its terminal's foreground
 

@@ -123,6 +123,7 @@ public:
     fs::Context m_fs;
     FdTable m_fds;
     vm::VmMap* m_map = nullptr;
+    bool m_borrowed_map = false;  // vfork: m_map is the parent's, not ours to destroy
     Thread* m_thread = nullptr;
     u32 m_umask = 022;
     // sigaltstack's setting (signal.h). Its thread's own: set by sigaltstack
@@ -137,6 +138,8 @@ public:
     bool m_adopted = false;       // m_parent is init, which adopted it: links no group (orphans)
     bool m_kernel_waits = false;  // spawn(): wait()/release() reap it
     bool m_did_exec = false;      // execve succeeded since fork (setpgid's EACCES)
+    Process* m_vfork_parent = nullptr;  // vfork: the parent waiting for our execve or exit
+    bool m_vfork_waiting = false;  // vfork: this process waits on m_vfork_done
     State m_state = State::Running;
     bool m_stopped = false;       // job control: stopped by SIGSTOP/SIGTSTP/...
     u8 m_stop_signal = 0;         // the signal that stopped it (wait4 reports it)
@@ -149,6 +152,7 @@ public:
     IntrusiveList<Process, &Process::m_sibling_node> m_children;
     WaitQueue m_child_waiters;    // wait4 (and wait()) sleep here
     WaitQueue m_stop_waiters;     // a stopped process sleeps here until SIGCONT
+    WaitQueue m_vfork_done;       // a vfork parent sleeps here until its child lets go
     SigSet m_sig_pending = 0;
     SigSet m_sig_blocked = 0;
     SigAction m_sig_actions[NSIG];

@@ -50,7 +50,13 @@ struct ForkOptions {
     uptr tls = 0;
     uptr child_tid = 0;      // CLONE_CHILD_SETTID: store the child's tid here
     u8 exit_signal = SIGCHLD;  // what the parent gets when the child exits (0: nothing)
+    bool share_memory = false;   // CLONE_VM (only with wait_for_release): the parent's map
+    bool wait_for_release = false;  // CLONE_VFORK: the parent sleeps until the child's
+                                    // execve or exit (release_vfork_parent)
 };
+// vfork: wake the parent that waits for `child`, if any: its execve has
+// passed the point of no return, or it is exiting. => s_tree_lock held.
+void release_vfork_parent_locked(Process& child);
 ErrorOr<u32> fork_current(const arch::UserRegs& regs, const ForkOptions& options);
 // How many processes exist (zombies too).
 size_t process_count();

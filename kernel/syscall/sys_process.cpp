@@ -8,7 +8,9 @@
 //                 stopped or continued child: so far); reaping adds the
 //                 same to the caller's RUSAGE_CHILDREN (kernel/proc/process.cpp)
 //   clone         only process-creating flag sets (no CLONE_THREAD: one
-//                 thread per process); CLONE_VM|CLONE_VFORK is done as fork
+//                 thread per process); CLONE_VM only with CLONE_VFORK (the
+//                 child borrows the parent's memory until its execve or
+//                 exit, as vfork)
 //                 (kernel/proc/fork.cpp says why); CHILD_SETTID, PARENT_SETTID,
 //                 SETTLS and the exit signal are honoured; CHILD_CLEARTID is
 //                 accepted and ignored (it matters only to threads)
@@ -139,7 +141,16 @@ ErrorOr<int> scan_children_locked(Process& self, i64 pid, u64 options, Process*&
 // ---- creating and ending processes ----
 
 SYSCALL(57, fork) { return u64(TRY(fork_current(arch::current_user_regs(), ForkOptions{}))); }
-SYSCALL_ALIAS(58, vfork, sys_fork);
+
+// vfork: the child borrows our memory and we sleep until its execve or
+// exit (kernel/proc/fork.cpp).
+SYSCALL(58, vfork)
+{
+    ForkOptions options;
+    options.share_memory = true;
+    options.wait_for_release = true;
+    return u64(TRY(fork_current(arch::current_user_regs(), options)));
+}
 
 // clone(flags, stack, parent_tid, child_tid, tls)
 SYSCALL(56, clone)
@@ -163,6 +174,8 @@ SYSCALL(56, clone)
     options.tls = a.a4;
     options.child_tid = (flags & CLONE_CHILD_SETTID) ? a.a3 : 0;
     options.exit_signal = u8(flags & 0xff);
+    options.share_memory = flags & CLONE_VM;
+    options.wait_for_release = flags & CLONE_VFORK;
     if (options.exit_signal > NSIG)
         return Errno::EINVAL;
     u32 pid = TRY(fork_current(arch::current_user_regs(), options));
