@@ -87,12 +87,12 @@ static void calibrate()
         s_tsc_per_ms = 1;
 }
 
-static void timer_interrupt(TrapFrame&)
+static void timer_interrupt(TrapFrame& frame)
 {
     ++s_ticks;
     apic_eoi();
     serial_poll_input();  // the console's typed bytes (fs/dev/tty.cpp)
-    kern::scheduler_tick();
+    kern::scheduler_tick(frame.from_user());
 }
 
 void timer_init()
@@ -121,15 +121,23 @@ void tsc_mark_boot() { s_tsc_at_boot = rdtsc(); }
 
 namespace arch {
 
-u64 monotonic_ns()
+u64 cycles_to_ns(u64 cycles)
 {
     if (x86::s_tsc_per_ms == 0)
         return 0;  // before calibration
-    u64 cycles = x86::rdtsc() - x86::s_tsc_at_boot;
     // cycles * 1e6 / tsc_per_ms, split to avoid overflowing 64 bits.
     u64 ms = cycles / x86::s_tsc_per_ms;
     u64 rest = cycles % x86::s_tsc_per_ms;
     return ms * 1000000 + rest * 1000000 / x86::s_tsc_per_ms;
+}
+
+u64 cpu_cycles() { return x86::rdtsc(); }
+
+u64 monotonic_ns()
+{
+    if (x86::s_tsc_per_ms == 0)
+        return 0;  // before calibration
+    return cycles_to_ns(x86::rdtsc() - x86::s_tsc_at_boot);
 }
 
 } // namespace arch

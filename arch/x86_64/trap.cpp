@@ -11,8 +11,7 @@
 //            handler, if the scheduler asked for it, the interrupted thread is
 //            preempted (kern::preempt_from_interrupt).
 // Every trap from user mode ends in kern::return_to_user, which takes
-// pending signals before the iretq; it starts and ends with the CPU-time
-// hooks (kern::account_kernel_entry / _exit, kernel/sched/cputime.cpp).
+// pending signals before the iretq.
 // See docs/boot.md.
 #include "trap.h"
 #include "gdt.h"
@@ -230,8 +229,6 @@ extern "C" void trap_dispatch(x86::TrapFrame* frame)
         return;
     }
     const bool from_user = frame->from_user();
-    if (from_user)
-        kern::account_kernel_entry();  // CPU time: user time ends here (kernel/sched/cputime.cpp)
     if (frame->vector == 14)
         x86::page_fault(*frame);
     else if (frame->vector < 32 && from_user)
@@ -247,6 +244,5 @@ extern "C" void trap_dispatch(x86::TrapFrame* frame)
         arch::irq_enable();  // delivering a signal writes the user stack: it may fault
         kern::return_to_user(frame, -1);
         arch::irq_disable();
-        kern::account_kernel_exit();  // system time ends here
     }
 }

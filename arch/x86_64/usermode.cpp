@@ -5,8 +5,6 @@
 //                     table (kern::syscall, kernel/syscall/), result in rax
 //   enter_user_mode   the first return to user mode of a new program: a
 //                     TrapFrame built by hand, then the common iretq path
-// Each crossing between user mode and the kernel calls the CPU-time hooks
-// (kern::account_kernel_entry / _exit, kernel/sched/cputime.cpp).
 // See docs/processes.md.
 #include "percpu.h"
 #include "trap.h"
@@ -41,18 +39,14 @@ void syscall_init()
 
 } // namespace x86
 
-// The CPU-time hooks (kernel/sched/cputime.cpp) run with interrupts off:
-// before they are enabled, and after they are disabled again.
 extern "C" void syscall_dispatch(x86::TrapFrame* f)
 {
-    kern::account_kernel_entry();
     arch::irq_enable();
     const u64 number = f->rax;
     kern::SyscallArgs args{f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
     f->rax = u64(kern::syscall(number, args));
     kern::return_to_user(f, i64(number));
     arch::irq_disable();
-    kern::account_kernel_exit();
 }
 
 namespace arch {
@@ -62,7 +56,6 @@ namespace arch {
 [[noreturn]] static void return_through(const x86::TrapFrame& frame)
 {
     irq_disable();
-    kern::account_kernel_exit();
     asm volatile("movq %0, %%rsp\n"
                  "jmp trap_return"
                  :

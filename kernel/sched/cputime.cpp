@@ -2,42 +2,38 @@
 //
 // What Linux reports in times(2), getrusage(2), wait4(2)'s rusage and the
 // CPU-time clocks, per thread: the time it ran in user mode and the time it
-// ran in the kernel on its own behalf. We measure it at the transitions,
-// with the monotonic clock (arch::monotonic_ns, the TSC scaled to ns):
+// ran in the kernel on its own behalf. Two measurements, as Linux's default
+// (tick-based) accounting makes them:
 //
-//     user mode  --syscall, interrupt, exception-->  kernel   account_kernel_entry:  user   += now - stamp
-//     kernel     --iretq-->  user mode                        account_kernel_exit:   system += now - stamp
-//     kernel     --context switch-->  another thread          (scheduler.cpp:account_switch)
-//                                     the one leaving:        system += now - stamp
-//                                     the one arriving:       stamp = now
+//     how long it ran       exact: the cycle counter (arch::cpu_cycles, one
+//                           rdtsc) read at each context switch
+//                           (scheduler.cpp:account_switch): the thread
+//                           leaving adds the cycles since it came in
+//     in which mode         sampled: each timer tick counts for user or
+//                           system time by the mode it interrupted
+//                           (scheduler_tick(user_mode), from
+//                           arch/x86_64/timer.cpp)
 //
-// (The arithmetic is CpuClock's, kernel/sched/usage.h.) A thread switches
-// only from inside the kernel, so the time of a thread switched out is
-// charged, as system time, up to the switch; the time it spends waiting is
-// charged to nobody, because switching in moves its stamp past it.
+// and a read (Thread::usage -> CpuClock::usage, kernel/sched/usage.h)
+// splits the exact runtime in the ratio of the two counts, never letting
+// either part go backwards (Linux's cputime_adjust).
 //
-// Why not sample at the timer tick, as old Unix did (and Linux still can)?
-// A tick charges a whole 1/HZ = 10 ms to whoever runs at that instant: a
-// 200 ms benchmark is off by a tick or two, and a thread that always blocks
-// just before the tick (or a burst of short system calls between two ticks)
-// is charged nothing, or ten times too much. Transition accounting is exact
-// to the clock's resolution and costs one clock read per transition: two per
-// system call or interrupt from user mode, one per context switch. A read is
-// rdtsc, a multiply and two divisions: about 10 ns under QEMU's TCG, so a
-// getpid round trip went from ~425 to ~445 ns (`make bench`; docs/threads.md).
-//
-// Where the hooks are. Entry and exit: arch/x86_64/usermode.cpp
-// (syscall_dispatch, and return_through, the first entry into user mode of
-// a new program or of fork's child) and arch/x86_64/trap.cpp (trap_dispatch,
-// for a trap from ring 3). Both run with interrupts off, before interrupts
-// are enabled on the way in and after they are disabled on the way out, so
-// a preemption never falls between a transition and its bookkeeping.
+// Why not measure every crossing between user mode and the kernel exactly
+// (Linux's VIRT_CPU_ACCOUNTING_GEN)? It was done so here at first: an
+// rdtsc on each side of every system call and trap. Under QEMU's TCG that
+// cost ~130 ns per getpid (~490 -> ~630 ns; with the cycles scaled to ns at
+// each crossing, two 64-bit divisions run as helper calls, ~720 ns) -- a
+// quarter of the call, on the path whose speed the benchmarks compare with
+// Linux, which samples by default too. Sampling costs nothing there. Its
+// price is a coarse split for short runs (under a tick, Linux and we call it
+// all user time); the total, and the CPU-time clocks, stay exact.
 //
 // Invariant (why there is no lock): a thread's CpuClock changes only on the
-// CPU the thread runs on, with interrupts off -- by the thread itself (the
-// hooks above, Thread::usage) or by the scheduler switching it in or out
-// (scheduler lock held). Another thread reading it (wait4 reading a child)
-// sees the values as of its last switch; 64-bit loads do not tear.
+// CPU the thread runs on, with interrupts off -- by the thread itself
+// (Thread::usage), by the scheduler switching it in or out (scheduler lock
+// held) or by the tick that interrupts it. Another thread reading it (wait4
+// reading a child) sees the runtime as of its last switch; 64-bit loads do
+// not tear.
 //
 // What goes where, as in Linux without CONFIG_IRQ_TIME_ACCOUNTING:
 //   - an interrupt handler's time is system time of the thread it interrupted;
@@ -59,8 +55,8 @@
 //   ru_nivcsw    because it was preempted or yielded (scheduler.cpp).
 //
 // See docs/threads.md ("CPU-time accounting") and docs/processes.md
-// ("Accounting"). Linux: kernel/sched/cputime.c (its VIRT_CPU_ACCOUNTING_GEN
-// mode is this design; the tick mode is the sampling one).
+// ("Accounting"). Linux: kernel/sched/cputime.c (account_process_tick,
+// cputime_adjust; VIRT_CPU_ACCOUNTING_GEN is the exact-crossings mode).
 #include <arch/cpu.h>
 #include <arch/pmap.h>
 #include <arch/time.h>
@@ -69,14 +65,12 @@
 
 namespace kern {
 
-void account_kernel_entry() { Thread::current()->cpu_clock().enter_kernel(arch::monotonic_ns()); }
 
-void account_kernel_exit() { Thread::current()->cpu_clock().leave_kernel(arch::monotonic_ns()); }
 
 void account_page_fault()
 {
     if (Thread* t = Thread::current())  // none before the scheduler starts
-        ++t->cpu_clock().usage().minflt;
+        ++t->cpu_clock().counters().minflt;
 }
 
 Usage Thread::usage()
@@ -84,9 +78,9 @@ Usage Thread::usage()
     if (this != current())
         return m_cpu.usage();
     arch::IrqState state = arch::irq_save();
-    m_cpu.catch_up(arch::monotonic_ns());
+    m_cpu.catch_up(arch::cpu_cycles());
     if (m_pmap)
-        m_cpu.usage().note_resident(arch::pmap_resident_count(m_pmap));
+        m_cpu.counters().note_resident(arch::pmap_resident_count(m_pmap));
     Usage now = m_cpu.usage();
     arch::irq_restore(state);
     return now;

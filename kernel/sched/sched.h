@@ -38,7 +38,8 @@ void sleep_ns(u64 ns);
 [[noreturn]] void idle_loop();
 
 // From the timer interrupt (interrupts off): wake sleepers, count the slice.
-void scheduler_tick();
+// `user_mode`: the tick interrupted user mode (CPU-time accounting samples it).
+void scheduler_tick(bool user_mode);
 // On the way out of any interrupt: switch if a reschedule is pending.
 void preempt_from_interrupt();
 
@@ -47,12 +48,6 @@ void preempt_from_interrupt();
 void preempt_disable();
 void preempt_enable();
 
-// CPU-time accounting (kernel/sched/cputime.cpp), called by the arch's
-// entry code with interrupts off: the current thread has just come into the
-// kernel from user mode (a system call, an interrupt or an exception taken
-// in ring 3), or is about to return to user mode.
-void account_kernel_entry();
-void account_kernel_exit();
 // A page fault of the current thread was resolved (rusage's ru_minflt).
 void account_page_fault();
 

@@ -116,10 +116,10 @@ public:
     // `next`'s from it; one clock read.
     static void account_switch(Thread& prev, Thread& next, bool preempted)
     {
-        u64 now = arch::monotonic_ns();
+        u64 now = arch::cpu_cycles();
         prev.m_cpu.switch_out(now);
         next.m_cpu.switch_in(now);
-        ++(preempted ? prev.m_cpu.usage().nivcsw : prev.m_cpu.usage().nvcsw);
+        ++(preempted ? prev.m_cpu.counters().nivcsw : prev.m_cpu.counters().nvcsw);
     }
 
     // On the resumed thread, lock held: deal with the thread we replaced.
@@ -283,7 +283,7 @@ void Thread::set_address_space(vm::VmMap* map, arch::Pmap* pmap)
 {
     SpinGuard guard(S::s_lock);
     if (m_pmap)  // the resident set of the space we leave (exit, execve): ru_maxrss
-        m_cpu.usage().note_resident(arch::pmap_resident_count(m_pmap));
+        m_cpu.counters().note_resident(arch::pmap_resident_count(m_pmap));
     m_vm_map = map;
     m_pmap = pmap;
     if (this == S::cpu().current)
@@ -473,15 +473,17 @@ void idle_loop()
     }
 }
 
-void scheduler_tick()
+void scheduler_tick(bool user_mode)
 {
     SpinGuard guard(S::s_lock);
     ++S::s_ticks;
     S::wake_expired_locked(arch::monotonic_ns());
     CpuSched& c = S::cpu();
     Thread* t = c.current;
+    if (t != c.idle)
+        t->m_cpu.tick(user_mode);  // user or system time: sampled (kernel/sched/usage.h)
     if (t->m_pmap)  // ru_maxrss: the resident set, sampled at every tick
-        t->m_cpu.usage().note_resident(arch::pmap_resident_count(t->m_pmap));
+        t->m_cpu.counters().note_resident(arch::pmap_resident_count(t->m_pmap));
     if (t == c.idle) {
         if (!S::s_run_queue.is_empty())
             c.need_resched = true;

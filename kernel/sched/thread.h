@@ -105,7 +105,7 @@ private:
     friend class Scheduler;
     friend void thread_exit();
     friend void sleep_ns(u64);
-    friend void scheduler_tick();
+    friend void scheduler_tick(bool user_mode);
     Thread() = default;
     static void destroy(Thread* t);
     void check_stack_canary() const;

@@ -45,6 +45,10 @@ u64 monotonic_ns()
     return u64(ts.tv_sec) * 1000000000ull + u64(ts.tv_nsec);
 }
 
+// On the host a "cycle" is a nanosecond of the monotonic clock.
+u64 cpu_cycles() { return monotonic_ns(); }
+u64 cycles_to_ns(u64 cycles) { return cycles; }
+
 u64 realtime_offset_ns() { return 0; }  // host tests see times since the host's boot
 
 } // namespace arch

@@ -1,9 +1,10 @@
 // tests/host/kernel/sched/usage_test.cpp -- Usage and CpuClock (kernel/sched/usage.h).
 //
 // The arithmetic of CPU-time accounting with the clock passed in by hand:
-// a thread's life as a sequence of transitions (switch in, user mode,
-// system calls, a preemption, a wait off the CPU), the sum a parent makes of
-// a reaped child, and the conversion to Linux's struct rusage and clock_t.
+// a thread's runtime measured at its switches, split by the ticks that
+// found it in user mode or in the kernel (never backwards), the sum a
+// parent makes of a reaped child, and the conversion to Linux's struct
+// rusage and clock_t.
 #include <kernel/sched/usage.h>
 
 #include <gtest/gtest.h>
@@ -16,52 +17,79 @@ using kern::Usage;
 
 constexpr u64 MS = 1000 * 1000;
 
-TEST(CpuClock, ChargesEachModeItsOwnTime)
+TEST(CpuClock, RuntimeIsMeasuredAtSwitchesAndTimeOffTheCpuIsNobodys)
 {
     CpuClock c;
-    c.switch_in(1000 * MS);       // starts running (in the kernel)
-    c.leave_kernel(1002 * MS);    // 2 ms of kernel start-up
-    c.enter_kernel(1010 * MS);    // 8 ms in user mode, then a system call
-    c.leave_kernel(1011 * MS);    // 1 ms in the kernel
-    c.enter_kernel(1040 * MS);    // 29 ms of user mode, then a timer interrupt
-    EXPECT_EQ(c.usage().user_ns, 37 * MS);
-    EXPECT_EQ(c.usage().system_ns, 3 * MS);
+    c.switch_in(1000 * MS);
+    c.switch_out(1040 * MS);      // 40 ms on the CPU
+    c.switch_in(5000 * MS);       // woken much later: the wait is nobody's
+    c.switch_out(5010 * MS);      // 10 ms more
+    c.tick(true);                 // no system tick: all of it is user time
+    EXPECT_EQ(c.usage().user_ns, 50 * MS);
+    EXPECT_EQ(c.usage().system_ns, 0u);
 }
 
-TEST(CpuClock, TimeOffTheCpuIsNobodys)
+TEST(CpuClock, TicksSplitTheRuntime)
 {
     CpuClock c;
     c.switch_in(0);
-    c.enter_kernel(5 * MS);       // 5 ms user
-    c.switch_out(6 * MS);         // blocks: 1 ms system, charged up to the switch
-    c.switch_in(500 * MS);        // woken much later
-    c.leave_kernel(501 * MS);     // 1 ms system
-    c.enter_kernel(503 * MS);     // 2 ms user
-    EXPECT_EQ(c.usage().user_ns, 7 * MS);
-    EXPECT_EQ(c.usage().system_ns, 2 * MS);
+    for (int i = 0; i < 3; ++i)
+        c.tick(true);
+    c.tick(false);
+    c.switch_out(40 * MS);        // 40 ms, three ticks in user mode, one in the kernel
+    EXPECT_EQ(c.usage().user_ns, 30 * MS);
+    EXPECT_EQ(c.usage().system_ns, 10 * MS);
 }
 
-TEST(CpuClock, CatchUpChargesTheKernelTimeSoFar)
+TEST(CpuClock, NoTickAtAllIsUserTimeAndOnlySystemTicksIsSystemTime)
+{
+    CpuClock none;
+    none.switch_in(0);
+    none.switch_out(3 * MS);      // shorter than a tick: Linux says "user"
+    EXPECT_EQ(none.usage().user_ns, 3 * MS);
+    CpuClock kernel;
+    kernel.switch_in(0);
+    kernel.tick(false);
+    kernel.switch_out(12 * MS);
+    EXPECT_EQ(kernel.usage().system_ns, 12 * MS);
+    EXPECT_EQ(kernel.usage().user_ns, 0u);
+}
+
+TEST(CpuClock, CatchUpCountsTheTimeSoFar)
 {
     CpuClock c;
     c.switch_in(10 * MS);
-    c.leave_kernel(10 * MS);
-    c.enter_kernel(30 * MS);      // getrusage: 20 ms user
-    c.catch_up(31 * MS);          // it reads itself: 1 ms system so far
+    c.tick(true);
+    c.catch_up(30 * MS);          // getrusage reads itself: 20 ms so far
     EXPECT_EQ(c.usage().user_ns, 20 * MS);
-    EXPECT_EQ(c.usage().system_ns, 1 * MS);
-    c.leave_kernel(32 * MS);      // the rest of the call, not counted twice
-    EXPECT_EQ(c.usage().system_ns, 2 * MS);
+    c.switch_out(32 * MS);        // the rest, not counted twice
+    EXPECT_EQ(c.usage().user_ns, 22 * MS);
+}
+
+TEST(CpuClock, NeitherPartGoesBackwards)
+{
+    CpuClock c;
+    c.switch_in(0);
+    c.tick(true);
+    c.switch_out(100 * MS);
+    EXPECT_EQ(c.usage().user_ns, 100 * MS);  // reported: 100 ms user
+    c.switch_in(200 * MS);
+    c.tick(false);
+    c.tick(false);
+    c.tick(false);
+    c.switch_out(220 * MS);       // 120 ms in all, split 1:3 would be 30 ms user
+    Usage u = c.usage();
+    EXPECT_EQ(u.user_ns, 100 * MS);  // clamped to what was reported
+    EXPECT_EQ(u.system_ns, 20 * MS);
+    EXPECT_EQ(u.user_ns + u.system_ns, 120 * MS);
 }
 
 TEST(CpuClock, AClockBehindTheStampChargesNothing)
 {
     CpuClock c;
     c.switch_in(100 * MS);
-    c.enter_kernel(99 * MS);      // another CPU's clock, a little behind
-    EXPECT_EQ(c.usage().user_ns, 0u);
-    c.leave_kernel(101 * MS);
-    EXPECT_EQ(c.usage().system_ns, 2 * MS);
+    c.switch_out(99 * MS);        // another CPU's clock, a little behind
+    EXPECT_EQ(c.usage().user_ns + c.usage().system_ns, 0u);
 }
 
 TEST(Usage, AddSumsTimesAndCountsAndKeepsTheLargerRss)
