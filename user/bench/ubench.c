@@ -10,6 +10,9 @@
  *                 cache the answer);
  *   fork_us       fork + _exit in the child + wait4 in the parent: copying an
  *                 address space copy-on-write, a process's whole life;
+ *   vfork_us      the same with vfork: the child borrows the parent's address
+ *                 space (nothing to copy), the parent waits for its _exit --
+ *                 what fork costs beyond a process's bare life;
  *   exec_us       execve of a static binary: this program re-executes itself
  *                 ("ubench exec-chain N"), N times in one process, so the cost
  *                 is execve + the new image's start-up, without fork;
@@ -77,12 +80,12 @@ static double getpid_ns(void)
     return (now_ns() - start) / n;
 }
 
-static double fork_us(void)
+static double spawn_us(int use_vfork)
 {
     const int n = 100;
-    double start = now_ns();
-    for (int i = 0; i < n; i++) {
-        pid_t pid = fork();
+    volatile double start = now_ns();
+    for (volatile int i = 0; i < n; i++) {  /* volatile: vfork's child runs in this frame */
+        pid_t pid = use_vfork ? vfork() : fork();
         if (pid < 0) {
             perror("ubench: fork");
             exit(1);
@@ -97,6 +100,9 @@ static double fork_us(void)
     }
     return (now_ns() - start) / n / 1e3;
 }
+
+static double fork_us(void) { return spawn_us(0); }
+static double vfork_us(void) { return spawn_us(1); }
 
 /* The re-executed program: execve itself `left` more times, then exit 0. */
 static int exec_chain(int left)
@@ -193,6 +199,7 @@ int main(int argc, char** argv)
     printf("ubench runs %d\n", s_runs);
     report("getpid_ns", getpid_ns);
     report("fork_us", fork_us);
+    report("vfork_us", vfork_us);
     report("exec_us", exec_us);
     report("fault_ns", fault_ns);
     return 0;
