@@ -74,6 +74,7 @@
 #include <sys/types.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define HARNESS_MAX_CASES 512
@@ -466,6 +467,22 @@ static inline void harness_warm_up(void)
         }
     (void)harness_free_memory();
     (void)harness_on_teachos();
+}
+
+/* Milliseconds of the monotonic clock, for cases that measure a wait. */
+__attribute__((unused)) static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sleep `ms` milliseconds, all of them even if a signal interrupts. */
+__attribute__((unused)) static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
 }
 
 /* Remove `path` and, if it is a directory, all below it: what a suite made

@@ -16,12 +16,6 @@
 
 extern char** environ;
 
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 static int wait_exit_code(pid_t pid)
 {
