@@ -38,15 +38,16 @@
 //
 // Job control. The terminal belongs to one session (m_session) and signals
 // one foreground process group (m_foreground): ^C, ^\ and ^Z go there, and
-// TIOCSPGRP moves it (a shell does, for each job). Linux gives a session
-// leader its controlling terminal when it opens one; our console Files are
-// made before the first process exists (dev::open_console), so instead a
-// session leader adopts the terminal at its first read or ioctl if the
-// terminal is free: no session (none yet, or its leader exited and
-// session_leader_exited cleared it), or a session whose leader is gone.
-// That is how /init, or a
-// shell run as process 1, gets ^C and job control. TIOCSCTTY takes it
-// explicitly, TIOCNOTTY gives it up.
+// TIOCSPGRP moves it (a shell does, for each job) to another group of the
+// session (EPERM for any other group, ESRCH if nobody has the number).
+// Linux gives a session leader its controlling terminal when it opens
+// one; our console Files are made before the first process exists
+// (dev::open_console), so instead a session leader adopts the terminal at
+// its first read or ioctl if the terminal is free: no session (none yet,
+// or its leader exited and session_leader_exited cleared it), or a
+// session whose leader is gone. That is how /init, or a shell run as
+// process 1, gets ^C and job control. TIOCSCTTY takes it explicitly,
+// TIOCNOTTY gives it up.
 //
 // Background jobs (termios(3), "Job control"; Linux's __tty_check_change).
 // A process of the terminal's session that is not in the foreground group
@@ -79,6 +80,7 @@
 #include <fs/vfs/device.h>
 #include <fs/vfs/poll.h>
 #include <kernel/proc/process.h>
+#include <kernel/proc/process_internal.h>  // for_each_process_locked
 #include <kernel/proc/signal.h>
 
 namespace dev {
@@ -122,6 +124,47 @@ bool session_leader_alive(u32 sid)
     SpinGuard guard(kern::process_tree_lock());
     Process* leader = Process::find_locked(sid);
     return leader && leader->m_state == Process::State::Running;
+}
+
+// May group `pgrp` be the foreground of a terminal of session `sid`?
+// Linux's tiocspgrp finds the number (find_vpid: some process has it as
+// its pid, group or session, zombies included; else ESRCH) and compares
+// session_of_pgrp -- the session of a member of the group, or, for a
+// group with no member, of the process whose pid it is -- with the
+// caller's (EPERM). => ESRCH, EPERM.
+struct GroupSearch {
+    u32 number;
+    bool used = false;            // as a pid, a pgid or a sid
+    u32 session = 0;              // session_of_pgrp (0: none)
+    bool member_found = false;
+};
+
+void look_at_process(Process& p, void* arg)
+{
+    auto& search = *static_cast<GroupSearch*>(arg);
+    u32 n = search.number;
+    if (p.pid() == n || p.pgid() == n || p.sid() == n)
+        search.used = true;
+    if (p.pgid() == n) {
+        search.member_found = true;
+        search.session = p.sid();
+    } else if (p.pid() == n && !search.member_found) {
+        search.session = p.sid();
+    }
+}
+
+ErrorOr<void> group_in_session(u32 pgrp, u32 sid)
+{
+    GroupSearch search{pgrp};
+    {
+        SpinGuard guard(kern::process_tree_lock());
+        kern::for_each_process_locked(look_at_process, &search);
+    }
+    if (pgrp == 0 || !search.used)
+        return Errno::ESRCH;
+    if (search.session != sid)
+        return Errno::EPERM;
+    return {};
 }
 
 template <typename T> ErrorOr<void> copy_out(uptr user, const T& value)
@@ -411,8 +454,7 @@ void Tty::adopt_if_free(Process* caller)
 
 // TIOCSCTTY, TIOCNOTTY, TIOCGPGRP, TIOCSPGRP, TIOCGSID. Everyone is root,
 // so TIOCSCTTY may steal the terminal (Linux: with arg 1 and
-// CAP_SYS_ADMIN). Not checked, unlike Linux: that TIOCSPGRP's group exists
-// in the session (EPERM).
+// CAP_SYS_ADMIN). TIOCSPGRP: set_foreground.
 ErrorOr<u64> Tty::job_ioctl(u32 request, uptr arg)
 {
     Process* self = Process::current();
@@ -426,19 +468,8 @@ ErrorOr<u64> Tty::job_ioctl(u32 request, uptr arg)
         m_foreground = self->pgid();
         return u64(0);
     }
-    if (request == TIOCSPGRP) {
-        if (auto allowed = check_foreground(kern::SIGTTOU); allowed.is_error())
-            return allowed.error() == Errno::EIO ? Errno::ENOTTY : allowed.error();
-        int pgrp;
-        TRY(arch::copy_from_user(&pgrp, arg, sizeof pgrp));
-        if (pgrp < 0)
-            return Errno::EINVAL;
-        SpinGuard guard(m_lock);
-        if (!controls_locked(self))
-            return Errno::ENOTTY;
-        m_foreground = u32(pgrp);
-        return u64(0);
-    }
+    if (request == TIOCSPGRP)
+        return set_foreground(arg);
     int value;
     u32 hung_up = 0;
     {
@@ -458,6 +489,36 @@ ErrorOr<u64> Tty::job_ioctl(u32 request, uptr arg)
         return u64(0);
     }
     TRY(copy_out(arg, value));
+    return u64(0);
+}
+
+// TIOCSPGRP, in Linux's order (tiocspgrp): a background caller's checks
+// (EIO becomes ENOTTY), the group number (EFAULT; negative: EINVAL), the
+// caller's terminal (ENOTTY), then the group: a number no process, group
+// or session has is ESRCH, and a group of another session EPERM. The
+// group is checked under the process tree lock and set under m_lock
+// afterwards (the two are never held together), so a group whose last
+// member exits in between may become the foreground: a kill of it finds
+// nobody, as for a group that empties later.
+ErrorOr<u64> Tty::set_foreground(uptr arg)
+{
+    Process* self = Process::current();
+    if (auto allowed = check_foreground(kern::SIGTTOU); allowed.is_error())
+        return allowed.error() == Errno::EIO ? Errno::ENOTTY : allowed.error();
+    int pgrp;
+    TRY(arch::copy_from_user(&pgrp, arg, sizeof pgrp));
+    if (pgrp < 0)
+        return Errno::EINVAL;
+    {
+        SpinGuard guard(m_lock);
+        if (!controls_locked(self))
+            return Errno::ENOTTY;
+    }
+    TRY(group_in_session(u32(pgrp), self->sid()));
+    SpinGuard guard(m_lock);
+    if (!controls_locked(self))
+        return Errno::ENOTTY;  // given up meanwhile
+    m_foreground = u32(pgrp);
     return u64(0);
 }
 

@@ -59,7 +59,8 @@ public:
     // TCGETS, TCSETS[W|F], TCFLSH, TCSBRK, TCXONC, TIOCGWINSZ, TIOCSWINSZ,
     // TIOCGPGRP, TIOCSPGRP, TIOCSCTTY, TIOCNOTTY, TIOCGSID, FIONREAD,
     // TIOCOUTQ. => 0. ENOTTY (an unknown request; not the caller's
-    // controlling terminal, for the job-control ones), EINVAL, EFAULT; for
+    // controlling terminal, for the job-control ones), EINVAL, EFAULT,
+    // ESRCH and EPERM (TIOCSPGRP: no such group, one of another session); for
     // the ones that change the terminal, from a background group: EIO or
     // SIGTTOU (TIOCSPGRP: ENOTTY for EIO, as Linux).
     ErrorOr<u64> ioctl(u32 request, uptr arg) override;
@@ -81,6 +82,7 @@ private:
     void adopt_if_free(kern::Process* caller);
     bool controls_locked(const kern::Process* caller) const;
     ErrorOr<u64> job_ioctl(u32 request, uptr arg);
+    ErrorOr<u64> set_foreground(uptr arg);  // TIOCSPGRP
     ErrorOr<u64> termios_ioctl(u32 request, uptr arg);
     ErrorOr<u64> window_ioctl(u32 request, uptr arg);
     ErrorOr<void> check_foreground(int sig);

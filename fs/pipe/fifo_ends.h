@@ -36,6 +36,9 @@ class FifoEnds {
 public:
     u32 readers() const { return m_readers; }
     u32 writers() const { return m_writers; }
+    // Has any writer ever opened this pipe? (Pipe::poll holds POLLHUP back
+    // until one has.)
+    bool writer_has_opened() const { return m_writer_opens > 0; }
 
     // Count one File with access mode `mode` (O_RDONLY, O_WRONLY, O_RDWR).
     void add(u32 mode);

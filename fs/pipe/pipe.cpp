@@ -371,6 +371,16 @@ ErrorOr<u64> Pipe::ioctl(u32 request, uptr arg)
     return u64(0);
 }
 
+// POLLHUP means "the writers have come and gone": a FIFO reader that
+// opened with O_NONBLOCK before any writer sees no POLLHUP (and so no
+// readable descriptor) until a writer has opened and closed again, as
+// Linux. Linux keeps, per File, the writer count it saw at open
+// (pipe_poll compares filp->f_pipe with pipe->w_counter); Vnode::poll is
+// not told which File asks, so we keep one fact per pipe: has any writer
+// opened it? The same answer, except for a second reader that opens with
+// O_NONBLOCK after a writer came and went while the pipe stayed open
+// (another File kept it): it sees POLLHUP at once, Linux only after the
+// next writer. (An anonymous pipe always has had its writer.)
 u32 Pipe::poll(u32 events)
 {
     kern::SpinGuard guard(m_lock);
@@ -379,7 +389,7 @@ u32 Pipe::poll(u32 events)
         ready |= POLLIN | POLLRDNORM;
     if (m_ring.room() >= PIPE_BUF)
         ready |= POLLOUT | POLLWRNORM;
-    if (m_ends.writers() == 0)
+    if (m_ends.writers() == 0 && m_ends.writer_has_opened())
         ready |= POLLHUP;  // seen by the read end: the writers are gone
     if (m_ends.readers() == 0)
         ready |= POLLERR;  // seen by the write end: a write would be EPIPE

@@ -19,7 +19,9 @@
 //   O_NONBLOCK  EAGAIN instead of blocking; a large write writes what fits.
 //   signals  every wait is interruptible: EINTR, or the bytes moved so far.
 //   poll    POLLIN (data), POLLOUT (room for PIPE_BUF bytes), POLLHUP (no
-//           writers), POLLERR (no readers); every change calls poll_notify.
+//           writers, and one has opened: a FIFO reader that came first
+//           waits for one), POLLERR (no readers); every change calls
+//           poll_notify.
 // FIONREAD gives the bytes waiting. fstat reports S_IFIFO.
 //
 // Named FIFOs (fifo(7)): every open of a FIFO node joins the one pipe

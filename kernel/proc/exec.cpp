@@ -266,8 +266,8 @@ ErrorOr<uptr> setup_stack(vm::VmMap& map, const char* const* argv, const char* c
 //      the unchanged old program;
 //   3. only then is the old address space destroyed, the close-on-exec
 //      descriptors closed, caught signals reset to SIG_DFL (ignored ones
-//      stay ignored, the mask stays) and the alternate signal stack
-//      dropped; the caller (sys_execve, or a new process's first thread)
+//      stay ignored, the mask stays), the alternate signal stack dropped
+//      and the restart block (signal.h) emptied; the caller (sys_execve, or a new process's first thread)
 //      then enters the new program.
 
 namespace {
@@ -446,6 +446,7 @@ ErrorOr<ExecImage> exec_current(StringView path_in, char** argv, char** envp)
     // SS_AUTODISARM set before still shows in sigaltstack's answer).
     p->m_alt_stack.sp = 0;
     p->m_alt_stack.size = 0;
+    p->m_restart = {};  // a continuation of the old program's sleep: nothing to go on with
     {
         SpinGuard guard(process_tree_lock());
         for (SigAction& a : p->m_sig_actions)

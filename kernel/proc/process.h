@@ -130,6 +130,10 @@ public:
     // and rt_sigreturn, read when a signal is delivered, copied by fork,
     // emptied by execve; no lock.
     SigAltStack m_alt_stack;
+    // What an interrupted sleep or poll continues with (signal.h:
+    // RestartBlock). Its thread's own: armed by the call, used and emptied
+    // by return_to_user and restart_syscall, emptied by execve; no lock.
+    RestartBlock m_restart;
 
     // ---- s_tree_lock ----
     u32 m_pgid = 0;

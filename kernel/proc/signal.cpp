@@ -12,9 +12,22 @@
 // instruction executed again) when no handler ran -- the signal was ignored,
 // or stopped and continued the process -- or when the handler has
 // SA_RESTART and the call is not one that waits for signals or time
-// (restartable below); otherwise the program sees EINTR. A restarted sleep
-// or poll starts its whole timeout again (Linux's restart_block remembers
-// what is left; see docs/processes.md).
+// (restartable below); otherwise the program sees EINTR. How it restarts
+// (Restart below):
+//
+//   Reissue    rax gets the call's number back: the same call, the same
+//              arguments (Linux's -ERESTARTSYS, -ERESTARTNOHAND)
+//   Continue   the call armed the restart block (a relative sleep, poll):
+//              rax gets restart_syscall's number, which continues to the
+//              saved deadline (Linux's -ERESTART_RESTARTBLOCK)
+//
+// The block's `armed` flag says "the call that just returned set me"; it
+// is taken down at every system call's return, and the block emptied
+// unless this return goes to restart_syscall -- so a block never outlives
+// the call that set it, except into the restart_syscall that continues it.
+// After a handler the interrupted sleep returns EINTR and its block is
+// gone, as Linux's rt_sigreturn empties it. See docs/processes.md
+// ("Restarting an interrupted call").
 //
 // Job control. The terminal stops (SIGTSTP, SIGTTIN, SIGTTOU) with their
 // default action stop the process, unless its process group is orphaned
@@ -125,6 +138,7 @@ bool restartable(i64 number)
     case 34:   // pause
     case 35:   // nanosleep
     case 130:  // rt_sigsuspend
+    case 219:  // restart_syscall (a continued sleep or poll)
     case 230:  // clock_nanosleep
     case 270:  // pselect6
     case 271:  // ppoll
@@ -134,7 +148,41 @@ bool restartable(i64 number)
     }
 }
 
+// How a call interrupted with EINTR goes on, once no handler ran (see the
+// top comment).
+enum class Restart : u8 { None, Reissue, Continue };
+
+// The end of a system call's return: restart it as `how` says, and keep the
+// restart block only for the restart_syscall that continues it.
+void finish_call(Process& p, arch::UserRegs& regs, i64 syscall_number, Restart how)
+{
+    if (how == Restart::Reissue)
+        arch::user_regs_restart_syscall(regs, u64(syscall_number));
+    if (how == Restart::Continue)
+        arch::user_regs_restart_syscall(regs, u64(SYS_RESTART_SYSCALL));
+    else if (p.m_restart.fn)
+        p.m_restart = {};
+}
+
 } // namespace
+
+void arm_restart_block(const RestartBlock& block)
+{
+    KASSERT(block.fn);
+    Process* p = Process::current();
+    p->m_restart = block;
+    p->m_restart.armed = true;
+}
+
+ErrorOr<u64> run_restart_block()
+{
+    Process* p = Process::current();
+    RestartBlock block = p->m_restart;
+    p->m_restart = {};  // the continuation arms it again if it is interrupted again
+    if (!block.fn)
+        return Errno::EINTR;
+    return block.fn(block);
+}
 
 void send_signal_locked(Process& p, int sig, u32 sender_pid)
 {
@@ -288,13 +336,22 @@ void return_to_user(void* regs_ptr, i64 syscall_number)
 {
     Process* p = Process::current();
     Thread* self = Thread::current();
-    if (!p || !self->interrupt_pending())
+    if (!p)
         return;
     auto& regs = *static_cast<arch::UserRegs*>(regs_ptr);
+    bool is_call = syscall_number >= 0;
+    // Did the call just made arm the block? Only this return may use it.
+    bool armed = is_call && p->m_restart.armed;
+    p->m_restart.armed = false;
+    if (!self->interrupt_pending()) {
+        if (is_call)
+            finish_call(*p, regs, syscall_number, Restart::None);
+        return;
+    }
     // rt_sigreturn's "result" is the restored rax of the interrupted code,
     // which may well be -EINTR: it is not a call to restart.
     constexpr i64 SYS_RT_SIGRETURN = 15;
-    bool interrupted = syscall_number >= 0 && syscall_number != SYS_RT_SIGRETURN &&
+    bool interrupted = is_call && syscall_number != SYS_RT_SIGRETURN &&
                        i64(arch::user_regs_result(regs)) == -i64(Errno::EINTR);
     bool handler_ran = false;
     for (;;) {
@@ -366,8 +423,15 @@ void return_to_user(void* regs_ptr, i64 syscall_number)
             self->clear_interrupt();
         break;
     }
-    if (interrupted && !handler_ran)
-        arch::user_regs_restart_syscall(regs, u64(syscall_number));
+    Restart how = Restart::None;
+    if (interrupted && !handler_ran) {
+        if (armed)
+            how = Restart::Continue;
+        else if (syscall_number != SYS_RESTART_SYSCALL)  // nothing was left to continue
+            how = Restart::Reissue;
+    }
+    if (is_call)
+        finish_call(*p, regs, syscall_number, how);
     if (!handler_ran && p->m_has_saved_mask) {
         // sigsuspend woke for a signal that ran no handler: it was restarted
         // just above (Linux keeps waiting too), and sets its mask again.

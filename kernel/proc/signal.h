@@ -139,12 +139,46 @@ ErrorOr<void> background_terminal_access(int sig);
 // next return to user mode even if it is blocked or ignored (then as SIG_DFL).
 void force_signal(const SigInfo& info);
 
+// ---- continuing an interrupted sleep (Linux's restart_block) ----
+// A relative sleep (nanosleep, clock_nanosleep without TIMER_ABSTIME) or a
+// poll that a signal interrupts, and that no handler follows -- the signal
+// was ignored, or stopped and continued the process -- must not start its
+// whole timeout again. Before it returns EINTR it saves here what is left
+// to do (arm_restart_block): a continuation and its state, with the
+// deadline made absolute. return_to_user then sends the program back into
+// restart_syscall (219) instead of into the original call, and
+// restart_syscall runs the continuation (run_restart_block), which goes on
+// to the same deadline. The block is the process's thread's own (no lock).
+constexpr i64 SYS_RESTART_SYSCALL = 219;
+
+struct RestartBlock {
+    // The rest of the call; it may arm the block again (another EINTR).
+    using Continuation = ErrorOr<u64> (*)(const RestartBlock&);
+    Continuation fn = nullptr;  // nullptr: nothing to continue
+    bool armed = false;         // set by the call that just returned EINTR
+    u64 deadline = 0;           // absolute, monotonic ns (poll: ~0 for none)
+    i64 clock = 0;              // nanosleep, clock_nanosleep: the clock slept on
+    uptr user_rem = 0;          // nanosleep, clock_nanosleep: where the time left goes (0: nowhere)
+    uptr user_fds = 0;          // poll: struct pollfd[nfds]
+    u64 nfds = 0;
+};
+
+// The current call is about to return EINTR: if no handler runs, continue
+// with `block` (its fn not null) through restart_syscall. Replaces any
+// earlier block. => called on the process's own thread, in a system call.
+void arm_restart_block(const RestartBlock& block);
+// restart_syscall: take the block and run its continuation. => its result;
+// EINTR if there is none (Linux's do_no_restart_syscall).
+ErrorOr<u64> run_restart_block();
+
 // On the way back to user mode (after every system call, interrupt and
 // exception from user mode), with interrupts on: take every pending,
 // unblocked signal of the current process. `regs` is the saved user
 // register block (arch::UserRegs); `syscall_number` is the call just made,
-// or -1 after an interrupt (a call that failed with EINTR is restarted if
-// the handler has SA_RESTART). May not return (a fatal signal).
+// or -1 after an interrupt. A call that failed with EINTR is restarted when
+// no handler ran (through restart_syscall if it armed a restart block,
+// else re-issued with the same registers) or when the handler has
+// SA_RESTART (restartable calls only). May not return (a fatal signal).
 void return_to_user(void* regs, i64 syscall_number);
 
 } // namespace kern

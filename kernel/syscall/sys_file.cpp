@@ -20,11 +20,12 @@
 //     mode's EBADF); then counts are cut to MAX_RW_COUNT, never refused;
 //   - a write to a pipe with no reader fails with EPIPE *and* raises
 //     SIGPIPE (which kills the writer unless caught or ignored);
-//   - RLIMIT_FSIZE (fsize_limit): a write to a regular file is cut short
-//     at the limit; one that starts at or past it, and an ftruncate that
-//     grows the file past it, fail with EFBIG and raise SIGXFSZ (which
-//     kills unless caught or ignored); RLIMIT_NOFILE bounds dup's and
-//     fcntl's new descriptors (FdTable);
+//   - RLIMIT_FSIZE (fsize_limit, on user_args.h's fsize_room): a write
+//     to a regular file (sendfile's too) is cut short at the limit; one
+//     that starts at or past it, and an ftruncate that grows the file past
+//     it, fail with EFBIG and raise SIGXFSZ (which kills unless caught or
+//     ignored); RLIMIT_NOFILE bounds dup's and fcntl's new descriptors
+//     (FdTable);
 //   - readv/writev: the iovec array is checked whole first
 //     (user_args.h); on a stream, only the first element may block: later
 //     ones take what is already there, so a readv of a pipe returns the
@@ -79,8 +80,8 @@ ErrorOr<size_t> write_file(fs::File& file, const fs::IoBuffer& buf, size_t n)
 // tests make that moot.) => the count allowed. EFBIG.
 ErrorOr<size_t> fsize_limit(fs::File& file, i64 offset, size_t n)
 {
-    u64 limit = Process::current()->rlimit(RLIMIT_FSIZE).cur;
-    if (limit == RLIM_INFINITY || n == 0 || file.vnode().type() != fs::VType::Regular)
+    if (Process::current()->rlimit(RLIMIT_FSIZE).cur == RLIM_INFINITY || n == 0 ||
+        file.vnode().type() != fs::VType::Regular)
         return n;
     u64 at;
     if (file.flags() & fs::O_APPEND)
@@ -89,11 +90,7 @@ ErrorOr<size_t> fsize_limit(fs::File& file, i64 offset, size_t n)
         at = u64(offset);
     else
         at = TRY(file.lseek(0, fs::SEEK_CUR));
-    if (at >= limit) {
-        send_signal(*Process::current(), SIGXFSZ);
-        return Errno::EFBIG;
-    }
-    return size_t(min(u64(n), limit - at));
+    return size_t(min(u64(n), TRY(fsize_room(at))));  // user_args.h
 }
 
 } // namespace
@@ -411,12 +408,8 @@ SYSCALL(77, ftruncate)
     if (i64(a.a1) < 0)
         return Errno::EINVAL;
     auto file = TRY(file_of(a.a0));
-    u64 limit = Process::current()->rlimit(RLIMIT_FSIZE).cur;
-    if (a.a1 > limit && file->writable() && file->vnode().type() == fs::VType::Regular &&
-        a.a1 > TRY(file->stat()).size) {
-        send_signal(*Process::current(), SIGXFSZ);
-        return Errno::EFBIG;
-    }
+    if (file->writable() && file->vnode().type() == fs::VType::Regular)  // else truncate's EINVAL
+        TRY(fsize_check_resize(TRY(file->stat()).size, a.a1));
     TRY(file->truncate(a.a1));
     return 0;
 }
@@ -535,6 +528,15 @@ constexpr size_t SENDFILE_CHUNK = 16 * 1024;
 // Copy up to `count` bytes from `in` at `*position` to `out` through a
 // kernel buffer, advancing *position by what was written. => bytes; an
 // error after some bytes moved is forgotten, as write(2) does.
+//
+// RLIMIT_FSIZE is checked for each chunk as it is written (fsize_limit),
+// where Linux's splice loop meets it (generic_write_checks): a copy that
+// starts at the limit fails with EFBIG and SIGXFSZ; a chunk that would
+// cross it is cut there, and then, as Linux's iter_file_splice_write
+// tries the rest of its chunk again, the check is made once more at the
+// limit, which raises SIGXFSZ (the bytes up to the limit are still
+// returned). Nothing is checked when `in` has nothing to give (a read of
+// 0 ends the copy first).
 ErrorOr<size_t> copy_between(fs::File& in, fs::File& out, u64& position, size_t count)
 {
     KernelBuffer buf(SENDFILE_CHUNK);
@@ -546,13 +548,19 @@ ErrorOr<size_t> copy_between(fs::File& in, fs::File& out, u64& position, size_t 
         auto got = in.pread(position, fs::IoBuffer::kernel(buf.get()), want);
         if (got.is_error() || got.value() == 0)
             return done > 0 || !got.is_error() ? ErrorOr<size_t>(done) : ErrorOr<size_t>(got.error());
-        auto put = write_file(out, fs::IoBuffer::kernel(buf.get()), got.value());
+        auto allowed = fsize_limit(out, -1, got.value());
+        if (allowed.is_error())
+            return done > 0 ? ErrorOr<size_t>(done) : ErrorOr<size_t>(allowed.error());
+        auto put = write_file(out, fs::IoBuffer::kernel(buf.get()), allowed.value());
         if (put.is_error())
             return done > 0 ? ErrorOr<size_t>(done) : ErrorOr<size_t>(put.error());
         position += put.value();
         done += put.value();
-        if (put.value() < got.value())
+        if (put.value() < got.value()) {
+            if (put.value() == allowed.value())  // cut by the limit: meet it, as Linux
+                (void)fsize_limit(out, -1, got.value() - put.value());
             break;
+        }
     }
     return done;
 }
@@ -565,7 +573,8 @@ ErrorOr<size_t> copy_between(fs::File& in, fs::File& out, u64& position, size_t 
 // in_fd's offset. => EBADF (in not readable, out not writable), EINVAL (in
 // is a stream; negative offset; out opened with O_APPEND, as Linux's
 // do_splice_direct refuses it, after the offset's checks), EFAULT, EPIPE
-// (+ SIGPIPE).
+// (+ SIGPIPE), EFBIG (+ SIGXFSZ: out is a regular file whose offset is at
+// RLIMIT_FSIZE; a copy that would cross it is cut short there).
 SYSCALL(40, sendfile)
 {
     auto out = TRY(file_of(a.a0));

@@ -22,9 +22,13 @@
 //              sleep with EINTR and the time left in `rem` (even with
 //              SA_RESTART, as in Linux). A signal that runs no handler (one
 //              ignored, or a stop and continue) restarts the call
-//              (kernel/proc/signal.cpp:return_to_user): a relative sleep then
-//              starts its whole time again, where Linux's restart_block
-//              remembers what was left; an absolute one is unchanged.
+//              (kernel/proc/signal.cpp:return_to_user): a relative sleep
+//              has armed the restart block (signal.h: RestartBlock) with its
+//              absolute deadline, clock and `rem`, so it goes on through
+//              restart_syscall (continue_sleep) to the same end -- the time
+//              stopped counts, as in Linux; an absolute one is re-issued
+//              unchanged. `rem` is written at every interruption, as Linux's
+//              do_nanosleep writes it before either kind of restart.
 //              The deadline is checked at timer ticks, so a sleep lasts at
 //              least what was asked and at most one tick (1/HZ) more.
 //   identity   there is one user, root: the ids come from the process's
@@ -69,6 +73,7 @@
 // getgroups(2), getrandom(2), getrlimit(2), sysinfo(2), times(2),
 // getrusage(2), reboot(2), set_robust_list(2), rseq(2); Linux
 // kernel/time/posix-timers.c and posix-stubs.c (which clocks sleep),
+// kernel/time/hrtimer.c (do_nanosleep, hrtimer_nanosleep_restart: the restart),
 // kernel/sys.c (uname, set*id, prlimit64, sysinfo), kernel/reboot.c (the
 // magic numbers), drivers/char/random.c (getrandom's flags).
 #include <arch/cpu.h>
@@ -195,18 +200,42 @@ ErrorOr<void> sleep_until(u64 deadline)
     return {};
 }
 
-// Sleep for `ns` ns; on EINTR write the time left to `user_rem` if non-null.
-// => EINTR, EFAULT (`user_rem` bad: only noticed when it is written).
-ErrorOr<void> sleep_relative(u64 ns, uptr user_rem)
+ErrorOr<u64> continue_sleep(const RestartBlock& block);
+
+// The body of a relative sleep on `clock`, made absolute: block until
+// `deadline`; on EINTR write the time left to `user_rem` (if non-null) and
+// arm the restart block, so that a restart (no handler ran) continues to
+// the same deadline (Linux's do_nanosleep and hrtimer_nanosleep).
+// => 0; EINTR, EFAULT (`user_rem` bad: only noticed when it is written).
+ErrorOr<u64> sleep_to_deadline(u64 deadline, i64 clock, uptr user_rem)
 {
-    u64 now = arch::monotonic_ns();
-    u64 deadline = ns > KTIME_MAX - now ? KTIME_MAX : now + ns;
-    auto slept = sleep_until(deadline);
-    if (slept.is_error() && user_rem) {
-        now = arch::monotonic_ns();
+    if (!sleep_until(deadline).is_error())
+        return 0;
+    if (user_rem) {
+        u64 now = arch::monotonic_ns();
         TRY(copy_timespec_out(user_rem, deadline > now ? deadline - now : 0));
     }
-    return slept;
+    RestartBlock block;
+    block.fn = continue_sleep;
+    block.deadline = deadline;
+    block.clock = clock;
+    block.user_rem = user_rem;
+    arm_restart_block(block);
+    return Errno::EINTR;
+}
+
+// restart_syscall's continuation of a relative sleep (Linux's
+// hrtimer_nanosleep_restart).
+ErrorOr<u64> continue_sleep(const RestartBlock& block)
+{
+    return sleep_to_deadline(block.deadline, block.clock, block.user_rem);
+}
+
+// Sleep for `ns` ns on `clock` (see sleep_to_deadline). => 0; EINTR, EFAULT.
+ErrorOr<u64> sleep_relative(u64 ns, i64 clock, uptr user_rem)
+{
+    u64 now = arch::monotonic_ns();
+    return sleep_to_deadline(ns > KTIME_MAX - now ? KTIME_MAX : now + ns, clock, user_rem);
 }
 
 // ---- resource limits ----
@@ -369,8 +398,7 @@ SYSCALL(201, time)
 SYSCALL(35, nanosleep)
 {
     u64 ns = TRY(copy_timespec_in(a.a0));
-    TRY(sleep_relative(ns, a.a1));
-    return 0;
+    return sleep_relative(ns, CLOCK_MONOTONIC, a.a1);
 }
 
 // clock_nanosleep(clock, flags, req, rem): req is a duration, or with
@@ -386,13 +414,13 @@ SYSCALL(230, clock_nanosleep)
     if (clock == CLOCK_THREAD_CPUTIME_ID || clock == CLOCK_MONOTONIC_RAW || is_coarse(clock))
         return Errno::ENOTSUP;
     u64 request = TRY(copy_timespec_in(a.a2));
-    if (!(flags & TIMER_ABSTIME)) {
-        TRY(sleep_relative(request, a.a3));
-        return 0;
-    }
+    if (!(flags & TIMER_ABSTIME))
+        return sleep_relative(request, clock, a.a3);
+    // An absolute sleep is re-issued as it was if a signal interrupts it
+    // (Linux's -ERESTARTNOHAND): the same end, no restart block.
     if (clock == CLOCK_PROCESS_CPUTIME_ID) {  // the CPU time still to go, in real time (top comment)
         u64 used = cpu_time_now(clock);
-        TRY(sleep_relative(request > used ? request - used : 0, 0));
+        TRY(sleep_until(arch::monotonic_ns() + (request > used ? request - used : 0)));
         return 0;
     }
     // An absolute time on the realtime clock: the same instant on the monotonic one.

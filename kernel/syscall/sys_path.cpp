@@ -487,12 +487,19 @@ SYSCALL(79, getcwd)
 // ---- size ----
 
 // truncate(path, length). => EINVAL (negative length, not a regular
-// file), EISDIR, EFBIG.
+// file), EISDIR, EFBIG (also: growing the file past RLIMIT_FSIZE, which
+// raises SIGXFSZ too -- Linux's inode_newsize_ok, as ftruncate). The size
+// is looked up first, then the file again by fs::truncate: a rename
+// between the two could let a file pass the limit, which one thread per
+// process makes moot.
 SYSCALL(76, truncate)
 {
     if (i64(a.a1) < 0)
         return Errno::EINVAL;
     auto at = TRY(path_at(u64(AT_FDCWD), a.a0));
+    fs::VAttr attr = TRY(fs::stat(at.ctx, at.path.view()));
+    if (attr.type == fs::VType::Regular)  // else fs::truncate's EISDIR or EINVAL
+        TRY(fsize_check_resize(attr.size, a.a1));
     TRY(fs::truncate(at.ctx, at.path.view(), a.a1));
     return 0;
 }

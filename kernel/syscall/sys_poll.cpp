@@ -39,8 +39,11 @@
 // ppoll and pselect6 write the time left back (failing to write it is not
 // an error). A signal ends the wait with EINTR. When no handler ran (the
 // signal was ignored, or stopped and continued the process) the signal code
-// restarts the call, with the whole timeout again for poll (select, ppoll
-// and pselect6 have written the time left back). After a handler the caller
+// restarts the call: poll has armed the restart block (signal.h:
+// RestartBlock) with its fds, nfds and absolute deadline, and goes on
+// through restart_syscall (continue_poll) to the same deadline, as Linux's
+// do_restart_poll; select, ppoll and pselect6 are re-issued, having
+// written the time left back. After a handler the caller
 // sees EINTR, even with SA_RESTART, as in Linux, which never restarts poll
 // or select after a handler (kernel/proc/signal.cpp:restartable).
 //
@@ -50,7 +53,7 @@
 // (m_has_saved_mask); otherwise it comes back at once.
 //
 // Read more: poll(2), select(2); Linux fs/select.c (do_sys_poll,
-// core_sys_select, poll_select_finish); fs/vfs/poll.h.
+// core_sys_select, poll_select_finish, do_restart_poll); fs/vfs/poll.h.
 #include <arch/time.h>
 #include <arch/usercopy.h>
 #include <fs/vfs/poll.h>
@@ -276,6 +279,30 @@ ErrorOr<u64> do_poll(uptr user_fds, u64 nfds, u64 deadline)
     return result;
 }
 
+ErrorOr<u64> continue_poll(const RestartBlock& block);
+
+// poll's body: do_poll, and on EINTR the restart block armed so that a
+// restart goes on to the same deadline (Linux's sys_poll). => as do_poll.
+ErrorOr<u64> poll_with_restart(uptr user_fds, u64 nfds, u64 deadline)
+{
+    ErrorOr<u64> result = do_poll(user_fds, nfds, deadline);
+    if (result.is_error() && result.error() == Errno::EINTR) {
+        RestartBlock block;
+        block.fn = continue_poll;
+        block.user_fds = user_fds;
+        block.nfds = nfds;
+        block.deadline = deadline;
+        arm_restart_block(block);
+    }
+    return result;
+}
+
+// restart_syscall's continuation of poll (Linux's do_restart_poll).
+ErrorOr<u64> continue_poll(const RestartBlock& block)
+{
+    return poll_with_restart(block.user_fds, block.nfds, block.deadline);
+}
+
 // ---- select ----
 
 constexpr u64 SELECT_MAX = FdTable::MAX_FDS;
@@ -367,7 +394,7 @@ SYSCALL(7, poll)
 {
     i32 ms = i32(u32(a.a2));
     u64 deadline = ms < 0 ? NO_DEADLINE : deadline_after(u64(ms) * 1000000);
-    return do_poll(a.a0, a.a1, deadline);
+    return poll_with_restart(a.a0, a.a1, deadline);
 }
 
 // ppoll(fds, nfds, timeout_ts, sigmask, sigsetsize). => as poll; EINVAL

@@ -16,6 +16,8 @@
 //                 accepted and ignored (it matters only to threads)
 //   rt_sigaction  the kernel's struct sigaction (handler, flags, restorer,
 //                 mask) and sigsetsize 8
+//   restart_syscall  runs the restart block an interrupted sleep or poll
+//                 left (kernel/proc/signal.h: RestartBlock)
 #include <arch/usercopy.h>
 #include <arch/usermode.h>
 #include <fs/vfs/types.h>
@@ -479,6 +481,13 @@ SYSCALL(15, rt_sigreturn)
     // The restored rax goes back through the syscall return path.
     return arch::user_regs_result(regs);
 }
+
+// restart_syscall(): where a sleep or poll that a signal interrupted, and
+// no handler followed, goes on (return_to_user puts this number in rax;
+// kernel/proc/signal.h: RestartBlock). The arguments are not used.
+// => the continued call's result; EINTR with nothing to continue (Linux's
+// do_no_restart_syscall: after a handler, or called by a program).
+SYSCALL(219, restart_syscall) { return run_restart_block(); }
 
 // rt_sigsuspend(mask, sigsetsize): wait for a signal with `mask` in place.
 SYSCALL(130, rt_sigsuspend)

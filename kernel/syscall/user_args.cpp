@@ -1,5 +1,8 @@
 // kernel/syscall/user_args.cpp -- copying paths, iovecs and struct stat across the user boundary.
 //
+// (Also RLIMIT_FSIZE's check, shared by the write and truncate calls of
+// sys_file.cpp and sys_path.cpp: see user_args.h.)
+//
 // Paths. arch::copy_string_from_user reads the user string a byte at a time
 // until the NUL, so a path that ends just before an unmapped page is fine
 // and one that runs into it is EFAULT; it stops at PATH_MAX bytes without a
@@ -18,6 +21,7 @@
 #include <kernel/heap/heap.h>
 #include <kernel/lib/string.h>
 #include <kernel/proc/process.h>
+#include <kernel/proc/signal.h>
 #include <kernel/syscall/user_args.h>
 #include <vm/vm.h>
 
@@ -43,6 +47,27 @@ ErrorOr<void> check_user_range(uptr addr, size_t n)
 {
     if (addr > vm::USER_MAX || n > vm::USER_MAX - addr)
         return Errno::EFAULT;
+    return {};
+}
+
+// ---- RLIMIT_FSIZE ----
+
+ErrorOr<u64> fsize_room(u64 at)
+{
+    u64 limit = Process::current()->rlimit(RLIMIT_FSIZE).cur;
+    if (limit == RLIM_INFINITY)
+        return RLIM_INFINITY;
+    if (at >= limit) {
+        send_signal(*Process::current(), SIGXFSZ);
+        return Errno::EFBIG;
+    }
+    return limit - at;
+}
+
+ErrorOr<void> fsize_check_resize(u64 size, u64 length)
+{
+    if (length > size)
+        TRY(fsize_room(length - 1));  // the new last byte must be within the limit
     return {};
 }
 

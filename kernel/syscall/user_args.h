@@ -13,7 +13,9 @@
 //   IovecArray + transfer_iovecs  readv/writev/preadv/pwritev: the array
 //                of struct iovec copied in and checked, then one transfer
 //                per element until one comes back short;
-//   KernelBuffer a heap scratch buffer that frees itself.
+//   KernelBuffer a heap scratch buffer that frees itself;
+//   fsize_room, fsize_check_resize  RLIMIT_FSIZE for writes (sys_file.cpp)
+//                and for truncate by descriptor or by path.
 //
 // Errors are Linux's: EFAULT for any pointer that cannot be read or written
 // (arch/usercopy.h checks the range and recovers from the fault),
@@ -54,6 +56,19 @@ ErrorOr<RefPtr<fs::File>> file_of_raw(u64 fd);
 // that take a buffer check it first, so a kernel address is EFAULT even
 // when nothing would be copied. => EFAULT.
 ErrorOr<void> check_user_range(uptr addr, size_t n);
+
+// RLIMIT_FSIZE, the caller's limit on the size of a regular file it writes
+// or resizes (Linux's generic_write_check_limits and inode_newsize_ok). A
+// file may reach the limit, not pass it; the call that would pass it
+// raises SIGXFSZ in the caller (which kills it unless caught or ignored).
+//   fsize_room(at)  how many bytes a write starting at offset `at` may
+//                   put in (RLIM_INFINITY: no limit). => EFBIG (`at` is at
+//                   or past the limit).
+//   fsize_check_resize(size, length)  truncate/ftruncate of a file of
+//                   `size` bytes to `length`: shrinking is always allowed,
+//                   growing up to the limit. => EFBIG.
+ErrorOr<u64> fsize_room(u64 at);
+ErrorOr<void> fsize_check_resize(u64 size, u64 length);
 
 // A kmalloc'd scratch buffer that frees itself (kernel stacks are small).
 class KernelBuffer {

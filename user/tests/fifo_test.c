@@ -10,7 +10,8 @@
  *     O_RDWR never waits;
  *   - then a pipe: data across fork (more than the 64 KiB buffer), end of
  *     file when the writers are gone, EPIPE and death by SIGPIPE when the
- *     readers are, EAGAIN, FIONREAD, poll and select, ESPIPE;
+ *     readers are, EAGAIN, FIONREAD, poll and select (no POLLHUP for a
+ *     reader that came before any writer), ESPIPE;
  *   - fstat shows S_IFIFO and the node's inode; every opener shares one
  *     pipe; two FIFOs are two pipes; the bytes go with the last close;
  *     unlinking the node leaves the open ends working.
@@ -346,6 +347,43 @@ TEST_CASE(poll_and_select)
     EXPECT_EQ(close(w), 0);
     EXPECT_EQ(poll(fds, 1, 0), 1);
     EXPECT_EQ(fds[0].revents, POLLIN | POLLHUP); /* data, and no writer */
+    EXPECT_EQ(close(r), 0);
+    EXPECT_EQ(unlink(path), 0);
+}
+
+/* A reader that opened before any writer sees no POLLHUP (select: not
+ * readable) until a writer has come and gone, though read gives end of
+ * file; a poll that is waiting wakes when the writer closes. */
+TEST_CASE(no_pollhup_before_a_writer)
+{
+    const char* path = make_fifo("nohup");
+    char c;
+    int r = open(path, O_RDONLY | O_NONBLOCK);
+    EXPECT(r >= 0);
+    struct pollfd pfd = {r, POLLIN, 0};
+    EXPECT_EQ(poll(&pfd, 1, 0), 0);
+    EXPECT_EQ(pfd.revents, 0);
+    fd_set rd;
+    FD_ZERO(&rd);
+    FD_SET(r, &rd);
+    struct timeval tv = {0, 0};
+    EXPECT_EQ(select(r + 1, &rd, 0, 0, &tv), 0);
+    EXPECT_EQ(read(r, &c, 1), 0);
+    int w = open(path, O_WRONLY | O_NONBLOCK);
+    EXPECT(w >= 0);
+    EXPECT_EQ(poll(&pfd, 1, 0), 0); /* a writer is there: no hangup */
+    pid_t pid = fork();
+    if (pid == 0) {
+        sleep_ms(100);
+        _exit(close(w) == 0 ? 0 : 1);
+    }
+    EXPECT_EQ(close(w), 0); /* the child's copy keeps the writer open */
+    EXPECT_EQ(poll(&pfd, 1, 5000), 1);
+    EXPECT_EQ(pfd.revents, POLLHUP);
+    wait_child(pid, 0);
+    FD_ZERO(&rd);
+    FD_SET(r, &rd);
+    EXPECT_EQ(select(r + 1, &rd, 0, 0, &tv), 1);
     EXPECT_EQ(close(r), 0);
     EXPECT_EQ(unlink(path), 0);
 }

@@ -2,12 +2,15 @@
  *
  * Names (uname), clocks (clock_gettime, clock_getres, gettimeofday, time),
  * sleeping (nanosleep, clock_nanosleep, a signal that cuts a sleep
- * short and a stop that does not), setitimer's NULL value, identities (get/set*id, getgroups), getrandom, sched_yield,
+ * short; a stop and continue, or an ignored signal, that neither ends it
+ * nor makes it longer -- nor a poll's timeout: restart_syscall continues
+ * each to its first deadline), setitimer's NULL value, identities (get/set*id, getgroups), getrandom, sched_yield,
  * set_robust_list, resource limits (getrlimit, setrlimit, prlimit64),
  * accounting (sysinfo, times, getrusage; CPU time of a busy loop, of system
  * calls, of a sleep, of reaped children and grandchildren through wait4's
  * rusage, RUSAGE_CHILDREN and tms_cutime; page faults and ru_maxrss) and
- * reboot's argument checks --
+ * reboot's argument checks, and TIOCSPGRP's choice of group (in a session
+ * of its own, on a pseudo-terminal on Linux, the console on teachos) --
  * each with its error paths: EFAULT for a pointer into the unmapped first
  * page ((void*)1) and for one into the kernel half (0xffff800000000000),
  * EINVAL for a bad clock, flag or value.
@@ -28,16 +31,20 @@
 #define _GNU_SOURCE
 #include "harness.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <sched.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/auxv.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <sys/times.h>
+#include <termios.h>
 #include <time.h>
 
 #define BAD_LOW ((void*)1)                           /* the unmapped first page */
@@ -206,30 +213,120 @@ TEST_CASE(nanosleep_interrupted_reports_time_left)
     EXPECT_EQ(waitpid(child, &status, 0), child);
 }
 
-/* A signal that runs no handler does not end a sleep: a stop and a
- * continue leave nanosleep asleep, and it returns 0 (Linux restarts it
- * with the time left; teachos restarts it whole -- either way at least
- * what was asked). */
-TEST_CASE(nanosleep_goes_on_after_stop_and_continue)
+/* A signal that runs no handler does not end a sleep, nor make it longer:
+ * the call is restarted to its first deadline (Linux's restart_block and
+ * restart_syscall), so the time stopped counts as slept.
+ *
+ * sleep_in_child: a child sleeps SLEEP_MS by `how` and exits with the time
+ * it slept in units of 10 ms (255: the call failed or woke early by its own
+ * account). The parent meanwhile stops it at ~100 ms and continues it at
+ * ~300 ms (stop_and_continue), or sends it signals that run no handler
+ * (prod_with_ignored). Restarted whole, the sleep would end at 300 ms or
+ * more + SLEEP_MS. */
+#define SLEEP_MS 600
+enum sleep_kind { BY_NANOSLEEP, BY_CLOCK_NANOSLEEP, BY_POLL };
+
+static int sleep_once(enum sleep_kind how)
+{
+    struct timespec req = {0, SLEEP_MS * 1000 * 1000}, rem = {-1, -1};
+    if (how == BY_NANOSLEEP)
+        return syscall(SYS_nanosleep, &req, &rem) == 0;
+    if (how == BY_CLOCK_NANOSLEEP)
+        return syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &req, &rem) == 0;
+    int fds[2];
+    if (pipe(fds) != 0)
+        return 0;
+    struct pollfd pfd = {fds[0], POLLIN, -1}; /* nothing ever comes */
+    return syscall(SYS_poll, &pfd, 1, SLEEP_MS) == 0 && pfd.revents == 0;
+}
+
+static pid_t sleep_in_child(enum sleep_kind how)
 {
     pid_t child = fork();
     EXPECT(child >= 0);
     if (child == 0) {
-        struct timespec req = {0, 400 * 1000 * 1000}, rem = {0, 0};
         long long start = monotonic_ns();
-        long r = syscall(SYS_nanosleep, &req, &rem);
-        _exit(r == 0 && monotonic_ns() - start >= 400 * 1000 * 1000 ? 0 : 1);
+        int ok = sleep_once(how);
+        long long slept_ms = (monotonic_ns() - start) / 1000000;
+        _exit(!ok ? 255 : slept_ms / 10 > 254 ? 254 : (int)(slept_ms / 10));
     }
-    struct timespec head_start = {0, 100 * 1000 * 1000}; /* the child is asleep by then */
-    nanosleep(&head_start, NULL);
+    return child;
+}
+
+/* => the child's exit code: the time it slept, in 10 ms. */
+static int child_slept(pid_t child)
+{
     int status;
+    EXPECT_EQ(waitpid(child, &status, 0), child);
+    EXPECT(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+static int stop_and_continue(pid_t child)
+{
+    int status;
+    sleep_ms(100); /* the child is asleep by then */
     EXPECT_EQ(kill(child, SIGSTOP), 0);
     EXPECT_EQ(waitpid(child, &status, WUNTRACED), child);
     EXPECT(WIFSTOPPED(status));
+    sleep_ms(200);
     EXPECT_EQ(kill(child, SIGCONT), 0);
-    EXPECT_EQ(waitpid(child, &status, 0), child);
-    EXPECT(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0);
+    return child_slept(child);
+}
+
+/* SIGCHLD and SIGCONT with SIG_DFL: ignored, and SIGCONT continues a
+ * process that is not stopped. Linux drops both at once; teachos lets
+ * SIGCONT interrupt the sleep, which must then go on to its deadline. */
+static int prod_with_ignored(pid_t child)
+{
+    for (int i = 0; i < 4; i++) {
+        sleep_ms(100);
+        EXPECT_EQ(kill(child, i % 2 ? SIGCONT : SIGCHLD), 0);
+    }
+    return child_slept(child);
+}
+
+#define EXPECT_SLEPT_ON_TIME(tens_of_ms)                                                   \
+    do {                                                                                   \
+        int slept_ = (tens_of_ms);                                                         \
+        EXPECT(slept_ != 255);                /* the call failed */                        \
+        EXPECT(slept_ >= SLEEP_MS / 10 - 1);  /* not early (>= 590 ms) */                  \
+        EXPECT(slept_ < 85);                  /* not restarted whole (< 850 ms) */         \
+    } while (0)
+
+TEST_CASE(nanosleep_goes_on_after_stop_and_continue)
+{
+    EXPECT_SLEPT_ON_TIME(stop_and_continue(sleep_in_child(BY_NANOSLEEP)));
+}
+
+TEST_CASE(clock_nanosleep_goes_on_after_stop_and_continue)
+{
+    EXPECT_SLEPT_ON_TIME(stop_and_continue(sleep_in_child(BY_CLOCK_NANOSLEEP)));
+}
+
+TEST_CASE(poll_timeout_goes_on_after_stop_and_continue)
+{
+    EXPECT_SLEPT_ON_TIME(stop_and_continue(sleep_in_child(BY_POLL)));
+}
+
+TEST_CASE(sleeps_go_on_after_ignored_signals)
+{
+    EXPECT_SLEPT_ON_TIME(prod_with_ignored(sleep_in_child(BY_NANOSLEEP)));
+    EXPECT_SLEPT_ON_TIME(prod_with_ignored(sleep_in_child(BY_CLOCK_NANOSLEEP)));
+    EXPECT_SLEPT_ON_TIME(prod_with_ignored(sleep_in_child(BY_POLL)));
+}
+
+/* restart_syscall with nothing to continue: EINTR (Linux's
+ * do_no_restart_syscall). A handler's return empties the restart block on
+ * Linux, so one runs first. */
+TEST_CASE(restart_syscall_with_nothing_to_continue)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1;
+    EXPECT_EQ(sigaction(SIGUSR1, &sa, NULL), 0);
+    EXPECT_EQ(raise(SIGUSR1), 0);
+    EXPECT_ERRNO(syscall(SYS_restart_syscall), EINTR);
 }
 
 TEST_CASE(clock_nanosleep_relative_and_absolute)
@@ -712,6 +809,80 @@ TEST_CASE(reboot_refuses_bad_magic)
     EXPECT_ERRNO(syscall(SYS_reboot, 0x12345678, magic2, power_off, NULL), EINVAL);
     EXPECT_ERRNO(syscall(SYS_reboot, magic1, 0x12345678, power_off, NULL), EINVAL);
     EXPECT_ERRNO(syscall(SYS_reboot, magic1, magic2, 0x12345678, NULL), EINVAL);
+}
+
+/* ---- TIOCSPGRP (fs/dev/tty.cpp) ---- */
+
+static int s_pty_master = -1; /* kept open: closing it would hang up the terminal */
+
+/* Make the caller (not a group leader) a session leader with a controlling
+ * terminal: on Linux a pseudo-terminal (opened by a session leader that has
+ * none, it becomes the controlling one), on teachos, which has no ptys,
+ * the console, taken with TIOCSCTTY. => its descriptor, or -1. */
+static int own_terminal(void)
+{
+    if (setsid() < 0)
+        return -1;
+    if (!harness_on_teachos()) {
+        s_pty_master = posix_openpt(O_RDWR | O_NOCTTY);
+        if (s_pty_master < 0 || grantpt(s_pty_master) < 0 || unlockpt(s_pty_master) < 0)
+            return -1;
+        const char* name = ptsname(s_pty_master);
+        return name ? open(name, O_RDWR) : -1;
+    }
+    int fd = open("/dev/console", O_RDWR);
+    if (fd >= 0 && ioctl(fd, TIOCSCTTY, 1) < 0)
+        return -1;
+    return fd;
+}
+
+/* TIOCSPGRP takes a group of the caller's session only: another session's
+ * group is EPERM, a number nobody has ESRCH, a negative one EINVAL. An
+ * empty group whose number is the pid of a process of the session is
+ * accepted, as Linux's session_of_pgrp falls back to that process. The
+ * case runs in a new session of its own, and its leader's exit gives the
+ * terminal back. */
+TEST_CASE(tiocspgrp_wants_a_group_of_the_session)
+{
+    pid_t outside = getpgrp(); /* the harness's group: another session soon */
+    signal(SIGTTOU, SIG_IGN);  /* set the foreground from the background too */
+    int fd = own_terminal();
+    EXPECT(fd >= 0);
+    pid_t self = getpid();
+    EXPECT_EQ(tcgetpgrp(fd), self);
+    int bad = -1;
+    EXPECT_ERRNO(ioctl(fd, TIOCSPGRP, &bad), EINVAL);
+    EXPECT_ERRNO(tcsetpgrp(fd, outside), EPERM);
+    EXPECT_ERRNO(tcsetpgrp(fd, 0x7ffffff0), ESRCH); /* above any pid */
+    int go[2];
+    EXPECT_EQ(pipe(go), 0);
+    pid_t child = fork();
+    if (child == 0) { /* a group of its own, in this session */
+        char c;
+        setpgid(0, 0);
+        _exit(read(go[0], &c, 1) == 1 ? 0 : 1);
+    }
+    EXPECT(child > 0);
+    setpgid(child, child); /* either of the two may run first */
+    EXPECT_EQ(tcsetpgrp(fd, child), 0);
+    EXPECT_EQ(tcgetpgrp(fd), child);
+    EXPECT_EQ(tcsetpgrp(fd, self), 0);
+    pid_t member = fork(); /* in this group: no group has its number */
+    if (member == 0) {
+        char c;
+        _exit(read(go[0], &c, 1) == 1 ? 0 : 1);
+    }
+    EXPECT(member > 0);
+    EXPECT_EQ(tcsetpgrp(fd, member), 0);
+    EXPECT_EQ(tcsetpgrp(fd, self), 0);
+    EXPECT_EQ(write(go[1], "gg", 2), 2);
+    int status;
+    EXPECT_EQ(waitpid(child, &status, 0), child);
+    EXPECT_EQ(status, 0);
+    EXPECT_EQ(waitpid(member, &status, 0), member);
+    EXPECT_EQ(status, 0);
+    EXPECT_ERRNO(tcsetpgrp(fd, child), ESRCH); /* reaped: the number is free */
+    close(fd);
 }
 
 int main(void)

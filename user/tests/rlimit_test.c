@@ -8,8 +8,10 @@
  *   RLIMIT_NOFILE  new descriptors (open, dup, pipe: EMFILE; dup2 at or
  *                  above it: EBADF; F_DUPFD at or above it: EINVAL), and a
  *                  raised limit allows more than 1024;
- *   RLIMIT_FSIZE   writes to a regular file are cut short at the limit; one
- *                  that starts at it fails with EFBIG and raises SIGXFSZ;
+ *   RLIMIT_FSIZE   writes to a regular file (sendfile's too) are cut short
+ *                  at the limit; one that starts at it, and a truncate or
+ *                  ftruncate that grows the file past it, fail with EFBIG
+ *                  and raise SIGXFSZ;
  *   RLIMIT_AS      mmap and brk growth past it: ENOMEM / the old break;
  *   RLIMIT_DATA    the same for private writable memory;
  *   RLIMIT_STACK   the stack of the next program execve starts;
@@ -23,12 +25,14 @@
 #include "harness.h"
 
 #include <stdlib.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 
 static int s_on_teachos;
 static const char* s_self;  /* argv[0]: execve runs this program again */
 static const char* const FILE_PATH = "/tmp/rlimit_test.file";
+static const char* const SOURCE_PATH = "/tmp/rlimit_test.source"; /* sendfile's input */
 
 #define MiB (1024ul * 1024)
 
@@ -397,6 +401,83 @@ TEST_CASE(fsize_raises_sigxfsz)
     EXPECT_EQ(unlink(FILE_PATH), 0);
 }
 
+/* truncate(2) by path obeys the limit as ftruncate does: a file may
+ * shrink, keep its size or grow up to the limit; growing past it is EFBIG
+ * and SIGXFSZ. A directory is EISDIR first. */
+TEST_CASE(fsize_limits_truncate_by_path)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_xfsz;
+    EXPECT_EQ(sigaction(SIGXFSZ, &sa, NULL), 0);
+    int fd = open_fresh(0);
+    EXPECT(fd >= 0);
+    EXPECT_EQ(ftruncate(fd, 300), 0);
+    close(fd);
+    set_fsize(100);
+    EXPECT_EQ(truncate(FILE_PATH, 300), 0); /* past the limit already: kept */
+    EXPECT_EQ(truncate(FILE_PATH, 200), 0); /* shrinking is allowed */
+    EXPECT_EQ(s_xfsz, 0);
+    EXPECT_ERRNO(truncate(FILE_PATH, 201), EFBIG);
+    EXPECT_EQ(s_xfsz, 1);
+    EXPECT_EQ(truncate(FILE_PATH, 10), 0);
+    EXPECT_EQ(truncate(FILE_PATH, 100), 0); /* up to the limit */
+    EXPECT_ERRNO(truncate(FILE_PATH, 101), EFBIG);
+    EXPECT_EQ(s_xfsz, 2);
+    struct stat st;
+    EXPECT_EQ(stat(FILE_PATH, &st), 0);
+    EXPECT_EQ(st.st_size, 100);
+    EXPECT_ERRNO(truncate("/tmp", 1000), EISDIR);
+    EXPECT_EQ(s_xfsz, 2);
+    EXPECT_EQ(unlink(FILE_PATH), 0);
+}
+
+/* sendfile(2) to a regular file: cut at the limit, and -- unlike write(2)
+ * -- SIGXFSZ even so (Linux's splice loop tries the rest of its chunk
+ * again, at the limit); one that starts at the limit is EFBIG and SIGXFSZ,
+ * unless there is nothing to send. */
+TEST_CASE(fsize_limits_sendfile)
+{
+    static char buf[40000];
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_xfsz;
+    EXPECT_EQ(sigaction(SIGXFSZ, &sa, NULL), 0);
+    unlink(SOURCE_PATH);
+    int in = open(SOURCE_PATH, O_CREAT | O_RDWR, 0644);
+    EXPECT(in >= 0);
+    EXPECT_EQ(write(in, buf, sizeof buf), (ssize_t)sizeof buf);
+    int out = open_fresh(0);
+    EXPECT(out >= 0);
+    set_fsize(10000);
+    off_t off = 0;
+    EXPECT_EQ(sendfile(out, in, &off, 30000), 10000);
+    EXPECT_EQ(off, 10000);
+    EXPECT_EQ(s_xfsz, 1);
+    EXPECT_ERRNO(sendfile(out, in, &off, 100), EFBIG);
+    EXPECT_EQ(off, 10000);
+    EXPECT_EQ(s_xfsz, 2);
+    off = sizeof buf; /* at the end of the input: nothing to write */
+    EXPECT_EQ(sendfile(out, in, &off, 100), 0);
+    EXPECT_EQ(s_xfsz, 2);
+    EXPECT_EQ(lseek(out, 9000, SEEK_SET), 9000);
+    off = 0;
+    EXPECT_EQ(sendfile(out, in, &off, 1000), 1000); /* ends at the limit */
+    EXPECT_EQ(s_xfsz, 2);
+    EXPECT_EQ(lseek(out, 9000, SEEK_SET), 9000);
+    EXPECT_EQ(sendfile(out, in, &off, 5000), 1000);
+    EXPECT_EQ(s_xfsz, 3);
+    EXPECT_EQ(off, 2000);
+    EXPECT_EQ(lseek(out, 0, SEEK_CUR), 10000);
+    struct stat st;
+    EXPECT_EQ(fstat(out, &st), 0);
+    EXPECT_EQ(st.st_size, 10000);
+    close(in);
+    close(out);
+    EXPECT_EQ(unlink(SOURCE_PATH), 0);
+    EXPECT_EQ(unlink(FILE_PATH), 0);
+}
+
 TEST_CASE(fsize_default_action_kills)
 {
     int fd = open_fresh(0);
@@ -566,6 +647,8 @@ int main(int argc, char** argv)
     s_on_teachos = harness_on_teachos();
     /* Grow /tmp's name index before the leak check (harness.h). */
     close(open(FILE_PATH, O_CREAT | O_WRONLY, 0644));
+    close(open(SOURCE_PATH, O_CREAT | O_WRONLY, 0644));
     unlink(FILE_PATH);
+    unlink(SOURCE_PATH);
     return run_suite("rlimit");
 }
