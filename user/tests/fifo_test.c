@@ -46,16 +46,6 @@ static const char* at(const char* name)
     return out;
 }
 
-
-
-static void wait_child(pid_t pid, int expect_status)
-{
-    int status;
-    EXPECT_EQ(waitpid(pid, &status, 0), pid);
-    EXPECT(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), expect_status);
-}
-
 static void on_signal(int sig) { (void)sig; }
 
 /* A new FIFO `name` in the suite's directory. => its path. */

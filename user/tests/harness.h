@@ -477,6 +477,15 @@ __attribute__((unused)) static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Wait for child `pid`; it must have exited with `expect_status`. */
+__attribute__((unused)) static void wait_child(pid_t pid, int expect_status)
+{
+    int status;
+    EXPECT_EQ(waitpid(pid, &status, 0), pid);
+    EXPECT(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), expect_status);
+}
+
 /* Sleep `ms` milliseconds, all of them even if a signal interrupts. */
 __attribute__((unused)) static void sleep_ms(long ms)
 {

@@ -29,8 +29,6 @@
 
 static char big[CAPACITY + CHUNK];
 
-
-
 /* Write until the non-blocking pipe is full. => bytes written. */
 static long fill(int fd)
 {
@@ -43,14 +41,6 @@ static long fill(int fd)
         }
         total += n;
     }
-}
-
-static void wait_child(pid_t pid, int expect_status)
-{
-    int status;
-    EXPECT_EQ(waitpid(pid, &status, 0), pid);
-    EXPECT(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), expect_status);
 }
 
 static void on_signal(int sig) { (void)sig; }
