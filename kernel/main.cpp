@@ -13,6 +13,7 @@
 #include <arch/debug.h>
 #include <arch/time.h>
 #include <fs/dev/devices.h>
+#include <fs/procfs/procfs.h>
 #include <fs/tmpfs/tmpfs.h>
 #include <fs/vfs/vfs.h>
 #include <kernel/boot_memory.h>
@@ -72,6 +73,18 @@ static void main_thread(void*)
         sleep_ns(1000000000ull * 3600);
 }
 
+// Mount procfs on /proc. A root without /proc (or any other trouble) is
+// not fatal: the system runs without it, and says so.
+static void mount_proc()
+{
+    fs::procfs::procfs_register();
+    auto root = fs::root_context();
+    auto mounted = root.is_error() ? ErrorOr<void>(root.error())
+                                   : fs::mount(root.value(), "proc", "/proc", "");
+    if (mounted.is_error())
+        printk("kernel: /proc not mounted: %s\n", errno_name(mounted.error()));
+}
+
 void kmain()
 {
     const arch::BootInfo& info = arch::boot_info();
@@ -92,6 +105,7 @@ void kmain()
     MUST(fs::mount_root("tmpfs", ""));
     initramfs_load_boot_module();  // the "initramfs" module, if any, into "/"
     dev::init();                   // the console, /dev/null, ... (fs/dev)
+    mount_proc();                  // /proc (fs/procfs), if the root has the directory
     alarm_init();                  // alarm(2)'s SIGALRM sender
 
     Thread* main = MUST(Thread::create("main", main_thread, nullptr));

@@ -19,6 +19,7 @@
 #   files         mkdir, cp, mv, ls, cat, rm, rmdir
 #   dd            dd if=/dev/zero of=z bs=1k count=4; wc -c z says 4096
 #   pipe          echo abc | tr a-z A-Z; yes | head (yes ends by SIGPIPE)
+#   ps            ps (reading /proc) lists the shell and itself
 #   redirect      >, >>, < and 2> (the error goes to the file, not the screen)
 #   script        a #!/bin/sh script typed into `cat > s.sh` (ended by ^D), run by path
 #   erase         the kernel's canonical mode (`head` reading): DEL and ^H
@@ -258,6 +259,8 @@ check_dd()
     cmd 'dd if=/dev/zero of=z bs=1k count=4' '^4\+0 records in$' '^4\+0 records out$' || return 1
     cmd 'wc -c z' '^ *4096 z$'
 }
+
+check_ps() { cmd 'ps' '^ *[0-9]+ root +sh$' '^ *[0-9]+ root +ps$'; }
 
 check_pipe()
 {
@@ -533,7 +536,7 @@ check()
     fi
 }
 
-for name in prompt file ls_l files dd pipe redirect script erase erase_prompt \
+for name in prompt file ls_l files dd pipe ps redirect script erase erase_prompt \
             ctrl_c ctrl_backslash ctrl_z ctrl_d jobs bg_read tostop hangup segv raw exit; do
     check "$name"
 done

@@ -43,6 +43,7 @@ u64 s_next_fs_id = 1;
 struct MountRecord : Mount {
     Vnode* m_root = nullptr;  // referenced
     u32 m_root_base_refs = 0;
+    const char* m_type = "";  // FileSystemType::name (types are never unregistered)
 };
 
 constexpr size_t MAX_FS_TYPES = 16;
@@ -60,6 +61,7 @@ public:
     bool is_mount_root(Vnode& v);
     Vnode* root();
     FileSystem* find_fs(u64 id);
+    size_t list(MountEntry* out, size_t max);
 
 private:
     const FileSystemType* find_type_locked(StringView name);
@@ -134,6 +136,7 @@ ErrorOr<void> MountTable::mount(StringView fstype, StringView options, Vnode* co
         return fs.error();
     }
     rec->m_fs = fs.value();
+    rec->m_type = type->name;
     rec->m_root = rec->m_fs->root();
     rec->m_root_base_refs = rec->m_root->ref_count();
     auto inserted = insert(*rec, covered);
@@ -280,6 +283,24 @@ FileSystem* MountTable::find_fs(u64 id)
 Vnode* mounted_root(Vnode& v) { return s_table.mounted_root(v); }
 Vnode* covered_vnode(Vnode& v) { return s_table.covered_vnode(v); }
 bool is_mount_root(Vnode& v) { return s_table.is_mount_root(v); }
+
+size_t MountTable::list(MountEntry* out, size_t max)
+{
+    kern::MutexGuard guard(m_lock);
+    size_t n = 0;
+    for (Mount& m : m_mounts) {
+        if (n == max)
+            break;
+        out[n].type = record(m).m_type;
+        out[n].covered = m.covered();
+        if (out[n].covered)
+            out[n].covered->ref();
+        ++n;
+    }
+    return n;
+}
+
+size_t list_mounts(MountEntry* out, size_t max) { return s_table.list(out, max); }
 
 ErrorOr<void> mount_root(StringView fstype, StringView options)
 {

@@ -44,6 +44,16 @@ struct FileSystemType {
 // Make a type known to mount(). => at boot, before any mount.
 void register_filesystem(const FileSystemType& type);
 
+// One mount, as list_mounts reports it (for /proc/mounts).
+struct MountEntry {
+    const char* type;  // the FileSystemType's name
+    Vnode* covered;    // referenced (the caller unrefs it); nullptr for the root
+};
+// Up to `max` mounts, in the order they were made (the root first).
+// => how many. The mount may be gone by the time the caller looks at
+// `covered`: it is only a reference to a directory.
+size_t list_mounts(MountEntry* out, size_t max);
+
 class Mount {
 public:
     FileSystem& fs() const { return *m_fs; }

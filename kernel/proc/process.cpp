@@ -224,6 +224,12 @@ void for_each_process_locked(void (*fn)(Process&, void*), void* arg)
 
 Process* init_process_locked() { return s_init; }
 
+u32 last_pid_locked()
+{
+    KASSERT(s_tree_lock.is_locked_by_me());
+    return s_next_pid == 1 ? PID_MAX : s_next_pid - 1;
+}
+
 // A zombie is still a member of its group until it is reaped, as in Linux
 // (so is it for kill: signal.cpp:send_to_member).
 void release_vfork_parent_locked(Process& child)

@@ -21,6 +21,8 @@ ErrorOr<void> register_process(Process& p, Process* parent, bool as_init = false
 // it, and put its status in `wait_status`. => whether it was.
 bool reap_child(Process& parent, Process& child, int& wait_status);
 void for_each_process_locked(void (*fn)(Process&, void*), void* arg);
+// The pid given out last (procfs's loadavg). => s_tree_lock held.
+u32 last_pid_locked();
 Process* init_process_locked();
 bool group_exists_in_session_locked(u32 pgid, u32 sid);
 // Is group `pgid` orphaned (POSIX): does no member have its parent in

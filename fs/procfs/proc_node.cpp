@@ -1,0 +1,356 @@
+// fs/procfs/proc_node.cpp -- procfs's vnodes, its FileSystem, and the type "proc".
+//
+// A ProcNode is (kind, pid): which file it is (procfs.h:Kind) and, inside
+// /proc/<pid>, whose. Nodes are not kept: every lookup makes a new one, and
+// the last unref deletes it (inactive). The root is the exception: the
+// ProcFs owns it and holds a reference for as long as it lives. A node
+// points at its ProcFs, which counts them (m_nodes) so unmount can say EBUSY
+// while any is alive.
+//
+// Reading a file (read at offset 0) makes its whole text with generate()
+// (proc_text.cpp) and keeps it in the node; later reads at other offsets
+// copy from that snapshot, so `cat` with a small buffer sees one consistent
+// text. The snapshot is guarded by the node's m_lock (a Mutex: the text is
+// made while holding it, which may sleep in the heap). Since a node is made
+// per lookup, a snapshot belongs to one open file (or to the Files that
+// fork shares, which also share the offset).
+//
+// A pid directory checks at lookup that the process exists; a node made
+// before it went keeps working and says ESRCH when read (Linux does the
+// same), and lookups in it say ENOENT.
+//
+// Read-only: opening a file for writing is EACCES (mode 0444), creating
+// anything is EACCES, removing or renaming is EPERM, truncating EACCES and
+// other setattr (chmod, utimes) EPERM.
+#include <fs/procfs/procfs.h>
+#include <fs/vfs/mount.h>
+#include <fs/vfs/vnode.h>
+#include <kernel/heap/heap.h>
+#include <kernel/lib/format.h>
+#include <kernel/lib/string.h>
+#include <kernel/sync/mutex.h>
+#include <new>
+
+namespace fs::procfs {
+
+namespace {
+
+class ProcFs;
+
+struct Entry {
+    const char* name;
+    Kind kind;
+};
+
+// /proc's fixed entries ("self" and the pids come after them in readdir).
+constexpr Entry ROOT_ENTRIES[] = {
+    {"meminfo", Kind::Meminfo}, {"uptime", Kind::Uptime}, {"loadavg", Kind::Loadavg},
+    {"stat", Kind::Stat},       {"version", Kind::Version}, {"mounts", Kind::Mounts},
+    {"self", Kind::Self},
+};
+// /proc/<pid>'s entries.
+constexpr Entry PID_ENTRIES[] = {
+    {"stat", Kind::PidStat}, {"status", Kind::PidStatus}, {"cmdline", Kind::PidCmdline},
+};
+constexpr size_t MAX_PIDS = 256;      // kernel/proc: MAX_PROCESSES
+constexpr u64 COOKIE_FIRST = 2;       // after "." and ".."
+constexpr u64 COOKIE_PIDS = 1000;     // root: pid p is cookie COOKIE_PIDS + p
+
+// "123" -> 123. => false for anything but a decimal pid.
+bool parse_pid(StringView name, u32& pid)
+{
+    u64 value;
+    if (name.is_empty() || name[0] == '0' || !name.to_unsigned(value) || value > 0xffffffffu)
+        return false;
+    pid = u32(value);
+    return true;
+}
+
+VType type_of(Kind kind)
+{
+    switch (kind) {
+    case Kind::Root:
+    case Kind::PidDir: return VType::Directory;
+    case Kind::Self: return VType::Symlink;
+    default: return VType::Regular;
+    }
+}
+
+class ProcNode final : public Vnode {
+public:
+    ProcNode(ProcFs& fs, Kind kind, u32 pid);
+
+    ErrorOr<Vnode*> lookup(StringView name) override;
+    ErrorOr<u64> readdir(u64 cookie, ReaddirSink& sink) override;
+    ErrorOr<size_t> read(u64 offset, const IoBuffer& buf, size_t n) override;
+    ErrorOr<size_t> readlink(const IoBuffer& buf, size_t n) override;
+    ErrorOr<VAttr> getattr() override;
+
+    // ---- read-only ----
+    ErrorOr<void> open(u32 flags) override
+    {
+        if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
+            return Errno::EACCES;
+        return {};
+    }
+    ErrorOr<size_t> write(u64, const IoBuffer&, size_t) override { return Errno::EIO; }
+    ErrorOr<size_t> append(const IoBuffer&, size_t, u64&) override { return Errno::EIO; }
+    ErrorOr<void> setattr(const VAttr&, u32 mask) override
+    {
+        return (mask & SETATTR_SIZE) ? Errno::EACCES : Errno::EPERM;  // O_TRUNC: as a 0444 file
+    }
+    ErrorOr<Vnode*> create(StringView, VType, u32, u64, const Cred&) override { return refuse(Errno::EACCES); }
+    ErrorOr<Vnode*> symlink(StringView, StringView, const Cred&) override { return refuse(Errno::EACCES); }
+    ErrorOr<void> link(StringView, Vnode&) override { return refuse(Errno::EACCES); }
+    ErrorOr<void> unlink(StringView) override { return refuse(Errno::EPERM); }
+    ErrorOr<void> rmdir(StringView) override { return refuse(Errno::EPERM); }
+    ErrorOr<void> rename(StringView, Vnode&, StringView, u32) override { return refuse(Errno::EPERM); }
+
+protected:
+    friend class ProcFs;  // deletes the root
+    ~ProcNode() override;
+    void inactive() override;
+
+private:
+    Errno refuse(Errno e) const { return is_directory() ? e : Errno::ENOTDIR; }
+    ErrorOr<Vnode*> make(Kind kind, u32 pid);
+    u64 ino() const { return (u64(m_pid) << 8) | (u64(m_kind) + 1); }
+
+    ProcFs& m_fs;
+    Kind m_kind;
+    u32 m_pid;  // PidDir and Pid*: whose
+
+    kern::Mutex m_lock;
+    // Guarded by m_lock: the text made by the last read at offset 0.
+    char* m_text = nullptr;
+    size_t m_length = 0;
+};
+
+class ProcFs final : public FileSystem {
+public:
+    ProcFs() : m_root(new (std::nothrow) ProcNode(*this, Kind::Root, 0))
+    {
+        if (m_root)
+            m_root->ref();  // ours, dropped by the destructor
+    }
+    ~ProcFs() override
+    {
+        if (m_root) {
+            m_root->unref();  // inactive() keeps a root: it is ours to delete
+            delete m_root;
+        }
+    }
+    bool ok() const { return m_root != nullptr; }
+
+    Vnode* root() override
+    {
+        m_root->ref();
+        return m_root;
+    }
+    ErrorOr<StatVfs> statvfs() override
+    {
+        StatVfs st;
+        st.bsize = PAGE_SIZE;
+        st.fsid = id();
+        return st;
+    }
+    // => EBUSY while any node but the root is alive.
+    ErrorOr<void> unmount() override
+    {
+        return __atomic_load_n(&m_nodes, __ATOMIC_ACQUIRE) > 1 ? ErrorOr<void>(Errno::EBUSY) : ErrorOr<void>();
+    }
+
+    void node_born() { __atomic_add_fetch(&m_nodes, 1, __ATOMIC_RELAXED); }
+    void node_died() { __atomic_sub_fetch(&m_nodes, 1, __ATOMIC_RELEASE); }
+    Vnode* root_node() { return m_root; }
+
+private:
+    u32 m_nodes = 0;  // live ProcNodes, the root included
+    ProcNode* m_root;
+};
+
+ProcNode::ProcNode(ProcFs& fs, Kind kind, u32 pid)
+    : Vnode(type_of(kind), nullptr), m_fs(fs), m_kind(kind), m_pid(pid)
+{
+    m_fs.node_born();
+}
+
+ProcNode::~ProcNode()
+{
+    kern::kfree(m_text);
+    m_fs.node_died();
+}
+
+void ProcNode::inactive()
+{
+    if (m_kind != Kind::Root)
+        delete this;  // nobody can find it again: a lookup makes a new one
+}
+
+ErrorOr<Vnode*> ProcNode::make(Kind kind, u32 pid)
+{
+    auto* node = new (std::nothrow) ProcNode(m_fs, kind, pid);
+    if (!node)
+        return Errno::ENOMEM;
+    node->ref();
+    return static_cast<Vnode*>(node);
+}
+
+// => ENOENT (no such entry, or the process is gone), ENOTDIR, ENOMEM.
+ErrorOr<Vnode*> ProcNode::lookup(StringView name)
+{
+    if (!is_directory())
+        return Errno::ENOTDIR;
+    if (name == "..")
+        return static_cast<Vnode*>(m_fs.root());
+    if (m_kind == Kind::Root) {
+        for (const Entry& e : ROOT_ENTRIES)
+            if (name == e.name)
+                return make(e.kind, 0);
+        u32 pid;
+        ProcessInfo info;
+        if (parse_pid(name, pid) && process_info(pid, info))
+            return make(Kind::PidDir, pid);
+        return Errno::ENOENT;
+    }
+    ProcessInfo info;
+    if (!process_info(m_pid, info))
+        return Errno::ENOENT;
+    for (const Entry& e : PID_ENTRIES)
+        if (name == e.name)
+            return make(e.kind, m_pid);
+    return Errno::ENOENT;
+}
+
+// Root: ".", "..", the fixed entries (cookies 2...), then one directory per
+// pid (cookie COOKIE_PIDS + pid, so a cookie stays valid as processes come
+// and go). A pid directory: ".", "..", its files. => the next cookie.
+ErrorOr<u64> ProcNode::readdir(u64 cookie, ReaddirSink& sink)
+{
+    if (!is_directory())
+        return Errno::ENOTDIR;
+    u64 dotdot_ino = m_fs.root_node() == this ? ino() : (u64(Kind::Root) + 1);
+    if (cookie == 0 && !sink.emit({ino(), VType::Directory, ".", 1}))
+        return u64(0);
+    if (cookie <= 1 && !sink.emit({dotdot_ino, VType::Directory, "..", COOKIE_FIRST}))
+        return u64(1);
+    cookie = max(cookie, COOKIE_FIRST);
+    const Entry* entries = m_kind == Kind::Root ? ROOT_ENTRIES : PID_ENTRIES;
+    size_t count = m_kind == Kind::Root ? sizeof ROOT_ENTRIES / sizeof ROOT_ENTRIES[0]
+                                        : sizeof PID_ENTRIES / sizeof PID_ENTRIES[0];
+    for (; cookie < COOKIE_FIRST + count; ++cookie) {
+        const Entry& e = entries[cookie - COOKIE_FIRST];
+        u64 node_ino = (u64(m_pid) << 8) | (u64(e.kind) + 1);
+        if (!sink.emit({node_ino, type_of(e.kind), e.name, cookie + 1}))
+            return cookie;
+    }
+    if (m_kind != Kind::Root)
+        return cookie;
+    cookie = max(cookie, COOKIE_PIDS);
+    auto* pids = static_cast<u32*>(kern::kmalloc(MAX_PIDS * sizeof(u32)));
+    if (!pids)
+        return Errno::ENOMEM;
+    size_t n = process_pids(pids, MAX_PIDS);
+    for (size_t i = 0; i < n; ++i) {
+        u64 c = COOKIE_PIDS + pids[i];
+        if (c < cookie)
+            continue;
+        char name[16];
+        kern::snprintf(name, sizeof name, "%u", pids[i]);
+        if (!sink.emit({(u64(pids[i]) << 8) | (u64(Kind::PidDir) + 1), VType::Directory,
+                        StringView(name, strlen(name)), c + 1})) {
+            kern::kfree(pids);
+            return c;
+        }
+        cookie = c + 1;
+    }
+    kern::kfree(pids);
+    return cookie;
+}
+
+// => bytes read, 0 at the end. EISDIR, ESRCH (the process is gone), ENOMEM,
+// EFAULT.
+ErrorOr<size_t> ProcNode::read(u64 offset, const IoBuffer& buf, size_t n)
+{
+    if (is_directory())
+        return Errno::EISDIR;
+    if (type() != VType::Regular)
+        return Errno::EINVAL;
+    kern::MutexGuard guard(m_lock);
+    if (offset == 0 || !m_text) {
+        Text text;
+        TRY(generate(m_kind, m_pid, text));
+        kern::kfree(m_text);
+        m_text = text.release(m_length);
+    }
+    if (offset >= m_length)
+        return size_t(0);
+    size_t len = min(n, size_t(m_length - offset));
+    TRY(buf.write_from(0, m_text + offset, len));
+    return len;
+}
+
+// "self" -> the reader's pid. => its length; EINVAL (not a symlink), ENOENT
+// (a kernel thread has no pid), EFAULT.
+ErrorOr<size_t> ProcNode::readlink(const IoBuffer& buf, size_t n)
+{
+    if (m_kind != Kind::Self)
+        return Errno::EINVAL;
+    u32 pid = current_pid();
+    if (!pid)
+        return Errno::ENOENT;
+    char target[16];
+    size_t len = size_t(kern::snprintf(target, sizeof target, "%u", pid));
+    len = min(len, n);
+    TRY(buf.write_from(0, target, len));
+    return len;
+}
+
+ErrorOr<VAttr> ProcNode::getattr()
+{
+    VAttr attr;
+    attr.type = type();
+    attr.ino = ino();
+    attr.dev = m_fs.id();
+    attr.blksize = 1024;
+    attr.atime = attr.mtime = attr.ctime = current_time();
+    switch (type()) {
+    case VType::Directory:
+        attr.mode = 0555;
+        attr.nlink = 2;
+        break;
+    case VType::Symlink: {
+        attr.mode = 0777;
+        attr.nlink = 1;
+        char target[16];
+        attr.size = size_t(kern::snprintf(target, sizeof target, "%u", current_pid()));
+        break;
+    }
+    default:
+        attr.mode = 0444;
+        attr.nlink = 1;
+        break;  // size 0, as Linux's: the text exists only when read
+    }
+    return attr;
+}
+
+// => ENOMEM. Options are ignored (Linux's hidepid= and the like do not exist).
+ErrorOr<FileSystem*> create_procfs(StringView)
+{
+    auto* fs = new (std::nothrow) ProcFs;
+    if (!fs)
+        return Errno::ENOMEM;
+    if (!fs->ok()) {
+        delete fs;
+        return Errno::ENOMEM;
+    }
+    return static_cast<FileSystem*>(fs);
+}
+
+const FileSystemType s_proc_type = {"proc", create_procfs};
+
+} // namespace
+
+void procfs_register() { register_filesystem(s_proc_type); }
+
+} // namespace fs::procfs

@@ -1,0 +1,237 @@
+// fs/procfs/proc_text.cpp -- the text of each /proc file, in Linux's formats.
+//
+// generate() writes one file into a Text (a heap buffer that grows). The
+// numbers come from copies: ProcessInfo and SystemCounts (proc_info.cpp,
+// taken under the process-tree lock), the page allocator's and the VM's
+// counters (read without a lock: each is one word, and a snapshot that is a
+// page off is still a snapshot). Nothing here holds a lock while it
+// formats or allocates. Formats: Linux's proc(5), the fields busybox reads.
+//
+// Times: Linux reports CPU times in clock ticks (USER_HZ, 100 a second);
+// the kernel counts nanoseconds, so they are divided by 10^7.
+//
+// /proc/mounts: the mount table's list (fs/vfs/mount.h:list_mounts), each
+// mount point's path found as getcwd finds a directory's (walking "..").
+#include <arch/time.h>
+#include <fs/procfs/procfs.h>
+#include <fs/vfs/mount.h>
+#include <fs/vfs/namei.h>
+#include <fs/vfs/vfs.h>
+#include <fs/vfs/vnode.h>
+#include <kernel/heap/heap.h>
+#include <kernel/lib/format.h>
+#include <kernel/lib/string.h>
+#include <stdarg.h>
+#include <vm/page_allocator.h>
+#include <vm/stats.h>
+
+namespace fs::procfs {
+
+// ---- Text ----------------------------------------------------------------------
+
+Text::~Text() { kern::kfree(m_data); }
+
+void Text::append(const char* s, size_t n)
+{
+    if (m_failed || n == 0)
+        return;
+    if (m_length + n > m_capacity) {
+        size_t want = max(m_capacity * 2, max(m_length + n, size_t(256)));
+        auto* bigger = static_cast<char*>(kern::kmalloc(want));
+        if (!bigger) {
+            m_failed = true;
+            return;
+        }
+        if (m_length)
+            memcpy(bigger, m_data, m_length);
+        kern::kfree(m_data);
+        m_data = bigger;
+        m_capacity = want;
+    }
+    memcpy(m_data + m_length, s, n);
+    m_length += n;
+}
+
+void Text::printf(const char* fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    kern::vformat([](void* self, const char* s, size_t n) { static_cast<Text*>(self)->append(s, n); },
+                  this, fmt, ap);
+    va_end(ap);
+}
+
+char* Text::release(size_t& length)
+{
+    char* data = m_data;
+    length = m_length;
+    m_data = nullptr;
+    m_length = m_capacity = 0;
+    return data;
+}
+
+namespace {
+
+constexpr u64 NS_PER_TICK = 10000000;  // USER_HZ = 100
+constexpr size_t MAX_MOUNTS_LISTED = 64;
+
+u64 ticks(u64 ns) { return ns / NS_PER_TICK; }
+
+// Seconds since boot, and hundredths.
+void put_seconds(Text& out, u64 ns)
+{
+    out.printf("%lu.%02lu", ns / 1000000000, (ns / NS_PER_TICK) % 100);
+}
+
+// CPU time no process used: the idle time of the one CPU.
+u64 idle_ns(const SystemCounts& c)
+{
+    u64 up = arch::monotonic_ns();
+    u64 busy = c.user_ns + c.system_ns;
+    return up > busy ? up - busy : 0;
+}
+
+void meminfo(Text& out)
+{
+    vm::PageStats ps = vm::page_allocator().stats();
+    const vm::VmStats& vs = vm::stats();
+    u64 kb = PAGE_SIZE / 1024;
+    u64 cached = __atomic_load_n(&vs.object_pages, __ATOMIC_RELAXED) * kb;
+    u64 anon = __atomic_load_n(&vs.anon_pages, __ATOMIC_RELAXED) * kb;
+    out.printf("MemTotal:       %8lu kB\n", u64(ps.total) * kb);
+    out.printf("MemFree:        %8lu kB\n", u64(ps.free) * kb);
+    out.printf("MemAvailable:   %8lu kB\n", u64(ps.free) * kb);  // nothing is reclaimable
+    out.printf("Buffers:        %8lu kB\n", u64(0));
+    out.printf("Cached:         %8lu kB\n", cached);              // tmpfs files: shmem
+    out.printf("SwapCached:     %8lu kB\n", u64(0));
+    out.printf("AnonPages:      %8lu kB\n", anon);
+    out.printf("Shmem:          %8lu kB\n", cached);
+    out.printf("SwapTotal:      %8lu kB\n", u64(0));
+    out.printf("SwapFree:       %8lu kB\n", u64(0));
+}
+
+void uptime(Text& out)
+{
+    SystemCounts c = system_counts();
+    put_seconds(out, arch::monotonic_ns());
+    out.append(" ", 1);
+    put_seconds(out, idle_ns(c));
+    out.append("\n", 1);
+}
+
+void cpu_stat(Text& out)
+{
+    SystemCounts c = system_counts();
+    u64 user = ticks(c.user_ns), sys = ticks(c.system_ns), idle = ticks(idle_ns(c));
+    // user nice system idle iowait irq softirq steal guest guest_nice
+    out.printf("cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", user, sys, idle);
+    out.printf("cpu0 %lu 0 %lu %lu 0 0 0 0 0 0\n", user, sys, idle);
+    out.printf("intr 0\nctxt %lu\n", c.switches);
+    out.printf("btime %lu\n", arch::wall_clock_seconds() - arch::monotonic_ns() / 1000000000);
+    out.printf("processes %u\nprocs_running %u\nprocs_blocked 0\n", c.last_pid, c.running);
+}
+
+// ---- /proc/mounts ----
+
+void mounts(Text& out)
+{
+    auto ctx = root_context();
+    auto* path = static_cast<char*>(kern::kmalloc(PATH_MAX));
+    auto* list = static_cast<MountEntry*>(kern::kmalloc(MAX_MOUNTS_LISTED * sizeof(MountEntry)));
+    if (ctx.is_error() || !path || !list) {
+        kern::kfree(path);
+        kern::kfree(list);
+        out.fail();
+        return;
+    }
+    size_t n = list_mounts(list, MAX_MOUNTS_LISTED);
+    for (size_t i = 0; i < n; ++i) {
+        const char* where = "/";
+        if (list[i].covered) {
+            Context at = ctx.value();
+            at.cwd = kern::RefPtr<Vnode>::adopt(list[i].covered);  // takes over the reference
+            if (getcwd(at, path, PATH_MAX).is_error())
+                continue;  // unmounted and gone meanwhile
+            where = path;
+        }
+        // The device column: the type's name, as Linux shows for tmpfs and proc.
+        out.printf("%s %s %s rw 0 0\n", list[i].type, where, list[i].type);
+    }
+    kern::kfree(path);
+    kern::kfree(list);
+}
+
+// ---- /proc/<pid> ----
+
+void pid_stat(Text& out, const ProcessInfo& p)
+{
+    // 1 pid (comm) state ppid pgrp session tty_nr tpgid flags
+    out.printf("%u (%s) %c %u %u %u 0 -1 0 ", p.pid, p.name, p.state, p.ppid, p.pgid, p.sid);
+    // 10 minflt cminflt majflt cmajflt utime stime cutime cstime
+    out.printf("%lu %lu 0 0 %lu %lu %lu %lu ", p.minflt, p.cminflt, ticks(p.utime_ns),
+               ticks(p.stime_ns), ticks(p.cutime_ns), ticks(p.cstime_ns));
+    // 18 priority nice num_threads itrealvalue starttime vsize rss rsslim
+    out.printf("20 0 1 0 0 0 0 18446744073709551615 ");
+    // 26 startcode endcode startstack kstkesp kstkeip signal blocked sigignore sigcatch
+    out.printf("0 0 0 0 0 %lu %lu 0 0 ", p.sig_pending, p.sig_blocked);
+    // 35 wchan nswap cnswap exit_signal processor rt_priority policy
+    // delayed_acct_blkio_ticks guest_time cguest_time start_data end_data
+    // start_brk arg_start arg_end env_start env_end exit_code
+    out.printf("0 0 0 %u 0 0 0 0 0 0 0 0 0 0 0 0 0 %d\n", p.exit_signal, p.exit_code);
+}
+
+const char* state_name(char state)
+{
+    switch (state) {
+    case 'R': return "R (running)";
+    case 'T': return "T (stopped)";
+    case 'Z': return "Z (zombie)";
+    default: return "S (sleeping)";
+    }
+}
+
+void pid_status(Text& out, const ProcessInfo& p)
+{
+    out.printf("Name:\t%s\nState:\t%s\nTgid:\t%u\nPid:\t%u\nPPid:\t%u\n", p.name,
+               state_name(p.state), p.pid, p.pid, p.ppid);
+    out.printf("Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
+    out.printf("VmHWM:\t%8lu kB\nThreads:\t1\n", p.maxrss_pages * (PAGE_SIZE / 1024));
+    out.printf("SigPnd:\t%016lx\nSigBlk:\t%016lx\n", p.sig_pending, p.sig_blocked);
+    out.printf("voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n", p.nvcsw,
+               p.nivcsw);
+}
+
+} // namespace
+
+ErrorOr<void> generate(Kind kind, u32 pid, Text& out)
+{
+    ProcessInfo info;
+    if ((kind == Kind::PidStat || kind == Kind::PidStatus || kind == Kind::PidCmdline) &&
+        !process_info(pid, info))
+        return Errno::ESRCH;
+    switch (kind) {
+    case Kind::Meminfo: meminfo(out); break;
+    case Kind::Uptime: uptime(out); break;
+    case Kind::Loadavg: {
+        SystemCounts c = system_counts();
+        out.printf("0.00 0.00 0.00 %u/%u %u\n", c.running, c.total, c.last_pid);
+        break;
+    }
+    case Kind::Stat: cpu_stat(out); break;
+    case Kind::Version: out.printf("teachos version 0.1 #1 teachos 0.1 (an x86-64 teaching kernel)\n"); break;
+    case Kind::Mounts: mounts(out); break;
+    case Kind::PidStat: pid_stat(out, info); break;
+    case Kind::PidStatus: pid_status(out, info); break;
+    case Kind::PidCmdline:
+        // exec keeps no argv: the name stands for it (a zombie's is empty, as Linux's).
+        if (info.state != 'Z')
+            out.append(info.name, strlen(info.name) + 1);
+        break;
+    default: return Errno::EINVAL;
+    }
+    if (out.failed())
+        return Errno::ENOMEM;
+    return {};
+}
+
+} // namespace fs::procfs
