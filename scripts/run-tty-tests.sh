@@ -260,7 +260,10 @@ check_dd()
     cmd 'wc -c z' '^ *4096 z$'
 }
 
-check_ps() { cmd 'ps' '^ *[0-9]+ root +sh$' '^ *[0-9]+ root +ps$'; }
+# busybox runs ps in a forked child of the shell without an exec, so that
+# child still has the shell's arguments: ps shows it as "{ps} /bin/sh -l",
+# as Linux's does.
+check_ps() { cmd 'ps' '^ *[0-9]+ root +/bin/sh -l$' '^ *[0-9]+ root +\{ps\} /bin/sh -l$'; }
 
 check_pipe()
 {

@@ -10,7 +10,9 @@
 // Fields read (kernel/proc/process.h): pid, parent, group, session, name,
 // state, the stop flag, signal masks, exit signal and status -- all guarded
 // by the tree lock -- and the CPU usage through process_usage_locked and
-// process_children_usage_locked, which are made for exactly this.
+// process_children_usage_locked, which are made for exactly this. What
+// execve kept (m_exe_path, m_cmdline) is copied into a buffer the caller
+// allocated before taking the lock.
 #include <fs/procfs/procfs.h>
 #include <kernel/lib/string.h>
 #include <kernel/proc/process_internal.h>
@@ -99,6 +101,41 @@ bool process_info(u32 pid, ProcessInfo& out)
     if (!p)
         return false;
     fill_locked(*p, out);
+    return true;
+}
+
+bool process_cmdline(u32 pid, char* buf, size_t n, size_t& length)
+{
+    SpinGuard guard(kern::process_tree_lock());
+    Process* p = Process::find_locked(pid);
+    if (!p)
+        return false;
+    length = 0;
+    if (p->m_state == Process::State::Zombie)
+        return true;  // empty, as Linux's
+    if (p->m_cmdline) {
+        length = min(n, p->m_cmdline_length);
+        memcpy(buf, p->m_cmdline, length);
+    } else {
+        length = min(n, strnlen(p->m_name, Process::NAME_LEN - 1) + 1);  // the name and its NUL
+        memcpy(buf, p->m_name, length);
+        if (length)
+            buf[length - 1] = 0;
+    }
+    return true;
+}
+
+bool process_exe(u32 pid, char* buf, size_t n, size_t& length)
+{
+    SpinGuard guard(kern::process_tree_lock());
+    Process* p = Process::find_locked(pid);
+    if (!p)
+        return false;
+    length = 0;
+    if (p->m_exe_path) {
+        length = min(n, strlen(p->m_exe_path));
+        memcpy(buf, p->m_exe_path, length);
+    }
     return true;
 }
 

@@ -51,6 +51,7 @@ constexpr Entry ROOT_ENTRIES[] = {
 // /proc/<pid>'s entries.
 constexpr Entry PID_ENTRIES[] = {
     {"stat", Kind::PidStat}, {"status", Kind::PidStatus}, {"cmdline", Kind::PidCmdline},
+    {"exe", Kind::PidExe},
 };
 constexpr size_t MAX_PIDS = 256;      // kernel/proc: MAX_PROCESSES
 constexpr u64 COOKIE_FIRST = 2;       // after "." and ".."
@@ -71,7 +72,8 @@ VType type_of(Kind kind)
     switch (kind) {
     case Kind::Root:
     case Kind::PidDir: return VType::Directory;
-    case Kind::Self: return VType::Symlink;
+    case Kind::Self:
+    case Kind::PidExe: return VType::Symlink;
     default: return VType::Regular;
     }
 }
@@ -290,10 +292,30 @@ ErrorOr<size_t> ProcNode::read(u64 offset, const IoBuffer& buf, size_t n)
     return len;
 }
 
-// "self" -> the reader's pid. => its length; EINVAL (not a symlink), ENOENT
-// (a kernel thread has no pid), EFAULT.
+// "self" -> the reader's pid; "<pid>/exe" -> the path execve kept (a path
+// that is not the real program would be worse than none: busybox
+// re-executes itself through /proc/self/exe). => its length; EINVAL (not a
+// symlink), ENOENT (a kernel thread has no pid; no path kept: never
+// exec'd, or a zombie, as Linux), ESRCH (the process is gone), ENOMEM,
+// EFAULT.
 ErrorOr<size_t> ProcNode::readlink(const IoBuffer& buf, size_t n)
 {
+    if (m_kind == Kind::PidExe) {
+        auto* target = static_cast<char*>(kern::kmalloc(PATH_MAX));
+        if (!target)
+            return Errno::ENOMEM;
+        auto result = [&]() -> ErrorOr<size_t> {
+            size_t len = 0;
+            if (!process_exe(m_pid, target, min(n, PATH_MAX), len))
+                return Errno::ESRCH;
+            if (len == 0)
+                return Errno::ENOENT;
+            TRY(buf.write_from(0, target, len));
+            return len;
+        }();
+        kern::kfree(target);
+        return result;
+    }
     if (m_kind != Kind::Self)
         return Errno::EINVAL;
     u32 pid = current_pid();
@@ -323,7 +345,8 @@ ErrorOr<VAttr> ProcNode::getattr()
         attr.mode = 0777;
         attr.nlink = 1;
         char target[16];
-        attr.size = size_t(kern::snprintf(target, sizeof target, "%u", current_pid()));
+        if (m_kind == Kind::Self)  // exe's size is 0, as Linux's
+            attr.size = size_t(kern::snprintf(target, sizeof target, "%u", current_pid()));
         break;
     }
     default:

@@ -21,6 +21,7 @@
 #include <kernel/heap/heap.h>
 #include <kernel/lib/format.h>
 #include <kernel/lib/string.h>
+#include <kernel/proc/process.h>
 #include <stdarg.h>
 #include <vm/page_allocator.h>
 #include <vm/stats.h>
@@ -206,8 +207,7 @@ void pid_status(Text& out, const ProcessInfo& p)
 ErrorOr<void> generate(Kind kind, u32 pid, Text& out)
 {
     ProcessInfo info;
-    if ((kind == Kind::PidStat || kind == Kind::PidStatus || kind == Kind::PidCmdline) &&
-        !process_info(pid, info))
+    if ((kind == Kind::PidStat || kind == Kind::PidStatus) && !process_info(pid, info))
         return Errno::ESRCH;
     switch (kind) {
     case Kind::Meminfo: meminfo(out); break;
@@ -222,11 +222,20 @@ ErrorOr<void> generate(Kind kind, u32 pid, Text& out)
     case Kind::Mounts: mounts(out); break;
     case Kind::PidStat: pid_stat(out, info); break;
     case Kind::PidStatus: pid_status(out, info); break;
-    case Kind::PidCmdline:
-        // exec keeps no argv: the name stands for it (a zombie's is empty, as Linux's).
-        if (info.state != 'Z')
-            out.append(info.name, strlen(info.name) + 1);
+    case Kind::PidCmdline: {
+        // What execve kept (at most CMDLINE_MAX bytes), or the name.
+        auto* buf = static_cast<char*>(kern::kmalloc(kern::Process::CMDLINE_MAX));
+        if (!buf)
+            return Errno::ENOMEM;
+        size_t length;
+        bool found = process_cmdline(pid, buf, kern::Process::CMDLINE_MAX, length);
+        if (found)
+            out.append(buf, length);
+        kern::kfree(buf);
+        if (!found)
+            return Errno::ESRCH;
         break;
+    }
     default: return Errno::EINVAL;
     }
     if (out.failed())

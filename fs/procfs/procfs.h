@@ -8,6 +8,7 @@
 //   /proc/meminfo uptime loadavg stat version mounts   the system
 //   /proc/self -> "<pid of the reader>"                a symlink
 //   /proc/<pid>/stat status cmdline                    one per live process
+//   /proc/<pid>/exe -> the program's path              a symlink (what execve kept)
 //
 // Formats are Linux's (proc(5)) where busybox's ps, free, df, uptime and
 // mount read them. See docs/procfs.md for what is filled and what is zero.
@@ -67,6 +68,15 @@ struct ProcessInfo {
 
 // The process `pid`, if it is in the table (zombies too). => false if not.
 bool process_info(u32 pid, ProcessInfo& out);
+// What execve kept of `pid` (kernel/proc/process.h), copied into buf (n
+// bytes) under the tree lock. => false: no such process. Otherwise
+// `length` bytes were copied:
+//   cmdline: the arguments, NUL-separated; the name and a NUL if execve kept
+//            none; nothing for a zombie (as Linux);
+//   exe:     the program's path (no NUL); 0 if none is kept (never exec'd,
+//            a zombie, a short heap at execve).
+bool process_cmdline(u32 pid, char* buf, size_t n, size_t& length);
+bool process_exe(u32 pid, char* buf, size_t n, size_t& length);
 // The pids in the table, ascending, at most `max`. => how many.
 size_t process_pids(u32* out, size_t max);
 // Counts for loadavg and stat: processes, how many are runnable, the last pid,
@@ -83,7 +93,7 @@ u32 current_pid();
 enum class Kind : u8 {
     Root, Self, PidDir,
     Meminfo, Uptime, Loadavg, Stat, Version, Mounts,  // in /proc
-    PidStat, PidStatus, PidCmdline,                    // in /proc/<pid>
+    PidStat, PidStatus, PidCmdline, PidExe,            // in /proc/<pid>
 };
 
 // Write file `kind`'s text (of process `pid` for the Pid* kinds).

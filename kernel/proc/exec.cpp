@@ -32,6 +32,7 @@
 #include <arch/cpu.h>
 #include <arch/usercopy.h>
 #include <kernel/heap/heap.h>
+#include <fs/vfs/namei.h>
 #include <fs/vfs/vfs.h>
 #include <kernel/lib/string.h>
 #include <kernel/proc/elf.h>
@@ -268,7 +269,13 @@ ErrorOr<uptr> setup_stack(vm::VmMap& map, const char* const* argv, const char* c
 //      descriptors closed, caught signals reset to SIG_DFL (ignored ones
 //      stay ignored, the mask stays), the alternate signal stack dropped
 //      and the restart block (signal.h) emptied; the caller (sys_execve, or a new process's first thread)
-//      then enters the new program.
+//      then enters the new program;
+//   4. for /proc/<pid>/exe and cmdline (fs/procfs) the process keeps copies
+//      of the program's path -- absolute, every symlink followed (for a
+//      script, the interpreter's) -- and of its argv strings, cut at
+//      Process::CMDLINE_MAX bytes. They are made after step 2, cannot fail
+//      the execve: a short heap leaves none kept (procfs then shows the
+//      name), and replace the previous program's.
 
 namespace {
 
@@ -352,6 +359,63 @@ ErrorOr<char**> interpreter_argv(StringView interp, StringView arg, StringView p
     return out;
 }
 
+// argv's strings, each with its NUL, as one heap block cut at CMDLINE_MAX
+// bytes (Linux's cmdline has no limit; a cut string loses its NUL).
+// => nullptr if the heap is short.
+char* join_args(char* const* argv, size_t& length)
+{
+    length = 0;
+    for (size_t i = 0; argv && argv[i] && length < Process::CMDLINE_MAX; ++i)
+        length += strlen(argv[i]) + 1;
+    length = min(length, Process::CMDLINE_MAX);
+    auto* out = static_cast<char*>(kmalloc(max(length, size_t(1))));
+    if (!out)
+        return nullptr;
+    size_t at = 0;
+    for (size_t i = 0; argv && argv[i] && at < length; ++i) {
+        size_t n = min(strlen(argv[i]) + 1, length - at);
+        memcpy(out + at, argv[i], n);  // the NUL comes with it unless cut
+        at += n;
+    }
+    return out;
+}
+
+// The absolute path of what `path` names, with every symlink followed:
+// lookup_parent follows a final link to the directory holding its target,
+// and getcwd's walk up from that directory names it ("/bin/sh" ->
+// "/bin/busybox"). Called after the program was opened by `path`, so it
+// names the same file unless someone renamed it in between. => a heap
+// copy, or nullptr (no memory, or the walk failed).
+char* resolve_program_path(const fs::Context& ctx, StringView path)
+{
+    fs::ParentLookup where;
+    if (fs::lookup_parent(ctx, path, where, fs::Follow::Yes).is_error())
+        return nullptr;
+    auto dir = kern::RefPtr<fs::Vnode>::adopt(where.dir);
+    auto* buf = static_cast<char*>(kmalloc(fs::PATH_MAX));
+    if (!buf || where.kind != fs::LastKind::Normal) {
+        kfree(buf);
+        return nullptr;
+    }
+    fs::Context at = ctx;
+    at.cwd = dir;
+    auto length = fs::getcwd(at, buf, fs::PATH_MAX);
+    char* out = nullptr;
+    if (!length.is_error()) {
+        size_t dir_length = length.value() == 1 ? 0 : length.value();  // "/" + name, not "//name"
+        size_t total = dir_length + 1 + where.name_length;
+        out = total < fs::PATH_MAX ? static_cast<char*>(kmalloc(total + 1)) : nullptr;
+        if (out) {
+            memcpy(out, buf, dir_length);
+            out[dir_length] = '/';
+            memcpy(out + dir_length + 1, where.name_buffer, where.name_length);
+            out[total] = 0;
+        }
+    }
+    kfree(buf);
+    return out;
+}
+
 } // namespace
 
 ErrorOr<ExecImage> exec_current(StringView path_in, char** argv, char** envp)
@@ -424,12 +488,17 @@ ErrorOr<ExecImage> exec_current(StringView path_in, char** argv, char** envp)
     vm::VmMap* old_map = p->m_map;
     self->set_address_space(map, map->pmap());
     auto image = load_program(ctx, path, *map, owned_argv, envp);
-    free_owned();
     if (image.is_error()) {
+        free_owned();
         self->set_address_space(old_map, old_map ? old_map->pmap() : nullptr);
         map->destroy();
         return image.error();
     }
+    // 4. What /proc will show; either may be nullptr (none kept).
+    size_t cmdline_length;
+    char* cmdline = join_args(owned_argv, cmdline_length);
+    char* exe_path = resolve_program_path(ctx, path);
+    free_owned();
 
     // 3. The point of no return.
     p->m_map = map;
@@ -453,9 +522,18 @@ ErrorOr<ExecImage> exec_current(StringView path_in, char** argv, char** envp)
             if (a.handler != SIG_IGN)
                 a = {};
         set_process_name(*p, path_in);
+        char* old_exe_path = p->m_exe_path;
+        char* old_cmdline = p->m_cmdline;
+        p->m_exe_path = exe_path;
+        p->m_cmdline = cmdline;
+        exe_path = old_exe_path;
+        cmdline = old_cmdline;
+        p->m_cmdline_length = p->m_cmdline ? cmdline_length : 0;
         p->m_did_exec = true;  // Linux clears PF_FORKNOEXEC here
         release_vfork_parent_locked(*p);  // vfork: the parent may go on
     }
+    kfree(exe_path);  // the previous program's
+    kfree(cmdline);
     arch::set_user_thread_pointer(0);
     return image.value();
 }

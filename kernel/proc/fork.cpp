@@ -9,7 +9,9 @@
 //   the rest     cwd and root (references), umask, signal actions and
 //                mask (pending signals are not inherited), the alternate
 //                signal stack, process group, session, the program break,
-//                the name, the resource limits (RLIMIT_NPROC is not
+//                the name, what execve kept for /proc (the program's path
+//                and arguments: copies, ENOMEM if the heap is short), the
+//                resource limits (RLIMIT_NPROC is not
 //                checked: everyone is root, whom Linux's copy_process lets
 //                past it; MAX_PROCESSES is the real bound)
 //   registers    the parent's saved user registers (arch::UserRegs), with
@@ -45,6 +47,18 @@
 namespace kern {
 
 namespace {
+
+// A heap copy of `n` bytes at `s` (nullptr stays nullptr). => false: ENOMEM.
+bool copy_kept(const char* s, size_t n, char*& out)
+{
+    out = nullptr;
+    if (!s)
+        return true;
+    out = static_cast<char*>(kmalloc(max(n, size_t(1))));  // an empty argv is kept too
+    if (out)
+        memcpy(out, s, n);
+    return out != nullptr;
+}
 
 struct ForkStart {
     alignas(16) u8 regs[arch::USER_REGS_SIZE];
@@ -98,6 +112,13 @@ ErrorOr<u32> fork_current(const arch::UserRegs& regs, const ForkOptions& options
     child->m_umask = parent->m_umask;
     child->m_alt_stack = parent->m_alt_stack;  // the same address in the child's copy
     memcpy(child->m_name, parent->m_name, sizeof(child->m_name));
+    // The child runs the same program. Only our own thread changes ours, and
+    // the child is nobody's yet: no lock.
+    if (!copy_kept(parent->m_exe_path, parent->m_exe_path ? strlen(parent->m_exe_path) + 1 : 0,
+                   child->m_exe_path) ||
+        !copy_kept(parent->m_cmdline, parent->m_cmdline_length, child->m_cmdline))
+        return fail(Errno::ENOMEM);  // ~Process frees the one that was copied
+    child->m_cmdline_length = parent->m_cmdline ? parent->m_cmdline_length : 0;
     {
         MutexGuard guard(parent->m_brk_lock);
         child->m_brk_start = parent->m_brk_start;

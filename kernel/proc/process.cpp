@@ -141,6 +141,12 @@ Process::Process()
         m_rlimits[r] = DEFAULT_RLIMITS[r];
 }
 
+Process::~Process()
+{
+    kfree(m_exe_path);
+    kfree(m_cmdline);
+}
+
 void Process::set_rlimit_locked(u32 resource, Rlimit limit)
 {
     KASSERT(s_tree_lock.is_locked_by_me() && resource < RLIM_NLIMITS && limit.cur <= limit.max);
@@ -387,10 +393,18 @@ void process_exit(int wait_status)
     if (p->m_map && !p->m_borrowed_map)  // none if a spawned program failed to load
         p->m_map->destroy();
     p->m_map = nullptr;
+    char* exe_path;
+    char* cmdline;
     {
         SpinGuard guard(s_tree_lock);
         release_vfork_parent_locked(*p);  // a vfork child that never exec'd
+        exe_path = p->m_exe_path;  // a zombie has no exe and an empty cmdline (procfs)
+        cmdline = p->m_cmdline;
+        p->m_exe_path = p->m_cmdline = nullptr;
+        p->m_cmdline_length = 0;
     }
+    kfree(exe_path);
+    kfree(cmdline);
     if (p->pid() == p->sid())
         dev::session_leader_exited(p->sid());  // SIGHUP to its terminal's foreground
 

@@ -13,8 +13,8 @@
 //                                                               | or Process::wait+release
 //                                                               | by the kernel creator
 //
-// Exiting (process_exit) frees the address space, the descriptors and the
-// cwd at once -- a zombie is only its pid, its status, this struct and its
+// Exiting (process_exit) frees the address space, the descriptors, the
+// cwd and what execve kept for /proc (the path and the arguments) at once -- a zombie is only its pid, its status, this struct and its
 // thread's kernel stack until the reaper joins it --
 // gives its children to init (pid 1) or, if there is none, lets each of
 // them free itself on exit, sends SIGCHLD to its parent and wakes the
@@ -116,7 +116,7 @@ public:
     // ---- the rest belongs to kernel/proc/*.cpp (process, fork, exec,
     // wait, signal); other code uses the calls above. ----
     Process();  // the default resource limits (DEFAULT_RLIMITS)
-    ~Process() = default;
+    ~Process();  // frees m_exe_path and m_cmdline
 
     u32 m_pid = 0;
     char m_name[NAME_LEN] = {};  // the program's base name (execve sets it)
@@ -166,6 +166,16 @@ public:
     u64 m_alarm_interval_ns = 0;  // setitimer's period, 0: one shot
     bool m_has_saved_mask = false; // rt_sigsuspend: the mask to restore after the handler
     SigSet m_saved_mask = 0;
+
+    // ---- what execve kept for /proc/<pid>/exe and cmdline (fs/procfs):
+    // set by execve and fork, freed by process_exit, each with s_tree_lock
+    // held (a reader in procfs copies them under it); the process's own
+    // thread reads them without it. Heap copies; nullptr: none kept (never
+    // exec'd, a zombie, or the heap was short at execve). ----
+    char* m_exe_path = nullptr;  // the program's absolute path, symlinks followed, NUL-terminated
+    char* m_cmdline = nullptr;   // argv's strings, each with its NUL, cut at CMDLINE_MAX bytes
+    size_t m_cmdline_length = 0;
+    static constexpr size_t CMDLINE_MAX = 4096;
 
     // ---- accounting, s_tree_lock (see process_usage_locked below) ----
     Usage m_exit_usage;           // its threads' usage, recorded as it became a zombie

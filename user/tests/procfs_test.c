@@ -1,4 +1,5 @@
-/* user/tests/procfs_test.c -- /proc: self, per-process stat, meminfo, mounts, uptime, read-only.
+/* user/tests/procfs_test.c -- /proc: self, per-process stat, cmdline and exe, meminfo, mounts,
+ * uptime, read-only.
  *
  * The formats are Linux's (proc(5)), so every case runs unchanged on Linux
  * and in the guest; see harness.h and docs/procfs.md.
@@ -11,6 +12,8 @@
 #include <sys/stat.h>
 
 #define MIB (1024 * 1024)
+
+extern char** environ;
 
 /* The whole file into buf (NUL-terminated), read in small pieces to
  * exercise reads at offsets past 0. => bytes, or -1. */
@@ -120,6 +123,123 @@ TEST_CASE(status_and_cmdline)
     EXPECT(strstr(text, "procfs_test") != 0);
 }
 
+/* readlink into buf (NUL-terminated). => its length, or -1. */
+static long read_link(const char* path, char* buf, size_t size)
+{
+    ssize_t n = readlink(path, buf, size - 1);
+    if (n < 0)
+        return -1;
+    buf[n] = 0;
+    return n;
+}
+
+/* The state letter in /proc/<pid>/stat, or 0. */
+static char state_of(pid_t pid)
+{
+    char path[64], text[1024], state = 0;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (read_file(path, text, sizeof text) <= 0 || sscanf(text, "%*d (%*[^)]) %c", &state) != 1)
+        return 0;
+    return state;
+}
+
+TEST_CASE(self_exe_is_this_program)
+{
+    char target[4096];
+    EXPECT(read_link("/proc/self/exe", target, sizeof target) > 0);
+    EXPECT(target[0] == '/');
+    const char* base = strrchr(target, '/') + 1;
+    EXPECT(strcmp(base, "procfs_test") == 0);
+    struct stat st;
+    EXPECT_EQ(lstat(target, &st), 0);
+    EXPECT(S_ISREG(st.st_mode)); /* every symlink on the way followed */
+    EXPECT(dir_has("/proc/self", "exe"));
+}
+
+/* A child exec'd with known arguments: its cmdline is them, NUL-separated,
+ * and its exe is the shell's real file (the end of /bin/sh's symlinks:
+ * /bin/busybox in the guest, dash on a Debian host). */
+TEST_CASE(exec_sets_cmdline_and_exe)
+{
+    static const char want[] = "sh\0-c\0read line; true";
+    int in[2];
+    EXPECT_EQ(pipe(in), 0);
+    pid_t child = fork();
+    if (child == 0) {
+        dup2(in[0], 0);
+        close(in[0]);
+        close(in[1]);
+        char* argv[] = {"sh", "-c", "read line; true", 0};
+        execve("/bin/sh", argv, environ);
+        _exit(127);
+    }
+    EXPECT(child > 0);
+    close(in[0]);
+    char path[64], text[4096];
+    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)child);
+    long n = 0;
+    for (int i = 0; i < 500; ++i) { /* until the exec is done: at most 5 s */
+        n = read_file(path, text, sizeof text);
+        if (n == (long)sizeof want && memcmp(text, want, sizeof want) == 0)
+            break;
+        struct timespec t = {0, 10 * 1000 * 1000};
+        nanosleep(&t, 0);
+    }
+    EXPECT_EQ(n, (long)sizeof want);
+    EXPECT(memcmp(text, want, sizeof want) == 0);
+    snprintf(path, sizeof path, "/proc/%d/exe", (int)child);
+    EXPECT(read_link(path, text, sizeof text) > 0);
+    EXPECT(text[0] == '/');
+    struct stat exe, sh;
+    EXPECT_EQ(lstat(text, &exe), 0);
+    EXPECT(S_ISREG(exe.st_mode));
+    EXPECT_EQ(stat("/bin/sh", &sh), 0);
+    EXPECT(exe.st_ino == sh.st_ino && exe.st_dev == sh.st_dev);
+    if (harness_on_teachos())
+        EXPECT(strcmp(text, "/bin/busybox") == 0);
+    close(in[1]); /* read sees the end: the shell exits */
+    int status;
+    EXPECT_EQ(waitpid(child, &status, 0), child);
+    EXPECT(WIFEXITED(status));
+}
+
+/* fork copies them (the child runs the same program); a zombie has none. */
+TEST_CASE(fork_copies_zombie_drops)
+{
+    int ready[2];
+    EXPECT_EQ(pipe(ready), 0);
+    pid_t child = fork();
+    if (child == 0) {
+        char c;
+        close(ready[1]);
+        (void)read(ready[0], &c, 1);
+        _exit(0);
+    }
+    EXPECT(child > 0);
+    close(ready[0]);
+    char mine[4096], path[64], text[4096];
+    long mine_n = read_file("/proc/self/cmdline", mine, sizeof mine);
+    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)child);
+    EXPECT(mine_n > 0);
+    EXPECT_EQ(read_file(path, text, sizeof text), mine_n);
+    EXPECT(memcmp(mine, text, (size_t)mine_n) == 0);
+    EXPECT(read_link("/proc/self/exe", mine, sizeof mine) > 0);
+    snprintf(path, sizeof path, "/proc/%d/exe", (int)child);
+    EXPECT(read_link(path, text, sizeof text) > 0);
+    EXPECT(strcmp(mine, text) == 0);
+    close(ready[1]);
+    for (int i = 0; i < 500 && state_of(child) != 'Z'; ++i) {
+        struct timespec t = {0, 10 * 1000 * 1000};
+        nanosleep(&t, 0);
+    }
+    EXPECT_EQ(state_of(child), 'Z');
+    EXPECT_ERRNO(readlink(path, text, sizeof text), ENOENT);
+    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)child);
+    EXPECT_EQ(read_file(path, text, sizeof text), 0);
+    int status;
+    EXPECT_EQ(waitpid(child, &status, 0), child);
+}
+
 TEST_CASE(child_appears_and_goes)
 {
     int ready[2];
@@ -165,6 +285,7 @@ TEST_CASE(readdir_lists_self_and_pids)
     EXPECT(dir_has("/proc", parent));
     EXPECT(dir_has("/proc/self", "stat"));
     EXPECT(dir_has("/proc/self", "cmdline"));
+    EXPECT(dir_has("/proc/self", "exe"));
 }
 
 TEST_CASE(meminfo_moves)
