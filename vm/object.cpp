@@ -74,16 +74,6 @@ Page* VmObject::lookup_page_locked(u64 offset) const
     return m_pages.find(offset);
 }
 
-size_t VmObject::resident_in_locked(u64 start, u64 end) const
-{
-    KASSERT(m_lock.is_locked_by_me());
-    size_t count = 0;
-    for (const Page* page = m_pages.lower_bound(start); page && page->m_offset < end;
-         page = m_pages.next(*page))
-        ++count;
-    return count;
-}
-
 ErrorOr<void> VmObject::install_filled_page_locked(Page& page, u64 offset)
 {
     page.m_flags |= Page::DIRTY;

@@ -78,8 +78,6 @@ public:
     // => m_lock held.
     Page* first_page_from_locked(u64 offset) const { return m_pages.lower_bound(offset); }
     Page* next_page_locked(const Page& page) const { return m_pages.next(page); }
-    // How many pages are resident in [start, end). => m_lock held.
-    size_t resident_in_locked(u64 start, u64 end) const;
 
     // ---- whole-page overwrites (UVM's PGO_OVERWRITE) ----
     // Put `page` -- allocated by the caller and already filled, every byte,

@@ -112,6 +112,13 @@ vm::Page* resident_at(const vm::VmObject& object, vm::Page*& cursor, u64 offset)
     return page;
 }
 
+// Is `first` -- the first resident page at or after the window's start --
+// inside the window? (Then some page of the window is resident.)
+bool resident_within(const vm::Page* first, const Window& w)
+{
+    return first && first->m_offset < w.pieces[w.count - 1].page_offset + PAGE_SIZE;
+}
+
 // Plan the pieces of [position, position + remaining), at most a window.
 void plan(Window& w, u64 position, size_t remaining)
 {
@@ -192,18 +199,15 @@ ErrorOr<size_t> read_window(vm::VmObject& object, Window& w, const IoBuffer& buf
 ErrorOr<void> gather_for_write(vm::VmObject& object, Window& w, bool may_be_fresh, bool& fresh)
 {
     MutexGuard guard(object.lock());
-    fresh = may_be_fresh;
+    // One tree search: the first resident page at or after the window.
+    vm::Page* cursor = object.first_page_from_locked(w.pieces[0].page_offset);
+    fresh = may_be_fresh && !resident_within(cursor, w);
     for (size_t i = 0; i < w.count && fresh; ++i)
         fresh = w.pieces[i].length == PAGE_SIZE;
-    if (fresh) {
-        const u64 end = w.pieces[w.count - 1].page_offset + PAGE_SIZE;
-        fresh = object.resident_in_locked(w.pieces[0].page_offset, end) == 0;
-    }
     if (fresh) {
         w.held = vm::page_allocator().allocate_each(w.pages, w.count);
         return w.held == w.count ? ErrorOr<void>() : ErrorOr<void>(Errno::ENOMEM);
     }
-    vm::Page* cursor = object.first_page_from_locked(w.pieces[0].page_offset);
     for (; w.held < w.count; ++w.held) {
         const u64 offset = w.pieces[w.held].page_offset;
         vm::Page* page = resident_at(object, cursor, offset);
@@ -233,8 +237,7 @@ bool settle_write(vm::VmObject& object, Window& w, bool fresh, size_t& filled, E
             object.release_hold_locked(*w.pages[i]);
         return true;
     }
-    const u64 end = w.pieces[w.count - 1].page_offset + PAGE_SIZE;
-    const bool clear = object.resident_in_locked(w.pieces[0].page_offset, end) == 0;
+    const bool clear = !resident_within(object.first_page_from_locked(w.pieces[0].page_offset), w);
     size_t installed = 0;
     for (size_t i = 0; i < w.held; ++i) {
         if (clear && i < filled && installed == i) {

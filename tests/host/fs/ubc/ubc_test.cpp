@@ -125,7 +125,7 @@ TEST_F(Ubc, OverwritingAPageOnSwapForgetsItsSlot)
               data.size());
     MutexGuard guard(m_obj->lock());
     EXPECT_EQ(m_obj->swap_slot_locked(2 * PAGE_SIZE), 0u);
-    EXPECT_EQ(m_obj->resident_in_locked(0, 4 * PAGE_SIZE), 1u);
+    EXPECT_EQ(m_obj->resident_pages_locked(), 1u);
 }
 
 // Memory that ends inside a fresh window: the pages that could be had are
