@@ -211,7 +211,8 @@ static void page_fault(TrapFrame& f)
         // Out of memory is not the program's bad access, but it cannot go
         // on either: it gets the same SIGSEGV, with the reason in the line.
         if (over_limit)
-            user_exception(f, va, "a page over the file system's size limit", kern::BUS_ADRERR, 7);
+            user_exception(f, va, "a page over the file system's size limit", kern::BUS_ADRERR,
+                           kern::SIGBUS);
         else
             user_exception(f, va, out_of_memory ? "out of memory for an access" : access_name(access),
                            refused ? kern::SEGV_ACCERR : kern::SEGV_MAPERR);

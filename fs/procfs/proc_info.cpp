@@ -104,6 +104,12 @@ bool process_info(u32 pid, ProcessInfo& out)
     return true;
 }
 
+bool process_exists(u32 pid)
+{
+    SpinGuard guard(kern::process_tree_lock());
+    return Process::find_locked(pid) != nullptr;
+}
+
 bool process_cmdline(u32 pid, char* buf, size_t n, size_t& length)
 {
     SpinGuard guard(kern::process_tree_lock());

@@ -210,13 +210,11 @@ ErrorOr<Vnode*> ProcNode::lookup(StringView name)
             if (name == e.name)
                 return make(e.kind, 0);
         u32 pid;
-        ProcessInfo info;
-        if (parse_pid(name, pid) && process_info(pid, info))
+        if (parse_pid(name, pid) && process_exists(pid))
             return make(Kind::PidDir, pid);
         return Errno::ENOENT;
     }
-    ProcessInfo info;
-    if (!process_info(m_pid, info))
+    if (!process_exists(m_pid))
         return Errno::ENOENT;
     for (const Entry& e : PID_ENTRIES)
         if (name == e.name)

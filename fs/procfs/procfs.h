@@ -68,6 +68,8 @@ struct ProcessInfo {
 
 // The process `pid`, if it is in the table (zombies too). => false if not.
 bool process_info(u32 pid, ProcessInfo& out);
+// Only whether `pid` is in the table (zombies too): what a lookup needs.
+bool process_exists(u32 pid);
 // What execve kept of `pid` (kernel/proc/process.h), copied into buf (n
 // bytes) under the tree lock. => false: no such process. Otherwise
 // `length` bytes were copied:
