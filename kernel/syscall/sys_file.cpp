@@ -557,8 +557,8 @@ ErrorOr<size_t> copy_between(fs::File& in, fs::File& out, u64& position, size_t 
         position += put.value();
         done += put.value();
         if (put.value() < got.value()) {
-            if (put.value() == allowed.value())  // cut by the limit: meet it, as Linux
-                (void)fsize_limit(out, -1, got.value() - put.value());
+            if (put.value() == allowed.value())  // cut by the limit: Linux meets it, SIGXFSZ
+                send_signal(*Process::current(), SIGXFSZ);
             break;
         }
     }
