@@ -129,17 +129,18 @@ u64 realtime_offset() { return arch::realtime_offset_ns(); }
 bool is_realtime(i64 clock) { return clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_COARSE; }
 bool is_coarse(i64 clock) { return clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE; }
 
+// The calling process's own usage. With one thread per process it is the
+// thread's, read without the tree lock: the caller is alive, and only its
+// own thread changes its clock (process_usage_locked is for other
+// processes and zombies).
+Usage own_usage() { return Thread::current()->usage(); }
+
 // The caller's CPU time, user + system, up to now: its thread's or its
 // process's (all its threads': one today).
 u64 cpu_time_now(i64 clock)
 {
-    Usage used;
-    if (clock == CLOCK_THREAD_CPUTIME_ID) {
-        used = Thread::current()->usage();
-    } else {
-        SpinGuard guard(process_tree_lock());
-        used = process_usage_locked(*Process::current());
-    }
+    UNUSED(clock);  // CLOCK_THREAD_CPUTIME_ID and _PROCESS_ agree while a process has one thread
+    Usage used = own_usage();
     return used.user_ns + used.system_ns;
 }
 
@@ -611,10 +612,9 @@ SYSCALL(99, sysinfo)
 SYSCALL(100, times)
 {
     if (a.a0) {
-        Usage self, children;
+        Usage self = own_usage(), children;
         {
             SpinGuard guard(process_tree_lock());
-            self = process_usage_locked(*Process::current());
             children = process_children_usage_locked(*Process::current());
         }
         const i64 tms[4] = {ns_to_clock_ticks(self.user_ns), ns_to_clock_ticks(self.system_ns),
@@ -635,12 +635,11 @@ SYSCALL(98, getrusage)
     if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
         return Errno::EINVAL;
     Usage used;
-    if (who == RUSAGE_THREAD) {
-        used = Thread::current()->usage();
+    if (who != RUSAGE_CHILDREN) {
+        used = own_usage();  // RUSAGE_SELF and RUSAGE_THREAD: one thread per process
     } else {
         SpinGuard guard(process_tree_lock());
-        Process& self = *Process::current();
-        used = who == RUSAGE_SELF ? process_usage_locked(self) : process_children_usage_locked(self);
+        used = process_children_usage_locked(*Process::current());
     }
     const LinuxRusage usage = to_linux_rusage(used);
     TRY(arch::copy_to_user(a.a1, &usage, sizeof(usage)));
