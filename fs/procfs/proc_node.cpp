@@ -83,6 +83,7 @@ public:
     ProcNode(ProcFs& fs, Kind kind, u32 pid);
 
     ErrorOr<Vnode*> lookup(StringView name) override;
+    bool can_be_mount_point() const override { return false; }  // a node per lookup
     ErrorOr<u64> readdir(u64 cookie, ReaddirSink& sink) override;
     ErrorOr<size_t> read(u64 offset, const IoBuffer& buf, size_t n) override;
     ErrorOr<size_t> readlink(const IoBuffer& buf, size_t n) override;

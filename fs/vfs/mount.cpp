@@ -127,6 +127,8 @@ ErrorOr<void> MountTable::mount(StringView fstype, StringView options, Vnode* co
         return Errno::ENODEV;
     if (covered && !covered->is_directory())
         return Errno::ENOTDIR;
+    if (covered && !covered->can_be_mount_point())
+        return Errno::EINVAL;  // e.g. in /proc (Vnode::can_be_mount_point)
     auto* rec = new (std::nothrow) MountRecord;
     if (!rec)
         return Errno::ENOMEM;

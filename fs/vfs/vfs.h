@@ -43,7 +43,8 @@ ErrorOr<void> unmount_root();
 // root mounted yet).
 ErrorOr<Context> root_context();
 // Mount a new `fstype` instance on the directory `path`. => ENODEV, EINVAL
-// (bad options), EBUSY (already a mount point), ENOTDIR, ENOMEM.
+// (bad options; a directory whose file system cannot hold a mount there:
+// Vnode::can_be_mount_point), EBUSY (already a mount point), ENOTDIR, ENOMEM.
 ErrorOr<void> mount(const Context& ctx, StringView fstype, StringView path, StringView options);
 // Unmount the file system whose root is `path`. => EINVAL (not a mount
 // root), EBUSY (the root file system; files, directories or a cwd in use;

@@ -82,6 +82,12 @@ public:
     // Guarded by the mount table's lock (fs/vfs/mount.cpp).
     Mount* mounted_here() const { return m_mounted_here; }
     void set_mounted_here(Mount* m) { m_mounted_here = m; }
+    // May a file system be mounted on this directory? Only if the next
+    // lookup of its name finds this very vnode again (that is where the
+    // mount is recorded). A file system that makes a fresh vnode per
+    // lookup (procfs) says no: a mount there could be neither seen nor
+    // unmounted.
+    virtual bool can_be_mount_point() const { return true; }
 
     // ---- directories ----
     // The entry `name` (may be ".."), referenced. => ENOENT, ENOTDIR.

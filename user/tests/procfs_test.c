@@ -6,6 +6,8 @@
  */
 #include "harness.h"
 
+#include <sys/mount.h>
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -369,6 +371,18 @@ TEST_CASE(writes_are_refused)
     EXPECT(errno == EPERM || errno == EACCES || errno == EROFS);
     char text[256];
     EXPECT(read_file("/proc/version", text, sizeof text) > 0);
+}
+
+/* A /proc directory is made afresh at every lookup, so a mount on it could
+ * be neither seen nor unmounted: teachos refuses it (EINVAL;
+ * fs/vfs/vnode.h:can_be_mount_point). Linux allows it -- not checked there. */
+TEST_CASE(no_mount_inside_proc)
+{
+    if (!harness_on_teachos())
+        return;
+    char dir[32];
+    snprintf(dir, sizeof dir, "/proc/%d", (int)getpid());
+    EXPECT_ERRNO(mount("x", dir, "tmpfs", 0, ""), EINVAL);
 }
 
 TEST_CASE(vanished_pid_is_enoent)
