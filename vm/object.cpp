@@ -132,21 +132,15 @@ void VmObject::hold_page_locked(Page& page)
 void VmObject::release_hold_locked(Page& page)
 {
     KASSERT(m_lock.is_locked_by_me() && page.m_hold_count > 0);
-    // Waiters count themselves under m_lock before they sleep, so nobody
-    // can be missed here; and a write of 16 pages with nobody waiting pays
-    // no CondVar lock round trips.
-    if (--page.m_hold_count == 0 && m_hold_waiters > 0)
-        m_holds_done.notify_all();
+    if (--page.m_hold_count == 0)
+        m_holds_done.notify_all();  // free when nobody waits (kernel/sync/condvar.h)
 }
 
 void VmObject::wait_for_holds_locked(Page& page)
 {
     KASSERT(m_lock.is_locked_by_me());
-    if (page.m_hold_count > 0) {
-        ++m_hold_waiters;
+    if (page.m_hold_count > 0)
         m_holds_done.wait(m_lock);
-        --m_hold_waiters;
-    }
 }
 
 } // namespace vm

@@ -113,7 +113,6 @@ protected:
     mutable kern::Mutex m_lock;
     PageTree m_pages;  // guarded by m_lock
     kern::CondVar m_holds_done;
-    u32 m_hold_waiters = 0;  // threads in wait_for_holds_locked; guarded by m_lock
     u32 m_ref_count = 1;
 };
 

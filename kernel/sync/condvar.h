@@ -9,7 +9,10 @@
 //
 // wait() releases the Mutex and sleeps as one step (the CondVar's own
 // SpinLock is held across both, and notify takes it), so a notify between
-// "condition false" and "asleep" is not lost. Wakeups may be spurious:
+// "condition false" and "asleep" is not lost. Notify with the Mutex held,
+// as above: waiters count themselves under it (m_waiters), and a notify
+// that finds none returns without touching the SpinLock -- a VM object
+// releases a page hold per page copied, and almost never has a waiter. Wakeups may be spurious:
 // always re-check in a loop. Lock order: CondVar spin -> Mutex internals ->
 // scheduler; never call notify while holding another CondVar's spin.
 #pragma once
@@ -34,6 +37,7 @@ public:
 private:
     SpinLock m_spin;
     WaitQueue m_queue;
+    u32 m_waiters = 0;  // threads in wait(); guarded by the Mutex they wait with
 };
 
 } // namespace kern
