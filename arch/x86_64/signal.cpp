@@ -64,17 +64,10 @@ struct SigContext {  // Linux's struct sigcontext (x86-64)
 };
 static_assert(sizeof(SigContext) == 256);
 
-struct StackT {
-    u64 ss_sp;
-    i32 ss_flags;
-    u32 pad;
-    u64 ss_size;
-};
-
 struct UContext {
     u64 uc_flags;
     u64 uc_link;
-    StackT uc_stack;
+    kern::SigAltStack uc_stack;  // Linux's stack_t: the same 24 bytes
     SigContext uc_mcontext;
     u64 uc_sigmask;
 };
@@ -162,9 +155,7 @@ kern::ErrorOr<void> push_signal_frame(UserRegs& regs, const SignalFrameInfo& inf
     sc.oldmask = info.saved_mask;
     sc.cr2 = info.address;
     sc.fpstate = fpu_at;
-    frame.uc.uc_stack.ss_sp = info.alt_stack->sp;  // the setting as it is, before any disarming
-    frame.uc.uc_stack.ss_flags = i32(info.alt_stack->flags);
-    frame.uc.uc_stack.ss_size = info.alt_stack->size;
+    frame.uc.uc_stack = *info.alt_stack;  // the setting as it is, before any disarming
     frame.uc.uc_sigmask = info.saved_mask;
     frame.info.si_signo = info.signo;
     frame.info.si_code = info.code;
@@ -211,10 +202,8 @@ kern::ErrorOr<u64> pop_signal_frame(UserRegs& regs, kern::SigAltStack& uc_stack)
     f.rflags = (f.rflags & ~RFLAGS_USER_MASK) | (sc.eflags & RFLAGS_USER_MASK);
     f.cs = x86::USER_CS;
     f.ss = x86::USER_DS;
-    uc_stack = {};
-    uc_stack.sp = uc.uc_stack.ss_sp;
-    uc_stack.flags = u32(uc.uc_stack.ss_flags);
-    uc_stack.size = uc.uc_stack.ss_size;
+    uc_stack = uc.uc_stack;
+    uc_stack.pad = 0;
     return uc.uc_sigmask;
 }
 
