@@ -54,9 +54,9 @@ vm::VmMap& current_map() { return *Process::current()->map(); }
 // of the user half (no wrap-around)?
 bool in_user_half(uptr addr, size_t length)
 {
-    if (addr > vm::USER_MAX || length > vm::USER_MAX - addr)
-        return false;
-    return align_up(length, PAGE_SIZE) <= vm::USER_MAX - addr;
+    // The first check bounds length, so rounding it up cannot overflow.
+    return !check_user_range(addr, length).is_error() &&
+           !check_user_range(addr, align_up(length, PAGE_SIZE)).is_error();
 }
 
 // The VM object to map for descriptor `fd`, referenced, and the highest
@@ -228,7 +228,7 @@ SYSCALL(11, munmap)
 {
     uptr start = a.a0;
     size_t length = size_t(a.a1);
-    if (!vm::is_page_aligned(start) || length == 0 || start > vm::USER_MAX || length > vm::USER_MAX - start)
+    if (!vm::is_page_aligned(start) || length == 0 || !in_user_half(start, length))
         return Errno::EINVAL;
     length = align_up(length, PAGE_SIZE);
     if (start < vm::USER_MIN) {
