@@ -414,12 +414,16 @@ void process_exit(int wait_status)
         SpinGuard guard(s_tree_lock);
         bool linked_own_group = links_group_locked(*p, nullptr);
         Process* heir = s_init != p ? s_init : nullptr;
+        u32 group_checked = 0;  // a pipeline's members share a group: check it once
         while (Process* child = p->m_children.first()) {
             p->m_children.remove(*child);
             child->m_parent = heir;
             child->m_adopted = heir != nullptr;
-            if (child->m_sid == p->m_sid && child->m_pgid != p->m_pgid)
+            if (child->m_sid == p->m_sid && child->m_pgid != p->m_pgid &&
+                child->m_pgid != group_checked) {
+                group_checked = child->m_pgid;
                 hang_up_if_orphaned_locked(child->m_pgid, *p);  // we linked its group
+            }
             if (heir) {
                 heir->m_children.push_back(*child);
                 if (child->m_state == Process::State::Zombie) {
