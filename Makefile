@@ -146,7 +146,7 @@ all: $(ISO) $(HOST_BIN)
 kernel: $(KERNEL)
 
 run: $(ISO)
-	@sh scripts/qemu.sh --interactive $(ISO)
+	@bash scripts/qemu.sh --interactive $(ISO)
 
 test: $(KERNEL) $(HOST_BIN) $(INITRAMFS) $(ISO)
 	@bash scripts/test.sh
