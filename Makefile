@@ -145,8 +145,10 @@ include tests/host/host.mk
 all: $(ISO) $(HOST_BIN)
 kernel: $(KERNEL)
 
+# QEMU's status: 0 after Ctrl-A X, (guest status << 1) | 1 after the guest
+# powers off (isa-debug-exit) -- so 1 is "init exited with status 0".
 run: $(ISO)
-	@bash scripts/qemu.sh --interactive $(ISO)
+	@bash scripts/qemu.sh --interactive $(ISO); s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ] || exit $$s
 
 test: $(KERNEL) $(HOST_BIN) $(INITRAMFS) $(ISO)
 	@bash scripts/test.sh
