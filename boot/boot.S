@@ -10,7 +10,7 @@
  *   3. enable PAE, long mode (EFER.LME) and no-execute (EFER.NXE), then paging;
  *   4. far-jump into 64-bit code, move to the higher half and call
  *      kmain_entry(multiboot_info_phys).
- * kernel/main.cpp replaces these tables with ones that map all of memory and
+ * kernel/top/main.cpp replaces these tables with ones that map all of memory and
  * drop the identity map (arch/x86_64/kpagetable.cpp).
  *
  * Everything here runs before paging, at physical addresses: symbols are

@@ -1,7 +1,7 @@
 #!/bin/sh
 # scripts/gen-ksyms.sh KERNEL.ELF > ksyms.S
 # The kernel's text symbols, sorted by address, as an assembly table for
-# kernel/ksyms.cpp. With no argument, an empty table (for the first link).
+# kernel/base/ksyms.cpp. With no argument, an empty table (for the first link).
 set -e
 echo '    .section .ksyms, "a"'
 echo '    .balign 8'

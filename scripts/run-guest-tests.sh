@@ -2,7 +2,7 @@
 # scripts/run-guest-tests.sh KERNEL.ELF [FILTER]
 #
 # Boot the kernel under QEMU with "ktest=FILTER panic=exit" and read its
-# console (kernel/ktest/ktest.h describes the lines). Prints every TEST line,
+# console (kernel/base/ktest/ktest.h describes the lines). Prints every TEST line,
 # and for a run that did not finish (a panic, a triple fault, a hang until the
 # timeout) a FAIL line naming the case that was running. The whole console
 # log is kept in build/test/ktest.log (and build/test/failed-ktest.log when

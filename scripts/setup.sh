@@ -23,6 +23,7 @@ musl-gcc:musl-tools
 /bin/busybox:busybox-static
 cpio:cpio
 gdb:gdb
+python3:python3
 "
 
 missing=""

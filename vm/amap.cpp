@@ -46,7 +46,7 @@
 // amap_unref, amap_pp_adjref, amap_wiperange, amap_free) and Cranor &
 // Parulkar, "The UVM Virtual Memory System" (USENIX 1999), section 4. Design
 // only; the code is our own. docs/vm.md.
-#include <kernel/heap/heap.h>
+#include <kernel/base/heap/heap.h>
 #include <new>
 #include <vm/amap.h>
 

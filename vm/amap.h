@@ -23,8 +23,8 @@
 // VmMap::m_lock -> AmapLock -> VmObject::m_lock -> page allocator.
 #pragma once
 
-#include <kernel/lib/error_or.h>
-#include <kernel/sync/mutex.h>
+#include <kernel/base/lib/error_or.h>
+#include <kernel/base/sync/mutex.h>
 #include <vm/anon.h>
 
 namespace vm {

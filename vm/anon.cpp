@@ -33,10 +33,10 @@
 // (USENIX 1999), section 4 (anons and amaps). Design only; our own code.
 // docs/vm.md tells the whole story.
 #include <arch/pmap.h>
-#include <kernel/lib/string.h>
+#include <kernel/base/lib/string.h>
 #include <new>
 #include <vm/anon.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/page/page_allocator.h>
 #include <vm/stats.h>
 
 namespace vm {

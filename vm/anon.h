@@ -15,8 +15,8 @@
 // Accounting: every anon page is counted in vm::stats().anon_pages.
 #pragma once
 
-#include <kernel/lib/error_or.h>
-#include <vm/page.h>
+#include <kernel/base/lib/error_or.h>
+#include <kernel/base/page/page.h>
 
 namespace vm {
 

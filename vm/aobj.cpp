@@ -43,7 +43,7 @@
 // Virtual Memory System" (USENIX 1999). Design only; our own code.
 #include <new>
 #include <vm/aobj.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/page/page_allocator.h>
 
 namespace vm {
 

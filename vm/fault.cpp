@@ -53,7 +53,7 @@
 #include <vm/fault.h>
 #include <vm/map.h>
 #include <vm/object.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/page/page_allocator.h>
 #include <vm/stats.h>
 
 namespace vm {

@@ -1,7 +1,7 @@
 // vm/fault.h -- the page-fault handler's entry points.
 #pragma once
 
-#include <kernel/lib/error_or.h>
+#include <kernel/base/lib/error_or.h>
 #include <vm/vm.h>
 
 namespace vm {

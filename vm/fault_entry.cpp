@@ -6,7 +6,7 @@
 // and calls the fault handler. Kernel-only (it needs the current thread), so
 // the host build leaves it out (tests/host/host.mk).
 #include <arch/pmap.h>
-#include <kernel/sched/thread.h>
+#include <kernel/base/sched/thread.h>
 #include <vm/fault.h>
 #include <vm/map.h>
 

@@ -13,7 +13,7 @@
 // (thread context, no SpinLock held). Wired memory never faults.
 #pragma once
 
-#include <kernel/lib/error_or.h>
+#include <kernel/base/lib/error_or.h>
 
 namespace vm {
 

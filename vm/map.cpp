@@ -20,8 +20,8 @@
 //
 // Design after NetBSD uvm_map.c (uvm_map_clip_start/end, uvm_mapent_forkcopy,
 // uvm_map_findspace); the code is our own. See docs/vm.md.
-#include <kernel/lib/string.h>
-#include <kernel/printk.h>
+#include <kernel/base/lib/string.h>
+#include <kernel/base/printk.h>
 #include <new>
 #include <vm/amap.h>
 #include <vm/fault.h>

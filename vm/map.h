@@ -37,9 +37,9 @@
 #pragma once
 
 #include <arch/pmap.h>
-#include <kernel/lib/error_or.h>
-#include <kernel/lib/rbtree.h>
-#include <kernel/sync/mutex.h>
+#include <kernel/base/lib/error_or.h>
+#include <kernel/base/lib/rbtree.h>
+#include <kernel/base/sync/mutex.h>
 #include <vm/vm.h>
 
 namespace vm {

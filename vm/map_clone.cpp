@@ -19,7 +19,7 @@
 // The child is built completely before the parent is changed, so ENOMEM
 // leaves the parent as it was (the half-built child is destroyed).
 // After NetBSD uvm_map.c:uvmspace_fork and uvm_mapent_forkcopy.
-#include <kernel/lib/string.h>
+#include <kernel/base/lib/string.h>
 #include <new>
 #include <vm/amap.h>
 #include <vm/map.h>

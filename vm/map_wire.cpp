@@ -11,7 +11,7 @@
 // count, clear the wired mark of the mapping.
 #include <vm/fault.h>
 #include <vm/map.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/page/page_allocator.h>
 #include <vm/stats.h>
 
 namespace vm {

@@ -36,7 +36,7 @@
 // (USENIX 1999), section 3 (memory objects). Design only; our own code.
 #include <arch/pmap.h>
 #include <vm/object.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/page/page_allocator.h>
 #include <vm/stats.h>
 
 namespace vm {
@@ -133,7 +133,7 @@ void VmObject::release_hold_locked(Page& page)
 {
     KASSERT(m_lock.is_locked_by_me() && page.m_hold_count > 0);
     if (--page.m_hold_count == 0)
-        m_holds_done.notify_all();  // free when nobody waits (kernel/sync/condvar.h)
+        m_holds_done.notify_all();  // free when nobody waits (kernel/base/sync/condvar.h)
 }
 
 void VmObject::wait_for_holds_locked(Page& page)

@@ -19,11 +19,11 @@
 // fields. Lock order: VmMap::m_lock -> AmapLock -> VmObject::m_lock.
 #pragma once
 
-#include <kernel/lib/error_or.h>
-#include <kernel/lib/rbtree.h>
-#include <kernel/sync/condvar.h>
-#include <kernel/sync/mutex.h>
-#include <vm/page.h>
+#include <kernel/base/lib/error_or.h>
+#include <kernel/base/lib/rbtree.h>
+#include <kernel/base/sync/condvar.h>
+#include <kernel/base/sync/mutex.h>
+#include <kernel/base/page/page.h>
 #include <vm/vm.h>
 
 namespace vm {

@@ -7,7 +7,7 @@
 // a lock (a snapshot may be slightly inconsistent between fields).
 #pragma once
 
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/types.h>
 
 namespace vm {
 

@@ -7,7 +7,7 @@
 // See docs/vm.md for how the pieces fit together.
 #pragma once
 
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/types.h>
 
 namespace vm {
 

@@ -4,11 +4,11 @@
 // `push %rbp; mov %rsp, %rbp`, so [rbp] is the caller's rbp and [rbp+8] the
 // return address. We follow the chain while it stays inside kernel memory and
 // keeps going up the stack, for at most 32 frames, and name each address from
-// the kernel's own symbol table (kernel/ksyms.h). For a trap we also look at
+// the kernel's own symbol table (kernel/base/ksyms.h). For a trap we also look at
 // the word on top of the interrupted stack (see print_backtrace).
 #include <arch/debug.h>
-#include <kernel/ksyms.h>
-#include <kernel/printk.h>
+#include <kernel/base/ksyms.h>
+#include <kernel/base/printk.h>
 
 namespace arch {
 

@@ -1,7 +1,7 @@
 // arch/x86_64/gdt.h -- GDT and TSS set-up (gdt.cpp).
 #pragma once
 
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/types.h>
 
 namespace x86 {
 void gdt_init();

@@ -9,7 +9,7 @@
 //     section gets its own rights: .text read+execute, .rodata read-only,
 //     .data/.bss read+write. A stray write into code or a jump into data
 //     faults at once instead of corrupting quietly.
-// The tables come from an early bump allocator (kernel/boot_memory.cpp)
+// The tables come from an early bump allocator (kernel/base/boot_memory.cpp)
 // because the page allocator is set up after this, inside the direct map.
 // Per-process page tables (arch/x86_64/pmap.cpp, a later chapter) copy the
 // upper-half PML4 entries, so these mappings are shared by every process.
@@ -17,7 +17,7 @@
 #include "x86.h"
 #include <arch/boot_info.h>
 #include <arch/mmu.h>
-#include <kernel/lib/assert.h>
+#include <kernel/base/lib/assert.h>
 
 extern "C" const char _kernel_start[], _text_end[], _rodata_end[], _kernel_end[];
 

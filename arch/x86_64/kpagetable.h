@@ -1,7 +1,7 @@
 // arch/x86_64/kpagetable.h -- the kernel's own page tables (kpagetable.cpp).
 #pragma once
 
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/types.h>
 
 namespace x86 {
 

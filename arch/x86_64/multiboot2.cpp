@@ -8,8 +8,8 @@
 // Reference: the Multiboot2 specification, section 3.6.
 #include "multiboot2.h"
 #include <arch/mmu.h>
-#include <kernel/lib/string.h>
-#include <kernel/printk.h>
+#include <kernel/base/lib/string.h>
+#include <kernel/base/printk.h>
 
 namespace x86 {
 

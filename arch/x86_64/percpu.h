@@ -2,7 +2,7 @@
 #pragma once
 
 #include <arch/cpu.h>
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/types.h>
 
 namespace x86 {
 

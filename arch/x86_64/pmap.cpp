@@ -69,11 +69,11 @@
 #include "pmap_internal.h"
 #include "x86.h"
 #include <arch/cpu.h>
-#include <kernel/heap/heap.h>
-#include <kernel/lib/string.h>
+#include <kernel/base/heap/heap.h>
+#include <kernel/base/lib/string.h>
 #include <new>
-#include <vm/page.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/page/page.h>
+#include <kernel/base/page/page_allocator.h>
 
 using arch::KERNEL_MAP_BASE;
 using arch::KERNEL_MAP_SIZE;

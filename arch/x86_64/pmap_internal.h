@@ -15,7 +15,7 @@
 #include "kpagetable.h"
 #include <arch/mmu.h>
 #include <arch/pmap.h>
-#include <kernel/sync/spinlock.h>
+#include <kernel/base/sync/spinlock.h>
 
 namespace vm {
 struct Page;

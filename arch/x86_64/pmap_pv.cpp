@@ -40,9 +40,9 @@
 // pmap_page_remove, pmap_test_attrs/pmap_clear_attrs, pp_attrs); Mach's
 // pmap "pv_list" (Rashid et al., ASPLOS 1987). docs/vm.md.
 #include "pmap_internal.h"
-#include <kernel/heap/heap.h>
-#include <vm/page.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/heap/heap.h>
+#include <kernel/base/page/page.h>
+#include <kernel/base/page/page_allocator.h>
 
 using arch::Pmap;
 using kern::SpinGuard;

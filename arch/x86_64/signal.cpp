@@ -45,8 +45,8 @@
 #include "x86.h"
 #include <arch/usercopy.h>
 #include <arch/usermode.h>
-#include <kernel/lib/string.h>
-#include <kernel/proc/signal.h>
+#include <kernel/base/lib/string.h>
+#include <kernel/top/proc/signal.h>
 
 namespace arch {
 

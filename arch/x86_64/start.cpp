@@ -12,7 +12,7 @@
 #include "timer.h"
 #include "trap.h"
 #include "x86.h"
-#include <kernel/main.h>
+#include <kernel/top/main.h>
 
 namespace kern {
 void run_global_constructors();

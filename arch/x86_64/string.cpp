@@ -7,7 +7,7 @@
 // its width, so the 8-byte form is up to 8 times faster there.
 // GCC may emit calls to memcpy/memset/memmove/memcmp by itself, so these must
 // exist with their C names. The host build uses libc's instead.
-#include <kernel/lib/string.h>
+#include <kernel/base/lib/string.h>
 
 extern "C" {
 

@@ -17,8 +17,8 @@
 #include "x86.h"
 #include <arch/mmu.h>
 #include <arch/time.h>
-#include <kernel/printk.h>
-#include <kernel/sched/sched.h>
+#include <kernel/base/printk.h>
+#include <kernel/base/sched/sched.h>
 
 namespace x86 {
 

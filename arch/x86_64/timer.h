@@ -1,7 +1,7 @@
 // arch/x86_64/timer.h -- see timer.cpp.
 #pragma once
 
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/types.h>
 
 namespace x86 {
 // Mask the PICs, enable the local APIC, calibrate, start the periodic tick.

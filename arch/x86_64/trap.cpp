@@ -19,10 +19,10 @@
 #include <arch/cpu.h>
 #include <arch/debug.h>
 #include <arch/usercopy.h>
-#include <kernel/lib/assert.h>
-#include <kernel/printk.h>
-#include <kernel/proc/process.h>
-#include <kernel/sched/sched.h>
+#include <kernel/base/lib/assert.h>
+#include <kernel/base/printk.h>
+#include <kernel/top/proc/process.h>
+#include <kernel/base/sched/sched.h>
 #include <vm/fault.h>
 
 extern "C" const u64 trap_stub_table[256];
@@ -117,7 +117,7 @@ void dump_trap_frame(const TrapFrame& f)
 // A CPU exception raised by a user program is the program's problem, not the
 // kernel's: it gets the signal POSIX names for it (SIGSEGV for a bad access,
 // SIGILL, SIGFPE, SIGTRAP, SIGBUS), forced, with a line on the console; a
-// handler may catch it, else the process dies (kernel/proc/signal.h).
+// handler may catch it, else the process dies (kernel/top/proc/signal.h).
 
 static int signal_for(u64 vector)
 {
@@ -130,7 +130,7 @@ static int signal_for(u64 vector)
     }
 }
 
-// The signal is forced (kernel/proc/signal.h) and taken on the way out of
+// The signal is forced (kernel/top/proc/signal.h) and taken on the way out of
 // trap_dispatch: a handler may run (and fix things, or longjmp away);
 // otherwise the process dies.
 // `code` is the si_code: for a page fault SEGV_ACCERR (mapped, but not for

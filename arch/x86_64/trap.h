@@ -1,7 +1,7 @@
 // arch/x86_64/trap.h -- the saved state of an interrupted context.
 #pragma once
 
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/types.h>
 
 namespace x86 {
 

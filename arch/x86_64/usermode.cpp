@@ -2,7 +2,7 @@
 //
 //   syscall_init      the MSRs that make `syscall` land in syscall_entry.S
 //   syscall_dispatch  from syscall_entry.S: interrupts on, call the kernel's
-//                     table (kern::syscall, kernel/syscall/), result in rax
+//                     table (kern::syscall, kernel/top/syscall/), result in rax
 //   enter_user_mode   the first return to user mode of a new program: a
 //                     TrapFrame built by hand, then the common iretq path
 // See docs/processes.md.
@@ -11,10 +11,10 @@
 #include "x86.h"
 #include <arch/cpu.h>
 #include <arch/usermode.h>
-#include <kernel/proc/signal.h>
-#include <kernel/sched/sched.h>
-#include <kernel/sched/thread.h>
-#include <kernel/syscall/syscall.h>
+#include <kernel/top/proc/signal.h>
+#include <kernel/base/sched/sched.h>
+#include <kernel/base/sched/thread.h>
+#include <kernel/top/syscall/syscall.h>
 
 extern "C" void syscall_entry();
 extern "C" [[noreturn]] void trap_return();

@@ -3,7 +3,7 @@
 // port I/O, model-specific and control registers are touched.
 #pragma once
 
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/types.h>
 
 namespace x86 {
 

@@ -19,7 +19,7 @@
 //
 // This file is pure: it reads a byte buffer and calls a visitor for each
 // entry; it touches no file system and no hardware, so it is compiled into
-// the host tests too (tests/host/fs/cpio/cpio_test.cpp). kernel/initramfs.cpp
+// the host tests too (tests/host/fs/cpio/cpio_test.cpp). kernel/top/initramfs.cpp
 // is the visitor that creates the files.
 //
 // Trust: nothing in the archive is trusted. Every field is checked before it
@@ -32,9 +32,9 @@
 // Documentation/driver-api/early-userspace/buffer-format.rst.
 #pragma once
 
-#include <kernel/lib/error_or.h>
-#include <kernel/lib/string_view.h>
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/error_or.h>
+#include <kernel/base/lib/string_view.h>
+#include <kernel/base/lib/types.h>
 
 namespace fs {
 

@@ -15,14 +15,14 @@ namespace dev {
 
 // Register every driver (console tty, null, zero, ...) with fs/vfs/device.h
 // and start the console's input. => called once at boot, after the heap and
-// the scheduler are up (kernel/main.cpp); panics if a registration fails.
+// the scheduler are up (kernel/top/main.cpp); panics if a registration fails.
 void init();
 
 // A File (O_RDWR) on the console terminal: descriptors 0, 1 and 2 of the
 // first process. => referenced. ENXIO (no console), ENOMEM.
 kern::ErrorOr<fs::File*> open_console();
 
-// The session leader `sid` is exiting (kernel/proc/process.cpp:process_exit):
+// The session leader `sid` is exiting (kernel/top/proc/process.cpp:process_exit):
 // if the console is its controlling terminal, hang up the terminal's
 // foreground process group and free the terminal (fs/dev/tty.h,
 // Tty::session_leader_exited). Nothing if the console is not set up.

@@ -35,7 +35,7 @@
 // ttyrub, ttyoutput); xv6 console.c (consoleintr: the smallest canonical
 // mode).
 #include <fs/dev/line_discipline.h>
-#include <kernel/lib/string.h>
+#include <kernel/base/lib/string.h>
 
 namespace dev {
 

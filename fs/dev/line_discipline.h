@@ -45,7 +45,7 @@
 // NetBSD sys/kern/tty.c (ttyinput, ttyrub, ttyoutput); termios(3).
 #pragma once
 
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/types.h>
 
 namespace dev {
 
@@ -84,7 +84,7 @@ constexpr u32 ISIG = 01, ICANON = 02, ECHO = 010, ECHOE = 020, ECHOK = 040, ECHO
 Termios default_termios();
 
 // What a signal character asks for; the driver turns it into SIGINT,
-// SIGQUIT or SIGTSTP for the foreground process group (kernel/proc/signal.h
+// SIGQUIT or SIGTSTP for the foreground process group (kernel/top/proc/signal.h
 // is not included here: on the host, libc's macros have those names).
 enum class TtySignal : u8 { None, Interrupt, Quit, Suspend };
 

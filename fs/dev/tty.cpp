@@ -79,9 +79,9 @@
 #include <fs/dev/tty.h>
 #include <fs/vfs/device.h>
 #include <fs/vfs/poll.h>
-#include <kernel/proc/process.h>
-#include <kernel/proc/process_internal.h>  // for_each_process_locked
-#include <kernel/proc/signal.h>
+#include <kernel/top/proc/process.h>
+#include <kernel/top/proc/process_internal.h>  // for_each_process_locked
+#include <kernel/top/proc/signal.h>
 
 namespace dev {
 

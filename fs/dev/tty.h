@@ -16,8 +16,8 @@
 
 #include <fs/dev/line_discipline.h>
 #include <fs/vfs/vnode.h>
-#include <kernel/sched/wait_queue.h>
-#include <kernel/sync/spinlock.h>
+#include <kernel/base/sched/wait_queue.h>
+#include <kernel/base/sync/spinlock.h>
 
 namespace kern {
 class Process;

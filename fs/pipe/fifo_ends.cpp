@@ -1,6 +1,6 @@
 // fs/pipe/fifo_ends.cpp -- counting a pipe's ends, and fifo(7)'s open rules (see fifo_ends.h).
 #include <fs/pipe/fifo_ends.h>
-#include <kernel/lib/assert.h>
+#include <kernel/base/lib/assert.h>
 
 namespace fs {
 

@@ -62,9 +62,9 @@
 #include <fs/pipe/pipe.h>
 #include <fs/pipe/pipe_ring.h>
 #include <fs/vfs/poll.h>
-#include <kernel/heap/heap.h>
-#include <kernel/sched/wait_queue.h>
-#include <kernel/sync/spinlock.h>
+#include <kernel/base/heap/heap.h>
+#include <kernel/base/sched/wait_queue.h>
+#include <kernel/base/sync/spinlock.h>
 
 namespace fs {
 

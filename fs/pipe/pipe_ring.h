@@ -23,8 +23,8 @@
 // Pure code: tested on the host (tests/host/fs/pipe/pipe_ring_test.cpp).
 #pragma once
 
-#include <kernel/lib/assert.h>
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/assert.h>
+#include <kernel/base/lib/types.h>
 
 namespace fs {
 

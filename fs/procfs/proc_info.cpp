@@ -7,16 +7,16 @@
 // never keep a Process* past the lock. A process whose pid is gone is
 // simply not found (the caller says ESRCH or ENOENT).
 //
-// Fields read (kernel/proc/process.h): pid, parent, group, session, name,
+// Fields read (kernel/top/proc/process.h): pid, parent, group, session, name,
 // state, the stop flag, signal masks, exit signal and status -- all guarded
 // by the tree lock -- and the CPU usage through process_usage_locked and
 // process_children_usage_locked, which are made for exactly this. What
 // execve kept (m_exe_path, m_cmdline) is copied into a buffer the caller
 // allocated before taking the lock.
 #include <fs/procfs/procfs.h>
-#include <kernel/lib/string.h>
-#include <kernel/proc/process_internal.h>
-#include <kernel/sched/thread.h>
+#include <kernel/base/lib/string.h>
+#include <kernel/top/proc/process_internal.h>
+#include <kernel/base/sched/thread.h>
 
 namespace fs::procfs {
 

@@ -25,10 +25,10 @@
 #include <fs/procfs/procfs.h>
 #include <fs/vfs/mount.h>
 #include <fs/vfs/vnode.h>
-#include <kernel/heap/heap.h>
-#include <kernel/lib/format.h>
-#include <kernel/lib/string.h>
-#include <kernel/sync/mutex.h>
+#include <kernel/base/heap/heap.h>
+#include <kernel/base/lib/format.h>
+#include <kernel/base/lib/string.h>
+#include <kernel/base/sync/mutex.h>
 #include <new>
 
 namespace fs::procfs {
@@ -53,7 +53,7 @@ constexpr Entry PID_ENTRIES[] = {
     {"stat", Kind::PidStat}, {"status", Kind::PidStatus}, {"cmdline", Kind::PidCmdline},
     {"exe", Kind::PidExe},
 };
-constexpr size_t MAX_PIDS = 256;      // kernel/proc: MAX_PROCESSES
+constexpr size_t MAX_PIDS = 256;      // kernel/top/proc: MAX_PROCESSES
 constexpr u64 COOKIE_FIRST = 2;       // after "." and ".."
 constexpr u64 COOKIE_PIDS = 1000;     // root: pid p is cookie COOKIE_PIDS + p
 

@@ -18,12 +18,12 @@
 #include <fs/vfs/namei.h>
 #include <fs/vfs/vfs.h>
 #include <fs/vfs/vnode.h>
-#include <kernel/heap/heap.h>
-#include <kernel/lib/format.h>
-#include <kernel/lib/string.h>
-#include <kernel/proc/process.h>
+#include <kernel/base/heap/heap.h>
+#include <kernel/base/lib/format.h>
+#include <kernel/base/lib/string.h>
+#include <kernel/top/proc/process.h>
 #include <stdarg.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/page/page_allocator.h>
 #include <vm/stats.h>
 
 namespace fs::procfs {

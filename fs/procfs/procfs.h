@@ -20,11 +20,11 @@
 #pragma once
 
 #include <fs/vfs/types.h>
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/types.h>
 
 namespace fs::procfs {
 
-// Make the type "proc" known to mount(). => at boot (kernel/main.cpp).
+// Make the type "proc" known to mount(). => at boot (kernel/top/main.cpp).
 void procfs_register();
 
 // ---- shared by the files of fs/procfs ----
@@ -70,7 +70,7 @@ struct ProcessInfo {
 bool process_info(u32 pid, ProcessInfo& out);
 // Only whether `pid` is in the table (zombies too): what a lookup needs.
 bool process_exists(u32 pid);
-// What execve kept of `pid` (kernel/proc/process.h), copied into buf (n
+// What execve kept of `pid` (kernel/top/proc/process.h), copied into buf (n
 // bytes) under the tree lock. => false: no such process. Otherwise
 // `length` bytes were copied:
 //   cmdline: the arguments, NUL-separated; the name and a NUL if execve kept

@@ -26,7 +26,7 @@
 // a cookie per entry; a hash for names is our choice), tmpfs_vnops.c
 // (tmpfs_lookup, tmpfs_create, tmpfs_link, tmpfs_remove, tmpfs_rmdir).
 #include <fs/tmpfs/tmpfs_mount.h>
-#include <kernel/heap/heap.h>
+#include <kernel/base/heap/heap.h>
 
 namespace fs::tmpfs {
 

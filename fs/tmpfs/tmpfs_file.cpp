@@ -34,9 +34,9 @@
 // ubc_uiomove over the aobj), tmpfs_subr.c (tmpfs_reg_resize); docs/ubc.md.
 #include <fs/tmpfs/tmpfs_mount.h>
 #include <fs/ubc/ubc.h>
-#include <kernel/lib/string.h>
+#include <kernel/base/lib/string.h>
 #include <vm/aobj.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/page/page_allocator.h>
 
 namespace fs::tmpfs {
 

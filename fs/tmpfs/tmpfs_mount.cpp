@@ -19,11 +19,11 @@
 // tmpfs_alloc_dirent), tmpfs_mem.c (the memory limit). Design only.
 #include <fs/tmpfs/tmpfs.h>
 #include <fs/tmpfs/tmpfs_mount.h>
-#include <kernel/heap/heap.h>
-#include <kernel/lib/string.h>
+#include <kernel/base/heap/heap.h>
+#include <kernel/base/lib/string.h>
 #include <new>
 #include <vm/aobj.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/page/page_allocator.h>
 
 namespace fs::tmpfs {
 

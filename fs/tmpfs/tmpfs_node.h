@@ -47,10 +47,10 @@
 #pragma once
 
 #include <fs/vfs/vnode.h>
-#include <kernel/lib/hash_table.h>
-#include <kernel/lib/list.h>
-#include <kernel/lib/rbtree.h>
-#include <kernel/sync/mutex.h>
+#include <kernel/base/lib/hash_table.h>
+#include <kernel/base/lib/list.h>
+#include <kernel/base/lib/rbtree.h>
+#include <kernel/base/sync/mutex.h>
 
 namespace vm {
 class AnonObject;

@@ -55,9 +55,9 @@
 // caller holds no VM lock (fs/vfs/iobuffer.h's rule). Read more: docs/ubc.md;
 // NetBSD sys/uvm/uvm_bio.c (ubc_uiomove) for the windowed design we avoid.
 #include <fs/ubc/ubc.h>
-#include <kernel/lib/string.h>
+#include <kernel/base/lib/string.h>
 #include <vm/object.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/page/page_allocator.h>
 
 namespace fs {
 

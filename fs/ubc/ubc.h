@@ -23,7 +23,7 @@
 #pragma once
 
 #include <fs/vfs/iobuffer.h>
-#include <kernel/lib/error_or.h>
+#include <kernel/base/lib/error_or.h>
 
 namespace vm {
 class VmObject;

@@ -20,7 +20,7 @@
 
 #include <fs/vfs/types.h>
 #include <fs/vfs/vnode.h>
-#include <kernel/lib/ref_ptr.h>
+#include <kernel/base/lib/ref_ptr.h>
 
 namespace fs {
 

@@ -1,6 +1,6 @@
 // fs/vfs/device.cpp -- the character-device table (see device.h).
 #include <fs/vfs/device.h>
-#include <kernel/sync/spinlock.h>
+#include <kernel/base/sync/spinlock.h>
 
 namespace fs {
 

@@ -25,7 +25,7 @@
 // (a FIFO's or a device's open code never runs), is_path() is true, and
 // every operation here that touches the data -- read, write, pread,
 // pwrite, readdir, truncate, lseek -- is EBADF. What such a File is good
-// for is decided by the system-call layer (kernel/syscall/user_args.h:
+// for is decided by the system-call layer (kernel/top/syscall/user_args.h:
 // file_of refuses it, file_of_raw hands it out for close, dup, fcntl's
 // descriptor commands, fstat, fstatfs, fchdir and as a *at() dirfd).
 //
@@ -39,10 +39,10 @@
 #include <fs/vfs/iobuffer.h>
 #include <fs/vfs/types.h>
 #include <fs/vfs/vnode.h>
-#include <kernel/sync/mutex.h>
+#include <kernel/base/sync/mutex.h>
 
 #ifdef KERNEL_HOST
-// libc defines these as macros; drop them as kernel/lib/errno.h does for
+// libc defines these as macros; drop them as kernel/base/lib/errno.h does for
 // the errno names (the host prelude has already included <stdio.h>).
 #include <stdio.h>
 #undef SEEK_SET

@@ -32,7 +32,7 @@
 // getcwd_scandir). See docs/vfs.md.
 #include <fs/vfs/namei.h>
 #include <fs/vfs/vfs.h>
-#include <kernel/lib/string.h>
+#include <kernel/base/lib/string.h>
 
 namespace fs {
 

@@ -6,7 +6,7 @@
 // iobuffer.h (no VM object or map lock held while copying) is the caller's.
 #include <arch/usercopy.h>
 #include <fs/vfs/iobuffer.h>
-#include <kernel/lib/string.h>
+#include <kernel/base/lib/string.h>
 
 namespace fs {
 

@@ -11,7 +11,7 @@
 // and the page fault would need that lock (fs/ubc/ubc.h holds pages instead).
 #pragma once
 
-#include <kernel/lib/error_or.h>
+#include <kernel/base/lib/error_or.h>
 
 namespace fs {
 

@@ -33,7 +33,7 @@
 #include <fs/vfs/namei.h>
 #include <fs/vfs/vfs.h>
 #include <fs/vfs/vnode.h>
-#include <kernel/sync/mutex.h>
+#include <kernel/base/sync/mutex.h>
 
 namespace fs {
 

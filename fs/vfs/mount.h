@@ -13,7 +13,7 @@
 #pragma once
 
 #include <fs/vfs/types.h>
-#include <kernel/lib/list.h>
+#include <kernel/base/lib/list.h>
 
 namespace fs {
 

@@ -43,7 +43,7 @@
 // namei_follow), xv6 fs.c (namex, skipelem). docs/vfs.md ("Path lookup").
 #include <fs/vfs/mount.h>
 #include <fs/vfs/namei.h>
-#include <kernel/lib/string.h>
+#include <kernel/base/lib/string.h>
 
 namespace fs {
 

@@ -1,6 +1,6 @@
 // fs/vfs/poll.cpp -- the global poll generation and wait queue (see poll.h).
 #include <fs/vfs/poll.h>
-#include <kernel/sync/spinlock.h>
+#include <kernel/base/sync/spinlock.h>
 
 namespace fs {
 

@@ -1,7 +1,7 @@
 // fs/vfs/poll.h -- readiness of streams for poll(2)/select(2), and one wakeup for all pollers.
 //
 // Vnode::poll(events) answers "which of these events hold now" without
-// registering anything. A poller (kernel/syscall/sys_poll.cpp) asks every
+// registering anything. A poller (kernel/top/syscall/sys_poll.cpp) asks every
 // file it watches; if none is ready it sleeps in poll_wait() until some
 // stream calls poll_notify() (data arrived, room appeared, the other end
 // closed), then asks again. One global generation counter and wait queue
@@ -11,8 +11,8 @@
 // per-file wait queues (poll_table) avoid that; see docs/vfs.md.
 #pragma once
 
-#include <kernel/lib/error_or.h>
-#include <kernel/sched/wait_queue.h>
+#include <kernel/base/lib/error_or.h>
+#include <kernel/base/sched/wait_queue.h>
 
 namespace fs {
 

@@ -5,9 +5,9 @@
 // S_IF* types) are Linux's, so the system-call layer passes them through.
 #pragma once
 
-#include <kernel/lib/error_or.h>
-#include <kernel/lib/string_view.h>
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/error_or.h>
+#include <kernel/base/lib/string_view.h>
+#include <kernel/base/lib/types.h>
 
 #ifdef KERNEL_HOST
 // On the host, libc defines these names as macros (limits.h, fcntl.h), which

@@ -25,7 +25,7 @@
 #include <fs/vfs/device.h>
 #include <fs/vfs/namei.h>
 #include <fs/vfs/vfs.h>
-#include <kernel/sync/mutex.h>
+#include <kernel/base/sync/mutex.h>
 
 namespace fs {
 

@@ -21,7 +21,7 @@
 // Output is deterministic: entries in spec order, inode numbers counted from
 // 721 (gen_init_cpio's start), mtime 0 or $SOURCE_DATE_EPOCH, the trailer,
 // then NULs to a multiple of 512 bytes. The newc layout is drawn in
-// fs/cpio/cpio.h; the kernel reads it in kernel/initramfs.cpp. Errors name
+// fs/cpio/cpio.h; the kernel reads it in kernel/top/initramfs.cpp. Errors name
 // the spec line and exit with status 1; the output is written to OUT.tmp and
 // renamed, so a failed run leaves no half archive. See docs/initramfs.md.
 #include <cerrno>

@@ -443,7 +443,7 @@ TEST_CASE(poll_interrupted)
 
 /* SA_RESTART restarts a read, but never poll or select: after a handler
  * they return EINTR (Linux's fs/select.c turns its ERESTARTNOHAND into
- * EINTR; kernel/proc/signal.cpp:restartable here). */
+ * EINTR; kernel/top/proc/signal.cpp:restartable here). */
 TEST_CASE(poll_and_select_not_restarted_by_sa_restart)
 {
     struct sigaction sa;

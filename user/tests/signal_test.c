@@ -12,7 +12,7 @@
  * and without SA_ONSTACK and nested; the frame's uc_stack and what
  * rt_sigreturn does with it; SS_AUTODISARM; a frame that does not fit;
  * fork and execve; a stack overflow caught. Kernel side:
- * kernel/proc/signal.cpp (change_alt_stack, return_to_user) and
+ * kernel/top/proc/signal.cpp (change_alt_stack, return_to_user) and
  * arch/x86_64/signal.cpp (place_frame); docs/processes.md, "The signal frame".
  */
 #include "harness.h"

@@ -9,8 +9,8 @@
  * of a sleep, of reaped children and grandchildren through wait4's rusage,
  * RUSAGE_CHILDREN and tms_cutime; page faults and ru_maxrss) -- each with
  * its error paths (EFAULT, EINVAL for a bad clock or value). The calls are
- * kernel/syscall/sys_misc.cpp's, kernel/proc/alarm.cpp's and
- * kernel/sched/cputime.cpp's accounting.
+ * kernel/top/syscall/sys_misc.cpp's, kernel/top/proc/alarm.cpp's and
+ * kernel/base/sched/cputime.cpp's accounting.
  *
  * The error paths call the kernel through syscall(2): on Linux, glibc
  * answers clock_gettime, gettimeofday and time from the vDSO in user space,
@@ -337,7 +337,7 @@ TEST_CASE(sched_yield_returns)
         EXPECT_EQ(sched_yield(), 0);
 }
 
-/* ---- interval timers (kernel/proc/alarm.cpp) ---- */
+/* ---- interval timers (kernel/top/proc/alarm.cpp) ---- */
 
 /* setitimer with a NULL new value is a zero value: it disarms the timer
  * and reports the old one (Linux keeps this "misfeature"; only getitimer
@@ -383,7 +383,7 @@ TEST_CASE(getrusage_who_and_pointer)
 
 /* ---- CPU-time accounting: times, getrusage, wait4's rusage, the CPU clocks ----
  * teachos measures CPU time at every user/kernel crossing and context switch
- * (kernel/sched/cputime.cpp). The bounds are loose: under QEMU's TCG the
+ * (kernel/base/sched/cputime.cpp). The bounds are loose: under QEMU's TCG the
  * guest's clock runs on while the host deschedules the emulator, and a
  * running process is charged for that too. What must hold anywhere: a busy
  * loop is mostly user time and no more than the wall time it took; a loop of

@@ -4,7 +4,7 @@
  * are the parent's -- and the parent is suspended until the child calls
  * execve or _exit. posix_spawn (musl's, glibc's) is clone(CLONE_VM |
  * CLONE_VFORK) on a separate stack. teachos does this for real
- * (kernel/proc/fork.cpp: the child borrows m_map); it used to give the
+ * (kernel/top/proc/fork.cpp: the child borrows m_map); it used to give the
  * child a copy-on-write copy, which these cases tell apart. Runs unchanged
  * on Linux (gcc) and in the guest (musl-gcc -static); see harness.h.
  */

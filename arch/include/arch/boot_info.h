@@ -5,7 +5,7 @@
 // modules' bytes (e.g. the initramfs) must be kept, and their ranges are listed.
 #pragma once
 
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/types.h>
 
 namespace arch {
 

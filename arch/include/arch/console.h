@@ -3,7 +3,7 @@
 // On the host: standard error.
 #pragma once
 
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/types.h>
 
 namespace arch {
 

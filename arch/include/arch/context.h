@@ -7,7 +7,7 @@
 // so that its first switch "returns" into kern_thread_start(entry, arg).
 #pragma once
 
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/types.h>
 
 namespace arch {
 

@@ -3,10 +3,10 @@
 // Everything outside arch/ and boot/ reaches the processor only through the
 // small headers in arch/include/arch/. The x86-64 kernel implements them in
 // arch/x86_64/; the host test build implements them in tests/host/shim/ so
-// kernel/lib, vm/ and fs/ compile and run under GoogleTest unchanged.
+// kernel/base/lib, vm/ and fs/ compile and run under GoogleTest unchanged.
 #pragma once
 
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/types.h>
 
 namespace arch {
 

@@ -1,14 +1,14 @@
 // arch/include/arch/debug.h -- what panic() and the test runner need from the CPU.
 #pragma once
 
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/types.h>
 
 namespace arch {
 
 // Print "  #n 0x<addr> <function>+0x<off>" for each frame of the current
 // call stack, walking the frame-pointer chain (the kernel is built with
 // -fno-omit-frame-pointer) and naming addresses from the kernel's own symbol
-// table (kernel/ksyms.cpp).
+// table (kernel/base/ksyms.cpp).
 void print_backtrace_here();
 // The same, starting from a saved frame (a trap frame's rbp, rip and rsp;
 // rsp 0 if unknown).

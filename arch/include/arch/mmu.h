@@ -6,7 +6,7 @@
 // host buffer, which lets the page allocator and the heap run under GoogleTest.
 #pragma once
 
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/types.h>
 
 namespace arch {
 

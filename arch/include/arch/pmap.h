@@ -27,7 +27,7 @@
 // Errors: pmap_enter may need a page-table page: ENOMEM. Nothing else fails.
 #pragma once
 
-#include <kernel/lib/error_or.h>
+#include <kernel/base/lib/error_or.h>
 #include <vm/vm.h>
 
 namespace vm {

@@ -1,7 +1,7 @@
 // arch/include/arch/time.h -- the monotonic clock and the wall clock.
 #pragma once
 
-#include <kernel/lib/types.h>
+#include <kernel/base/lib/types.h>
 
 namespace arch {
 
@@ -10,7 +10,7 @@ namespace arch {
 u64 monotonic_ns();
 
 // The same clock, raw and cheap: CPU cycles (the TSC), for code that reads
-// the time very often and converts seldom (kernel/sched/cputime.cpp). Only
+// the time very often and converts seldom (kernel/base/sched/cputime.cpp). Only
 // differences of two readings mean anything.
 u64 cpu_cycles();
 // A number of cycles (a difference, or a sum of differences) in ns.

@@ -13,7 +13,7 @@
 // Partial copies: on EFAULT, an unspecified prefix may have been copied.
 #pragma once
 
-#include <kernel/lib/error_or.h>
+#include <kernel/base/lib/error_or.h>
 
 namespace arch {
 

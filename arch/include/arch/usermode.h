@@ -1,10 +1,10 @@
 // arch/include/arch/usermode.h -- leaving the kernel for user mode, and the saved user registers.
 #pragma once
 
-#include <kernel/lib/error_or.h>
+#include <kernel/base/lib/error_or.h>
 
 namespace kern {
-struct SigAltStack;  // kernel/proc/signal.h
+struct SigAltStack;  // kernel/top/proc/signal.h
 }
 
 namespace arch {

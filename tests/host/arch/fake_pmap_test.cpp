@@ -17,8 +17,8 @@
 #include <tests/host/shim/fake_pmap.h>
 
 #include <arch/mmu.h>
-#include <vm/page.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/page/page.h>
+#include <kernel/base/page/page_allocator.h>
 
 namespace {
 

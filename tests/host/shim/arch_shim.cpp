@@ -1,14 +1,14 @@
 // tests/host/shim/arch_shim.cpp -- the arch/ interface, implemented on the host.
 //
-// GoogleTest builds kernel/lib, kernel/heap, vm/ (and later fs/) from the same
+// GoogleTest builds kernel/base/lib, kernel/base/heap, vm/ (and later fs/) from the same
 // sources as the kernel; this file stands in for arch/x86_64: interrupts are a
 // flag, there is one CPU, the console is stderr, panic() aborts the test.
 #include <arch/console.h>
 #include <arch/cpu.h>
 #include <arch/mmu.h>
 #include <arch/time.h>
-#include <kernel/lib/assert.h>
-#include <kernel/lib/format.h>
+#include <kernel/base/lib/assert.h>
+#include <kernel/base/lib/format.h>
 
 #include <stdarg.h>
 #include <stdio.h>

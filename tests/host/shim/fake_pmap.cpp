@@ -20,9 +20,9 @@
 
 #include "fake_pmap.h"
 
-#include <kernel/lib/assert.h>
-#include <vm/page.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/lib/assert.h>
+#include <kernel/base/page/page.h>
+#include <kernel/base/page/page_allocator.h>
 
 namespace arch {
 

@@ -30,7 +30,7 @@
 //   EXPECT_EQ(fake_pmap::count(fake_pmap::Op::Enter), 1u);
 #pragma once
 
-// Standard headers first: kernel/lib/errno.h removes libc's errno macros,
+// Standard headers first: kernel/base/lib/errno.h removes libc's errno macros,
 // which some of them use.
 #include <optional>
 #include <utility>

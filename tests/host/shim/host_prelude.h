@@ -1,7 +1,7 @@
 // tests/host/shim/host_prelude.h -- included first in every host test build unit.
 //
 // The kernel's Errno enumerators have Linux's names (Errno::ENOENT), which
-// libc defines as macros. kernel/lib/errno.h #undefs them on the host, and
+// libc defines as macros. kernel/base/lib/errno.h #undefs them on the host, and
 // libstdc++ headers included *after* that would break (they use ERANGE,
 // EINTR, ...). So the host build pre-includes (-include, tests/host/host.mk)
 // every standard header the tests use, before any kernel header: their

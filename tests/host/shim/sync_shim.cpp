@@ -1,11 +1,11 @@
 // tests/host/shim/sync_shim.cpp -- kern::Mutex for the single-threaded host tests.
 //
-// The kernel's Mutex (kernel/sync/mutex.cpp) sleeps through the scheduler,
+// The kernel's Mutex (kernel/base/sync/mutex.cpp) sleeps through the scheduler,
 // which the host build does not have. The host tests run on one thread, so
 // here a Mutex only records that it is held: locking a held Mutex can only
 // be a deadlock (or a missing unlock) and panics, which is what a test of
 // the lock discipline wants to see.
-#include <kernel/sync/mutex.h>
+#include <kernel/base/sync/mutex.h>
 
 namespace kern {
 
@@ -41,7 +41,7 @@ bool Mutex::is_locked_by_me() const { return m_owner == host_thread(); }
 } // namespace kern
 
 // kern::CondVar on the host: with one thread, waiting could never end.
-#include <kernel/sync/condvar.h>
+#include <kernel/base/sync/condvar.h>
 
 namespace kern {
 

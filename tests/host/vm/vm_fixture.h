@@ -21,7 +21,7 @@
 #pragma once
 
 // The host's C++ headers first: they need libc's errno macros, which
-// kernel/lib/errno.h removes (a test file includes this header first).
+// kernel/base/lib/errno.h removes (a test file includes this header first).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -30,9 +30,9 @@
 #include <vector>
 
 #include <arch/mmu.h>
-#include <kernel/heap/heap.h>
-#include <kernel/sync/mutex.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/heap/heap.h>
+#include <kernel/base/sync/mutex.h>
+#include <kernel/base/page/page_allocator.h>
 #include <vm/stats.h>
 
 // kern::Mutex on the host: tests/host/shim/sync_shim.cpp.

@@ -19,13 +19,13 @@
 #include <arch/time.h>
 #include <arch/usercopy.h>
 #include <arch/x86_64/pmap_internal.h>
-#include <kernel/heap/heap.h>
-#include <kernel/ktest/ktest.h>
-#include <kernel/lib/string.h>
-#include <kernel/printk.h>
-#include <kernel/sched/thread.h>
-#include <vm/page.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/heap/heap.h>
+#include <kernel/base/ktest/ktest.h>
+#include <kernel/base/lib/string.h>
+#include <kernel/base/printk.h>
+#include <kernel/base/sched/thread.h>
+#include <kernel/base/page/page.h>
+#include <kernel/base/page/page_allocator.h>
 
 #include <new>
 

@@ -29,12 +29,12 @@
 #include <arch/pmap.h>
 #include <arch/time.h>
 #include <fs/vfs/vfs.h>
-#include <kernel/heap/heap.h>
-#include <kernel/ktest/ktest.h>
-#include <kernel/lib/format.h>
-#include <kernel/lib/string.h>
-#include <kernel/printk.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/heap/heap.h>
+#include <kernel/base/ktest/ktest.h>
+#include <kernel/base/lib/format.h>
+#include <kernel/base/lib/string.h>
+#include <kernel/base/printk.h>
+#include <kernel/base/page/page_allocator.h>
 
 using namespace fs;
 

@@ -19,11 +19,11 @@
 #include <arch/boot_info.h>
 #include <fs/cpio/cpio.h>
 #include <fs/vfs/vfs.h>
-#include <kernel/heap/heap.h>
-#include <kernel/initramfs.h>
-#include <kernel/ktest/ktest.h>
-#include <kernel/lib/format.h>
-#include <kernel/lib/string.h>
+#include <kernel/base/heap/heap.h>
+#include <kernel/top/initramfs.h>
+#include <kernel/base/ktest/ktest.h>
+#include <kernel/base/lib/format.h>
+#include <kernel/base/lib/string.h>
 
 using namespace fs;
 

@@ -12,12 +12,12 @@
 #include <fs/pipe/pipe.h>
 #include <fs/vfs/device.h>
 #include <fs/vfs/poll.h>
-#include <kernel/heap/heap.h>
-#include <kernel/ktest/ktest.h>
-#include <kernel/lib/string.h>
-#include <kernel/sched/sched.h>
-#include <kernel/sched/thread.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/heap/heap.h>
+#include <kernel/base/ktest/ktest.h>
+#include <kernel/base/lib/string.h>
+#include <kernel/base/sched/sched.h>
+#include <kernel/base/sched/thread.h>
+#include <kernel/base/page/page_allocator.h>
 
 using namespace fs;
 using kern::Thread;

@@ -10,13 +10,13 @@
 #include <arch/time.h>
 #include <fs/tmpfs/tmpfs.h>
 #include <fs/vfs/vnode.h>
-#include <kernel/ktest/ktest.h>
-#include <kernel/lib/format.h>
-#include <kernel/lib/string.h>
-#include <kernel/sched/sched.h>
-#include <kernel/sched/thread.h>
+#include <kernel/base/ktest/ktest.h>
+#include <kernel/base/lib/format.h>
+#include <kernel/base/lib/string.h>
+#include <kernel/base/sched/sched.h>
+#include <kernel/base/sched/thread.h>
 #include <vm/object.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/page/page_allocator.h>
 #include <vm/stats.h>
 
 using namespace fs;

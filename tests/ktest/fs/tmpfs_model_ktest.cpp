@@ -13,10 +13,10 @@
 // alphabet and the tree is at most three levels deep, so operations often
 // collide -- which is where the errno cases are.
 #include <fs/vfs/vfs.h>
-#include <kernel/heap/heap.h>
-#include <kernel/ktest/ktest.h>
-#include <kernel/lib/format.h>
-#include <kernel/lib/string.h>
+#include <kernel/base/heap/heap.h>
+#include <kernel/base/ktest/ktest.h>
+#include <kernel/base/lib/format.h>
+#include <kernel/base/lib/string.h>
 
 using namespace fs;
 using kern::kfree;

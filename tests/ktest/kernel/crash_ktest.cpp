@@ -3,8 +3,8 @@
 // Suites named crash_* are not part of ktest=all: each is booted on its own
 // by scripts/run-crash-tests.sh, which checks that the console shows the
 // report the case names (vector, registers, CR2, a symbolized backtrace).
-#include <kernel/ktest/ktest.h>
-#include <kernel/lib/assert.h>
+#include <kernel/base/ktest/ktest.h>
+#include <kernel/base/lib/assert.h>
 
 // noinline, so the backtrace has these names in it.
 [[gnu::noinline]] static void write_to_unmapped(volatile u64* p) { *p = 42; }

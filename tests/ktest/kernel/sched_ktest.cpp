@@ -1,10 +1,10 @@
 // tests/ktest/kernel/sched_ktest.cpp -- threads, the scheduler, wait queues, Mutex.
 #include <arch/cpu.h>
 #include <arch/time.h>
-#include <kernel/ktest/ktest.h>
-#include <kernel/sched/sched.h>
-#include <kernel/sched/thread.h>
-#include <kernel/sync/mutex.h>
+#include <kernel/base/ktest/ktest.h>
+#include <kernel/base/sched/sched.h>
+#include <kernel/base/sched/thread.h>
+#include <kernel/base/sync/mutex.h>
 
 using namespace kern;
 

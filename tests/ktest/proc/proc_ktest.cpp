@@ -6,8 +6,8 @@
 // The process calls themselves (fork, execve, signals, groups, limits) are
 // tested from user space by user/tests/proc_test.c, in make test's user stage.
 #include <fs/vfs/vfs.h>
-#include <kernel/ktest/ktest.h>
-#include <kernel/proc/process.h>
+#include <kernel/base/ktest/ktest.h>
+#include <kernel/top/proc/process.h>
 
 extern "C" const u8 user_blob_proc_basic[], user_blob_proc_basic_end[];
 extern "C" const u8 user_blob_proc_segv[], user_blob_proc_segv_end[];

@@ -7,11 +7,11 @@
 // (free pages, heap bytes around each case) catches anything not freed; each
 // case also checks that vm::stats().anon_pages comes back.
 #include <arch/pmap.h>
-#include <kernel/ktest/ktest.h>
-#include <kernel/lib/string.h>
+#include <kernel/base/ktest/ktest.h>
+#include <kernel/base/lib/string.h>
 #include <vm/amap.h>
 #include <vm/anon.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/page/page_allocator.h>
 #include <vm/stats.h>
 
 using namespace vm;

@@ -7,10 +7,10 @@
 // runner checks free pages and heap bytes around each case), and a page
 // freed by put_pages is unmapped from every pmap first.
 #include <arch/pmap.h>
-#include <kernel/ktest/ktest.h>
-#include <kernel/lib/string.h>
+#include <kernel/base/ktest/ktest.h>
+#include <kernel/base/lib/string.h>
 #include <vm/aobj.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/page/page_allocator.h>
 #include <vm/stats.h>
 
 using namespace vm;

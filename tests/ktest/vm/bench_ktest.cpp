@@ -11,9 +11,9 @@
 #include <arch/pmap.h>
 #include <arch/time.h>
 #include <arch/usercopy.h>
-#include <kernel/ktest/ktest.h>
-#include <kernel/printk.h>
-#include <kernel/sched/thread.h>
+#include <kernel/base/ktest/ktest.h>
+#include <kernel/base/printk.h>
+#include <kernel/base/sched/thread.h>
 #include <vm/map.h>
 
 using namespace vm;

@@ -7,13 +7,13 @@
 // (free pages, heap bytes) verifies that destroying the map frees everything.
 #include <arch/pmap.h>
 #include <arch/usercopy.h>
-#include <kernel/ktest/ktest.h>
-#include <kernel/lib/string.h>
-#include <kernel/sched/thread.h>
+#include <kernel/base/ktest/ktest.h>
+#include <kernel/base/lib/string.h>
+#include <kernel/base/sched/thread.h>
 #include <vm/aobj.h>
 #include <vm/kmem.h>
 #include <vm/map.h>
-#include <vm/page_allocator.h>
+#include <kernel/base/page/page_allocator.h>
 #include <vm/stats.h>
 
 using namespace vm;

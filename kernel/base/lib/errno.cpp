@@ -1,0 +1,24 @@
+// kernel/base/lib/errno.cpp -- errno_name(): symbolic names for diagnostics.
+#include <kernel/base/lib/errno.h>
+
+namespace kern {
+
+const char* errno_name(Errno e)
+{
+    switch (e) {
+#define NAME(x) case Errno::x: return #x;
+    NAME(EPERM) NAME(ENOENT) NAME(ESRCH) NAME(EINTR) NAME(EIO) NAME(ENXIO)
+    NAME(E2BIG) NAME(ENOEXEC) NAME(EBADF) NAME(ECHILD) NAME(EAGAIN)
+    NAME(ENOMEM) NAME(EACCES) NAME(EFAULT) NAME(ENOTBLK) NAME(EBUSY)
+    NAME(EEXIST) NAME(EXDEV) NAME(ENODEV) NAME(ENOTDIR) NAME(EISDIR)
+    NAME(EINVAL) NAME(ENFILE) NAME(EMFILE) NAME(ENOTTY) NAME(ETXTBSY)
+    NAME(EFBIG) NAME(ENOSPC) NAME(ESPIPE) NAME(EROFS) NAME(EMLINK) NAME(EPIPE)
+    NAME(EDOM) NAME(ERANGE) NAME(EDEADLK) NAME(ENAMETOOLONG) NAME(ENOLCK)
+    NAME(ENOSYS) NAME(ENOTEMPTY) NAME(ELOOP) NAME(ENOMSG) NAME(EOVERFLOW)
+    NAME(ENOTSUP) NAME(ETIMEDOUT) NAME(ECANCELED)
+#undef NAME
+    }
+    return "E?";
+}
+
+} // namespace kern

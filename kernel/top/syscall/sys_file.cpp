@@ -1,0 +1,609 @@
+// kernel/top/syscall/sys_file.cpp -- the calls on file descriptors: read, write, seek, dup, fcntl, ...
+//
+// A descriptor names an fs::File (fs/vfs/file.h) in the process's FdTable
+// (kernel/top/proc/fd_table.h). Every handler here has the same shape:
+//
+//     auto file = TRY(file_of(fd));   // EBADF; holds a File reference
+//     ... check the other arguments as Linux does (same errno, same order) ...
+//     return TRY(file->read(...));    // the File does the work
+//
+// and the File reference goes when `file` does, on every path. file_of
+// refuses an O_PATH File (EBADF, as Linux's fdget); dup, fcntl, fstat and
+// fchdir take it with file_of_raw (fdget_raw). The File
+// checks the access mode (EBADF), the type (EISDIR, ESPIPE, ENOTDIR) and
+// the offset; the vnode does the I/O, copying straight to or from the user
+// buffer through an IoBuffer (EFAULT on a bad pointer, never a crash).
+//
+// Linux details kept here:
+//   - the whole range [buf, buf + count) must lie in the user half
+//     (access_ok, EFAULT before anything happens, checked after the access
+//     mode's EBADF); then counts are cut to MAX_RW_COUNT, never refused;
+//   - a write to a pipe with no reader fails with EPIPE *and* raises
+//     SIGPIPE (which kills the writer unless caught or ignored);
+//   - RLIMIT_FSIZE (fsize_limit, on user_args.h's fsize_room): a write
+//     to a regular file (sendfile's too) is cut short at the limit; one
+//     that starts at or past it, and an ftruncate that grows the file past
+//     it, fail with EFBIG and raise SIGXFSZ (which kills unless caught or
+//     ignored); RLIMIT_NOFILE bounds dup's and fcntl's new descriptors
+//     (FdTable);
+//   - readv/writev: the iovec array is checked whole first
+//     (user_args.h); on a stream, only the first element may block: later
+//     ones take what is already there, so a readv of a pipe returns the
+//     bytes waiting, as Linux's pipe_read does; a writev of at most
+//     PIPE_BUF bytes to a stream is gathered into one write so it stays
+//     atomic on a pipe (POSIX);
+//   - getdents64 fills struct linux_dirent64 records (8-byte aligned,
+//     d_off = the cookie after the entry) into a kernel buffer -- readdir
+//     runs under the file system's lock, where a page fault on the user
+//     buffer must not happen -- and copies them out afterwards.
+//
+// Read more: Linux fs/read_write.c (ksys_read, do_iter_readv_writev,
+// do_sendfile), fs/readdir.c (filldir64), fs/fcntl.c (do_fcntl, f_dupfd),
+// fs/file.c (ksys_dup3), mm/filemap.c
+// (generic_write_check_limits), fs/attr.c (inode_newsize_ok),
+// fs/ioctl.c (do_vfs_ioctl); xv6 sysfile.c;
+// docs/vfs.md ("Open files"), docs/processes.md.
+#include <arch/usercopy.h>
+#include <fs/vfs/file.h>
+#include <kernel/base/lib/string.h>
+#include <kernel/top/proc/process.h>
+#include <kernel/top/proc/signal.h>
+#include <kernel/top/syscall/syscall.h>
+#include <kernel/top/syscall/user_args.h>
+
+namespace kern {
+
+namespace {
+
+constexpr size_t PIPE_BUF = 4096;  // writes up to this size are atomic on a pipe
+
+// EPIPE from a write also raises SIGPIPE (Linux's pipe_write does both).
+ErrorOr<size_t> raise_sigpipe_on_epipe(ErrorOr<size_t> result)
+{
+    if (result.is_error() && result.error() == Errno::EPIPE)
+        send_signal(*Process::current(), SIGPIPE);
+    return result;
+}
+
+ErrorOr<size_t> write_file(fs::File& file, const fs::IoBuffer& buf, size_t n)
+{
+    return raise_sigpipe_on_epipe(file.write(buf, n));
+}
+
+// RLIMIT_FSIZE, as Linux's generic_write_check_limits: a write of n > 0
+// bytes to a regular file that would start at or past the limit raises
+// SIGXFSZ and fails with EFBIG; one that would cross it is cut to end at
+// the limit. `at` is where it starts: `offset`, or (offset < 0) the file
+// offset; with O_APPEND, the end of the file. (Read here, before the write,
+// so a second writer moving the offset or the end meanwhile may let one
+// write cross the limit: one thread per process and no file sharing in the
+// tests make that moot.) => the count allowed. EFBIG.
+ErrorOr<size_t> fsize_limit(fs::File& file, i64 offset, size_t n)
+{
+    if (Process::current()->rlimit(RLIMIT_FSIZE).cur == RLIM_INFINITY || n == 0 ||
+        file.vnode().type() != fs::VType::Regular)
+        return n;
+    u64 at;
+    if (file.flags() & fs::O_APPEND)
+        at = TRY(file.stat()).size;
+    else if (offset >= 0)
+        at = u64(offset);
+    else
+        at = TRY(file.lseek(0, fs::SEEK_CUR));
+    return size_t(min(u64(n), TRY(fsize_room(at))));  // user_args.h
+}
+
+} // namespace
+
+// ---- read and write ----
+
+namespace {
+
+// The checks Linux's vfs_read/vfs_write make before any I/O, in its order:
+// the access mode (EBADF), then access_ok on the whole count as given
+// (EFAULT: a count that runs past the user half is refused even though it
+// would be cut). => the count cut to MAX_RW_COUNT.
+ErrorOr<size_t> check_transfer(fs::File& file, bool writing, uptr buf, u64 count)
+{
+    if (writing ? !file.writable() : !file.readable())
+        return Errno::EBADF;
+    TRY(check_user_range(buf, size_t(count)));
+    return min(size_t(count), MAX_RW_COUNT);
+}
+
+// pread64/pwrite64 check more, in Linux's order (ksys_pread64): a
+// negative offset (EINVAL) before even the descriptor, then -- with the
+// File in hand -- ESPIPE (a pipe or terminal) before the buffer.
+ErrorOr<size_t> check_positioned(fs::File& file, bool writing, uptr buf, u64 count)
+{
+    if (file.vnode().is_stream())
+        return Errno::ESPIPE;
+    return check_transfer(file, writing, buf, count);
+}
+
+} // namespace
+
+SYSCALL(0, read)
+{
+    auto file = TRY(file_of(a.a0));
+    size_t n = TRY(check_transfer(*file, false, a.a1, a.a2));
+    return TRY(file->read(fs::IoBuffer::user(a.a1), n));
+}
+
+SYSCALL(1, write)
+{
+    auto file = TRY(file_of(a.a0));
+    size_t n = TRY(check_transfer(*file, true, a.a1, a.a2));
+    n = TRY(fsize_limit(*file, -1, n));
+    return TRY(write_file(*file, fs::IoBuffer::user(a.a1), n));
+}
+
+// pread64(fd, buf, count, offset): at `offset`, the file offset unchanged.
+// => also EINVAL (negative offset), ESPIPE (a pipe or terminal).
+SYSCALL(17, pread64)
+{
+    if (i64(a.a3) < 0)
+        return Errno::EINVAL;
+    auto file = TRY(file_of(a.a0));
+    size_t n = TRY(check_positioned(*file, false, a.a1, a.a2));
+    return TRY(file->pread(a.a3, fs::IoBuffer::user(a.a1), n));
+}
+
+SYSCALL(18, pwrite64)
+{
+    if (i64(a.a3) < 0)
+        return Errno::EINVAL;
+    auto file = TRY(file_of(a.a0));
+    size_t n = TRY(check_positioned(*file, true, a.a1, a.a2));
+    n = TRY(fsize_limit(*file, i64(a.a3), n));
+    return TRY(file->pwrite(a.a3, fs::IoBuffer::user(a.a1), n));
+}
+
+// ---- readv and writev ----
+
+namespace {
+
+// A stream read that takes only what is there now: EAGAIN becomes 0.
+ErrorOr<size_t> stream_read_available(fs::File& file, const fs::IoBuffer& buf, size_t n)
+{
+    auto r = file.vnode().stream_read(buf, n, file.flags() | fs::O_NONBLOCK);
+    if (r.is_error() && r.error() == Errno::EAGAIN)
+        return size_t(0);
+    return r;
+}
+
+// readv at the file offset (offset < 0) or at `offset` (preadv).
+ErrorOr<size_t> read_vector(fs::File& file, const IovecArray& iov, i64 offset)
+{
+    bool stream = file.vnode().is_stream();
+    return transfer_iovecs(iov, [&](const fs::IoBuffer& buf, size_t n, size_t done) -> ErrorOr<size_t> {
+        if (offset >= 0)
+            return file.pread(u64(offset) + done, buf, n);
+        if (stream && done > 0)
+            return stream_read_available(file, buf, n);  // never block for the rest
+        return file.read(buf, n);
+    });
+}
+
+// A short writev to a stream in one write (atomic on a pipe). The bytes
+// are gathered until the first element that cannot be read. => EFAULT
+// (not even the first could), EPIPE, EAGAIN, ...
+ErrorOr<size_t> write_gathered(fs::File& file, const IovecArray& iov)
+{
+    KernelBuffer buf(iov.total());
+    if (!buf)
+        return Errno::ENOMEM;
+    size_t gathered = 0;
+    for (size_t i = 0; i < iov.count(); ++i) {
+        if (iov[i].length == 0)
+            continue;  // its base may be anything, even NULL
+        if (arch::copy_from_user(buf.get() + gathered, iov[i].base, size_t(iov[i].length)).is_error()) {
+            if (gathered == 0)
+                return Errno::EFAULT;
+            break;
+        }
+        gathered += size_t(iov[i].length);
+    }
+    return write_file(file, fs::IoBuffer::kernel(buf.get()), gathered);
+}
+
+// writev at the file offset (offset < 0) or at `offset` (pwritev). The
+// RLIMIT_FSIZE check is made once for the whole vector, as Linux does: the
+// elements past the allowed count are not written.
+ErrorOr<size_t> write_vector(fs::File& file, const IovecArray& iov, i64 offset)
+{
+    if (offset < 0 && file.vnode().is_stream() && iov.count() > 1 && iov.total() > 0 &&
+        iov.total() <= PIPE_BUF)
+        return write_gathered(file, iov);
+    size_t allowed = TRY(fsize_limit(file, offset, iov.total()));
+    return transfer_iovecs(iov, [&](const fs::IoBuffer& buf, size_t n, size_t done) -> ErrorOr<size_t> {
+        n = min(n, allowed - done);
+        if (n == 0)
+            return size_t(0);  // the limit: transfer_iovecs stops at a short step
+        if (offset >= 0)
+            return file.pwrite(u64(offset) + done, buf, n);
+        return write_file(file, buf, n);
+    });
+}
+
+// The checks readv/preadv make before the iovecs (Linux's vfs_readv):
+// EBADF (not open for reading), ESPIPE (p-variants on a stream), EINVAL
+// (negative offset).
+ErrorOr<void> check_vector_call(fs::File& file, bool writing, bool positioned, i64 offset)
+{
+    if (writing ? !file.writable() : !file.readable())
+        return Errno::EBADF;
+    if (positioned && file.vnode().is_stream())
+        return Errno::ESPIPE;
+    if (positioned && offset < 0)
+        return Errno::EINVAL;
+    return {};
+}
+
+// readv, writev, preadv, pwritev (offset -1 and positioned false: at the
+// file offset).
+ErrorOr<u64> vector_call(const SyscallArgs& a, bool writing, bool positioned, i64 offset)
+{
+    auto file = TRY(file_of(a.a0));
+    TRY(check_vector_call(*file, writing, positioned, offset));
+    auto iov = TRY(IovecArray::copy_in(a.a1, a.a2));
+    if (!positioned)
+        offset = -1;
+    return TRY(writing ? write_vector(*file, iov, offset) : read_vector(*file, iov, offset));
+}
+
+// preadv2/pwritev2: flags (RWF_*) are not supported; offset -1 means the
+// file offset. => EOPNOTSUPP (flags).
+ErrorOr<u64> vector2_call(const SyscallArgs& a, bool writing)
+{
+    if (a.a5 != 0)
+        return Errno::ENOTSUP;
+    i64 offset = i64(a.a3);
+    return vector_call(a, writing, offset != -1, offset);
+}
+
+} // namespace
+
+// readv(fd, iov, iovcnt). => also EINVAL (iovcnt > 1024, a negative length).
+SYSCALL(19, readv) { return vector_call(a, false, false, -1); }
+SYSCALL(20, writev) { return vector_call(a, true, false, -1); }
+// preadv(fd, iov, iovcnt, pos_l, pos_h): on x86-64 pos_l holds all 64 bits.
+SYSCALL(295, preadv) { return vector_call(a, false, true, i64(a.a3)); }
+SYSCALL(296, pwritev) { return vector_call(a, true, true, i64(a.a3)); }
+SYSCALL(327, preadv2) { return vector2_call(a, false); }
+SYSCALL(328, pwritev2) { return vector2_call(a, true); }
+
+// ---- the offset, and closing ----
+
+// lseek(fd, offset, whence). => EINVAL (bad whence -- SEEK_DATA and
+// SEEK_HOLE too, not supported on a file -- or a negative result), ESPIPE
+// (a stream, for any whence up to SEEK_HOLE: Linux's ksys_lseek refuses a
+// whence above SEEK_MAX before it asks the file), EOVERFLOW.
+SYSCALL(8, lseek)
+{
+    constexpr u32 SEEK_MAX = 4;  // SEEK_HOLE
+    auto file = TRY(file_of(a.a0));
+    u32 whence = u32(a.a2);  // unsigned int
+    if (whence > SEEK_MAX)
+        return Errno::EINVAL;
+    return TRY(file->lseek(i64(a.a1), int(whence)));
+}
+
+SYSCALL(3, close)
+{
+    TRY(Process::current()->fds().close(int(u32(a.a0))));
+    return 0;
+}
+
+// ---- duplicating ----
+
+SYSCALL(32, dup)
+{
+    auto file = TRY(file_of_raw(a.a0));
+    return u64(TRY(Process::current()->fds().install(*file, false)));
+}
+
+// dup2(old, new): old == new only checks old. => EBADF (old free, new out
+// of range).
+SYSCALL(33, dup2)
+{
+    return u64(TRY(Process::current()->fds().duplicate_to(int(u32(a.a0)), int(u32(a.a1)), false)));
+}
+
+// dup3(old, new, flags). => EINVAL (a flag other than O_CLOEXEC, or
+// old == new), EBADF.
+SYSCALL(292, dup3)
+{
+    if (a.a2 & ~u64(fs::O_CLOEXEC))
+        return Errno::EINVAL;
+    int old_fd = int(u32(a.a0)), new_fd = int(u32(a.a1));
+    if (old_fd == new_fd)
+        return Errno::EINVAL;
+    return u64(TRY(Process::current()->fds().duplicate_to(old_fd, new_fd, a.a2 & fs::O_CLOEXEC)));
+}
+
+// ---- fcntl and ioctl ----
+
+namespace {
+
+constexpr u64 F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4,
+              F_DUPFD_CLOEXEC = 1030;
+constexpr u64 FD_CLOEXEC = 1;
+
+// F_DUPFD / F_DUPFD_CLOEXEC: the lowest free descriptor >= min_fd.
+// => EINVAL (min_fd at or above RLIMIT_NOFILE, as Linux's f_dupfd), EMFILE.
+ErrorOr<u64> dup_at_least(fs::File& file, u64 min_fd, bool cloexec)
+{
+    FdTable& fds = Process::current()->fds();
+    if (min_fd >= u64(fds.limit()))
+        return Errno::EINVAL;
+    return u64(TRY(fds.install(file, cloexec, int(min_fd))));
+}
+
+} // namespace
+
+// fcntl(fd, cmd, arg): descriptor flags, status flags, dup. No locks
+// (F_GETLK, F_SETLK...) yet. On an O_PATH File only the dups, F_GETFD,
+// F_SETFD and F_GETFL work; any other cmd, even an unknown one, is EBADF
+// (Linux's check_fcntl_cmd). => EBADF, EINVAL (an unknown cmd).
+SYSCALL(72, fcntl)
+{
+    auto file = TRY(file_of_raw(a.a0));
+    int fd = int(u32(a.a0));
+    FdTable& fds = Process::current()->fds();
+    u32 cmd = u32(a.a1);
+    bool path_ok = cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_GETFD || cmd == F_SETFD || cmd == F_GETFL;
+    if (file->is_path() && !path_ok)
+        return Errno::EBADF;
+    switch (cmd) {
+    case F_DUPFD: return dup_at_least(*file, a.a2, false);
+    case F_DUPFD_CLOEXEC: return dup_at_least(*file, a.a2, true);
+    case F_GETFD: return TRY(fds.cloexec(fd)) ? FD_CLOEXEC : 0;
+    case F_SETFD: TRY(fds.set_cloexec(fd, a.a2 & FD_CLOEXEC)); return 0;
+    case F_GETFL: return u64(file->flags() & ~fs::O_CLOEXEC);  // per descriptor, not per File
+    case F_SETFL: file->set_status_flags(u32(a.a2)); return 0;
+    default: return Errno::EINVAL;
+    }
+}
+
+// ioctl(fd, request, arg): the requests every file understands here, the
+// rest to the vnode (a terminal's TCGETS, ...; ENOTTY for a plain file).
+SYSCALL(16, ioctl)
+{
+    constexpr u32 FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451;
+    auto file = TRY(file_of(a.a0));
+    int fd = int(u32(a.a0));
+    u32 request = u32(a.a1);
+    switch (request) {
+    case FIOCLEX:
+    case FIONCLEX:
+        TRY(Process::current()->fds().set_cloexec(fd, request == FIOCLEX));
+        return 0;
+    case FIONBIO: {
+        int on;
+        TRY(arch::copy_from_user(&on, a.a2, sizeof on));
+        u32 flags = file->flags();
+        file->set_status_flags(on ? flags | fs::O_NONBLOCK : flags & ~fs::O_NONBLOCK);
+        return 0;
+    }
+    default: return TRY(file->vnode().ioctl(request, a.a2));
+    }
+}
+
+// ---- attributes, size, directory ----
+
+SYSCALL(5, fstat)
+{
+    auto file = TRY(file_of_raw(a.a0));  // O_PATH too
+    fs::VAttr attr = TRY(file->stat());
+    TRY(copy_stat_out(a.a1, attr));
+    return 0;
+}
+
+// ftruncate(fd, length). => EINVAL (negative length; not open for writing;
+// not a regular file), EBADF, EFBIG (also: growing the file past
+// RLIMIT_FSIZE, which raises SIGXFSZ too -- Linux's inode_newsize_ok).
+SYSCALL(77, ftruncate)
+{
+    if (i64(a.a1) < 0)
+        return Errno::EINVAL;
+    auto file = TRY(file_of(a.a0));
+    if (file->writable() && file->vnode().type() == fs::VType::Regular)  // else truncate's EINVAL
+        TRY(fsize_check_resize(TRY(file->stat()).size, a.a1));
+    TRY(file->truncate(a.a1));
+    return 0;
+}
+
+// fsync/fdatasync: tmpfs has nothing to write back. A stream has no
+// fsync in Linux either: EINVAL.
+SYSCALL(74, fsync)
+{
+    auto file = TRY(file_of(a.a0));
+    if (file->vnode().is_stream())
+        return Errno::EINVAL;
+    return 0;
+}
+SYSCALL_ALIAS(75, fdatasync, sys_fsync);
+
+// sync(): every file system lives in memory: nothing to write back.
+SYSCALL(162, sync) { return 0; }
+
+// syncfs(fd): the same, for the file system of `fd`. => EBADF.
+SYSCALL(306, syncfs)
+{
+    TRY(file_of(a.a0));
+    return 0;
+}
+
+SYSCALL(81, fchdir)
+{
+    auto file = TRY(file_of_raw(a.a0));  // an O_PATH directory too
+    if (!file->vnode().is_directory())
+        return Errno::ENOTDIR;
+    Process::current()->fs_context().cwd = RefPtr<fs::Vnode>(&file->vnode());
+    return 0;
+}
+
+// ---- getdents64 ----
+
+namespace {
+
+// struct linux_dirent64: ino, off, reclen, type, then the name and its NUL,
+// padded to 8 bytes.
+struct [[gnu::packed]] Dirent64Header {
+    u64 ino;
+    i64 off;
+    u16 reclen;
+    u8 type;
+};
+static_assert(sizeof(Dirent64Header) == 19);
+
+constexpr size_t GETDENTS_CHUNK = 32 * 1024;  // kernel buffer per call, at most
+
+// Packs entries into a kernel buffer until the next one does not fit.
+class Dirent64Sink final : public fs::ReaddirSink {
+public:
+    Dirent64Sink(u8* buf, size_t size) : m_buf(buf), m_size(size) {}
+    bool emit(const fs::DirEntry& entry) override
+    {
+        size_t reclen = align_up(sizeof(Dirent64Header) + entry.name.length() + 1, 8);
+        if (reclen > m_size - m_used) {
+            m_full = true;
+            return false;
+        }
+        u8* record = m_buf + m_used;
+        memset(record, 0, reclen);
+        // Linux's DT_* is the S_IFMT type shifted down (fs_umode_to_dtype).
+        Dirent64Header header{entry.ino, i64(entry.next_cookie), u16(reclen),
+                              u8(fs::vtype_to_mode(entry.type) >> 12)};
+        memcpy(record, &header, sizeof header);
+        memcpy(record + sizeof header, entry.name.characters(), entry.name.length());
+        m_used += reclen;
+        return true;
+    }
+    size_t used() const { return m_used; }
+    bool full() const { return m_full; }
+
+private:
+    u8* m_buf;
+    size_t m_size;
+    size_t m_used = 0;
+    bool m_full = false;
+};
+
+} // namespace
+
+// getdents64(fd, dirp, count). => bytes filled, 0 at the end. ENOTDIR,
+// EINVAL (count too small for the next entry), EFAULT (the offset is put
+// back, so the entries are not lost).
+SYSCALL(217, getdents64)
+{
+    auto file = TRY(file_of(a.a0));
+    size_t count = u32(a.a2);
+    if (!file->vnode().is_directory())
+        return Errno::ENOTDIR;  // before the buffer, as Linux's iterate_dir
+    TRY(check_user_range(a.a1, count));
+    size_t size = min(count, GETDENTS_CHUNK);
+    KernelBuffer buf(max<size_t>(size, 1));
+    if (!buf)
+        return Errno::ENOMEM;
+    u64 before = TRY(file->lseek(0, fs::SEEK_CUR));
+    Dirent64Sink sink(buf.get(), size);
+    TRY(file->readdir(sink));
+    if (sink.used() == 0 && sink.full())
+        return Errno::EINVAL;
+    if (arch::copy_to_user(a.a1, buf.get(), sink.used()).is_error()) {
+        (void)file->lseek(i64(before), fs::SEEK_SET);
+        return Errno::EFAULT;
+    }
+    return sink.used();
+}
+
+// ---- sendfile ----
+
+namespace {
+
+constexpr size_t SENDFILE_CHUNK = 16 * 1024;
+
+// Copy up to `count` bytes from `in` at `*position` to `out` through a
+// kernel buffer, advancing *position by what was written. => bytes; an
+// error after some bytes moved is forgotten, as write(2) does.
+//
+// RLIMIT_FSIZE is checked for each chunk as it is written (fsize_limit),
+// where Linux's splice loop meets it (generic_write_checks): a copy that
+// starts at the limit fails with EFBIG and SIGXFSZ; a chunk that would
+// cross it is cut there, and then, as Linux's iter_file_splice_write
+// tries the rest of its chunk again, the check is made once more at the
+// limit, which raises SIGXFSZ (the bytes up to the limit are still
+// returned). Nothing is checked when `in` has nothing to give (a read of
+// 0 ends the copy first).
+ErrorOr<size_t> copy_between(fs::File& in, fs::File& out, u64& position, size_t count)
+{
+    KernelBuffer buf(SENDFILE_CHUNK);
+    if (!buf)
+        return Errno::ENOMEM;
+    size_t done = 0;
+    while (done < count) {
+        size_t want = min(count - done, SENDFILE_CHUNK);
+        auto got = in.pread(position, fs::IoBuffer::kernel(buf.get()), want);
+        if (got.is_error() || got.value() == 0)
+            return done > 0 || !got.is_error() ? ErrorOr<size_t>(done) : ErrorOr<size_t>(got.error());
+        auto allowed = fsize_limit(out, -1, got.value());
+        if (allowed.is_error())
+            return done > 0 ? ErrorOr<size_t>(done) : ErrorOr<size_t>(allowed.error());
+        auto put = write_file(out, fs::IoBuffer::kernel(buf.get()), allowed.value());
+        if (put.is_error())
+            return done > 0 ? ErrorOr<size_t>(done) : ErrorOr<size_t>(put.error());
+        position += put.value();
+        done += put.value();
+        if (put.value() < got.value()) {
+            if (put.value() == allowed.value())  // cut by the limit: Linux meets it, SIGXFSZ
+                send_signal(*Process::current(), SIGXFSZ);
+            break;
+        }
+    }
+    return done;
+}
+
+} // namespace
+
+// sendfile(out_fd, in_fd, offset_ptr, count): from a file (not a stream)
+// to anything. With offset_ptr, read at *offset_ptr and store the new
+// position there (in_fd's offset unchanged); without, use and advance
+// in_fd's offset. => EBADF (in not readable, out not writable), EINVAL (in
+// is a stream; negative offset; out opened with O_APPEND, as Linux's
+// do_splice_direct refuses it, after the offset's checks), EFAULT, EPIPE
+// (+ SIGPIPE), EFBIG (+ SIGXFSZ: out is a regular file whose offset is at
+// RLIMIT_FSIZE; a copy that would cross it is cut short there).
+SYSCALL(40, sendfile)
+{
+    auto out = TRY(file_of(a.a0));
+    auto in = TRY(file_of(a.a1));
+    if (!in->readable() || !out->writable())
+        return Errno::EBADF;
+    if (in->vnode().is_stream())
+        return Errno::EINVAL;
+    size_t count = min(size_t(a.a3), MAX_RW_COUNT);
+    uptr offset_ptr = a.a2;
+    i64 start;
+    if (offset_ptr) {
+        TRY(arch::copy_from_user(&start, offset_ptr, sizeof start));
+        if (start < 0)
+            return Errno::EINVAL;
+    } else {
+        start = i64(TRY(in->lseek(0, fs::SEEK_CUR)));
+    }
+    if (out->flags() & fs::O_APPEND)
+        return Errno::EINVAL;
+    u64 position = u64(start);
+    size_t done = TRY(copy_between(*in, *out, position, count));
+    if (offset_ptr) {
+        i64 end = i64(position);
+        TRY(arch::copy_to_user(offset_ptr, &end, sizeof end));
+    } else {
+        TRY(in->lseek(i64(position), fs::SEEK_SET));
+    }
+    return done;
+}
+
+} // namespace kern

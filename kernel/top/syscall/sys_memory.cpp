@@ -1,0 +1,260 @@
+// kernel/top/syscall/sys_memory.cpp -- brk, mmap, munmap, mprotect: the VM system's user interface.
+//
+// Each call checks its arguments the way Linux does (the same errno for the
+// same mistake) and then is one VmMap operation (vm/map.h):
+//   brk       grow or shrink the heap right after the program's bss;
+//   mmap      anonymous memory: private (an amap, zero-fill on demand) or
+//             shared (an anonymous object, so a fork's child shares it);
+//             a file: its VM object -- the very object whose pages read and
+//             write copy through (fs/ubc/ubc.h), so a MAP_SHARED mapping and
+//             read/write see the same bytes at once; MAP_PRIVATE maps it
+//             copy-on-write (the first write copies the page into an amap);
+//   munmap    VmMap::unmap; mprotect  VmMap::protect.
+// Addresses from user space are only compared and passed to the map, never
+// dereferenced here.
+//
+// Resource limits (check_growth, Linux's may_expand_vm): brk and mmap fail
+// with ENOMEM -- brk by keeping the old break -- when the new pages would
+// take the process past
+//   RLIMIT_AS    the bytes of every mapping (VmMap::mapped_bytes: program,
+//                heap, stack, mmaps, PROT_NONE reservations included);
+//   RLIMIT_DATA  the bytes of the private writable mappings other than the
+//                stack: the program's data and bss, the heap, private
+//                writable mmaps (Linux's data_vm, since 4.7).
+// What a MAP_FIXED mapping replaces is not counted twice. Not checked:
+// execve's own mappings, and mprotect making a private mapping writable
+// (Linux checks both); there is no mremap.
+#include <fs/vfs/file.h>
+#include <kernel/base/lib/ref_ptr.h>
+#include <kernel/top/proc/exec.h>
+#include <kernel/top/proc/process.h>
+#include <kernel/top/syscall/syscall.h>
+#include <kernel/top/syscall/user_args.h>
+#include <vm/aobj.h>
+#include <vm/map.h>
+
+namespace kern {
+
+namespace {
+
+// Linux's mmap flag bits.
+constexpr u64 LMAP_SHARED = 0x01, LMAP_PRIVATE = 0x02, LMAP_SHARED_VALIDATE = 0x03,
+              LMAP_FIXED = 0x10, LMAP_ANONYMOUS = 0x20, LMAP_NORESERVE = 0x4000,
+              LMAP_POPULATE = 0x8000, LMAP_FIXED_NOREPLACE = 0x100000, LMAP_STACK = 0x20000,
+              LMAP_GROWSDOWN = 0x100, LMAP_DENYWRITE = 0x800, LMAP_EXECUTABLE = 0x1000;
+constexpr u64 KNOWN_FLAGS = LMAP_SHARED | LMAP_PRIVATE | LMAP_FIXED | LMAP_ANONYMOUS | LMAP_NORESERVE |
+                            LMAP_POPULATE | LMAP_FIXED_NOREPLACE | LMAP_STACK | LMAP_GROWSDOWN |
+                            LMAP_DENYWRITE | LMAP_EXECUTABLE;
+// Where mmap looks for space when given no hint (below the stack, above the heap).
+constexpr uptr MMAP_BASE = 0x00007f0000000000ull;
+
+vm::VmMap& current_map() { return *Process::current()->map(); }
+
+// Does [addr, addr + length), rounded up to whole pages, lie below the top
+// of the user half (no wrap-around)?
+bool in_user_half(uptr addr, size_t length)
+{
+    // The first check bounds length, so rounding it up cannot overflow.
+    return !check_user_range(addr, length).is_error() &&
+           !check_user_range(addr, align_up(length, PAGE_SIZE)).is_error();
+}
+
+// The VM object to map for descriptor `fd`, referenced, and the highest
+// protection the mapping may ever get (mprotect cannot go past it): a
+// shared mapping can be made writable only if the file was opened for
+// writing. => EBADF, EACCES (not open for reading; shared + PROT_WRITE on a
+// file not open for writing), ENODEV (no pages to map: a directory, a pipe,
+// a terminal).
+ErrorOr<vm::VmObject*> file_object(int fd, bool shared, u64 prot, vm::Prot& max_prot)
+{
+    auto file = TRY(file_of(u64(u32(fd))));  // EBADF for an O_PATH descriptor too
+    if (!file->readable())
+        return Errno::EACCES;
+    vm::VmObject* object = file->vnode().vm_object();
+    if (!object)
+        return Errno::ENODEV;
+    max_prot = vm::PROT_ALL;
+    if (shared && !file->writable()) {
+        if (prot & vm::PROT_WRITE)
+            return Errno::EACCES;
+        max_prot = vm::Prot(vm::PROT_READ | vm::PROT_EXEC);
+    }
+    object->reference();  // the map entry's
+    return object;
+}
+
+// ---- RLIMIT_AS and RLIMIT_DATA (see the top) ----
+
+// Does `e` count as data: private, writable, not the stack (Linux's
+// is_data_mapping)?
+bool is_data(const vm::MapEntry& e)
+{
+    return e.has(vm::MapEntry::COPY_ON_WRITE) && (e.m_prot & vm::PROT_WRITE) && e.m_end != USER_STACK_TOP;
+}
+
+// What the limits count, in bytes (Linux's total_vm and data_vm).
+struct Footprint {
+    size_t total = 0;
+    size_t data = 0;
+};
+
+// The current process's footprint outside [skip, skip_end) -- the range a
+// new mapping will replace. One walk over the map's entries.
+Footprint footprint_outside(uptr skip, uptr skip_end)
+{
+    vm::VmMap& map = current_map();
+    Footprint f;
+    MutexGuard guard(map.lock());
+    map.for_each_entry_locked([&](const vm::MapEntry& e) {
+        uptr lo = max(e.m_start, skip), hi = min(e.m_end, skip_end);
+        size_t outside = (e.m_end - e.m_start) - (lo < hi ? hi - lo : 0);
+        f.total += outside;
+        if (is_data(e))
+            f.data += outside;
+    });
+    return f;
+}
+
+// May the current process map `length` more bytes (whole pages), as data
+// if `data`? `replaced`, if not 0, is where a MAP_FIXED mapping goes: what
+// it replaces there is not counted. Nothing to count while both limits are
+// infinite, the usual case. => ENOMEM.
+ErrorOr<void> check_growth(size_t length, bool data, uptr replaced = 0)
+{
+    Process* p = Process::current();
+    u64 as = p->rlimit(RLIMIT_AS).cur, data_limit = p->rlimit(RLIMIT_DATA).cur;
+    if (as == RLIM_INFINITY && (!data || data_limit == RLIM_INFINITY))
+        return {};
+    Footprint f = replaced ? footprint_outside(replaced, replaced + length) : footprint_outside(0, 0);
+    if (as != RLIM_INFINITY && f.total + length > as)
+        return Errno::ENOMEM;
+    if (data && data_limit != RLIM_INFINITY && f.data + length > data_limit)
+        return Errno::ENOMEM;
+    return {};
+}
+
+} // namespace
+
+// brk(addr): => the new break, or the old one if addr is 0, below the start,
+// or cannot be had (Linux returns the current break instead of an error) --
+// also when RLIMIT_AS or RLIMIT_DATA refuses the growth.
+SYSCALL(12, brk)
+{
+    Process* p = Process::current();
+    MutexGuard guard(p->m_brk_lock);
+    uptr want = a.a0;
+    if (want < p->m_brk_start || want >= MMAP_BASE)
+        return u64(p->m_brk);
+    uptr old_end = align_up(p->m_brk, PAGE_SIZE), new_end = align_up(want, PAGE_SIZE);
+    if (new_end > old_end) {
+        if (check_growth(new_end - old_end, true).is_error())
+            return u64(p->m_brk);
+        auto r = current_map().map(old_end, new_end - old_end, vm::PROT_READ | vm::PROT_WRITE, vm::PROT_ALL,
+                                   vm::Inherit::Copy, nullptr, 0, vm::MAP_PRIVATE | vm::MAP_FIXED | vm::MAP_NOREPLACE);
+        if (r.is_error())
+            return u64(p->m_brk);
+    } else if (new_end < old_end) {
+        if (current_map().unmap(new_end, old_end - new_end).is_error())
+            return u64(p->m_brk);
+    }
+    p->m_brk = want;
+    return u64(want);
+}
+
+// mmap(addr, length, prot, flags, fd, offset).
+SYSCALL(9, mmap)
+{
+    uptr addr = a.a0;
+    size_t length = size_t(a.a1);
+    u64 prot = a.a2, flags = a.a3, offset = a.a5;
+    if (length == 0 || (flags & ~KNOWN_FLAGS) || (prot & ~u64(vm::PROT_ALL)))
+        return Errno::EINVAL;
+    u64 type = flags & LMAP_SHARED_VALIDATE;
+    if (type != LMAP_SHARED && type != LMAP_PRIVATE)
+        return Errno::EINVAL;
+    if (!vm::is_page_aligned(offset))
+        return Errno::EINVAL;
+    if (length > vm::USER_MAX)
+        return Errno::ENOMEM;  // more than an address space (Linux: ENOMEM, not EINVAL)
+    bool fixed = flags & (LMAP_FIXED | LMAP_FIXED_NOREPLACE);
+    if (fixed && !vm::is_page_aligned(addr))
+        return Errno::EINVAL;
+    if (fixed && !in_user_half(addr, length))
+        return Errno::ENOMEM;  // Linux's get_unmapped_area: no room there
+    u32 map_flags = (fixed ? vm::MAP_FIXED : 0) | ((flags & LMAP_FIXED_NOREPLACE) ? vm::MAP_NOREPLACE : 0);
+    vm::VmObject* object = nullptr;
+    vm::Inherit inherit = vm::Inherit::Copy;
+    vm::Prot max_prot = vm::PROT_ALL;
+    u64 object_offset = 0;
+    if (!(flags & LMAP_ANONYMOUS)) {
+        object = TRY(file_object(i32(a.a4), type == LMAP_SHARED, prot, max_prot));
+        object_offset = offset;
+        if (type == LMAP_SHARED)
+            inherit = vm::Inherit::Share;
+        else
+            map_flags |= vm::MAP_PRIVATE;
+    } else if (type == LMAP_SHARED) {
+        object = TRY(vm::AnonObject::create());  // shared anonymous memory: one object for all sharers
+        inherit = vm::Inherit::Share;
+    } else {
+        map_flags |= vm::MAP_PRIVATE;
+    }
+    bool data = type == LMAP_PRIVATE && (prot & vm::PROT_WRITE);
+    if (auto limits = check_growth(align_up(length, PAGE_SIZE), data, fixed ? addr : 0); limits.is_error()) {
+        if (object)
+            object->detach();
+        return limits.error();
+    }
+    uptr hint = fixed ? addr : (addr ? align_down(addr, PAGE_SIZE) : MMAP_BASE);
+    auto r = current_map().map(hint, length, vm::Prot(prot), max_prot, inherit, object,
+                               object_offset, map_flags);
+    if (r.is_error() && !fixed && r.error() == Errno::ENOMEM && hint > vm::USER_MIN) {
+        // No room above the hint: anywhere will do, as in Linux.
+        r = current_map().map(vm::USER_MIN, length, vm::Prot(prot), max_prot, inherit, object,
+                              object_offset, map_flags);
+    }
+    if (r.is_error()) {
+        if (object)
+            object->detach();
+        return r.error();
+    }
+    return u64(r.value());
+}
+
+// munmap(addr, length). => EINVAL (unaligned, empty, or past the user
+// half). The unmapped page 0 and the rest below USER_MIN hold nothing to
+// unmap: that part of a range is skipped, as Linux finds nothing there.
+SYSCALL(11, munmap)
+{
+    uptr start = a.a0;
+    size_t length = size_t(a.a1);
+    if (!vm::is_page_aligned(start) || length == 0 || !in_user_half(start, length))
+        return Errno::EINVAL;
+    length = align_up(length, PAGE_SIZE);
+    if (start < vm::USER_MIN) {
+        if (length <= vm::USER_MIN - start)
+            return 0;
+        length -= vm::USER_MIN - start;
+        start = vm::USER_MIN;
+    }
+    TRY(current_map().unmap(start, length));
+    return 0;
+}
+
+// mprotect(addr, length, prot). => EINVAL (unaligned, unknown prot bits),
+// ENOMEM (a page of the range is not mapped -- as Linux, also for a range
+// that leaves the user half or wraps around), EACCES (above the mapping's
+// maximum protection).
+SYSCALL(10, mprotect)
+{
+    if (!vm::is_page_aligned(a.a0) || (a.a2 & ~u64(vm::PROT_ALL)))
+        return Errno::EINVAL;
+    if (a.a1 == 0)
+        return 0;
+    if (a.a0 < vm::USER_MIN || !in_user_half(a.a0, size_t(a.a1)))
+        return Errno::ENOMEM;
+    TRY(current_map().protect(a.a0, size_t(a.a1), vm::Prot(a.a2)));
+    return 0;
+}
+
+} // namespace kern
