@@ -1,34 +1,12 @@
 // arch/x86_64/string.cpp -- the C memory and string functions for the kernel.
 //
-// memcpy and memset move 8 bytes per step (`rep movsq` / `rep stosq`), then
-// the last 0-7 bytes one at a time. On CPUs with ERMSB `rep movsb` alone
-// would do as well, but under QEMU's TCG emulator (where the tests and
-// benchmarks run) every iteration of a `rep` costs about the same whatever
-// its width, so the 8-byte form is up to 8 times faster there.
-// GCC may emit calls to memcpy/memset/memmove/memcmp by itself, so these must
-// exist with their C names. The host build uses libc's instead.
+// memcpy and memset are in memcpy.S (the loops they share with the user
+// copies, arch/x86_64/copy_loops.h). GCC may emit calls to
+// memcpy/memset/memmove/memcmp by itself, so these must exist with their C
+// names. The host build uses libc's instead.
 #include <kernel/base/lib/string.h>
 
 extern "C" {
-
-void* memcpy(void* dst, const void* src, size_t n)
-{
-    void* ret = dst;
-    size_t words = n >> 3, tail = n & 7;
-    asm volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
-    asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(tail) : : "memory");
-    return ret;
-}
-
-void* memset(void* dst, int c, size_t n)
-{
-    void* ret = dst;
-    u64 pattern = u64(u8(c)) * 0x0101010101010101ull;
-    size_t words = n >> 3, tail = n & 7;
-    asm volatile("rep stosq" : "+D"(dst), "+c"(words) : "a"(pattern) : "memory");
-    asm volatile("rep stosb" : "+D"(dst), "+c"(tail) : "a"(pattern) : "memory");
-    return ret;
-}
 
 void* memmove(void* dst, const void* src, size_t n)
 {

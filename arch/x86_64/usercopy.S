@@ -22,6 +22,8 @@
  *        copies up to and including the first NUL within max bytes:
  *        its index (the length); max if there is none; or -EFAULT
  */
+#include "copy_loops.h"
+
 #define EFAULT 14
 
     .text
@@ -32,17 +34,15 @@ x86_usercopy_begin:
 
     .type x86_copy_user, @function
 x86_copy_user:
-    movq %rdx, %rcx
-    rep movsb
+    COPY_LOOP
     xorl %eax, %eax
     ret
 
     .type x86_clear_user, @function
 x86_clear_user:
-    movq %rsi, %rcx
     xorl %eax, %eax
-    rep stosb
-    ret
+    FILL_LOOP
+    ret                         /* eax is 0 */
 
     .type x86_copy_string_user, @function
 x86_copy_string_user:

@@ -15,7 +15,11 @@ HOST_EXCLUDE  := kernel/base/heap/operator_new.cpp vm/fault_entry.cpp fs/vfs/pol
 HOST_SRCS     := $(filter-out $(HOST_EXCLUDE),$(foreach d,$(HOST_SRC_DIRS),$(wildcard $(d)/*.cpp))) \
                  $(wildcard tests/host/shim/*.cpp)
 HOST_TESTS    := $(shell find tests/host -name '*_test.cpp' 2>/dev/null | sort)
-HOST_OBJS     := $(patsubst %.cpp,$(HOST_BUILD)/%.o,$(HOST_SRCS) $(HOST_TESTS))
+# Assembly that runs unchanged on the host: the user-copy loops, whose fault
+# recovery tests/host/arch/usercopy_test.cpp plays with a SIGSEGV handler.
+HOST_ASM_SRCS := arch/x86_64/usercopy.S
+HOST_OBJS     := $(patsubst %.cpp,$(HOST_BUILD)/%.o,$(HOST_SRCS) $(HOST_TESTS)) \
+                 $(patsubst %.S,$(HOST_BUILD)/%.S.o,$(HOST_ASM_SRCS))
 HOST_BIN      := $(HOST_BUILD)/unit_tests
 
 HOST_CXX      ?= g++
@@ -29,6 +33,11 @@ $(HOST_BUILD)/%.o: %.cpp tests/host/host.mk
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCXX $<"
 	@$(HOST_CXX) $(HOST_CXXFLAGS) -c $< -o $@
+
+$(HOST_BUILD)/%.S.o: %.S tests/host/host.mk
+	@mkdir -p $(dir $@)
+	@echo "  HOSTAS  $<"
+	@$(HOST_CXX) -c -MMD -MP $< -o $@
 
 $(HOST_BIN): $(HOST_OBJS)
 	@echo "  HOSTLD  $@"
