@@ -8,11 +8,17 @@
 # the per-boot medians is reported, because timings under TCG are noisy.
 # Raw console logs: build/bench/.
 #
-# First, the user-level micro-benchmarks (user/bench/ubench.c: system call,
-# fork, execve, page fault; each a median of UBENCH_RUNS runs, default 7) in
-# one guest boot through scripts/run-in-guest, and the very same static
-# binary run natively on this machine's Linux for scale (not under QEMU, so
-# not a fair ratio under TCG). UBENCH=0 skips them.
+# First, the user-level benchmarks -- user/bench/ubench.c (system call,
+# fork, vfork, execve, page fault) and user/bench/fsbench.c (tmpfs write,
+# overwrite and read at 4 KiB/64 KiB/1 MiB, beside memcpy; create and
+# unlink) -- each the very same static binary, on teachos
+# (scripts/run-in-guest) and on Debian's own Linux kernel booted in the same
+# QEMU (scripts/linux-ref), BENCH_BOOTS boots of each, interleaved (teachos,
+# Linux, teachos, ...) so that a change in the machine's load hits both
+# alike. scripts/bench-table.py prints each case's median over the boots,
+# the min-max spread, and the ratio teachos/Linux. UBENCH=0 skips them;
+# UBENCH_RUNS (default 5) runs inside each boot, FSBENCH_ARGS adds
+# fsbench options (e.g. "-m 16" for a quick run).
 set -u
 kernel=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,18 +26,26 @@ out=build/bench; mkdir -p "$out"
 boots=${BENCH_BOOTS:-3}
 suites=${BENCH_SUITES:-bench_vm}
 
-# ---- user-level micro-benchmarks: never a failure, only numbers ----
-ubench=build/user/bench/ubench
-if [ "${UBENCH:-1}" != 0 ] && [ -x "$ubench" ]; then
-    runs=${UBENCH_RUNS:-7}
-    echo "== ubench in the guest ($(cat build/.accel 2>/dev/null || echo "${ACCEL:-?}"); median of $runs runs)"
-    bash "$here/run-in-guest" --no-build --timeout 900 --add "$ubench:/bin/ubench" \
-        -- /bin/ubench -r "$runs" >"$out/ubench.log" 2>&1
-    if ! grep '^ubench ' "$out/ubench.log"; then
-        echo "bench: ubench printed nothing in the guest, see $out/ubench.log" >&2
-    fi
-    echo "== ubench on this machine's Linux, natively (the same binary; for scale only)"
-    "$ubench" -r "$runs" 2>&1 | grep '^ubench ' | sed 's/^ubench /ubench-host /'
+# ---- user-level benchmarks on both kernels: never a failure, only numbers ----
+user_bench() {  # $1: runner script, $2: log
+    bash "$here/$1" --no-build --timeout 1800 \
+        --add build/user/bench/ubench:/bin/ubench --add build/user/bench/fsbench:/bin/fsbench \
+        -- sh -c "/bin/ubench -r ${UBENCH_RUNS:-5} && /bin/fsbench -r ${UBENCH_RUNS:-5} ${FSBENCH_ARGS:-} /tmp" \
+        >"$2" 2>&1
+}
+if [ "${UBENCH:-1}" != 0 ] && [ -x build/user/bench/ubench ] && [ -x build/user/bench/fsbench ]; then
+    accel=$(cat build/.accel 2>/dev/null || echo "${ACCEL:-?}")
+    rm -f "$out"/user-teachos-*.log "$out"/user-linux-*.log
+    for i in $(seq 1 "$boots"); do
+        echo "== user benchmarks, boot $i of $boots: teachos ($accel)"
+        user_bench run-in-guest "$out/user-teachos-$i.log" ||
+            echo "bench: teachos boot $i failed, see $out/user-teachos-$i.log" >&2
+        echo "== user benchmarks, boot $i of $boots: Debian's Linux ($accel)"
+        user_bench linux-ref "$out/user-linux-$i.log" ||
+            echo "bench: Linux boot $i failed, see $out/user-linux-$i.log" >&2
+    done
+    echo "== user benchmarks: $boots boots each, $accel, MEM=${MEM:-1G}; median (min-max); ratio = teachos/Linux"
+    python3 "$here/bench-table.py" "$out"/user-teachos-*.log -- "$out"/user-linux-*.log
 fi
 
 rm -f "$out"/boot*.log

@@ -1,0 +1,311 @@
+/* user/bench/fsbench.c -- file-system throughput, the same binary on teachos and on Linux.
+ *
+ * One portable program (gcc for Linux, `musl-gcc -static` for teachos; the
+ * Makefile builds the latter, scripts/bench.sh runs it on both kernels in
+ * the same QEMU). In a directory (default /tmp; a tmpfs on both kernels) it
+ * measures what a file system's data path costs a program:
+ *
+ *   write_new_SZ   write a new FILE_MB-MiB file in SZ-byte write(2) calls
+ *                  (pages allocated on the way: the first-write path);
+ *   overwrite_SZ   write the same file again from offset 0 (pages exist);
+ *   read_SZ        read it whole in SZ-byte read(2) calls (cached pages);
+ *   memcpy_SZ      memcpy of the same amount in SZ-byte pieces from a
+ *                  FILE_MB-MiB buffer into an SZ-byte one: what read_SZ
+ *                  would cost if the kernel were free -- the user-space copy
+ *                  limit of this (emulated) CPU;
+ *   create, unlink NFILES empty files made with open(O_CREAT|O_EXCL) and
+ *                  closed, then removed with unlink(2): operations per second;
+ *
+ * for SZ = 4 KiB, 64 KiB and 1 MiB. Throughput is in MB/s (10^6 bytes).
+ * Each case is run RUNS times and the median run is printed, one line each:
+ *
+ *   fsbench read_65536 2583.1 MB/s
+ *
+ * No case can be fast by being wrong: every byte written is a function of
+ * its offset (pattern_word), every write and read must move the whole count,
+ * a read run checks the first word of every chunk as it goes, and after the
+ * runs the whole file is read back and compared (untimed). create checks
+ * that every name exists (stat) before unlink removes it, unlink that the
+ * directory is empty afterwards. Any mismatch prints "fsbench: FAIL ..." and
+ * exits 1 -- a benchmark's wrong answer must not look like a number.
+ *
+ * Usage: fsbench [-r RUNS] [-m FILE_MB] [-n NFILES] [-c CASES] [DIR]
+ * (CASES: a comma list of prefixes, e.g. "read,write"; default all.)
+ *
+ * Sources: the method of lmbench's bw_file_rd and lat_fs (McVoy & Staelin,
+ * USENIX 1996) and of Bonnie's block write/rewrite/read; the MFS paper's
+ * measurement (McKusick, Karels, Bostic 1990) is throughput against memcpy,
+ * which memcpy_SZ gives. docs/bench.md explains how to read the numbers.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#define MAX_RUNS 64
+#define MIB (1024 * 1024)
+
+static int s_runs = 5;
+static size_t s_file_bytes = 64 * MIB;
+static int s_nfiles = 10000;
+static const char* s_cases = "";
+static const char* s_dir = "/tmp";
+static char s_path[4096];
+
+static const size_t SIZES[] = {4096, 65536, 1024 * 1024};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int compare_doubles(const void* a, const void* b)
+{
+    double x = *(const double*)a, y = *(const double*)b;
+    return x < y ? -1 : x > y;
+}
+
+static void fail(const char* what)
+{
+    printf("fsbench: FAIL %s (%s)\n", what, errno ? strerror(errno) : "wrong data");
+    fflush(stdout);
+    exit(1);
+}
+
+/* The 8-byte word stored at byte offset `off` (a multiple of 8) of the file,
+ * in generation `gen`: overwrite runs store a different generation, so a
+ * write that did not reach the file is caught by the read-back. */
+static uint64_t pattern_word(uint64_t off, uint64_t gen)
+{
+    return (off * 0x9e3779b97f4a7c15ull) ^ (gen << 56) ^ 0x5bd1e995ull;
+}
+
+static void fill_chunk(uint64_t* chunk, size_t bytes, uint64_t off, uint64_t gen)
+{
+    for (size_t i = 0; i < bytes / 8; i++)
+        chunk[i] = pattern_word(off + i * 8, gen);
+}
+
+/* Is this case selected by -c? */
+static int wanted(const char* name)
+{
+    if (!*s_cases)
+        return 1;
+    const char* p = s_cases;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        if (n && strncmp(name, p, n) == 0)
+            return 1;
+        p += n + (p[n] == ',');
+    }
+    return 0;
+}
+
+/* Print the median of `runs` results, each in `unit`. */
+static void report(const char* name, double* results, const char* unit)
+{
+    qsort(results, s_runs, sizeof(double), compare_doubles);
+    printf("fsbench %s %.1f %s\n", name, results[s_runs / 2], unit);
+    fflush(stdout);
+}
+
+/* ---- the data path: write, overwrite, read ---- */
+
+/* The whole file written from `image` in `chunk_bytes` calls (a new file if
+ * `fresh`, else over the old one from offset 0); returns the seconds the
+ * writes took. The image is built before any clock runs. */
+static double write_file(size_t chunk_bytes, int fresh, const uint64_t* image)
+{
+    if (fresh)
+        unlink(s_path);
+    int fd = open(s_path, O_WRONLY | O_CREAT | (fresh ? O_EXCL : 0), 0644);
+    if (fd < 0)
+        fail("open for writing");
+    double start = now_s();
+    for (size_t off = 0; off < s_file_bytes; off += chunk_bytes) {
+        if (write(fd, (const char*)image + off, chunk_bytes) != (ssize_t)chunk_bytes)
+            fail("write");
+    }
+    double took = now_s() - start;
+    if (close(fd) != 0)
+        fail("close after writing");
+    return took;
+}
+
+static double read_file(size_t chunk_bytes, uint64_t gen, uint64_t* chunk)
+{
+    int fd = open(s_path, O_RDONLY);
+    if (fd < 0)
+        fail("open for reading");
+    double start = now_s();
+    for (size_t off = 0; off < s_file_bytes; off += chunk_bytes) {
+        if (read(fd, chunk, chunk_bytes) != (ssize_t)chunk_bytes)
+            fail("read");
+        if (chunk[0] != pattern_word(off, gen))
+            fail("read: first word of a chunk");
+    }
+    double took = now_s() - start;
+    close(fd);
+    return took;
+}
+
+/* The untimed check after a case: every word of the file. */
+static void verify_file(uint64_t gen, uint64_t* chunk)
+{
+    int fd = open(s_path, O_RDONLY);
+    if (fd < 0)
+        fail("open for verifying");
+    for (size_t off = 0; off < s_file_bytes; off += MIB) {
+        if (read(fd, chunk, MIB) != MIB)
+            fail("read while verifying");
+        for (size_t i = 0; i < MIB / 8; i++)
+            if (chunk[i] != pattern_word(off + i * 8, gen))
+                fail("verify: a word of the file differs from what was written");
+    }
+    char extra;
+    if (read(fd, &extra, 1) != 0)
+        fail("verify: the file is longer than written");
+    close(fd);
+}
+
+static void bench_data_path(const uint64_t* image, const uint64_t* image2, uint64_t* chunk)
+{
+    double mb = s_file_bytes / 1e6, results[MAX_RUNS];
+    char name[64];
+    for (size_t s = 0; s < sizeof(SIZES) / sizeof(SIZES[0]); s++) {
+        size_t sz = SIZES[s];
+        snprintf(name, sizeof name, "write_new_%zu", sz);
+        if (wanted(name)) {
+            for (int r = 0; r < s_runs; r++)
+                results[r] = mb / write_file(sz, 1, image);
+            verify_file(1, chunk);
+            report(name, results, "MB/s");
+        }
+        snprintf(name, sizeof name, "overwrite_%zu", sz);
+        if (wanted(name)) {
+            write_file(MIB, 1, image);
+            for (int r = 0; r < s_runs; r++)  /* alternate generations */
+                results[r] = mb / write_file(sz, 0, r % 2 ? image : image2);
+            verify_file(s_runs % 2 ? 2 : 1, chunk);
+            report(name, results, "MB/s");
+        }
+        snprintf(name, sizeof name, "read_%zu", sz);
+        if (wanted(name)) {
+            write_file(MIB, 1, image);
+            for (int r = 0; r < s_runs; r++)
+                results[r] = mb / read_file(sz, 1, chunk);
+            verify_file(1, chunk);
+            report(name, results, "MB/s");
+        }
+        snprintf(name, sizeof name, "memcpy_%zu", sz);
+        if (wanted(name)) {
+            for (int r = 0; r < s_runs; r++) {
+                double start = now_s();
+                for (size_t off = 0; off < s_file_bytes; off += sz) {
+                    memcpy(chunk, (char*)image + off, sz);
+                    __asm__ volatile("" : : "r"(chunk) : "memory");  /* keep the copy */
+                }
+                results[r] = mb / (now_s() - start);
+                if (memcmp(chunk, (char*)image + s_file_bytes - sz, sz) != 0)
+                    fail("memcpy");
+            }
+            report(name, results, "MB/s");
+        }
+    }
+    unlink(s_path);
+}
+
+/* ---- metadata: create and unlink ---- */
+
+static void file_name(char* out, size_t n, int i)
+{
+    snprintf(out, n, "%s/fsbench.d/f%05d", s_dir, i);
+}
+
+static void bench_metadata(void)
+{
+    double create_rate[MAX_RUNS], unlink_rate[MAX_RUNS];
+    char dir[4200], name[4200];
+    if (!wanted("create") && !wanted("unlink"))
+        return;
+    snprintf(dir, sizeof dir, "%s/fsbench.d", s_dir);
+    for (int r = 0; r < s_runs; r++) {
+        if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+            fail("mkdir");
+        double start = now_s();
+        for (int i = 0; i < s_nfiles; i++) {
+            file_name(name, sizeof name, i);
+            int fd = open(name, O_WRONLY | O_CREAT | O_EXCL, 0644);
+            if (fd < 0 || close(fd) != 0)
+                fail("create");
+        }
+        create_rate[r] = s_nfiles / (now_s() - start);
+        struct stat st;
+        for (int i = 0; i < s_nfiles; i++) {
+            file_name(name, sizeof name, i);
+            if (stat(name, &st) != 0 || !S_ISREG(st.st_mode))
+                fail("create: a file made is missing");
+        }
+        start = now_s();
+        for (int i = 0; i < s_nfiles; i++) {
+            file_name(name, sizeof name, i);
+            if (unlink(name) != 0)
+                fail("unlink");
+        }
+        unlink_rate[r] = s_nfiles / (now_s() - start);
+        if (rmdir(dir) != 0)
+            fail("unlink: the directory is not empty afterwards");
+    }
+    if (wanted("create"))
+        report("create", create_rate, "ops/s");
+    if (wanted("unlink"))
+        report("unlink", unlink_rate, "ops/s");
+}
+
+int main(int argc, char** argv)
+{
+    int opt;
+    while ((opt = getopt(argc, argv, "r:m:n:c:")) != -1) {
+        switch (opt) {
+        case 'r': s_runs = atoi(optarg); break;
+        case 'm': s_file_bytes = (size_t)atoi(optarg) * MIB; break;
+        case 'n': s_nfiles = atoi(optarg); break;
+        case 'c': s_cases = optarg; break;
+        default:
+            fprintf(stderr, "usage: fsbench [-r RUNS] [-m FILE_MB] [-n NFILES] [-c CASES] [DIR]\n");
+            return 2;
+        }
+    }
+    if (s_runs < 1 || s_runs > MAX_RUNS || s_file_bytes < MIB || s_nfiles < 1 || s_nfiles > 99999) {
+        fprintf(stderr, "fsbench: RUNS 1..%d, FILE_MB >= 1, NFILES 1..99999\n", MAX_RUNS);
+        return 2;
+    }
+    if (optind < argc)
+        s_dir = argv[optind];
+    snprintf(s_path, sizeof s_path, "%s/fsbench.data", s_dir);
+
+    /* The file's two images (generations 1 and 2) are built once, before
+     * any clock runs, so a write case times only write(2). */
+    uint64_t* image = malloc(s_file_bytes);
+    uint64_t* image2 = malloc(s_file_bytes);
+    uint64_t* chunk = malloc(MIB);
+    if (!image || !image2 || !chunk)
+        fail("malloc");
+    fill_chunk(image, s_file_bytes, 0, 1);
+    fill_chunk(image2, s_file_bytes, 0, 2);
+
+    printf("fsbench: dir %s, file %zu MiB, %d files, median of %d runs\n", s_dir,
+           s_file_bytes / MIB, s_nfiles, s_runs);
+    bench_data_path(image, image2, chunk);
+    bench_metadata();
+    return 0;
+}
