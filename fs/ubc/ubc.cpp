@@ -4,7 +4,7 @@
 // and a caller's buffer. There is no buffer cache: the pages of the object
 // *are* the cache, the same pages a mapping of the file maps (Silvers, "UBC",
 // FREENIX 2000). One copy per byte: IoBuffer <-> page. The loops go a
-// window of up to 16 pages (64 KiB) at a time:
+// window of up to 16 pages (64 KiB) at a time (by_windows):
 //
 //   ubc_write(obj, off, buf, n)                 ubc_read(obj, off, buf, n, size)
 //   for each window of [off, off+n):            for each window of [off, min(off+n, size)):
@@ -22,7 +22,8 @@
 // QEMU's TCG; per window they are 16 times fewer (bench_fs: 1 MiB overwrites
 // went from 38% to 57% of memcpy, reads from 41% to 67%). Within a window
 // one tree search finds the first page and in-order successors the rest
-// (resident_at), not 16 searches.
+// (resident_at), not 16 searches. A window is a batch of held pages, not a
+// kernel mapping as NetBSD's ubc_alloc windows are (see Holds).
 //
 // Fresh windows (write_window's comment has the rules). A file written from
 // start to end meets no resident page: its new pages need no zeroing, since
@@ -31,14 +32,14 @@
 // pages before they enter the object, so nothing has to wait on a BUSY
 // page). With the rest of this file's changes it took 1 MiB first writes
 // from 32% to 56% of memcpy (docs/ubc.md, "Numbers").
-
+//
 // Holds. Between "unlock" and "release" the page is held (Page::m_hold_count):
 // nobody frees it (truncate waits: vm/aobj.cpp:AnonObject::put_pages_locked),
 // but nothing else is locked, so the copy may fault -- on the very file being
 // read, if the user buffer is an mmap of it -- and the fault handler can take
 // the object lock it needs. The kernel side of the copy is the direct map
 // (PageAllocator::virt_of): every frame is always mapped, so there is nothing
-// like NetBSD's ubc_alloc/ubc_release windows to set up.
+// like NetBSD's ubc_alloc/ubc_release mappings to set up.
 //
 // Holes. A read looks the page up and does *not* ask the pager for it, so a
 // hole of an aobj (never written) reads as zeros and costs no page. A pager
@@ -51,9 +52,10 @@
 // only when nothing was done (read(2)/write(2)'s rule).
 //
 // Locking: VmObject::m_lock, taken and dropped twice per window (and the page
-// allocator's lock once, inside it, for a fresh window); nothing else. The
-// caller holds no VM lock (fs/vfs/iobuffer.h's rule). Read more: docs/ubc.md;
-// NetBSD sys/uvm/uvm_bio.c (ubc_uiomove) for the windowed design we avoid.
+// allocator's lock inside it, for a fresh window); nothing else. The caller
+// holds no VM lock (fs/vfs/iobuffer.h's rule). Lock order: docs/locking.md.
+// Read more: docs/ubc.md; NetBSD sys/uvm/uvm_bio.c (ubc_uiomove), whose
+// windows are kernel mappings.
 #include <fs/ubc/ubc.h>
 #include <kernel/base/lib/string.h>
 #include <vm/object.h>
@@ -93,14 +95,16 @@ constexpr size_t WINDOW_PAGES = 16;
 struct Window {
     Piece pieces[WINDOW_PAGES];
     vm::Page* pages[WINDOW_PAGES];
-    size_t count = 0;  // pieces planned
-    size_t held = 0;   // pages found and held, or allocated (a prefix; nullptr for a hole)
+    size_t count = 0;    // pieces planned
+    size_t held = 0;     // pages found and held, or allocated (a prefix; nullptr for a hole)
+    bool fresh = false;  // a write's pages are allocated, not yet the object's
 };
 
 // The resident page at `offset`, given `cursor`: the first resident page at
 // or after the previous piece's offset. A window's pages are consecutive, so
 // one tree search finds the first and the in-order successor each next one.
-// => object lock held; `cursor` advanced past `offset`.
+// Returns nullptr when no page is resident there, and advances `cursor` past
+// `offset`. => object lock held.
 vm::Page* resident_at(const vm::VmObject& object, vm::Page*& cursor, u64 offset)
 {
     while (cursor && cursor->m_offset < offset)
@@ -131,10 +135,11 @@ void plan(Window& w, u64 position, size_t remaining)
     }
 }
 
-size_t window_bytes(const Window& w)
+// Returns the bytes of the window's first `pieces` pieces.
+size_t bytes_in(const Window& w, size_t pieces)
 {
     size_t total = 0;
-    for (size_t i = 0; i < w.count; ++i)
+    for (size_t i = 0; i < pieces; ++i)
         total += w.pieces[i].length;
     return total;
 }
@@ -148,20 +153,28 @@ void release(vm::VmObject& object, Window& w)
             object.release_hold_locked(*w.pages[i]);
 }
 
-// Read a window: copy from each resident page, zeros for a hole. => bytes
-// copied; an error only if the first piece failed.
+// ---- reading ---------------------------------------------------------------
+
+// Find and hold the window's resident pages; a hole gets nullptr.
+// => object lock not held.
+void hold_resident(vm::VmObject& object, Window& w)
+{
+    MutexGuard guard(object.lock());
+    vm::Page* cursor = object.first_page_from_locked(w.pieces[0].page_offset);
+    for (; w.held < w.count; ++w.held) {
+        vm::Page* page = resident_at(object, cursor, w.pieces[w.held].page_offset);
+        if (page)
+            object.hold_page_locked(*page);
+        w.pages[w.held] = page;
+    }
+}
+
+// Read a window: copy from each resident page, zeros for a hole. Returns
+// the bytes copied, short if the buffer faulted part way.
+// Errors: EFAULT, only when the first piece could not be copied.
 ErrorOr<size_t> read_window(vm::VmObject& object, Window& w, const IoBuffer& buf, size_t buf_offset)
 {
-    {
-        MutexGuard guard(object.lock());
-        vm::Page* cursor = object.first_page_from_locked(w.pieces[0].page_offset);
-        for (; w.held < w.count; ++w.held) {
-            vm::Page* page = resident_at(object, cursor, w.pieces[w.held].page_offset);
-            if (page)
-                object.hold_page_locked(*page);
-            w.pages[w.held] = page;
-        }
-    }
+    hold_resident(object, w);
     size_t done = 0;
     ErrorOr<void> result;
     for (size_t i = 0; i < w.count && !result.is_error(); ++i) {
@@ -178,33 +191,30 @@ ErrorOr<size_t> read_window(vm::VmObject& object, Window& w, const IoBuffer& buf
     return done;
 }
 
-// A write window goes one of two ways.
-//
-//   fresh: no page of the window is resident and the write covers each one
-//     whole (a file being written from start to end). Its pages are only
-//     allocated, filled by the copy while nobody can see them, and then
-//     installed (VmObject::install_filled_page_locked): no zeroing first,
-//     no holds. If a page of the window became resident meanwhile -- a
-//     fault through a mapping of the file made it, perhaps the very
-//     mapping the data is being copied from -- nothing has been installed
-//     yet: the fresh pages go back and the window is done again the usual
-//     way, so the result is always that of the usual way.
-//   usual: each page is found or made by the pager (an aobj zeroes a new
-//     one), held, copied into, released.
-//
-// Fresh, the window's pages are allocated in one lock round trip; usual,
-// the pages made come one at a time from the pager. => object lock not
-// held. => whether the window is fresh; the error that stopped the
-// gathering early (ENOMEM/ENOSPC), w.held set to the pages ready.
-ErrorOr<void> gather_for_write(vm::VmObject& object, Window& w, bool may_be_fresh, bool& fresh)
+// ---- writing ---------------------------------------------------------------
+
+// How far an attempt at a write window got: its first `pages` pages hold the
+// caller's bytes, and `stop` says why that is fewer than all (no error when
+// it is all).
+struct Progress {
+    size_t pages = 0;
+    ErrorOr<void> stop;
+};
+
+// Make the window's pages ready for the copy, the fresh way if `may_be_fresh`
+// and the window qualifies (w.fresh says which), else the usual way; w.held
+// says how many are ready. Returns why fewer than all are (ENOMEM, ENOSPC),
+// or no error. => object lock not held.
+ErrorOr<void> gather_for_write(vm::VmObject& object, Window& w, bool may_be_fresh)
 {
     MutexGuard guard(object.lock());
     // One tree search: the first resident page at or after the window.
     vm::Page* cursor = object.first_page_from_locked(w.pieces[0].page_offset);
-    fresh = may_be_fresh && !resident_within(cursor, w);
-    for (size_t i = 0; i < w.count && fresh; ++i)
-        fresh = w.pieces[i].length == PAGE_SIZE;
-    if (fresh) {
+    w.held = 0;
+    w.fresh = may_be_fresh && !resident_within(cursor, w);
+    for (size_t i = 0; i < w.count && w.fresh; ++i)
+        w.fresh = w.pieces[i].length == PAGE_SIZE;
+    if (w.fresh) {
         w.held = vm::page_allocator().allocate_each(w.pages, w.count);
         return w.held == w.count ? ErrorOr<void>() : ErrorOr<void>(Errno::ENOMEM);
     }
@@ -224,64 +234,114 @@ ErrorOr<void> gather_for_write(vm::VmObject& object, Window& w, bool may_be_fres
     return {};
 }
 
-// After the copy: drop the holds (usual), or install the first `filled`
-// fresh pages and free the rest. A pager may refuse a page (ENOSPC: a
-// tmpfs over its size=): then `filled` drops to the pages installed, and
-// `result` says why. => false if a fresh window met a resident page: then
-// nothing was installed, everything was freed. => object lock not held.
-bool settle_write(vm::VmObject& object, Window& w, bool fresh, size_t& filled, ErrorOr<void>& result)
+// Copy the caller's bytes into the window's ready pages, in order, until a
+// copy faults. `gathered` is why fewer pages than the window's are ready, if
+// so. Returns how many pages were filled whole, and why not all (the fault,
+// else `gathered`). A page copied in part does not count: a fresh one is not
+// installed, and its bytes are not reported written either way.
+Progress fill(const Window& w, const IoBuffer& buf, size_t buf_offset, ErrorOr<void> gathered)
 {
-    MutexGuard guard(object.lock());
-    if (!fresh) {
-        for (size_t i = 0; i < w.held; ++i)
-            object.release_hold_locked(*w.pages[i]);
-        return true;
-    }
-    const bool clear = !resident_within(object.first_page_from_locked(w.pieces[0].page_offset), w);
-    size_t installed = 0;
-    for (size_t i = 0; i < w.held; ++i) {
-        if (clear && i < filled && installed == i) {
-            auto taken = object.install_filled_page_locked(*w.pages[i], w.pieces[i].page_offset);
-            if (!taken.is_error()) {
-                ++installed;
-                continue;
-            }
-            result = taken;
+    Progress p{0, gathered};
+    size_t done = 0;
+    for (; p.pages < w.held; ++p.pages) {
+        const Piece& piece = w.pieces[p.pages];
+        auto copied = buf.read_into(bytes_of(*w.pages[p.pages]) + piece.in_page, buf_offset + done,
+                                    piece.length);
+        if (copied.is_error()) {
+            p.stop = copied;
+            break;
         }
-        vm::page_allocator().free(w.pages[i], 0);
+        done += piece.length;
     }
-    filled = min(filled, installed);
-    return clear;
+    return p;
 }
 
-// Write a window: find or make each page, then copy into it. => bytes
-// copied; an error only if nothing was.
+// What became of a fresh window's pages after the copy.
+struct Installed {
+    bool raced;         // a page of the window became resident meanwhile:
+                        // none installed, all freed
+    Progress progress;  // else: the pages installed, and why fewer than filled
+};
+
+// Install the first `filled.pages` fresh pages in order and free the rest. A
+// pager may refuse a page (ENOSPC: a tmpfs over its size=): the pages from
+// it on are freed, and the refusal becomes the reason the window stopped.
+// => object lock not held; w.fresh.
+Installed install_fresh(vm::VmObject& object, Window& w, Progress filled)
+{
+    MutexGuard guard(object.lock());
+    const bool raced = resident_within(object.first_page_from_locked(w.pieces[0].page_offset), w);
+    Progress installed{0, filled.stop};
+    while (!raced && installed.pages < filled.pages) {
+        const size_t i = installed.pages;
+        auto taken = object.install_filled_page_locked(*w.pages[i], w.pieces[i].page_offset);
+        if (taken.is_error()) {
+            installed.stop = taken;
+            break;
+        }
+        ++installed.pages;
+    }
+    for (size_t i = installed.pages; i < w.held; ++i)
+        vm::page_allocator().free(w.pages[i], 0);
+    return {raced, installed};
+}
+
+// Returns the bytes the window's first `p.pages` pages took.
+// Errors: p.stop, only when that is none.
+ErrorOr<size_t> bytes_written(const Window& w, const Progress& p)
+{
+    if (p.pages == 0 && p.stop.is_error())
+        return p.stop.error();
+    return bytes_in(w, p.pages);
+}
+
+// Write a window: make its pages ready, copy into them, then hand them over.
+// It goes one of two ways.
+//
+//   fresh: no page of the window is resident and the write covers each one
+//     whole (a file being written from start to end). Its pages are only
+//     allocated (one lock round trip), filled by the copy while nobody can
+//     see them, and then installed (VmObject::install_filled_page_locked):
+//     no zeroing first, no holds. If a page of the window became resident
+//     meanwhile -- a fault through a mapping of the file made it, perhaps
+//     the very mapping the data is being copied from -- nothing has been
+//     installed yet: the fresh pages go back and the window is done again
+//     the usual way, so the result is always that of the usual way.
+//   usual: each page is found or made by the pager (an aobj zeroes a new
+//     one), held, copied into, released.
+//
+// Returns the bytes copied, short if memory ran out or the buffer faulted
+// part way. Errors: ENOMEM, ENOSPC, EFAULT, only when nothing was copied.
 ErrorOr<size_t> write_window(vm::VmObject& object, Window& w, const IoBuffer& buf, size_t buf_offset)
 {
-    for (bool may_be_fresh = true;; may_be_fresh = false) {
-        bool fresh;
-        w.held = 0;
-        ErrorOr<void> result = gather_for_write(object, w, may_be_fresh, fresh);
-        size_t done = 0, filled = 0;
-        for (; filled < w.held; ++filled) {
-            const Piece& piece = w.pieces[filled];
-            auto copied = buf.read_into(bytes_of(*w.pages[filled]) + piece.in_page,
-                                        buf_offset + done, piece.length);
-            if (copied.is_error()) {
-                result = copied;  // a fresh page copied in part is not installed:
-                break;            // its bytes are not counted either
-            }
-            done += piece.length;
-        }
-        if (!settle_write(object, w, fresh, filled, result))
-            continue;  // a page of the window appeared meanwhile: the usual way
-        done = 0;
-        for (size_t i = 0; i < filled; ++i)
-            done += w.pieces[i].length;
-        if (result.is_error() && done == 0)
-            return result.error();
-        return done;
+    Progress progress = fill(w, buf, buf_offset, gather_for_write(object, w, true));
+    if (w.fresh) {
+        Installed installed = install_fresh(object, w, progress);
+        if (!installed.raced)
+            return bytes_written(w, installed.progress);
+        progress = fill(w, buf, buf_offset, gather_for_write(object, w, false));
     }
+    release(object, w);
+    return bytes_written(w, progress);
+}
+
+// Run `do_window` over [offset, offset + n) a window at a time, until the
+// end or a window that comes up short. Returns the bytes done.
+// Errors: the first window's, only when nothing was done.
+template <typename DoWindow> ErrorOr<size_t> by_windows(u64 offset, size_t n, DoWindow do_window)
+{
+    size_t done = 0;
+    Window w;
+    while (done < n) {
+        plan(w, offset + done, n - done);
+        auto result = do_window(w, done);
+        if (result.is_error())
+            return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(result.error());
+        done += result.value();
+        if (result.value() < bytes_in(w, w.count))
+            break;  // a copy faulted or a page could not be made part way
+    }
+    return done;
 }
 
 } // namespace
@@ -292,34 +352,12 @@ ErrorOr<size_t> ubc_read(vm::VmObject& object, u64 offset, const IoBuffer& buf, 
     if (offset >= file_size)
         return size_t(0);
     n = size_t(min(u64(n), file_size - offset));
-    size_t done = 0;
-    Window w;
-    while (done < n) {
-        plan(w, offset + done, n - done);
-        auto result = read_window(object, w, buf, done);
-        if (result.is_error())
-            return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(result.error());
-        done += result.value();
-        if (result.value() < window_bytes(w))
-            break;  // a copy faulted part way: the bytes so far are the result
-    }
-    return done;
+    return by_windows(offset, n, [&](Window& w, size_t done) { return read_window(object, w, buf, done); });
 }
 
 ErrorOr<size_t> ubc_write(vm::VmObject& object, u64 offset, const IoBuffer& buf, size_t n)
 {
-    size_t done = 0;
-    Window w;
-    while (done < n) {
-        plan(w, offset + done, n - done);
-        auto result = write_window(object, w, buf, done);
-        if (result.is_error())
-            return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(result.error());
-        done += result.value();
-        if (result.value() < window_bytes(w))
-            break;  // a copy faulted or a page could not be made part way
-    }
-    return done;
+    return by_windows(offset, n, [&](Window& w, size_t done) { return write_window(object, w, buf, done); });
 }
 
 } // namespace fs

@@ -7,8 +7,9 @@
 //
 //     how long it ran       exact: the cycle counter (arch::cpu_cycles, one
 //                           rdtsc) read at each context switch
-//                           (scheduler.cpp:account_switch): the thread
-//                           leaving adds the cycles since it came in
+//                           (scheduler.cpp:Scheduler::account_switch):
+//                           the thread leaving adds the cycles since it
+//                           came in
 //     in which mode         sampled: each timer tick counts for user or
 //                           system time by the mode it interrupted
 //                           (scheduler_tick(user_mode), from
@@ -55,7 +56,7 @@
 //   ru_nivcsw    because it was preempted or yielded (scheduler.cpp).
 //
 // See docs/threads.md ("CPU-time accounting") and docs/processes.md
-// ("Accounting"). Linux: kernel/base/sched/cputime.c (account_process_tick,
+// ("Accounting"). Linux: kernel/sched/cputime.c (account_process_tick,
 // cputime_adjust; VIRT_CPU_ACCOUNTING_GEN is the exact-crossings mode).
 #include <arch/cpu.h>
 #include <arch/pmap.h>
@@ -64,8 +65,6 @@
 #include <kernel/base/sched/thread.h>
 
 namespace kern {
-
-
 
 void account_page_fault()
 {

@@ -11,8 +11,11 @@
 // context_switch: the thread that switches away takes it, the thread that
 // resumes releases it. That hand-off is what makes "mark myself blocked,
 // then switch" atomic with respect to a wakeup on another CPU (the xv6 idea).
-// Lock order: any subsystem lock -> scheduler lock -> heap and page allocator.
-// See docs/threads.md.
+//
+// The code: scheduler.cpp (the run queue, the switch, the tick), thread.cpp
+// (a thread's life), wait_queue.cpp (blocking), cputime.cpp (CPU time);
+// scheduler_internal.h is the state they share.
+// Lock order: docs/locking.md. See docs/threads.md.
 #pragma once
 
 #include <kernel/base/lib/types.h>
@@ -25,7 +28,7 @@ constexpr u32 HZ = 100;           // timer interrupts per second
 constexpr u32 SLICE_TICKS = 2;    // a time slice: 20 ms
 
 // Called once on the boot CPU: the running boot code becomes this CPU's idle
-// thread. => page allocator and heap work.
+// thread. => the page allocator and the heap are set up.
 void scheduler_init();
 
 // Give the CPU to another runnable thread, if any; come back later.

@@ -1,22 +1,24 @@
 // kernel/base/sched/thread.h -- kernel threads.
 //
 // A Thread is a kernel stack, a saved CPU context, a state, and the links
-// that put it on the run queue, a wait queue or the sleep list. The
-// scheduler (scheduler.cpp) owns the state transitions:
+// that put it on the run queue, a wait queue or the sleep list. Its life
+// (thread.cpp) and its switches (scheduler.cpp) move it through the states:
 //
 //     create() -> Created --start()--> Runnable <--> Running
 //                                        ^  |            |
-//                               wakeup   |  v  block     | exit()
+//                               wakeup   |  v  block     | thread_exit()
 //                                       Blocked        Dead --join()/detach--> freed
 //
-// Each thread also measures the CPU time it uses, user and system, at
-// every kernel entry, exit and switch (m_cpu; kernel/base/sched/cputime.cpp).
+// Each thread also measures the CPU time it uses: exactly at each switch,
+// split into user and system time by sampling at each tick (m_cpu;
+// kernel/base/sched/cputime.cpp).
 //
-// Fields below the "scheduler" line are guarded by the scheduler lock.
+// Fields below the "scheduler lock" line are guarded by the scheduler lock.
 // Stacks are STACK_PAGES pages from the page allocator, with a canary word
 // at the bottom checked at every switch: an overflow panics with the
 // thread's name instead of corrupting the page below. (There is no guard
 // page: stacks live in the direct map, which uses 2 MiB pages.)
+// Lock order: docs/locking.md. See docs/threads.md.
 #pragma once
 
 #include <arch/context.h>
@@ -49,7 +51,8 @@ public:
     static constexpr size_t NAME_MAX = 31;
 
     // A new thread that will run entry(arg) once start()ed. If entry returns,
-    // the thread exits. => ENOMEM.
+    // the thread exits. Returns the thread, Created.
+    // Errors: ENOMEM (no memory for the Thread or its stack).
     static ErrorOr<Thread*> create(const char* name, arch::ThreadEntry entry, void* arg);
 
     // Free a thread that was created but never started (an error path).
@@ -57,8 +60,8 @@ public:
 
     // Make a Created thread runnable.
     void start();
-    // Wait until the thread has exited, then free it. => not detached, not
-    // the current thread; called at most once.
+    // Wait until the thread has exited, then free it.
+    // => not detached, not the current thread; called at most once.
     void join();
     // Free the thread automatically when it exits. No join() after this.
     void detach();
@@ -67,7 +70,8 @@ public:
 
     // The address space the thread runs in: nullptr for a kernel thread (the
     // kernel pmap is loaded). The scheduler loads the thread's pmap when it
-    // switches to it. => called on the current thread, or before start().
+    // switches to it.
+    // => called on the current thread, or before start().
     void set_address_space(vm::VmMap* map, arch::Pmap* pmap);
     vm::VmMap* vm_map() const { return m_vm_map; }
     // The process this thread runs for, or nullptr for a kernel thread.
@@ -93,11 +97,12 @@ public:
     // CPU time and the rest of struct rusage (kernel/base/sched/cputime.cpp).
     // For the current thread the time up to now is included (charged as
     // system time: we are in the kernel) and the resident set is sampled;
-    // another thread's is as of its last switch. => any thread that is not
-    // being freed.
+    // another thread's is as of its last switch.
+    // => the thread is not being freed.
     Usage usage();
-    // The accounting state. => only the thread itself, on its CPU, with
-    // interrupts off, or the scheduler switching it (scheduler lock held).
+    // The accounting state.
+    // => the thread itself, on its CPU, with interrupts off; or the
+    // scheduler switching it (scheduler lock held).
     CpuClock& cpu_clock() { return m_cpu; }
 
 private:
@@ -107,6 +112,11 @@ private:
     friend void sleep_ns(u64);
     friend void scheduler_tick(bool user_mode);
     Thread() = default;
+    // A Thread with its name and link set, on no list yet. Returns nullptr
+    // when the heap is out of memory.
+    static Thread* allocate(const char* name);
+    // Give the thread its id and put it on the list of all threads.
+    void enroll();
     static void destroy(Thread* t);
     void check_stack_canary() const;
 

@@ -9,7 +9,7 @@
 // what times(2) calls cutime/cstime and getrusage(2) RUSAGE_CHILDREN.
 //
 // CpuClock is the CPU-time half of the bookkeeping, Linux's design
-// (kernel/base/sched/cputime.c with tick accounting, and cputime_adjust):
+// (its kernel/sched/cputime.c with tick accounting, and cputime_adjust):
 //
 //   how long the thread ran   measured exactly, at context switches only:
 //                             switch_in stamps the cycle counter

@@ -10,7 +10,8 @@
 //         m_queue.wait(m_lock);            //         m_queue.wake_all();
 //
 // Wakeups may be spurious: always re-check the condition in a loop.
-// The queue's list is guarded by the scheduler lock.
+// The queue's list is guarded by the scheduler lock (wait_queue.cpp has the
+// code). Lock order: docs/locking.md.
 #pragma once
 
 #include <kernel/base/lib/list.h>
@@ -34,10 +35,11 @@ public:
     WaitQueue(const WaitQueue&) = delete;
     WaitQueue& operator=(const WaitQueue&) = delete;
 
-    // => `lock` held by the caller; released while asleep, held again on return.
+    // Sleep until woken. `lock` is released while asleep and held again on
+    // return. => `lock` held by the caller, and it is not the scheduler lock.
     void wait(SpinLock& lock);
-    // As wait(), but give up at monotonic time `deadline_ns`.
-    // => false if the deadline passed before a wakeup.
+    // As wait(), but give up at monotonic time `deadline_ns`. Returns false
+    // if the deadline passed before a wakeup.
     bool wait_until(SpinLock& lock, u64 deadline_ns);
 
     // As wait_until() (deadline 0: none), but a signal for this thread
@@ -48,7 +50,7 @@ public:
     enum class Result : u8 { Woken, TimedOut, Interrupted };
     Result wait_interruptible(SpinLock& lock, u64 deadline_ns = 0);
 
-    // Wake the longest waiter / every waiter. => number woken.
+    // Wake the longest waiter / every waiter. Returns the number woken.
     size_t wake_one();
     size_t wake_all();
 
