@@ -11,7 +11,7 @@
 #    whose init runs /test/run-all, every build/user/tests/*_test program in
 #    turn; one TEST line per case, and a FAIL naming the program and case
 #    that crashed, hung or was running at a panic;
-# 5. an interactive session on the console (scripts/run-tty-tests.sh): the
+# 5. an interactive session on the console (scripts/run-tty-tests.py): the
 #    normal ISO boots to the busybox shell, and the script types commands
 #    and control keys (erase, ^C, ^D, raw mode, job control...) into the
 #    serial line and checks what comes back; one TEST tty.NAME line each.
@@ -56,7 +56,7 @@ fi
 # Skipped when KTEST names one kernel suite.
 if [ "${KTEST:-all}" = all ]; then
     echo "== interactive console session"
-    bash scripts/run-tty-tests.sh
+    python3 scripts/run-tty-tests.py
     read -r tp tf < build/test/tty.counts
     total_pass=$((total_pass + tp)); total_fail=$((total_fail + tf))
 fi
