@@ -26,9 +26,11 @@ for entry in "${CASES[@]}"; do
     bash "$here/qemu.sh" --timeout 120 "$iso" </dev/null >"$log" 2>&1
     status=$?
     tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
+    expects=()
     IFS=$'\n' read -r -d '' -a pats < <(echo "$patterns" | sed 's/;;/\n/g'; printf '\0')
+    for p in "${pats[@]}"; do expects+=("--expect=$p"); done
     # scripts/testlog.py checks the status and the patterns, and prints the TEST line.
-    if python3 "$here/testlog.py" crash "$name" "$log" --status "$status" -- "${pats[@]}"; then
+    if python3 "$here/testlog.py" crash "$name" "$log" --status "$status" "${expects[@]}"; then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))

@@ -39,7 +39,7 @@ Command line (each prints its lines on stdout; "PASSED FAILED" goes to
     testlog.py verdicts [LOG]       the TEST lines of LOG (or stdin, as they come)
     testlog.py ktest LOG --status N --timeout S --filter F --counts FILE
     testlog.py user LOG --status N --stderr FILE --counts FILE
-    testlog.py crash NAME LOG --status N [REGEX...]
+    testlog.py crash NAME LOG --status N [--expect=REGEX...]
     testlog.py gtest LOG --status N --counts FILE
     testlog.py init-status LOG --qemu-status N --timeout S --stuck REGEX
 
@@ -375,7 +375,8 @@ def main(argv):
     p.add_argument("name")
     p.add_argument("log")
     p.add_argument("--status", type=int, required=True, help="QEMU's exit status")
-    p.add_argument("patterns", nargs="*", help="regular expressions that must all match a line")
+    p.add_argument("--expect", dest="patterns", action="append", default=[], metavar="REGEX",
+                   help="a regular expression that must match a line (repeat for more)")
     p.set_defaults(run=cmd_crash)
 
     p = sub.add_parser("gtest", help="the host unit tests' output")
