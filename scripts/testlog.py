@@ -18,13 +18,14 @@ The lines it knows, and who prints them:
     run-all: end /test/x_test status N
     run-all: N programs, M failed      ... and says it finished
     teachos: init exited with status N kernel/top/main.cpp, when init exits
-    ... PANIC: message                 any panic (arch/x86_64 and kernel/base)
+    ... PANIC: message                 any panic: kernel/base/printk.cpp (panic),
+                                       arch/x86_64/trap.cpp (CPU exceptions)
     [       OK ] Suite.name (3 ms)     GoogleTest, for the host unit tests
     [  FAILED  ] Suite.name (3 ms)
 
 A case passes or fails by its own TEST line. A run that ended early (a
 panic, a hang, a triple fault, a program that died) fails once more, as the
-case that was running: the last RUN line with no TEST line after it.
+case that was running: that of the last RUN line, if no TEST line names it.
 
 Bytes, not text. A console log is whatever the guest wrote, and a program
 under test may write a NUL or a byte that is not UTF-8 (one did: grep then
