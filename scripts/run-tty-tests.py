@@ -634,6 +634,8 @@ def accel():
 
 
 def main():
+    # Killed (make test interrupted, a CI limit): end QEMU on the way out.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     os.chdir(ROOT)
     os.makedirs(OUT, exist_ok=True)
     testlog.write_counts(COUNTS, 0, 1)  # until the end: a script that dies has failed
