@@ -6,7 +6,8 @@
 # "BENCH <name> <value> <unit>" (a median of several runs inside one boot).
 # The whole boot is repeated BENCH_BOOTS times (default 3) and the median of
 # the per-boot medians is reported, because timings under TCG are noisy.
-# Raw console logs: build/bench/.
+# Raw console logs: build/bench/ (grep -a on them: a console may hold any
+# byte, and a NUL would make plain grep call the log binary).
 #
 # First, the user-level benchmarks -- user/bench/ubench.c (system call,
 # fork, vfork, execve, page fault) and user/bench/fsbench.c (tmpfs write,
@@ -53,14 +54,14 @@ sh "$here/mkiso.sh" "$out/bench.iso" "$kernel" "ktest=$suites panic=exit" || exi
 for i in $(seq 1 "$boots"); do
     bash "$here/qemu.sh" --timeout 900 "$out/bench.iso" </dev/null >"$out/boot$i.log" 2>&1
     tr -d '\r' < "$out/boot$i.log" > "$out/boot$i.tmp" && mv "$out/boot$i.tmp" "$out/boot$i.log"
-    if grep -q 'FAIL\|PANIC' "$out/boot$i.log"; then
+    if grep -aq 'FAIL\|PANIC' "$out/boot$i.log"; then
         echo "bench: boot $i failed, see $out/boot$i.log" >&2
-        grep -E 'FAIL|PANIC' "$out/boot$i.log" >&2
+        grep -aE 'FAIL|PANIC' "$out/boot$i.log" >&2
         exit 1
     fi
 done
 echo "accel: $(cat build/.accel 2>/dev/null || echo "${ACCEL:-?}"); $boots boots; median of per-boot medians"
-cat "$out"/boot*.log | grep '^BENCH ' | awk '
+cat "$out"/boot*.log | grep -a '^BENCH ' | awk '
     { key = $2; unit = $4; vals[key] = vals[key] " " $3; units[key] = unit; if (!(key in order)) { order[key] = ++n; keys[n] = key } }
     END {
         for (i = 1; i <= n; i++) {

@@ -2,9 +2,10 @@
 # scripts/run-guest-tests.sh KERNEL.ELF [FILTER]
 #
 # Boot the kernel under QEMU with "ktest=FILTER panic=exit" and read its
-# console (kernel/base/ktest/ktest.h describes the lines). Prints every TEST line,
-# and for a run that did not finish (a panic, a triple fault, a hang until the
-# timeout) a FAIL line naming the case that was running. The whole console
+# console with scripts/testlog.py (kernel/base/ktest/ktest.h describes the
+# lines). Prints every TEST line, and for a run that did not finish (a
+# panic, a triple fault, a hang until the timeout) a FAIL line naming the
+# case that was running. The whole console
 # log is kept in build/test/ktest.log (and build/test/failed-ktest.log when
 # anything failed). Writes "PASSED FAILED" counts to build/test/ktest.counts.
 # Exit status: 0 if every case passed.
@@ -24,35 +25,13 @@ status=$?
 end=$(date +%s.%N)
 tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
 
-grep -E '^TEST ' "$log"
-passed=$(grep -cE '^TEST [^ ]+ PASS' "$log")
-failed=$(grep -cE '^TEST [^ ]+ FAIL' "$log")
-
-# The case that was running when the run ended abnormally: the last RUN
-# without its TEST line.
-last_run=$(grep -E '^RUN ' "$log" | tail -1 | cut -d' ' -f2)
-unfinished=""
-if [ -n "$last_run" ] && ! grep -qE "^TEST $last_run " "$log"; then
-    unfinished=$last_run
-fi
-
-reason=""
-if grep -q 'PANIC:' "$log"; then
-    reason="kernel panic: $(grep -m1 'PANIC:' "$log" | sed 's/.*PANIC: //')"
-elif [ $status -eq 124 ]; then
-    reason="hang: no result within ${timeout_s}s"
-elif ! grep -q '^KTEST DONE' "$log"; then
-    reason="QEMU ended early (exit $status; triple fault or reset?)"
-fi
-if [ -n "$reason" ]; then
-    echo "TEST ${unfinished:-boot} FAIL $reason"
-    failed=$((failed + 1))
-fi
-if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
-    echo "TEST ktest.filter FAIL no test case matched '$filter'"
-    failed=1
-fi
-echo "$passed $failed" > "$out/ktest.counts"
+# The TEST lines, and a FAIL line for a run that ended early: the case whose
+# RUN line has no TEST line (scripts/testlog.py reads the log). Until it
+# has written the counts, the stage has failed.
+echo "0 1" > "$out/ktest.counts"
+python3 "$here/testlog.py" ktest "$log" --status "$status" --timeout "$timeout_s" \
+    --filter "$filter" --counts "$out/ktest.counts"
+read -r passed failed < "$out/ktest.counts"
 printf 'guest: %d passed, %d failed in %.1fs under QEMU (%s)\n' "$passed" "$failed" \
     "$(awk "BEGIN{print $end - $start}")" "$(cat build/.accel 2>/dev/null || echo "${ACCEL:-?}")"
 if [ "$failed" -ne 0 ]; then

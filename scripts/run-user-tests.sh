@@ -13,7 +13,7 @@
 # and run-all frames each program with "run-all: start PROGRAM" and
 # "run-all: end PROGRAM status N". This script prints the TEST lines as they
 # come, then adds one FAIL line for each thing that went wrong outside a
-# case's own verdict:
+# case's own verdict (scripts/testlog.py reads the log):
 #   - a program that ended with a non-zero status (a crash, a signal) while
 #     a case was running: that case, named by its RUN line without a TEST
 #     line;
@@ -51,60 +51,25 @@ if [ ${#adds[@]} -eq 0 ]; then
     exit 0
 fi
 
+# The TEST lines are shown as they come (scripts/testlog.py verdicts); the
+# log is read whole at the end for what no case reported. Until the counts
+# are written, the stage has failed.
+echo "0 1" > "$out/user.counts"
 start=$(date +%s.%N)
 bash "$here/run-in-guest" --no-build --timeout "$timeout_s" "${adds[@]}" \
     --add user/tests/run-all.sh:/test/run-all -- /test/run-all 2>"$err" |
-    tee "$log" | grep --line-buffered -E '^TEST '
+    tee "$log" | python3 "$here/testlog.py" verdicts
 status=${PIPESTATUS[0]}
 end=$(date +%s.%N)
 
-passed=$(grep -cE '^TEST [^ ]+ PASS' "$log")
-failed=$(grep -cE '^TEST [^ ]+ FAIL' "$log")
+# The failures no case reported: a program that died (the case running),
+# or exited non-zero on its own; the boot (run-in-guest's 124 timeout, 125
+# panic or no status line, 2 usage or build -- the reason is on its
+# stderr: the program and case running); no summary line from run-all.
+python3 "$here/testlog.py" user "$log" --status "$status" --stderr "$err" \
+    --counts "$out/user.counts"
+read -r passed failed < "$out/user.counts"
 
-# Failures no case reported: walk the log program by program.
-extra=$(awk '
-    /^run-all: start / { program = $3; running = ""; fails = 0; next }
-    /^RUN / { running = $2; next }
-    /^TEST / { if ($2 == running) running = ""; if ($3 == "FAIL") fails++; next }
-    /^run-all: end / {
-        name = $3; st = $5
-        if (st != 0 && running != "")
-            printf "TEST %s FAIL %s ended with status %s during this case\n", running, name, st
-        else if (st != 0 && fails == 0)
-            printf "TEST %s FAIL exited with status %s, no failed case reported\n", name, st
-        program = ""; running = ""
-        next
-    }
-    END { if (program != "") printf "UNFINISHED %s %s\n", program, running }
-' "$log")
-unfinished=$(echo "$extra" | grep '^UNFINISHED' | head -1)
-extra=$(echo "$extra" | grep '^TEST ')
-if [ -n "$extra" ]; then
-    echo "$extra"
-    failed=$((failed + $(echo "$extra" | wc -l)))
-fi
-
-# The boot: run-in-guest's own failures are 124 (timeout) and 125 (panic,
-# no status line), with the reason on stderr.
-reason=""
-if [ "$status" -eq 124 ] || [ "$status" -eq 125 ] || [ "$status" -eq 2 ]; then
-    reason=$(grep -m1 '^run-in-guest:' "$err" | sed 's/^run-in-guest: //')
-fi
-if [ -n "$reason" ]; then
-    where=boot
-    if [ -n "$unfinished" ]; then
-        set -- $unfinished
-        where=${3:-$2}   # the case running, else the program
-        reason="$reason (in $2)"
-    fi
-    echo "TEST $where FAIL $reason"
-    failed=$((failed + 1))
-elif ! grep -q '^run-all: [0-9]* programs' "$log"; then
-    echo "TEST run-all FAIL no summary line from /test/run-all (its status: $status): it did not finish, or its output was lost"
-    failed=$((failed + 1))
-fi
-
-echo "$passed $failed" > "$out/user.counts"
 printf 'user: %d passed, %d failed in %.1fs under QEMU (%s)\n' "$passed" "$failed" \
     "$(awk "BEGIN{print $end - $start}")" "$(cat build/.accel 2>/dev/null || echo "${ACCEL:-?}")"
 if [ "$failed" -ne 0 ]; then

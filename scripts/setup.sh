@@ -24,6 +24,7 @@ musl-gcc:musl-tools
 cpio:cpio
 gdb:gdb
 python3:python3
+/usr/lib/python3/dist-packages/pexpect/__init__.py:python3-pexpect
 "
 
 missing=""

@@ -3,35 +3,60 @@
 #
 # 1. the host unit tests (GoogleTest, ASan/UBSan): every case is printed
 #    with GoogleTest's [ RUN ] / [ OK ] / [ FAILED ] lines;
-# 2. the in-guest kernel tests under QEMU (scripts/run-guest-tests.sh):
+# 2. the source checks: each a script over the tree, one TEST source.NAME
+#    line each -- scripts/check-layers.py (no #include against the layers of
+#    scripts/layers.conf) and, once it exists, scripts/check-doc-refs.py
+#    (every file:symbol the book cites exists);
+# 3. the in-guest kernel tests under QEMU (scripts/run-guest-tests.sh):
 #    one TEST line per case;
-# 3. the crash cases (scripts/run-crash-tests.sh): a page fault and a failed
+# 4. the crash cases (scripts/run-crash-tests.sh): a page fault and a failed
 #    KASSERT must each print a full report with a symbolized backtrace;
-# 4. the user test suites in the guest (scripts/run-user-tests.sh): one boot
+# 5. the user test suites in the guest (scripts/run-user-tests.sh): one boot
 #    whose init runs /test/run-all, every build/user/tests/*_test program in
 #    turn; one TEST line per case, and a FAIL naming the program and case
 #    that crashed, hung or was running at a panic;
-# 5. an interactive session on the console (scripts/run-tty-tests.sh): the
-#    normal ISO boots to the busybox shell, and the script types commands
-#    and control keys (erase, ^C, ^D, raw mode, job control...) into the
-#    serial line and checks what comes back; one TEST tty.NAME line each.
-# The last line is "N passed, N failed" over all five; the exit status is
-# non-zero on any failure, crash, panic or hang. Logs: build/test/.
+# 6. an interactive session on the console (scripts/run-tty-tests.py): the
+#    README's own `make run` boots the normal ISO to the busybox shell, and
+#    the script types commands and control keys (erase, ^C, ^D, raw mode,
+#    job control...) into it and checks what comes back; one TEST tty.NAME
+#    line each.
+# Every stage's output is read by scripts/testlog.py, which writes its
+# "PASSED FAILED" counts to build/test/STAGE.counts; this script adds them
+# up. The last line is "N passed, N failed" over all six; the exit status
+# is non-zero on any failure, crash, panic or hang. Logs: build/test/.
 set -u
 mkdir -p build/test
 total_pass=0; total_fail=0
+
+# source_check NAME SCRIPT: one case of the source checks. The script's
+# output goes to build/test/NAME.log and is shown if it fails (it names the
+# offending file and line); its last line is the reason on the FAIL line.
+source_check()
+{
+    local name=$1 script=$2 log=build/test/$1.log
+    if python3 "$script" > "$log" 2>&1; then
+        echo "TEST $name PASS"; sp=$((sp + 1))
+    else
+        cat "$log"
+        echo "TEST $name FAIL $(tail -n 1 "$log") (output in $log)"; sf=$((sf + 1))
+    fi
+}
 
 echo "== host unit tests"
 host_log=build/test/host.log
 build/host/unit_tests 2>&1 | tee "$host_log"
 host_status=${PIPESTATUS[0]}
-hp=$(grep -E '^\[       OK \]' "$host_log" | wc -l)
-hf=$(grep -E '^\[  FAILED  \] [^ ]+\.[^ ]+ \(' "$host_log" | wc -l)
-if [ "$host_status" -ne 0 ] && [ "$hf" -eq 0 ]; then
-    echo "host: unit_tests exited with status $host_status (crash or sanitizer report)"
-    hf=1
-fi
+echo "0 1" > build/test/host.counts  # until the parser has counted
+python3 scripts/testlog.py gtest "$host_log" --status "$host_status" \
+    --counts build/test/host.counts
+read -r hp hf < build/test/host.counts
 total_pass=$((total_pass + hp)); total_fail=$((total_fail + hf))
+
+echo "== source checks"
+sp=0; sf=0
+source_check source.layers scripts/check-layers.py
+[ -f scripts/check-doc-refs.py ] && source_check source.doc_refs scripts/check-doc-refs.py
+total_pass=$((total_pass + sp)); total_fail=$((total_fail + sf))
 
 echo "== in-guest kernel tests"
 KTEST_INITRAMFS=${KTEST_INITRAMFS-build/initramfs.cpio} \
@@ -56,7 +81,7 @@ fi
 # Skipped when KTEST names one kernel suite.
 if [ "${KTEST:-all}" = all ]; then
     echo "== interactive console session"
-    bash scripts/run-tty-tests.sh
+    python3 scripts/run-tty-tests.py
     read -r tp tf < build/test/tty.counts
     total_pass=$((total_pass + tp)); total_fail=$((total_fail + tf))
 fi

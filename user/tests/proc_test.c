@@ -539,7 +539,7 @@ TEST_CASE(setpgid_refuses_a_child_after_execve)
  * SIGCONT. A process adopted by init does not link its group (Linux:
  * is_global_init of the parent; teachos: Process::m_adopted). The terminal's
  * own side (SIGTTIN, SIGTTOU, SIGHUP at a session leader's exit) needs a
- * terminal: scripts/run-tty-tests.sh checks it. */
+ * terminal: scripts/run-tty-tests.py checks it. */
 
 static int s_report_fd = -1; /* where report_signal writes */
 static void report_signal(int sig)
