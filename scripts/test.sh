@@ -5,8 +5,9 @@
 #    with GoogleTest's [ RUN ] / [ OK ] / [ FAILED ] lines;
 # 2. the source checks: each a script over the tree, one TEST source.NAME
 #    line each -- scripts/check-layers.py (no #include against the layers of
-#    scripts/layers.conf) and, once it exists, scripts/check-doc-refs.py
-#    (every file:symbol the book cites exists);
+#    scripts/layers.conf), scripts/check-doc-refs.py (every file:symbol the
+#    book cites exists), and the unit tests of the scripts that read test
+#    and benchmark logs (scripts/testlog_test.py, scripts/bench_table_test.py);
 # 3. the in-guest kernel tests under QEMU (scripts/run-guest-tests.sh):
 #    one TEST line per case;
 # 4. the crash cases (scripts/run-crash-tests.sh): a page fault and a failed
@@ -56,6 +57,8 @@ echo "== source checks"
 sp=0; sf=0
 source_check source.layers scripts/check-layers.py
 [ -f scripts/check-doc-refs.py ] && source_check source.doc_refs scripts/check-doc-refs.py
+source_check source.testlog scripts/testlog_test.py
+source_check source.bench_table scripts/bench_table_test.py
 total_pass=$((total_pass + sp)); total_fail=$((total_fail + sf))
 
 echo "== in-guest kernel tests"

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""scripts/bench_table_test.py -- checks of scripts/bench-table.py on made-up benchmark logs.
+
+The benchmark is never a pass/fail test, but the program that turns its
+logs into the table is: a broken parser would print a wrong table that
+nobody notices. Run: python3 scripts/bench_table_test.py
+"""
+import importlib.util
+import io
+import os
+import tempfile
+import unittest
+from contextlib import redirect_stdout
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+spec = importlib.util.spec_from_file_location("bench_table", os.path.join(HERE, "bench-table.py"))
+bench_table = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(bench_table)
+
+
+class BenchTableTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def log(self, name, data):
+        path = os.path.join(self.dir.name, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def table(self, *args):
+        out = io.StringIO()
+        with redirect_stdout(out):
+            status = bench_table.main(list(args))
+        return status, out.getvalue()
+
+    def test_medians_spread_and_ratio(self):
+        ours = [self.log(f"t{i}", b"boot noise\x00\xff\r\nubench getpid_ns %d\r\nfsbench read_4096 %d MB/s\n"
+                         % (v, r)) for i, (v, r) in enumerate([(400, 300), (500, 100), (450, 200)])]
+        linux = [self.log(f"l{i}", b"ubench getpid_ns %d\nfsbench read_4096 %d MB/s\n" % (v, r))
+                 for i, (v, r) in enumerate([(300, 400), (900, 400), (200, 400)])]
+        status, out = self.table(*ours, "--", *linux)
+        self.assertEqual(status, 0)
+        rows = {line.split()[0]: line.split() for line in out.splitlines()[1:]}
+        # getpid: medians 450 and 300, ratio 1.50, lower is better.
+        self.assertEqual(rows["ubench.getpid_ns"][1], "ns")
+        self.assertIn("450", rows["ubench.getpid_ns"][2])
+        self.assertIn("(400-500)", " ".join(rows["ubench.getpid_ns"]))
+        self.assertEqual(rows["ubench.getpid_ns"][-2:], ["1.50", "lower"])
+        # read: medians 200 and 400, ratio 0.50, higher is better.
+        self.assertEqual(rows["fsbench.read_4096"][-2:], ["0.50", "higher"])
+
+    def test_a_case_only_one_kernel_has(self):
+        status, out = self.table(self.log("t", b"fsbench mfs_read_4096 10.0 MB/s\n"), "--",
+                                 self.log("l", b"fsbench read_4096 1.0 MB/s\n"))
+        self.assertEqual(status, 0)
+        rows = {line.split()[0]: line.split() for line in out.splitlines()[1:]}
+        self.assertEqual(rows["fsbench.mfs_read_4096"][3:], ["-", "-", "higher"])
+        self.assertEqual(rows["fsbench.read_4096"][2], "-")
+
+    def test_a_failed_check_fails_the_table(self):
+        status, _ = self.table(self.log("t", b"fsbench read_4096 1.0 MB/s\nfsbench: FAIL verify (wrong data)\n"),
+                               "--", self.log("l", b""))
+        self.assertEqual(status, 1)
+
+    def test_markdown(self):
+        status, out = self.table("--markdown", self.log("t", b"ubench fork_us 100\n"), "--",
+                                 self.log("l", b"ubench fork_us 200\n"))
+        self.assertEqual(status, 0)
+        self.assertTrue(out.startswith("| case | unit |"))
+        self.assertIn("| ubench.fork_us | us | 100 | 200 | 0.50 | lower |", out)
+
+
+if __name__ == "__main__":
+    unittest.main()
