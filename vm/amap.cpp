@@ -35,8 +35,8 @@
 // make m_ref_count zero, and it is the one function that takes the lock
 // itself, so it can also release it before the lock object may vanish.
 //
-// Lock order: VmMap::m_lock -> AmapLock -> pmap -> page allocator -> heap.
-// (Releasing an anon calls pmap_page_protect and the page allocator.)
+// Lock order: docs/locking.md. (Releasing an anon, under the AmapLock,
+// calls pmap_page_protect and the page allocator.)
 //
 // Limits: the arrays come from kmalloc, whose largest run is 4 MiB, so one
 // amap has at most 512 Ki slots (2 GiB of address space); larger requests

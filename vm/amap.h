@@ -20,7 +20,7 @@
 //
 // Locking: an AmapLock (a Mutex with a reference count) is shared by an amap
 // and every amap copied from it, because they share anons. Lock order:
-// VmMap::m_lock -> AmapLock -> VmObject::m_lock -> page allocator.
+// docs/locking.md.
 #pragma once
 
 #include <kernel/base/lib/error_or.h>

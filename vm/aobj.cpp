@@ -33,8 +33,7 @@
 // is the only copy of its data, and the page daemon must write it to swap
 // before it may free it.
 //
-// Locking: VmObject::m_lock guards both trees. Lock order: VmMap::m_lock ->
-// AmapLock -> VmObject::m_lock -> pmap -> page allocator -> heap.
+// Locking: VmObject::m_lock guards both trees. Lock order: docs/locking.md.
 //
 // Read more: NetBSD sys/uvm/uvm_aobj.c (uao_create, uao_get, uao_put,
 // uao_detach, uao_find_swslot, uao_set_swslot; UVM keeps the slots in an

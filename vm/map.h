@@ -27,8 +27,7 @@
 // when a range is mapped (UVM's "merge with the previous entry").
 //
 // Locking: m_lock (a Mutex) guards the tree and every entry. Lock order:
-// VmMap::m_lock -> AmapLock -> VmObject::m_lock -> pmap -> page allocator.
-// The fault handler takes the map lock for reading the entry and holds it
+// docs/locking.md. The fault handler takes the map lock for reading the entry and holds it
 // while it resolves the fault (simpler than UVM's relock-and-verify dance;
 // see docs/vm.md).
 //

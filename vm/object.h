@@ -16,7 +16,7 @@
 //                     detach destroys the object and frees its pages
 //
 // Locking: m_lock (a Mutex) guards the page tree and the pages' OBJECT
-// fields. Lock order: VmMap::m_lock -> AmapLock -> VmObject::m_lock.
+// fields. Lock order: docs/locking.md.
 #pragma once
 
 #include <kernel/base/lib/error_or.h>

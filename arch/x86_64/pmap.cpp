@@ -54,9 +54,8 @@
 //
 // Reverse map (which pmaps map a page): pmap_pv.cpp.
 //
-// Locking -- all SpinLocks, pmap functions never sleep. Order:
-//     Pmap::m_lock  ->  pv lock (pmap_pv.cpp)  ->  heap, page allocator
-// Pmap::m_lock guards one pmap's table shape and the PTE changes made from
+// Locking -- all SpinLocks, pmap functions never sleep (lock order:
+// docs/locking.md; the pv lock is in pmap_pv.cpp). Pmap::m_lock guards one pmap's table shape and the PTE changes made from
 // the pmap side. A PTE with PTE_MANAGED changes only together with its pv
 // entry, under the pv lock; the page-side operations (pmap_page_protect ...)
 // take the pv lock alone and reach the PTE through the pv entry: a path that

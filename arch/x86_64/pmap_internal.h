@@ -9,7 +9,7 @@
 //                operations that act on a page wherever it is mapped.
 // This header holds the Pmap object, the software PTE bits and the helpers
 // each file calls in the other. Only arch/x86_64 and the pmap ktests include
-// it. See pmap.cpp's top comment for the design and the lock order.
+// it. See pmap.cpp's top comment for the design; lock order: docs/locking.md.
 #pragma once
 
 #include "kpagetable.h"

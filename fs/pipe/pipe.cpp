@@ -52,7 +52,8 @@
 //
 // A Pipe on the list has m_users > 0, so a File or an opener holds a
 // reference to it: attach's ref() never brings a Pipe back from zero.
-// Lock order: s_fifo_lock and Pipe::m_lock are never held together.
+// s_fifo_lock and Pipe::m_lock are never held together. Lock order:
+// docs/locking.md.
 // A named Pipe's fstat is its node's (ino, mode, links), as in Linux.
 //
 // Read more: pipe(7), fifo(7); Linux fs/pipe.c (pipe_read, pipe_write,

@@ -1,6 +1,6 @@
 // fs/tmpfs/tmpfs_mount.cpp -- TmpfsMount: instances, options, limits, and
-// the allocation and freeing of nodes and entries (see tmpfs_mount.h; the
-// lock order is written there).
+// the allocation and freeing of nodes and entries (see tmpfs_mount.h for
+// what each lock guards; lock order: docs/locking.md).
 //
 // Node allocation (allocate_node_locked) is the one place a node is born:
 // it checks the nodes= limit, allocates the TmpfsNode and, for a regular

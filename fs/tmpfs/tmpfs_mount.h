@@ -16,10 +16,11 @@
 // holds on every path (a store through a mapping past it gets SIGBUS).
 // The counter is atomic: it is changed with only an aobj's lock held.
 //
-// Lock order, for all of tmpfs:
+// Locks of tmpfs, outermost first (their place among all the kernel's
+// locks: docs/locking.md):
 //
-//     TmpfsMount::m_lock  ->  TmpfsNode::m_lock  ->  VmObject::m_lock (aobj)
-//        (namespace)          (size, times, mode)     (pages; fs/ubc per page)
+//     TmpfsMount::m_lock      TmpfsNode::m_lock      VmObject::m_lock (aobj)
+//        (namespace)          (size, times, mode)     (pages; fs/ubc per window)
 //
 // m_lock guards the whole namespace -- every directory's entries, parents,
 // link counts, m_nodes and m_node_count: one lock per mount, simple and

@@ -32,8 +32,7 @@
 // removed, so a readdir that continues from a cookie sees every entry that
 // was there throughout exactly once, whatever was added or removed.
 //
-// Locks and what they guard (order: TmpfsMount::m_lock -> TmpfsNode::m_lock
-// -> VmObject::m_lock; see fs/tmpfs/tmpfs_mount.h):
+// Locks and what they guard, outermost first (lock order: docs/locking.md):
 //   TmpfsMount::m_lock   the namespace: Dirents, both indexes, m_parent,
 //                        m_nlink (written under it, read atomically),
 //                        m_removed, m_next_cookie, the mount's node list

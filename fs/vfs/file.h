@@ -10,9 +10,9 @@
 //
 // Locking: m_lock (a Mutex) guards m_offset and is held across a whole
 // read/write/readdir at the offset, so two threads sharing a File never read
-// the same bytes (Linux's f_pos_lock). pread/pwrite do not take it. Lock
-// order: File::m_lock -> whatever the file system takes inside its vnode
-// operations. Never hold it while waiting for anything but the vnode op.
+// the same bytes (Linux's f_pos_lock). pread/pwrite do not take it. The
+// file system's locks come after it (lock order: docs/locking.md). Never
+// hold it while waiting for anything but the vnode op.
 //
 // Streams (Vnode::is_stream: terminals, pipes): read/write go straight to
 // the vnode's stream_read/stream_write without m_lock (a reader blocked on

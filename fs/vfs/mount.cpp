@@ -21,9 +21,9 @@
 // record while mounted; a record's root and covered are referenced.
 //
 // Locking: MountTable::m_lock (a Mutex) guards the list, the type array and
-// every Vnode::m_mounted_here. Lock order: MountTable::m_lock -> file-system
-// locks (getattr is called under it). FileSystemType::create and
-// FileSystem::unmount run without it.
+// every Vnode::m_mounted_here; getattr is called under it.
+// FileSystemType::create and FileSystem::unmount run without it. Lock order:
+// docs/locking.md.
 //
 // Which file system holds a vnode: its VAttr.dev, which must be the
 // FileSystem::id() (see types.h). Vnode::mount() is not used (a FileSystem

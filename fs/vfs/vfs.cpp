@@ -17,7 +17,7 @@
 // rename() when it moves a directory: it makes "is the target inside the
 // source?" (walking ".." up from the new parent) and the move one atomic
 // step against other directory renames (Linux's s_vfs_rename_mutex; here
-// one for all file systems). Lock order: s_rename_lock -> file-system locks.
+// one for all file systems). Lock order: docs/locking.md.
 // Mount points are read (Vnode::mounted_here) without the mount table's
 // lock: a mount racing an rmdir may see either order, both safe.
 // See docs/vfs.md.

@@ -29,7 +29,7 @@
 //
 // Locks. Each SlabCache has its own SpinLock; the heap's own lock guards only
 // the large-run counters and is never held while calling the page allocator.
-// Lock order: SlabCache::m_lock -> slab-header cache -> PageAllocator::m_lock.
+// Lock order: docs/locking.md.
 // kmalloc/kfree may be called with interrupts disabled, never from NMI.
 //
 // References: Bonwick, "The Slab Allocator" (USENIX 1994); Linux mm/slab_common.c

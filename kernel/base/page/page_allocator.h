@@ -41,7 +41,7 @@
 //
 // Lock. One SpinLock guards the free lists, the counters and the descriptors
 // of free frames. Nothing else is taken under it; zeroing happens outside it.
-// Lock order (all callers): SlabCache::m_lock -> PageAllocator::m_lock.
+// Lock order: docs/locking.md (it is the innermost lock but the console's).
 //
 // References: Knuth, TAOCP vol. 1, 2.5 ("buddy system"); Linux
 // mm/page_alloc.c (free_area[], __free_one_page, expand); NetBSD
