@@ -114,8 +114,8 @@ void pv_insert_locked(vm::Page& page, PvEntry* pv, arch::Pmap* pmap, uptr va);
 void pv_save_attrs_locked(vm::Page& page, u64 old_pte);
 // Clear the PTE at `pte` (mapping `va` in `pmap`), keep the page's
 // referenced/modified bits, drop its pv entry, fix the pmap's counters.
-// The caller invalidates the TLB.  => pv lock held.  => the old PTE (0 if
-// none was present).
+// The caller invalidates the TLB.  => pv lock held.  Returns the old PTE
+// (0 if none was present).
 u64 remove_pte_locked(arch::Pmap* pmap, uptr va, u64* pte);
 
 } // namespace x86

@@ -92,7 +92,7 @@ u64* pv_pte(const PvEntry& pv, PhysAddr pa)
     return pte;
 }
 
-// Take (pmap, va) off the page's list.  => pv lock held.  => the entry.
+// Take (pmap, va) off the page's list.  => pv lock held.  Returns the entry.
 PvEntry* pv_unlink_locked(vm::Page& page, Pmap* pmap, uptr va)
 {
     PvEntry* prev = nullptr;

@@ -127,7 +127,7 @@ private:
     void grow_name_index_locked();
     bool is_empty_dir_locked() const { return m_by_cookie.is_empty(); }
     void set_nlink_locked(u32 n) { __atomic_store_n(&m_nlink, n, __ATOMIC_RELAXED); }
-    // The common checks and undo of create() and symlink(). => ENOTDIR,
+    // The common checks and undo of create() and symlink(). Errors: ENOTDIR,
     // ENOENT, EEXIST, EMLINK, ENOSPC.
     ErrorOr<TmpfsNode*> make_child_locked(StringView name, VType type, u32 mode, u64 rdev,
                                           const Cred& cred, StringView target);

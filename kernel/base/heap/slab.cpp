@@ -74,7 +74,7 @@ SlabCache::~SlabCache()
         destroy_slab_locked(m_empty.take_first());
 }
 
-// grow_locked: a new, empty slab on m_empty.  => ENOMEM (page or header).
+// grow_locked: a new, empty slab on m_empty.  Errors: ENOMEM (page or header).
 ErrorOr<Slab*> SlabCache::grow_locked()
 {
     vm::Page* page = TRY(m_pages.allocate(0));

@@ -104,7 +104,7 @@ public:
     SlabCache& operator=(const SlabCache&) = delete;
 
     // allocate: one object, 16-byte aligned, contents undefined.
-    // => ENOMEM if a new slab was needed and no page (or header) was free.
+    // Errors: ENOMEM if a new slab was needed and no page (or header) was free.
     ErrorOr<void*> allocate();
 
     // free: give an object back.  => `object` came from this cache's
@@ -112,7 +112,7 @@ public:
     void free(void* object);
 
     // shrink: return the spare empty slab to the page allocator.
-    // => the number of pages returned.
+    // Returns the number of pages returned.
     size_t shrink();
 
     // cache_of: the cache owning the slab page under `object`, or nullptr if
