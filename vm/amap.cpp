@@ -35,8 +35,8 @@
 // make m_ref_count zero, and it is the one function that takes the lock
 // itself, so it can also release it before the lock object may vanish.
 //
-// Lock order: VmMap::m_lock -> AmapLock -> pmap -> page allocator -> heap.
-// (Releasing an anon calls pmap_page_protect and the page allocator.)
+// Lock order: docs/locking.md. (Releasing an anon, under the AmapLock,
+// calls pmap_page_protect and the page allocator.)
 //
 // Limits: the arrays come from kmalloc, whose largest run is 4 MiB, so one
 // amap has at most 512 Ki slots (2 GiB of address space); larger requests
@@ -58,7 +58,7 @@ using kern::ErrorOr;
 // ---- creation ----------------------------------------------------------------
 
 // The two slot arrays for `slots` slots: anons empty, each slot ref 1.
-// => false (nothing allocated) on ENOMEM.
+// Returns false (nothing allocated) on ENOMEM.
 static bool allocate_arrays(size_t slots, Anon**& anons, u32*& refs)
 {
     if (slots > kern::HEAP_MAX_SIZE / sizeof(Anon*))
@@ -76,7 +76,7 @@ static bool allocate_arrays(size_t slots, Anon**& anons, u32*& refs)
     return true;
 }
 
-// => ENOMEM. With share_lock: its mutex held by the caller.
+// => with share_lock: its mutex held by the caller. Errors: ENOMEM.
 ErrorOr<Amap*> Amap::create(size_t slots, AmapLock* share_lock)
 {
     KASSERT(slots > 0);
@@ -208,7 +208,7 @@ void Amap::unref(size_t first, size_t count)
 
 // The last reference is gone: release every anon left, free the arrays and
 // the amap, drop the amap's hold on the lock, unlock it, and delete it if
-// this was its last user. => lock held, m_ref_count == 0. => lock released.
+// this was its last user. => lock held, m_ref_count == 0. Releases the lock.
 void Amap::free_locked()
 {
     KASSERT(lock().is_locked_by_me());

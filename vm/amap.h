@@ -20,7 +20,7 @@
 //
 // Locking: an AmapLock (a Mutex with a reference count) is shared by an amap
 // and every amap copied from it, because they share anons. Lock order:
-// VmMap::m_lock -> AmapLock -> VmObject::m_lock -> page allocator.
+// docs/locking.md.
 #pragma once
 
 #include <kernel/base/lib/error_or.h>
@@ -38,13 +38,13 @@ class Amap {
 public:
     // A new amap with `slots` empty slots and one reference covering all of
     // them (m_ref_count 1, every slot ref 1). With `share_lock`, the new amap
-    // uses that lock (for Amap::copy). => ENOMEM.
+    // uses that lock (for Amap::copy). Errors: ENOMEM.
     static kern::ErrorOr<Amap*> create(size_t slots, AmapLock* share_lock = nullptr);
 
     // A new amap of `count` slots holding the anons of src's slots
     // [first, first + count) (each anon's count raised), sharing src's lock,
     // with one reference covering all its slots. src is not changed.
-    // => src's lock held. => ENOMEM.
+    // => src's lock held. Errors: ENOMEM.
     static kern::ErrorOr<Amap*> copy_locked(Amap& src, size_t first, size_t count);
 
     kern::Mutex& lock() const { return m_lock->m_mutex; }

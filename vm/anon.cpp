@@ -26,7 +26,7 @@
 // Locking. An anon has no lock of its own: it is guarded by the AmapLock of
 // the amaps that reference it (all of them share one, vm/amap.h). The
 // create_* functions touch only the new anon and need no lock.
-// Lock order: AmapLock -> pmap -> page allocator -> heap.
+// Lock order: docs/locking.md.
 //
 // Read more: NetBSD sys/uvm/uvm_anon.c (uvm_analloc, uvm_anon_dispose /
 // uvm_anfree) and Cranor & Parulkar, "The UVM Virtual Memory System"

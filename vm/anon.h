@@ -21,9 +21,11 @@
 namespace vm {
 
 struct Anon {
-    // => ENOMEM. A new anon with a fresh zero-filled page, m_ref_count 1.
+    // Returns a new anon with a fresh zero-filled page, m_ref_count 1.
+    // Errors: ENOMEM.
     static kern::ErrorOr<Anon*> create_zeroed();
-    // => ENOMEM. A new anon holding a copy of `src`'s bytes, m_ref_count 1.
+    // Returns a new anon holding a copy of `src`'s bytes, m_ref_count 1.
+    // Errors: ENOMEM.
     static kern::ErrorOr<Anon*> create_copy(const Page& src);
 
     // Drop one reference; at zero, free the page (removing every pmap mapping

@@ -33,8 +33,7 @@
 // is the only copy of its data, and the page daemon must write it to swap
 // before it may free it.
 //
-// Locking: VmObject::m_lock guards both trees. Lock order: VmMap::m_lock ->
-// AmapLock -> VmObject::m_lock -> pmap -> page allocator -> heap.
+// Locking: VmObject::m_lock guards both trees. Lock order: docs/locking.md.
 //
 // Read more: NetBSD sys/uvm/uvm_aobj.c (uao_create, uao_get, uao_put,
 // uao_detach, uao_find_swslot, uao_set_swslot; UVM keeps the slots in an
@@ -78,7 +77,7 @@ void AnonObject::destroy()
 
 // ---- the pager -------------------------------------------------------------------
 
-// => lock held, offset page-aligned. => ENOMEM. The access kind does not
+// => lock held, offset page-aligned. Errors: ENOMEM. The access kind does not
 // matter: a zero page serves reads and writes alike.
 ErrorOr<Page*> AnonObject::get_page_locked(u64 offset, Access access)
 {
@@ -171,7 +170,7 @@ u32 AnonObject::swap_slot_locked(u64 offset) const
     return record ? record->m_slot : 0;
 }
 
-// Slot 0 removes the record. => lock held, offset page-aligned. => ENOMEM
+// Slot 0 removes the record. => lock held, offset page-aligned. Errors: ENOMEM
 // (only when a new record is needed; the table is unchanged then).
 ErrorOr<void> AnonObject::set_swap_slot_locked(u64 offset, u32 slot)
 {

@@ -31,7 +31,7 @@ namespace vm {
 // with an object lock held, so it must not sleep or take object locks.
 class PageBudget {
 public:
-    // Take `pages` if they fit. => false (nothing taken) if they do not.
+    // Take `pages` if they fit. Returns false (nothing taken) if they do not.
     virtual bool charge(size_t pages) = 0;
     virtual void uncharge(size_t pages) = 0;
 
@@ -41,14 +41,14 @@ protected:
 
 class AnonObject final : public VmObject {
 public:
-    // => ENOMEM. An empty object with one reference.
+    // Returns an empty object with one reference. Errors: ENOMEM.
     static kern::ErrorOr<AnonObject*> create();
 
     kern::ErrorOr<Page*> get_page_locked(u64 offset, Access access) override;
     // PUT_FREE frees resident pages (and forgets swap slots) in [start, end);
     // PUT_CLEAN alone does nothing (there is no backing store but swap).
     kern::ErrorOr<void> put_pages_locked(u64 start, u64 end, u32 flags) override;
-    // => also ENOSPC: the budget is spent.
+    // Errors: also ENOSPC (the budget is spent).
     kern::ErrorOr<void> install_filled_page_locked(Page& page, u64 offset) override;
 
     // Draw on `budget` from now on (nullptr: none). Pages already resident
@@ -59,7 +59,7 @@ public:
 
     // Swap slot of the page at `offset`, 0 if none. => lock held.
     u32 swap_slot_locked(u64 offset) const;
-    // => lock held. => ENOMEM (the slot table may grow).
+    // => lock held. Errors: ENOMEM (the slot table may grow).
     kern::ErrorOr<void> set_swap_slot_locked(u64 offset, u32 slot);
 
 private:

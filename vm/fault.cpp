@@ -46,8 +46,10 @@
 // Wiring: with `wire`, the page is entered with PMAP_WIRED and its
 // m_wire_count raised (vm/map_wire.cpp undoes both).
 //
-// This function is long because the cases share their variables and their
-// order is the algorithm; each case is a short block below.
+// Reading order: fault() takes the map lock; fault_locked() does step 0 and
+// fault_in_entry() picks the case, in the order of the algorithm above;
+// each case is one short function (fault_anon, fault_object,
+// fault_zero_fill), and all of them end in enter().
 #include <arch/pmap.h>
 #include <vm/amap.h>
 #include <vm/fault.h>
@@ -65,7 +67,8 @@ using kern::MutexGuard;
 // Entries larger than this get an amap for one chunk around the fault only.
 static constexpr size_t AMAP_CHUNK_PAGES = 256;  // 1 MiB
 
-// Step 0. => the entry now covering va (clipping may have replaced `e`'s range).
+// Step 0. Returns the entry now covering va (clipping may have replaced
+// `e`'s range).
 ErrorOr<MapEntry*> VmMap::resolve_needs_copy_locked(MapEntry& entry, uptr va)
 {
     MapEntry* e = &entry;
@@ -98,7 +101,7 @@ ErrorOr<MapEntry*> VmMap::resolve_needs_copy_locked(MapEntry& entry, uptr va)
     return e;
 }
 
-// Enter `page` at va, wired if asked. => ENOMEM (page tables).
+// Enter `page` at va, wired if asked. Errors: ENOMEM (page tables).
 static ErrorOr<void> enter(VmMap& map, uptr va, Page& page, Prot prot, bool wire)
 {
     PhysAddr pa = page_allocator().phys_of(page);

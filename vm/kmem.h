@@ -20,7 +20,7 @@ namespace vm {
 // Set up the kernel map. => called once at boot, after the heap.
 void kmem_init();
 
-// `size` bytes (rounded up to pages) of zeroed kernel memory. => ENOMEM.
+// `size` bytes (rounded up to pages) of zeroed kernel memory. Errors: ENOMEM.
 kern::ErrorOr<void*> kmem_alloc_pageable(size_t size);
 kern::ErrorOr<void*> kmem_alloc_wired(size_t size);
 // Free what kmem_alloc_* returned (the same size).

@@ -73,7 +73,7 @@ static uptr fit_after(const MapEntry& e, uptr lo, size_t length, size_t align)
 
 // In-order search of the subtree at `e` for the first gap (after an entry)
 // that ends above `lo` and holds `length` bytes. Subtrees whose largest gap is
-// smaller than `length` are skipped. => the address, or 0.
+// smaller than `length` are skipped. Returns the address, or 0.
 static uptr search_gaps(const VmMap::EntryTree& tree, const MapEntry* e, uptr lo, size_t length,
                         size_t align)
 {
@@ -139,8 +139,8 @@ void VmMap::unlink_locked(MapEntry& e)
 }
 
 // Split `e` at `va` (strictly inside it): e keeps [start, va), a new entry
-// gets [va, end) with the same attributes and references. => the new entry.
-// => ENOMEM (nothing changed).
+// gets [va, end) with the same attributes and references. Returns the new entry.
+// Errors: ENOMEM (nothing changed).
 ErrorOr<MapEntry*> VmMap::split_locked(MapEntry& e, uptr va)
 {
     KASSERT(e.m_start < va && va < e.m_end && is_page_aligned(va));
@@ -173,7 +173,7 @@ ErrorOr<MapEntry*> VmMap::split_locked(MapEntry& e, uptr va)
 }
 
 // Make entry boundaries at `start` and `end`: afterwards no entry straddles
-// either address. => ENOMEM (the map may hold one extra split: same meaning).
+// either address. Errors: ENOMEM (the map may hold one extra split: same meaning).
 ErrorOr<void> VmMap::clip_range_locked(uptr start, uptr end)
 {
     if (MapEntry* e = lookup_locked(start); e && e->m_start < start)
@@ -207,7 +207,7 @@ static bool can_merge(const MapEntry& a, const MapEntry& b)
            (!a.m_object || a.m_object_offset + (a.m_end - a.m_start) == b.m_object_offset);
 }
 
-// Merge `e` with its neighbours where possible. => the surviving entry.
+// Merge `e` with its neighbours where possible. Returns the surviving entry.
 MapEntry* VmMap::merge_locked(MapEntry* e)
 {
     if (MapEntry* next = m_entries.next(*e); next && can_merge(*e, *next)) {

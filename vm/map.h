@@ -27,8 +27,7 @@
 // when a range is mapped (UVM's "merge with the previous entry").
 //
 // Locking: m_lock (a Mutex) guards the tree and every entry. Lock order:
-// VmMap::m_lock -> AmapLock -> VmObject::m_lock -> pmap -> page allocator.
-// The fault handler takes the map lock for reading the entry and holds it
+// docs/locking.md. The fault handler takes the map lock for reading the entry and holds it
 // while it resolves the fault (simpler than UVM's relock-and-verify dance;
 // see docs/vm.md).
 //
@@ -101,32 +100,32 @@ constexpr u32 MAP_WIRED = 1u << 3;     // fault everything in now and keep it re
 class VmMap {
 public:
     // An empty map managing [min, max) over `pmap` (which it owns and
-    // destroys, unless it is the kernel pmap). => ENOMEM.
+    // destroys, unless it is the kernel pmap). Errors: ENOMEM.
     static kern::ErrorOr<VmMap*> create(uptr min, uptr max, arch::Pmap* pmap);
     // Unmap everything, destroy the pmap and free the map. => no thread uses it.
     void destroy();
 
     // Map `length` bytes (rounded up to pages) of `object` at `offset` (or
-    // zero-fill anonymous memory when object is nullptr) with `prot`, at
-    // `addr` if MAP_FIXED, else at a free place (`addr` is a hint). The map
-    // takes over the caller's reference on `object` on success.
-    // => the start address. => EINVAL (length 0, unaligned fixed address or
-    // offset, range outside the map, prot above max_prot), ENOMEM (no free
-    // range, no memory), EEXIST (MAP_NOREPLACE and something is there).
+    // zero-fill anonymous memory when object is nullptr) with `prot`, at `addr`
+    // if MAP_FIXED, else at a free place (`addr` is a hint). The map takes over
+    // the caller's reference on `object` on success. Returns the start address.
+    // Errors: EINVAL (length 0, unaligned fixed address or offset, range
+    // outside the map, prot above max_prot), ENOMEM (no free range, no memory),
+    // EEXIST (MAP_NOREPLACE and something is there).
     kern::ErrorOr<uptr> map(uptr addr, size_t length, Prot prot, Prot max_prot,
                             Inherit inherit, VmObject* object, u64 offset, u32 flags);
     // Remove every mapping in [addr, addr + length). Unmapped holes are fine.
-    // => EINVAL (unaligned, outside the map), ENOMEM (a clip needed memory).
+    // Errors: EINVAL (unaligned, outside the map), ENOMEM (a clip needed memory).
     kern::ErrorOr<void> unmap(uptr addr, size_t length);
-    // Set the protection of [addr, addr + length). => EINVAL, ENOMEM
+    // Set the protection of [addr, addr + length). Errors: EINVAL, ENOMEM
     // (no mapping somewhere in the range: Linux's answer), EACCES (above max).
     kern::ErrorOr<void> protect(uptr addr, size_t length, Prot prot);
-    // Set the inheritance of [addr, addr + length). => EINVAL, ENOMEM.
+    // Set the inheritance of [addr, addr + length). Errors: EINVAL, ENOMEM.
     kern::ErrorOr<void> set_inherit(uptr addr, size_t length, Inherit inherit);
-    // Set the advice. => EINVAL, ENOMEM.
+    // Set the advice. Errors: EINVAL, ENOMEM.
     kern::ErrorOr<void> set_advice(uptr addr, size_t length, Advice advice);
     // Fault in and pin every page of [addr, addr + length) / undo it.
-    // => EINVAL, ENOMEM (no mapping or no memory), EACCES (protection).
+    // Errors: EINVAL, ENOMEM (no mapping or no memory), EACCES (protection).
     kern::ErrorOr<void> wire(uptr addr, size_t length, Access access);
     kern::ErrorOr<void> unwire(uptr addr, size_t length);
 
@@ -134,12 +133,12 @@ public:
     // Share -> both maps reference the same amap/object; Copy -> the child's
     // entry shares the amap needs-copy, and the parent's writable private
     // pages are write-protected so both sides fault before writing;
-    // None -> left out. The child gets a new pmap. => ENOMEM (nothing is
+    // None -> left out. The child gets a new pmap. Errors: ENOMEM (nothing is
     // left half-made; the parent is unchanged in meaning).
     kern::ErrorOr<VmMap*> clone();
 
     // Free space of `length` bytes at or above `hint`, aligned to `align`
-    // (a power of two >= PAGE_SIZE). => ENOMEM.
+    // (a power of two >= PAGE_SIZE). Errors: ENOMEM.
     kern::ErrorOr<uptr> find_space_locked(uptr hint, size_t length, size_t align) const;
     // The entry containing `va`, or nullptr. => m_lock held.
     MapEntry* lookup_locked(uptr va) const;
@@ -151,7 +150,7 @@ public:
     size_t entry_count() const { return m_entry_count; }
     // Bytes mapped (sum of entry sizes).
     size_t mapped_bytes() const { return m_mapped_bytes; }
-    // Check every invariant (tree, order, no overlap, gaps); => nullptr if
+    // Check every invariant (tree, order, no overlap, gaps); returns nullptr if
     // all hold, else a description. For tests.
     const char* validate() const;
     // Call fn(const MapEntry&) for each entry in address order. => m_lock held.
@@ -184,7 +183,7 @@ private:
         for (MapEntry* e = lookup_locked(start); e && e->m_start < end; e = m_entries.next(*e))
             fn(*e);
     }
-    // => ENOMEM if [start, end) has a hole, `refusal` if ok(entry) is false
+    // Errors: ENOMEM if [start, end) has a hole, `refusal` if ok(entry) is false
     // for an entry there, else nothing.
     template <typename Fn>
     kern::ErrorOr<void> check_range_locked(uptr start, uptr end, Fn ok, kern::Errno refusal) const

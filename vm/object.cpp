@@ -27,8 +27,7 @@
 // about to free. reference()/detach() therefore need no lock; destroy() runs
 // when nobody else can reach the object.
 //
-// Lock order: VmMap::m_lock -> AmapLock -> VmObject::m_lock -> pmap ->
-// page allocator -> heap.
+// Lock order: docs/locking.md.
 //
 // Read more: NetBSD sys/uvm/uvm_object.c (uvm_obj_init, uvm_obj_destroy),
 // sys/uvm/uvm_page.c (uvm_pagelookup, uvm_pageinsert, uvm_pageremove,

@@ -16,7 +16,7 @@
 //                     detach destroys the object and frees its pages
 //
 // Locking: m_lock (a Mutex) guards the page tree and the pages' OBJECT
-// fields. Lock order: VmMap::m_lock -> AmapLock -> VmObject::m_lock.
+// fields. Lock order: docs/locking.md.
 #pragma once
 
 #include <kernel/base/lib/error_or.h>
@@ -46,13 +46,13 @@ public:
     // ---- pager operations ----
     // The page at `offset` (page-aligned), resident in this object on return.
     // `access` says what the caller will do (a pager may prepare differently
-    // for a write). => m_lock held. => ENOMEM, EIO (pager), EFAULT (beyond
+    // for a write). => m_lock held. Errors: ENOMEM, EIO (pager), EFAULT (beyond
     // the object's end, for pagers that have one), ENOSPC (a pager with a
     // limit on its pages: vm/aobj.h:PageBudget).
     virtual kern::ErrorOr<Page*> get_page_locked(u64 offset, Access access) = 0;
     // Pages in [start, end): with PUT_CLEAN write the dirty ones back; with
     // PUT_FREE remove them from every pmap and free them. => m_lock held.
-    // => EIO.
+    // Errors: EIO.
     virtual kern::ErrorOr<void> put_pages_locked(u64 start, u64 end, u32 flags) = 0;
 
     // One more reference (a map entry, an open file, ...).
@@ -87,7 +87,7 @@ public:
     // it from the backing store), only to have every byte replaced.
     // => m_lock held, no page resident at offset. A pager with a copy of
     // that offset elsewhere (an aobj's swap slot) forgets it: it is stale.
-    // => ENOSPC (a pager with a limit: vm/aobj.h:PageBudget); the page is
+    // Errors: ENOSPC (a pager with a limit: vm/aobj.h:PageBudget); the page is
     // then not taken, the caller still owns it.
     virtual kern::ErrorOr<void> install_filled_page_locked(Page& page, u64 offset);
 

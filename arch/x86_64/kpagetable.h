@@ -28,7 +28,7 @@ using EarlyPageAlloc = PhysAddr (*)();
 // Build page tables mapping the direct map over [0, max(top_of_ram, 4 GiB))
 // and the kernel image with per-section permissions (text RX, rodata R,
 // data RW; NX where the CPU has it), switch to them, and drop the boot
-// identity map. => returns the physical address of the new PML4.
+// identity map. Returns the physical address of the new PML4.
 PhysAddr kpagetable_init(PhysAddr top_of_ram, EarlyPageAlloc alloc);
 
 // The kernel PML4 (its upper half is shared by every address space).

@@ -54,9 +54,8 @@
 //
 // Reverse map (which pmaps map a page): pmap_pv.cpp.
 //
-// Locking -- all SpinLocks, pmap functions never sleep. Order:
-//     Pmap::m_lock  ->  pv lock (pmap_pv.cpp)  ->  heap, page allocator
-// Pmap::m_lock guards one pmap's table shape and the PTE changes made from
+// Locking -- all SpinLocks, pmap functions never sleep (lock order:
+// docs/locking.md; the pv lock is in pmap_pv.cpp). Pmap::m_lock guards one pmap's table shape and the PTE changes made from
 // the pmap side. A PTE with PTE_MANAGED changes only together with its pv
 // entry, under the pv lock; the page-side operations (pmap_page_protect ...)
 // take the pv lock alone and reach the PTE through the pv entry: a path that
@@ -109,7 +108,7 @@ template <typename T> T count_load(const T& counter) { return __atomic_load_n(&c
 
 size_t index_at(unsigned level, uptr va) { return (va >> LEVEL_SHIFT[level]) & 511; }
 
-// => the table an upper-level entry points at, or nullptr if not present.
+// Returns the table an upper-level entry points at, or nullptr if not present.
 u64* next_table(u64 entry)
 {
     if (!(entry & PTE_P))
@@ -133,7 +132,7 @@ void check_range(const Pmap* pmap, uptr sva, uptr eva)
 
 // ---- table pages --------------------------------------------------------------
 
-// A zeroed table page.  => ENOMEM.
+// A zeroed table page.  Errors: ENOMEM.
 ErrorOr<PhysAddr> table_alloc()
 {
     vm::Page* page = TRY(vm::page_allocator().allocate());
@@ -161,7 +160,7 @@ bool table_is_empty(const u64* table)
 u64 table_entry_bits(const Pmap* pmap) { return PTE_P | PTE_W | (pmap->is_kernel() ? 0 : PTE_U); }
 
 // The PTE slot for `va`, making the missing PDPT, PD and PT.
-// => m_lock held.  => ENOMEM (tables made so far stay: prune_path_locked).
+// => m_lock held.  Errors: ENOMEM (tables made so far stay: prune_path_locked).
 ErrorOr<u64*> pte_alloc_locked(Pmap* pmap, uptr va)
 {
     KASSERT(pmap->m_lock.is_locked_by_me());
@@ -405,7 +404,7 @@ void install_pte_locked(Pmap* pmap, uptr va, u64* pte, u64 npte, vm::Page* page,
     }
 }
 
-// => m_lock held.  => ENOMEM (then nothing has changed).
+// => m_lock held.  Errors: ENOMEM (then nothing has changed).
 ErrorOr<void> enter_locked(Pmap* pmap, uptr va, u64 npte, vm::Page* page, PvEntry** pv)
 {
     auto slot = pte_alloc_locked(pmap, va);

@@ -9,7 +9,7 @@
 //                operations that act on a page wherever it is mapped.
 // This header holds the Pmap object, the software PTE bits and the helpers
 // each file calls in the other. Only arch/x86_64 and the pmap ktests include
-// it. See pmap.cpp's top comment for the design and the lock order.
+// it. See pmap.cpp's top comment for the design; lock order: docs/locking.md.
 #pragma once
 
 #include "kpagetable.h"
@@ -114,8 +114,8 @@ void pv_insert_locked(vm::Page& page, PvEntry* pv, arch::Pmap* pmap, uptr va);
 void pv_save_attrs_locked(vm::Page& page, u64 old_pte);
 // Clear the PTE at `pte` (mapping `va` in `pmap`), keep the page's
 // referenced/modified bits, drop its pv entry, fix the pmap's counters.
-// The caller invalidates the TLB.  => pv lock held.  => the old PTE (0 if
-// none was present).
+// The caller invalidates the TLB.  => pv lock held.  Returns the old PTE
+// (0 if none was present).
 u64 remove_pte_locked(arch::Pmap* pmap, uptr va, u64* pte);
 
 } // namespace x86

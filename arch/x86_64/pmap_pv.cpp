@@ -30,7 +30,7 @@
 // change together, under the pv lock.
 //
 // Lock: one SpinLock for all lists and attributes (NetBSD has one per
-// page; one is simpler, and short). Order: Pmap::m_lock -> pv lock -> heap.
+// page; one is simpler, and short). Lock order: docs/locking.md.
 // The page-side functions below take the pv lock only, and reach each PTE
 // by walking the tables of pv->pmap: a path to a present PTE is never freed
 // (pmap.cpp frees only empty tables, under the pmap's lock), so the walk is
@@ -92,7 +92,7 @@ u64* pv_pte(const PvEntry& pv, PhysAddr pa)
     return pte;
 }
 
-// Take (pmap, va) off the page's list.  => pv lock held.  => the entry.
+// Take (pmap, va) off the page's list.  => pv lock held.  Returns the entry.
 PvEntry* pv_unlink_locked(vm::Page& page, Pmap* pmap, uptr va)
 {
     PvEntry* prev = nullptr;

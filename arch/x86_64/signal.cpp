@@ -107,7 +107,7 @@ struct FramePlace {
 };
 
 // Where the FPU area and the frame go for code interrupted at `rsp`
-// (see "The alternate stack" above). => EFAULT (the frame would run off
+// (see "The alternate stack" above). Errors: EFAULT (the frame would run off
 // the bottom of the alternate stack).
 kern::ErrorOr<FramePlace> place_frame(uptr rsp, const SignalFrameInfo& info)
 {

@@ -37,8 +37,8 @@ public:
     CpioReader(const u8* data, size_t size, CpioError& error)
         : m_data(data), m_size(size), m_error(error) {}
 
-    // => true with `entry` filled, false at the clean end of the buffer.
-    //    EINVAL (m_error says why).
+    // Returns true with `entry` filled, false at the clean end of the buffer.
+    // Errors: EINVAL (m_error says why).
     ErrorOr<bool> next(CpioEntry& entry);
 
 private:
@@ -133,8 +133,8 @@ ErrorOr<void> CpioReader::check_body(const CpioEntry& e, u32 filesize)
     return {};
 }
 
-// After a trailer: skip NULs. => false if the buffer ends (done), true if
-// another archive follows. EINVAL for junk that is not a header.
+// After a trailer: skip NULs. Returns false if the buffer ends (done), true if
+// another archive follows. Errors: EINVAL for junk that is not a header.
 ErrorOr<bool> CpioReader::skip_zeros()
 {
     while (m_pos < m_size && m_data[m_pos] == 0)

@@ -81,7 +81,7 @@ struct CpioError {
 // What is told about each entry (the trailer is not an entry).
 class CpioVisitor {
 public:
-    // => an error stops the walk, and cpio_parse returns it.
+    // Returning an error stops the walk, and cpio_parse returns it.
     virtual ErrorOr<void> entry(const CpioEntry& entry) = 0;
 
 protected:
@@ -89,7 +89,7 @@ protected:
 };
 
 // Walk the archive in [data, data + size), calling `visitor` for every entry
-// in order. => the number of entries visited.
+// in order. Returns the number of entries visited. Errors:
 //   EINVAL  malformed: bad magic (or a compressed archive), a non-hex field,
 //           a name of size 0, without its NUL, with a NUL inside, longer
 //           than CPIO_NAME_MAX or with a ".." component, a data size running

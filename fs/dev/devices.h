@@ -19,7 +19,7 @@ namespace dev {
 void init();
 
 // A File (O_RDWR) on the console terminal: descriptors 0, 1 and 2 of the
-// first process. => referenced. ENXIO (no console), ENOMEM.
+// first process. Returns it referenced. Errors: ENXIO (no console), ENOMEM.
 kern::ErrorOr<fs::File*> open_console();
 
 // The session leader `sid` is exiting (kernel/top/proc/process.cpp:process_exit):

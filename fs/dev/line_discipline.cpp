@@ -188,7 +188,7 @@ TtySignal LineDiscipline::receive(u8 c, Sink& echo_out)
 }
 
 // The editing and line-ending characters of canonical mode.
-// => true if `c` was one of them (and has been handled).
+// Returns true if `c` was one of them (and has been handled).
 bool LineDiscipline::receive_canonical_special(u8 c, Sink& out)
 {
     if (is_char(c, VERASE) || (c == BACKSPACE && flag_l(IEXTEN))) {
@@ -263,7 +263,7 @@ void LineDiscipline::erase(Erase kind, Sink& out)
 }
 
 // Remove the last character of the line being typed (several bytes for a
-// UTF-8 character with IUTF8). For a word erase, stop (=> false) at the
+// UTF-8 character with IUTF8). For a word erase, stop (returns false) at the
 // first non-word character after a word character.
 bool LineDiscipline::erase_one(Erase kind, bool& seen_word, Sink& out)
 {

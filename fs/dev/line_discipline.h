@@ -116,7 +116,7 @@ public:
     // False when the buffer is full, so the driver leaves further bytes
     // with the hardware (flow control) instead of dropping them.
     bool can_receive() const { return m_head - m_tail < BUFFER_SIZE; }
-    // Process one typed byte, echoing to `echo`. => the signal it raises
+    // Process one typed byte, echoing to `echo`. Returns the signal it raises
     // (the driver sends it to the foreground process group), or None. A
     // byte that does not fit is dropped (canonical mode keeps the last slot
     // for the line's end, as n_tty does).
@@ -132,7 +132,8 @@ public:
     // Take up to `n` bytes into `dst`. Canonical: only from a complete
     // line, never past its end; `line_ended` tells the read to stop (it got
     // the line's end, or its EOF). Raw: whatever is there; `line_ended`
-    // stays false. => bytes copied (0 with line_ended: end of file).
+    // stays false. Returns the number of bytes copied (0 with line_ended:
+    // end of file).
     size_t read(char* dst, size_t n, bool& line_ended);
 
     // ---- output ----

@@ -34,7 +34,7 @@ class MemoryDevice final : public fs::Vnode {
 public:
     MemoryDevice(Kind kind, u32 minor) : fs::Vnode(fs::VType::CharDevice, nullptr), m_kind(kind), m_minor(minor) {}
 
-    // => bytes read. EFAULT.
+    // Returns the number of bytes read. Errors: EFAULT.
     ErrorOr<size_t> read(u64, const IoBuffer& buf, size_t n) override
     {
         switch (m_kind) {
@@ -46,7 +46,7 @@ public:
         return size_t(0);
     }
 
-    // => n. ENOSPC (/dev/full).
+    // Returns n. Errors: ENOSPC (/dev/full).
     ErrorOr<size_t> write(u64, const IoBuffer&, size_t n) override
     {
         if (m_kind == Kind::Full)

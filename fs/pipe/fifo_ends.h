@@ -47,8 +47,9 @@ public:
     void remove(u32 mode);
 
     // Opening a named FIFO:
-    //   begin_open(flags)  => ENXIO (O_WRONLY|O_NONBLOCK, no reader; nothing
-    //                      counted); else counts the end and gives a Ticket;
+    //   begin_open(flags)  fails with ENXIO (O_WRONLY|O_NONBLOCK, no reader;
+    //                      nothing counted); else counts the end and gives a
+    //                      Ticket;
     //   must_wait(ticket)  true while the opener has to wait for a partner
     //                      (never for O_RDWR or O_NONBLOCK);
     //   remove(ticket.mode)  if the opener gives up (a signal: EINTR).

@@ -52,7 +52,8 @@
 //
 // A Pipe on the list has m_users > 0, so a File or an opener holds a
 // reference to it: attach's ref() never brings a Pipe back from zero.
-// Lock order: s_fifo_lock and Pipe::m_lock are never held together.
+// s_fifo_lock and Pipe::m_lock are never held together. Lock order:
+// docs/locking.md.
 // A named Pipe's fstat is its node's (ino, mode, links), as in Linux.
 //
 // Read more: pipe(7), fifo(7); Linux fs/pipe.c (pipe_read, pipe_write,
@@ -80,10 +81,10 @@ u64 next_pipe_ino()
 
 class Pipe final : public Vnode {
 public:
-    // A pipe with no ends open yet and no references. => nullptr (no memory).
+    // A pipe with no ends open yet and no references. Returns nullptr (no memory).
     static Pipe* create();
     // The pipe attached to FIFO node `node` (attaching a new one if it has
-    // none), with one more user and one reference for the caller. => ENOMEM.
+    // none), with one more user and one reference for the caller. Errors: ENOMEM.
     static ErrorOr<Pipe*> attach(Vnode& node);
     // A user of a named pipe is gone (its File closed, or its open failed).
     void drop_user();
@@ -116,17 +117,17 @@ private:
             m_node->unref();
     }
 
-    // => m_lock held. Wait until a read may take bytes (=> true) or the
-    // pipe is at end of file (=> false). EAGAIN, EINTR.
+    // => m_lock held. Wait until a read may take bytes (returns true) or the
+    // pipe is at end of file (returns false). Errors: EAGAIN, EINTR.
     ErrorOr<bool> wait_to_read_locked(u32 file_flags);
     // => m_lock held. Wait until a write of `want` more bytes (`done` so
-    // far) may put some in. => how many it may put in now. EPIPE, EAGAIN,
-    // EINTR.
+    // far) may put some in. Returns how many it may put in now. Errors:
+    // EPIPE, EAGAIN, EINTR.
     ErrorOr<size_t> wait_to_write_locked(size_t want, size_t done, u32 file_flags);
     // A turn ended (bytes moved, or an end opened or closed): wake everyone.
     void changed_locked() { m_waiters.wake_all(); }
     // fifo(7)'s open: count the end, then wait for a partner if the rules
-    // say so. => ENXIO, EINTR (nothing counted then).
+    // say so. Errors: ENXIO, EINTR (nothing counted then).
     ErrorOr<void> open_named(u32 file_flags);
 
     u8* m_storage;

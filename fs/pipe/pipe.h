@@ -48,13 +48,13 @@ constexpr size_t PIPE_BUF = 4096;
 
 // A new pipe: `read_end` (O_RDONLY) and `write_end` (O_WRONLY), each with
 // `status_flags` (only O_NONBLOCK is kept) and one reference for the
-// caller. => ENOMEM (nothing is left allocated).
+// caller. Errors: ENOMEM (nothing is left allocated).
 ErrorOr<void> create_pipe(u32 status_flags, File*& read_end, File*& write_end);
 
 // open(2) of FIFO node `node`: a File with `flags` (access mode, O_NONBLOCK,
 // ...) on the pipe attached to it, with one reference for the caller.
 // O_RDONLY waits for a writer, O_WRONLY for a reader, unless O_NONBLOCK;
-// O_RDWR never waits. => ENXIO (O_WRONLY|O_NONBLOCK and no reader), EINTR
+// O_RDWR never waits. Errors: ENXIO (O_WRONLY|O_NONBLOCK and no reader), EINTR
 // (a signal while waiting), ENOMEM. Nothing is left behind on an error.
 ErrorOr<File*> open_fifo(Vnode& node, u32 flags);
 

@@ -20,7 +20,7 @@ namespace fs::tmpfs {
 
 // Make "tmpfs" known to mount(). => at boot, once, before any mount.
 void tmpfs_register();
-// The type itself: {"tmpfs", create}, create(options) => EINVAL, ENOMEM.
+// The type itself: {"tmpfs", create}, create(options) fails with EINVAL, ENOMEM.
 const FileSystemType& tmpfs_type();
 
 } // namespace fs::tmpfs

@@ -94,7 +94,7 @@ void TmpfsNode::grow_name_index_locked()
 
 // ---- lookup ------------------------------------------------------------------------
 
-// => ENOTDIR, ENOENT.
+// Errors: ENOTDIR, ENOENT.
 ErrorOr<Vnode*> TmpfsNode::lookup(StringView name)
 {
     if (!is_directory())
@@ -117,7 +117,7 @@ ErrorOr<Vnode*> TmpfsNode::lookup(StringView name)
 // ---- making nodes ---------------------------------------------------------------------
 
 // The checks and steps create() and symlink() share. => mount lock held.
-// => ENOTDIR, ENOENT, EEXIST, EMLINK, ENOSPC; on failure nothing changed.
+// Errors: ENOTDIR, ENOENT, EEXIST, EMLINK, ENOSPC; on failure nothing changed.
 ErrorOr<TmpfsNode*> TmpfsNode::make_child_locked(StringView name, VType type, u32 mode, u64 rdev,
                                                  const Cred& cred, StringView target)
 {
@@ -159,7 +159,8 @@ ErrorOr<TmpfsNode*> TmpfsNode::make_child_locked(StringView name, VType type, u3
     return child;
 }
 
-// => ENOTDIR, ENOENT, EEXIST, EMLINK, ENOSPC, EINVAL (a type tmpfs cannot make).
+// Errors: ENOTDIR, ENOENT, EEXIST, EMLINK, ENOSPC, EINVAL (a type tmpfs
+// cannot make).
 ErrorOr<Vnode*> TmpfsNode::create(StringView name, VType type, u32 mode, u64 rdev, const Cred& cred)
 {
     if (type == VType::None || type == VType::Symlink)
@@ -168,7 +169,7 @@ ErrorOr<Vnode*> TmpfsNode::create(StringView name, VType type, u32 mode, u64 rde
     return static_cast<Vnode*>(TRY(make_child_locked(name, type, mode, rdev, cred, {})));
 }
 
-// => as create(), and ENAMETOOLONG, ENOENT (empty target).
+// Errors: as create(), and ENAMETOOLONG, ENOENT (empty target).
 ErrorOr<Vnode*> TmpfsNode::symlink(StringView name, StringView target, const Cred& cred)
 {
     if (target.length() > PATH_MAX - 1)
@@ -179,7 +180,7 @@ ErrorOr<Vnode*> TmpfsNode::symlink(StringView name, StringView target, const Cre
     return static_cast<Vnode*>(TRY(make_child_locked(name, VType::Symlink, 0777, 0, cred, target)));
 }
 
-// => ENOTDIR, ENOENT, EEXIST, EMLINK, ENOSPC, EPERM (a directory).
+// Errors: ENOTDIR, ENOENT, EEXIST, EMLINK, ENOSPC, EPERM (a directory).
 ErrorOr<void> TmpfsNode::link(StringView name, Vnode& target_vnode)
 {
     if (!is_directory())
@@ -242,16 +243,16 @@ ErrorOr<void> TmpfsNode::remove_entry(StringView name, bool directory)
     return {};
 }
 
-// => ENOTDIR, ENOENT, EISDIR.
+// Errors: ENOTDIR, ENOENT, EISDIR.
 ErrorOr<void> TmpfsNode::unlink(StringView name) { return remove_entry(name, false); }
 
-// => ENOTDIR, ENOENT, ENOTEMPTY, EBUSY, EINVAL.
+// Errors: ENOTDIR, ENOENT, ENOTEMPTY, EBUSY, EINVAL.
 ErrorOr<void> TmpfsNode::rmdir(StringView name) { return remove_entry(name, true); }
 
 // ---- readdir ----------------------------------------------------------------------------
 
 // "." (cookie 0), ".." (1), then the entries with cookie >= the one given,
-// in cookie order. => the cookie to continue from; ENOTDIR.
+// in cookie order. Returns the cookie to continue from. Errors: ENOTDIR.
 ErrorOr<u64> TmpfsNode::readdir(u64 cookie, ReaddirSink& sink)
 {
     if (!is_directory())

@@ -56,7 +56,8 @@ ErrorOr<void> check_regular(const Vnode& node)
 
 } // namespace
 
-// => bytes read (0 at or past the end). EISDIR, EINVAL, EFAULT.
+// Returns the number of bytes read (0 at or past the end). Errors: EISDIR,
+// EINVAL, EFAULT.
 ErrorOr<size_t> TmpfsNode::read(u64 offset, const IoBuffer& buf, size_t n)
 {
     TRY(check_regular(*this));
@@ -70,8 +71,9 @@ ErrorOr<size_t> TmpfsNode::read(u64 offset, const IoBuffer& buf, size_t n)
     return done;
 }
 
-// => bytes written (short only if the budget, memory or the buffer ran out
-// part way). ENOSPC, EFBIG, EFAULT, EISDIR, EINVAL.
+// Returns the number of bytes written (short only if the budget, memory or
+// the buffer ran out part way). Errors: ENOSPC, EFBIG, EFAULT, EISDIR,
+// EINVAL.
 ErrorOr<size_t> TmpfsNode::write(u64 offset, const IoBuffer& buf, size_t n)
 {
     TRY(check_regular(*this));

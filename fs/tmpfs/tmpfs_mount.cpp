@@ -1,6 +1,6 @@
 // fs/tmpfs/tmpfs_mount.cpp -- TmpfsMount: instances, options, limits, and
-// the allocation and freeing of nodes and entries (see tmpfs_mount.h; the
-// lock order is written there).
+// the allocation and freeing of nodes and entries (see tmpfs_mount.h for
+// what each lock guards; lock order: docs/locking.md).
 //
 // Node allocation (allocate_node_locked) is the one place a node is born:
 // it checks the nodes= limit, allocates the TmpfsNode and, for a regular
@@ -33,7 +33,7 @@ using kern::MutexGuard;
 
 namespace {
 
-// "64m" -> 64 MiB. => false for anything that is not digits and a suffix.
+// "64m" -> 64 MiB. Returns false for anything that is not digits and a suffix.
 bool parse_size(StringView text, u64& bytes)
 {
     u64 unit = 1;
@@ -54,7 +54,7 @@ bool parse_size(StringView text, u64& bytes)
 
 } // namespace
 
-// => EINVAL: an unknown option, a bad number, a limit of 0.
+// Errors: EINVAL (an unknown option, a bad number, a limit of 0).
 ErrorOr<void> TmpfsMount::parse_options(StringView options, size_t& pages, size_t& nodes)
 {
     for (StringView option : kern::Split(options, ',')) {

@@ -16,10 +16,11 @@
 // holds on every path (a store through a mapping past it gets SIGBUS).
 // The counter is atomic: it is changed with only an aobj's lock held.
 //
-// Lock order, for all of tmpfs:
+// Locks of tmpfs, outermost first (their place among all the kernel's
+// locks: docs/locking.md):
 //
-//     TmpfsMount::m_lock  ->  TmpfsNode::m_lock  ->  VmObject::m_lock (aobj)
-//        (namespace)          (size, times, mode)     (pages; fs/ubc per page)
+//     TmpfsMount::m_lock      TmpfsNode::m_lock      VmObject::m_lock (aobj)
+//        (namespace)          (size, times, mode)     (pages; fs/ubc per window)
 //
 // m_lock guards the whole namespace -- every directory's entries, parents,
 // link counts, m_nodes and m_node_count: one lock per mount, simple and
@@ -42,7 +43,7 @@ namespace fs::tmpfs {
 
 class TmpfsMount final : public FileSystem, public vm::PageBudget {
 public:
-    // Parse the options and make the root. => EINVAL (bad options), ENOMEM.
+    // Parse the options and make the root. Errors: EINVAL (bad options), ENOMEM.
     static ErrorOr<TmpfsMount*> create(StringView options);
     // Frees every node that is left (after a successful unmount, or when
     // create() fails). => nobody holds a reference to a node any more.
@@ -50,25 +51,25 @@ public:
 
     Vnode* root() override;
     ErrorOr<StatVfs> statvfs() override;
-    // => EBUSY if a node other than the root is referenced.
+    // Errors: EBUSY if a node other than the root is referenced.
     ErrorOr<void> unmount() override;
 
     // ---- for the nodes ----
     kern::Mutex& lock() { return m_lock; }
     // A new node, on m_nodes, not linked anywhere (nlink 0), counted.
-    // Regular files get their aobj here. => m_lock held. => ENOSPC (the
+    // Regular files get their aobj here. => m_lock held. Errors: ENOSPC (the
     // nodes= limit, or no memory).
     ErrorOr<TmpfsNode*> allocate_node_locked(VType type, u32 mode, const Cred& cred);
     // Unlink from m_nodes, release data, index and target, delete.
     // => m_lock held, the node has no links, no references, no entries.
     void free_node_locked(TmpfsNode& node);
-    // A Dirent named `name` (not linked). => ENOSPC (no memory).
+    // A Dirent named `name` (not linked). Errors: ENOSPC (no memory).
     static ErrorOr<Dirent*> allocate_dirent(StringView name);
     static void free_dirent(Dirent& entry);
 
     // Data pages (vm::PageBudget): every file's aobj draws on the mount's
     // size= budget; the aobj charges a page when it makes one and
-    // uncharges it when it frees it. charge => false if it would go over
+    // uncharges it when it frees it. charge returns false if it would go over
     // (nothing taken).
     bool charge(size_t pages) override;
     void uncharge(size_t pages) override;

@@ -89,7 +89,7 @@ ErrorOr<VAttr> TmpfsNode::getattr()
     return attr;
 }
 
-// => EISDIR (size of a directory), EINVAL (size of another non-file), EFBIG.
+// Errors: EISDIR (size of a directory), EINVAL (size of another non-file), EFBIG.
 // The size change happens first: if it fails nothing else has changed.
 ErrorOr<void> TmpfsNode::setattr(const VAttr& attr, u32 mask)
 {
@@ -120,7 +120,7 @@ ErrorOr<void> TmpfsNode::setattr(const VAttr& attr, u32 mask)
 
 // ---- symbolic links ----------------------------------------------------------------
 
-// => EINVAL (not a symlink), EFAULT.
+// Errors: EINVAL (not a symlink), EFAULT.
 ErrorOr<size_t> TmpfsNode::readlink(const IoBuffer& buf, size_t n)
 {
     if (type() != VType::Symlink)

@@ -32,8 +32,7 @@
 // removed, so a readdir that continues from a cookie sees every entry that
 // was there throughout exactly once, whatever was added or removed.
 //
-// Locks and what they guard (order: TmpfsMount::m_lock -> TmpfsNode::m_lock
-// -> VmObject::m_lock; see fs/tmpfs/tmpfs_mount.h):
+// Locks and what they guard, outermost first (lock order: docs/locking.md):
 //   TmpfsMount::m_lock   the namespace: Dirents, both indexes, m_parent,
 //                        m_nlink (written under it, read atomically),
 //                        m_removed, m_next_cookie, the mount's node list
@@ -128,7 +127,7 @@ private:
     void grow_name_index_locked();
     bool is_empty_dir_locked() const { return m_by_cookie.is_empty(); }
     void set_nlink_locked(u32 n) { __atomic_store_n(&m_nlink, n, __ATOMIC_RELAXED); }
-    // The common checks and undo of create() and symlink(). => ENOTDIR,
+    // The common checks and undo of create() and symlink(). Errors: ENOTDIR,
     // ENOENT, EEXIST, EMLINK, ENOSPC.
     ErrorOr<TmpfsNode*> make_child_locked(StringView name, VType type, u32 mode, u64 rdev,
                                           const Cred& cred, StringView target);

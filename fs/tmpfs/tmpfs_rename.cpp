@@ -57,7 +57,7 @@ using kern::MutexGuard;
 namespace {
 
 // What is in the way at the target, if anything, may be replaced by
-// `moving`. => mount lock held. => EISDIR, ENOTDIR, ENOTEMPTY, EBUSY.
+// `moving`. => mount lock held. Errors: EISDIR, ENOTDIR, ENOTEMPTY, EBUSY.
 ErrorOr<void> check_replace(const TmpfsNode& moving, const TmpfsNode& old, bool old_empty)
 {
     if (moving.is_directory()) {
@@ -87,9 +87,9 @@ bool TmpfsNode::is_within_locked(const TmpfsNode& dir) const
     }
 }
 
-// Every check of rename, nothing changed. => mount lock held. => true and
+// Every check of rename, nothing changed. => mount lock held. Returns true and
 // the two entries (target nullptr if absent) when there is work to do,
-// false for a rename onto the same file; ENOENT, EBUSY, EINVAL, EMLINK,
+// false for a rename onto the same file. Errors: ENOENT, EBUSY, EINVAL, EMLINK,
 // ENOTDIR, EISDIR, ENOTEMPTY, EEXIST (RENAME_NOREPLACE).
 ErrorOr<bool> TmpfsNode::check_rename_locked(StringView from, TmpfsNode& to_dir, StringView to, u32 flags,
                                              Dirent*& source, Dirent*& target)
@@ -127,7 +127,7 @@ ErrorOr<bool> TmpfsNode::check_rename_locked(StringView from, TmpfsNode& to_dir,
 }
 
 // RENAME_EXCHANGE's checks for `source` (in this directory) and `target`
-// (in to_dir), two different nodes. => mount lock held. => EBUSY (a mount
+// (in to_dir), two different nodes. => mount lock held. Errors: EBUSY (a mount
 // point), EINVAL (a directory would go inside itself), EMLINK.
 ErrorOr<void> TmpfsNode::check_exchange_locked(TmpfsNode& to_dir, const Dirent& source, const Dirent& target)
 {
@@ -172,8 +172,8 @@ void TmpfsNode::exchange_locked(Dirent& source, TmpfsNode& to_dir, Dirent& targe
 }
 
 // Take the entry `target` of this directory away for a rename that replaces
-// it. => mount lock held. => its node if that was its last link (the caller
-// then drops its name reference after unlocking), else nullptr.
+// it. => mount lock held. Returns its node if that was its last link (the
+// caller then drops its name reference after unlocking), else nullptr.
 TmpfsNode* TmpfsNode::take_replaced_locked(Dirent& target)
 {
     TmpfsNode* replaced = target.m_node;
@@ -187,7 +187,7 @@ TmpfsNode* TmpfsNode::take_replaced_locked(Dirent& target)
     return replaced->nlink() == 0 ? replaced : nullptr;
 }
 
-// => ENOTDIR, ENOENT, EEXIST/ENOTEMPTY, EISDIR, EINVAL, EBUSY, EMLINK, ENOSPC.
+// Errors: ENOTDIR, ENOENT, EEXIST/ENOTEMPTY, EISDIR, EINVAL, EBUSY, EMLINK, ENOSPC.
 ErrorOr<void> TmpfsNode::rename(StringView from, Vnode& to_vnode, StringView to, u32 flags)
 {
     if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||

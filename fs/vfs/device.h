@@ -24,9 +24,9 @@ constexpr u32 dev_major(u64 dev) { return u32(((dev >> 32) & 0xfffff000) | ((dev
 constexpr u32 dev_minor(u64 dev) { return u32(((dev >> 12) & 0xffffff00) | (dev & 0xff)); }
 
 // Make `vnode` (kept for ever, referenced here) the driver of `rdev`.
-// => EEXIST (taken), ENOMEM (the table is full).
+// Errors: EEXIST (taken), ENOMEM (the table is full).
 ErrorOr<void> register_char_device(u64 rdev, Vnode& vnode);
-// The driver's vnode for `rdev`, referenced. => ENXIO (no such device).
+// The driver's vnode for `rdev`, referenced. Errors: ENXIO (no such device).
 ErrorOr<Vnode*> char_device(u64 rdev);
 
 } // namespace fs

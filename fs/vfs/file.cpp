@@ -5,8 +5,8 @@
 // passes the I/O to the vnode at an offset: m_offset for read/write/readdir
 // (under m_lock, advanced by what was done), the caller's for pread/pwrite
 // (no lock). For a directory m_offset is the readdir cookie. Lock order:
-// File::m_lock -> the file system's locks. See file.h for the contract and
-// docs/vfs.md ("Open files").
+// docs/locking.md. See file.h for the contract and docs/vfs.md ("Open
+// files").
 #include <fs/vfs/file.h>
 
 namespace fs {

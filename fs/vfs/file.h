@@ -10,9 +10,9 @@
 //
 // Locking: m_lock (a Mutex) guards m_offset and is held across a whole
 // read/write/readdir at the offset, so two threads sharing a File never read
-// the same bytes (Linux's f_pos_lock). pread/pwrite do not take it. Lock
-// order: File::m_lock -> whatever the file system takes inside its vnode
-// operations. Never hold it while waiting for anything but the vnode op.
+// the same bytes (Linux's f_pos_lock). pread/pwrite do not take it. The
+// file system's locks come after it (lock order: docs/locking.md). Never
+// hold it while waiting for anything but the vnode op.
 //
 // Streams (Vnode::is_stream: terminals, pipes): read/write go straight to
 // the vnode's stream_read/stream_write without m_lock (a reader blocked on
@@ -58,7 +58,7 @@ class File {
 public:
     // A File on `vnode` (takes its own reference), with one reference for
     // the caller; Vnode::open is called unless `flags` has O_PATH.
-    // => ENOMEM, Vnode::open's errors.
+    // Errors: ENOMEM, Vnode::open's errors.
     static ErrorOr<File*> create(Vnode& vnode, u32 flags);
 
     void ref() { __atomic_add_fetch(&m_ref_count, 1, __ATOMIC_RELAXED); }
@@ -76,24 +76,25 @@ public:
     bool writable() const { return !is_path() && (m_flags & O_ACCMODE) != O_RDONLY; }
 
     // At the offset, which advances by what was transferred.
-    // => bytes. EBADF (not open for reading / writing), EISDIR, EINVAL (a
-    // type without data), EFAULT, ENOSPC, EFBIG.
+    // Returns the number of bytes moved. Errors: EBADF (not open for
+    // reading / writing), EISDIR, EINVAL (a type without data), EFAULT,
+    // ENOSPC, EFBIG.
     ErrorOr<size_t> read(const IoBuffer& buf, size_t n);
     ErrorOr<size_t> write(const IoBuffer& buf, size_t n);
     // At `offset` (with O_APPEND: at the end, as Linux); the file offset
-    // is unchanged. => as read/write.
+    // is unchanged. Returns and fails as read/write.
     ErrorOr<size_t> pread(u64 offset, const IoBuffer& buf, size_t n);
     ErrorOr<size_t> pwrite(u64 offset, const IoBuffer& buf, size_t n);
-    // => the new offset. EINVAL (bad whence, a negative result, SEEK_END on
-    // a directory), EOVERFLOW (past INT64_MAX), ESPIPE (a stream), EBADF
-    // (O_PATH).
+    // Returns the new offset. Errors: EINVAL (bad whence, a negative
+    // result, SEEK_END on a directory), EOVERFLOW (past INT64_MAX), ESPIPE
+    // (a stream), EBADF (O_PATH).
     ErrorOr<u64> lseek(i64 offset, int whence);
     // Entries from the cookie kept in the File until the sink is full or the
-    // directory ends. => the number delivered (0 at the end). ENOTDIR, EBADF
-    // (not open for reading).
+    // directory ends. Returns the number delivered (0 at the end). Errors:
+    // ENOTDIR, EBADF (not open for reading).
     ErrorOr<size_t> readdir(ReaddirSink& sink);
     ErrorOr<VAttr> stat() { return m_vnode->getattr(); }
-    // ftruncate. => EBADF (O_PATH), EINVAL (not open for writing, or not a
+    // ftruncate. Errors: EBADF (O_PATH), EINVAL (not open for writing, or not a
     // regular file -- a directory too, as Linux), and setattr's errors.
     ErrorOr<void> truncate(u64 length);
 

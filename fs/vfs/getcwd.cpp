@@ -72,7 +72,7 @@ public:
     ~ReversePath() { delete[] m_bytes; }
     bool allocated() const { return m_bytes != nullptr; }
 
-    // Put "/name" in front. => ENAMETOOLONG (the path reached PATH_MAX).
+    // Put "/name" in front. Errors: ENAMETOOLONG (the path reached PATH_MAX).
     ErrorOr<void> prepend(StringView name)
     {
         if (name.length() + 1 >= m_pos)
@@ -95,7 +95,7 @@ private:
 };
 
 // From a mounted root up to the directory it covers, repeatedly, but not
-// past ctx.root. => referenced.
+// past ctx.root. Returns the directory, referenced.
 RefPtr<Vnode> climb_mounts(const Context& ctx, RefPtr<Vnode> dir)
 {
     while (dir != ctx.root) {
@@ -108,7 +108,7 @@ RefPtr<Vnode> climb_mounts(const Context& ctx, RefPtr<Vnode> dir)
 }
 
 // The name of directory `child` in `parent` (same file system).
-// => ENOENT (no entry has its inode number).
+// Errors: ENOENT (no entry has its inode number).
 ErrorOr<void> prepend_name(ReversePath& path, Vnode& parent, u64 child_ino)
 {
     NameFinder finder(child_ino);

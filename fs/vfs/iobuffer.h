@@ -22,12 +22,12 @@ public:
     static IoBuffer user(uptr p) { return IoBuffer(p, true); }
 
     // Copy n bytes from `src` into the buffer at `offset` (a read's result).
-    // => EFAULT.
+    // Errors: EFAULT.
     kern::ErrorOr<void> write_from(size_t offset, const void* src, size_t n) const;
     // Copy n bytes of the buffer at `offset` out to `dst` (a write's data).
-    // => EFAULT.
+    // Errors: EFAULT.
     kern::ErrorOr<void> read_into(void* dst, size_t offset, size_t n) const;
-    // Zero n bytes of the buffer at `offset` (reading a hole). => EFAULT.
+    // Zero n bytes of the buffer at `offset` (reading a hole). Errors: EFAULT.
     kern::ErrorOr<void> zero(size_t offset, size_t n) const;
 
     IoBuffer offset_by(size_t n) const { return IoBuffer(m_address + n, m_user); }

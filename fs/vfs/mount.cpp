@@ -21,9 +21,9 @@
 // record while mounted; a record's root and covered are referenced.
 //
 // Locking: MountTable::m_lock (a Mutex) guards the list, the type array and
-// every Vnode::m_mounted_here. Lock order: MountTable::m_lock -> file-system
-// locks (getattr is called under it). FileSystemType::create and
-// FileSystem::unmount run without it.
+// every Vnode::m_mounted_here; getattr is called under it.
+// FileSystemType::create and FileSystem::unmount run without it. Lock order:
+// docs/locking.md.
 //
 // Which file system holds a vnode: its VAttr.dev, which must be the
 // FileSystem::id() (see types.h). Vnode::mount() is not used (a FileSystem
@@ -115,7 +115,7 @@ MountRecord* MountTable::find_by_root_locked(Vnode& v)
 }
 
 // mount: make an instance of `fstype` and put it on `covered` (nullptr: as
-// the root). => ENODEV, ENOTDIR, EBUSY, ENOMEM, and create()'s errors.
+// the root). Errors: ENODEV, ENOTDIR, EBUSY, ENOMEM, and create()'s errors.
 ErrorOr<void> MountTable::mount(StringView fstype, StringView options, Vnode* covered)
 {
     const FileSystemType* type;
@@ -152,7 +152,7 @@ ErrorOr<void> MountTable::mount(StringView fstype, StringView options, Vnode* co
     return {};
 }
 
-// => EBUSY if `covered` became a mount point (or a root exists) meanwhile;
+// Errors: EBUSY if `covered` became a mount point (or a root exists) meanwhile;
 // ENOENT if there is no root file system to mount under.
 ErrorOr<void> MountTable::insert(MountRecord& rec, Vnode* covered)
 {
@@ -190,7 +190,7 @@ bool MountTable::has_children_locked(MountRecord& rec)
 }
 
 // unmount: `root_ref` is a referenced root of a mounted file system; the
-// reference is consumed whatever happens. => EINVAL (not a mount root),
+// reference is consumed whatever happens. Errors: EINVAL (not a mount root),
 // EBUSY (the root fs while others are mounted; mounts below; in use).
 ErrorOr<void> MountTable::unmount(Vnode* root_ref)
 {

@@ -25,7 +25,8 @@ public:
     // The root directory, referenced.
     virtual Vnode* root() = 0;
     virtual ErrorOr<StatVfs> statvfs() = 0;
-    // Prepare to go: => EBUSY if anything but the root is still referenced.
+    // Prepare to go. Errors: EBUSY if anything but the root is still
+    // referenced.
     // On success the FileSystem may be deleted by the caller.
     virtual ErrorOr<void> unmount() = 0;
     u64 id() const { return m_id; }
@@ -50,7 +51,7 @@ struct MountEntry {
     Vnode* covered;    // referenced (the caller unrefs it); nullptr for the root
 };
 // Up to `max` mounts, in the order they were made (the root first).
-// => how many. The mount may be gone by the time the caller looks at
+// Returns how many. The mount may be gone by the time the caller looks at
 // `covered`: it is only a reference to a directory.
 size_t list_mounts(MountEntry* out, size_t max);
 

@@ -81,7 +81,7 @@ struct Walk {
 };
 
 // Copy `path` in and pick the starting directory.
-// => ENOENT (empty), ENAMETOOLONG, EINVAL (a NUL), ENOMEM.
+// Errors: ENOENT (empty), ENAMETOOLONG, EINVAL (a NUL), ENOMEM.
 ErrorOr<void> start(Walk& w, StringView path)
 {
     if (path.is_empty())
@@ -106,7 +106,7 @@ struct Component {
     bool trailing;  // last, and followed by a '/'
 };
 
-// The next component; pos stops right after it. => false at the end.
+// The next component; pos stops right after it. Returns false at the end.
 bool next_component(Walk& w, Component& c)
 {
     const char* p = w.path.bytes;
@@ -156,7 +156,7 @@ ErrorOr<Vnode*> dotdot(const Context& ctx, Vnode& dir)
 }
 
 // Replace the symlink just read by its target inside the path buffer.
-// => ELOOP, ENOENT (empty target), ENAMETOOLONG, ENOMEM.
+// Errors: ELOOP, ENOENT (empty target), ENAMETOOLONG, ENOMEM.
 ErrorOr<void> splice_symlink(Walk& w, Vnode& link)
 {
     if (++w.links > SYMLOOP_MAX)
@@ -187,8 +187,8 @@ ErrorOr<void> splice_symlink(Walk& w, Vnode& link)
 // lookup_parent with Follow::Yes (open with O_CREAT): if the last
 // component `name` exists and is a symlink, replace it by its target, so
 // that the walk goes on to the name the link points at -- which need not
-// exist (Linux creates a dangling symlink's target). => true if spliced;
-// false if the name is missing or not a symlink; ELOOP, ...
+// exist (Linux creates a dangling symlink's target). Returns true if
+// spliced, false if the name is missing or not a symlink. Errors: ELOOP, ...
 ErrorOr<bool> splice_final_symlink(Walk& w, StringView name)
 {
     auto next = lookup_component(w.ctx, *w.dir, name);
@@ -217,8 +217,8 @@ void fill_parent(Walk& w, const Component& c, ParentLookup& out)
 }
 
 // The loop of the essay above. With `parent`, stop before the last
-// component and fill *parent (=> nullptr) -- with Follow::Yes only once
-// that component is not a symlink; else => the vnode, referenced.
+// component and fill *parent (returns nullptr) -- with Follow::Yes only once
+// that component is not a symlink; else returns the vnode, referenced.
 ErrorOr<Vnode*> walk(Walk& w, Follow follow, ParentLookup* parent)
 {
     for (;;) {

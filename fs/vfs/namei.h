@@ -55,7 +55,7 @@ struct ParentLookup {
 // For create, unlink, rename, link, symlink, mkdir, rmdir: walk every
 // component but the last (following symlinks on the way), and report the
 // last one without looking it up. The caller chooses the errno for ".",
-// ".." and "/" (vfs.h lists Linux's choice per call). => `out` filled.
+// ".." and "/" (vfs.h lists Linux's choice per call). Fills `out`.
 // With Follow::Yes (open with O_CREAT) a last component that exists and is
 // a symlink (without a trailing '/') is followed first, however many links
 // in a row, so `out` names what the link points at, which may not exist:
@@ -64,8 +64,8 @@ ErrorOr<void> lookup_parent(const Context& ctx, StringView path, ParentLookup& o
                             Follow follow = Follow::No);
 
 // One step: `name` in directory `dir`, with "." / ".." and mount crossing
-// as lookup() does them (but no symlink following). => referenced.
-// ENOTDIR, ENOENT.
+// as lookup() does them (but no symlink following). Returns the vnode,
+// referenced. Errors: ENOTDIR, ENOENT.
 ErrorOr<Vnode*> lookup_component(const Context& ctx, Vnode& dir, StringView name);
 
 // ---- mount crossing, implemented by the mount table (fs/vfs/mount.cpp) ----

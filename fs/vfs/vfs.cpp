@@ -17,7 +17,7 @@
 // rename() when it moves a directory: it makes "is the target inside the
 // source?" (walking ".." up from the new parent) and the move one atomic
 // step against other directory renames (Linux's s_vfs_rename_mutex; here
-// one for all file systems). Lock order: s_rename_lock -> file-system locks.
+// one for all file systems). Lock order: docs/locking.md.
 // Mount points are read (Vnode::mounted_here) without the mount table's
 // lock: a mount racing an rmdir may see either order, both safe.
 // See docs/vfs.md.
@@ -57,7 +57,7 @@ ErrorOr<u64> fs_id(Vnode& v)
 }
 
 // The checks of Linux's filename_create for a name about to be made.
-// => EEXIST (".", "..", "/", or it exists under a trailing slash), ENOENT
+// Errors: EEXIST (".", "..", "/", or it exists under a trailing slash), ENOENT
 // (a trailing slash on a missing name, unless making a directory).
 ErrorOr<void> check_new_name(const Context& ctx, Parent& p, bool directory)
 {
@@ -79,7 +79,7 @@ ErrorOr<void> check_new_name(const Context& ctx, Parent& p, bool directory)
 
 namespace {
 
-// open without O_CREAT. => ELOOP (O_NOFOLLOW on a symlink).
+// open without O_CREAT. Errors: ELOOP (O_NOFOLLOW on a symlink).
 ErrorOr<Vnode*> open_existing(const Context& ctx, StringView path, u32 flags)
 {
     bool nofollow = flags & O_NOFOLLOW;
@@ -94,7 +94,7 @@ ErrorOr<Vnode*> open_existing(const Context& ctx, StringView path, u32 flags)
 // open with O_CREAT: the existing file, or a new regular file. Without
 // O_EXCL and O_NOFOLLOW a final symlink is followed first, also when it
 // dangles: then its target is what gets created (Linux's rule; a relative
-// target is resolved from the link's directory). => EISDIR (a trailing
+// target is resolved from the link's directory). Errors: EISDIR (a trailing
 // slash, ".", "..", "/", an existing directory), EEXIST (O_EXCL), ELOOP
 // (O_NOFOLLOW on a symlink).
 ErrorOr<Vnode*> open_create(const Context& ctx, StringView path, u32 flags, u32 mode)
@@ -127,7 +127,7 @@ ErrorOr<Vnode*> open_create(const Context& ctx, StringView path, u32 flags, u32 
 
 // open with O_PATH: a File on the node itself -- no device, no pipe, no
 // Vnode::open -- and on a symlink itself with O_NOFOLLOW. Every other
-// flag is dropped, as Linux. => ENOTDIR (O_DIRECTORY).
+// flag is dropped, as Linux. Errors: ENOTDIR (O_DIRECTORY).
 ErrorOr<File*> open_path(const Context& ctx, StringView path, u32 flags)
 {
     flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW;
@@ -137,7 +137,7 @@ ErrorOr<File*> open_path(const Context& ctx, StringView path, u32 flags)
     return File::create(*v, flags);
 }
 
-// The checks on what open found. => ENOTDIR, EISDIR.
+// The checks on what open found. Errors: ENOTDIR, EISDIR.
 ErrorOr<void> check_open(Vnode& v, u32 flags)
 {
     if ((flags & O_DIRECTORY) && !v.is_directory())
@@ -267,7 +267,7 @@ ErrorOr<void> rmdir(const Context& ctx, StringView path)
 
 namespace {
 
-// => EINVAL if `dir` is `moved` or inside it: walk ".." up from `dir` to
+// Errors: EINVAL if `dir` is `moved` or inside it: walk ".." up from `dir` to
 // the root of the file system. => s_rename_lock held (no directory moves
 // meanwhile).
 ErrorOr<void> check_not_inside(Vnode& moved, Vnode& dir)
@@ -286,7 +286,7 @@ ErrorOr<void> check_not_inside(Vnode& moved, Vnode& dir)
     }
 }
 
-// renameat2's flags: NOREPLACE and EXCHANGE, not both. => EINVAL.
+// renameat2's flags: NOREPLACE and EXCHANGE, not both. Errors: EINVAL.
 ErrorOr<void> check_rename_flags(u32 flags)
 {
     if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE))
@@ -297,9 +297,10 @@ ErrorOr<void> check_rename_flags(u32 flags)
 }
 
 // The checks on the two names and what they name, in Linux's order
-// (do_renameat2, vfs_rename). => the vnode at the target, referenced, or
-// nullptr if there is none. EXDEV, EBUSY, EEXIST (NOREPLACE), ENOENT
-// (EXCHANGE with no target), ENOTDIR (a trailing slash on a non-directory).
+// (do_renameat2, vfs_rename). Returns the vnode at the target, referenced,
+// or nullptr if there is none. Errors: EXDEV, EBUSY, EEXIST (NOREPLACE),
+// ENOENT (EXCHANGE with no target), ENOTDIR (a trailing slash on a
+// non-directory).
 ErrorOr<RefPtr<Vnode>> check_rename(Parent& from, Parent& to, Vnode& src, const Context& ctx, u32 flags)
 {
     if (TRY(fs_id(*from.dir)) != TRY(fs_id(*to.dir)))

@@ -33,53 +33,53 @@
 namespace fs {
 
 // ---- mounts (fs/vfs/mount.cpp) ----
-// Mount the root file system (once, at boot). => ENODEV, EINVAL, ENOMEM,
+// Mount the root file system (once, at boot). Errors: ENODEV, EINVAL, ENOMEM,
 // EBUSY (a root is already mounted).
 ErrorOr<void> mount_root(StringView fstype, StringView options);
-// Unmount the root file system (shutdown, tests): => EBUSY (other mounts,
+// Unmount the root file system (shutdown, tests). Errors: EBUSY (other mounts,
 // or anything in it still referenced), EINVAL (none mounted).
 ErrorOr<void> unmount_root();
-// A Context with root = cwd = the root file system's root. => ENOENT (no
+// A Context with root = cwd = the root file system's root. Errors: ENOENT (no
 // root mounted yet).
 ErrorOr<Context> root_context();
-// Mount a new `fstype` instance on the directory `path`. => ENODEV, EINVAL
+// Mount a new `fstype` instance on the directory `path`. Errors: ENODEV, EINVAL
 // (bad options; a directory whose file system cannot hold a mount there:
 // Vnode::can_be_mount_point), EBUSY (already a mount point), ENOTDIR, ENOMEM.
 ErrorOr<void> mount(const Context& ctx, StringView fstype, StringView path, StringView options);
-// Unmount the file system whose root is `path`. => EINVAL (not a mount
+// Unmount the file system whose root is `path`. Errors: EINVAL (not a mount
 // root), EBUSY (the root file system; files, directories or a cwd in use;
 // mounts below it).
 ErrorOr<void> unmount(const Context& ctx, StringView path);
 
 // ---- files ----
-// Open (and with O_CREAT maybe create, with permission bits `mode`).
-// => a File, referenced. EEXIST (O_CREAT|O_EXCL and it exists, even as a
+// Open (and with O_CREAT maybe create, with permission bits `mode`). Returns a
+// File, referenced. Errors: EEXIST (O_CREAT|O_EXCL and it exists, even as a
 // symlink), EISDIR (a directory opened for writing; O_CREAT with a trailing
 // slash or on "." / ".." / "/"), ENOTDIR (O_DIRECTORY on a non-directory),
-// ELOOP (O_NOFOLLOW and the last component is a symlink), EINVAL
-// (O_ACCMODE == 3, O_CREAT|O_DIRECTORY), ENOSPC, and the create() errors.
-// O_CREAT without O_EXCL or O_NOFOLLOW follows a final symlink, and if it
-// dangles creates its target, as Linux (a relative target from the link's
-// directory; ENOENT if the target's directory is missing). O_TRUNC empties
-// a regular file opened for writing (with O_RDONLY it is ignored; Linux
-// truncates). With O_PATH every flag but O_DIRECTORY and O_NOFOLLOW is
-// ignored: the File names the node (a symlink itself with O_NOFOLLOW)
-// without opening it -- no device driver, no FIFO wait (fs/vfs/file.h).
+// ELOOP (O_NOFOLLOW and the last component is a symlink), EINVAL (O_ACCMODE ==
+// 3, O_CREAT|O_DIRECTORY), ENOSPC, and the create() errors. O_CREAT without
+// O_EXCL or O_NOFOLLOW follows a final symlink, and if it dangles creates its
+// target, as Linux (a relative target from the link's directory; ENOENT if the
+// target's directory is missing). O_TRUNC empties a regular file opened for
+// writing (with O_RDONLY it is ignored; Linux truncates). With O_PATH every
+// flag but O_DIRECTORY and O_NOFOLLOW is ignored: the File names the node (a
+// symlink itself with O_NOFOLLOW) without opening it -- no device driver, no
+// FIFO wait (fs/vfs/file.h).
 ErrorOr<File*> open(const Context& ctx, StringView path, u32 flags, u32 mode);
 
 // ---- names ----
-// => EEXIST (it exists, also for ".", ".." and "/"), ENOSPC, EMLINK.
+// Errors: EEXIST (it exists, also for ".", ".." and "/"), ENOSPC, EMLINK.
 // A trailing slash is allowed.
 ErrorOr<void> mkdir(const Context& ctx, StringView path, u32 mode);
 // A regular file, device node, fifo or socket; `mode` holds the S_IFMT type
-// (0 = regular) and the permission bits. => EEXIST (also ".", "..", "/"),
+// (0 = regular) and the permission bits. Errors: EEXIST (also ".", "..", "/"),
 // EPERM (S_IFDIR), EINVAL (S_IFLNK or an unknown type), ENOENT (a trailing
 // slash on a new name), ENOSPC.
 ErrorOr<void> mknod(const Context& ctx, StringView path, u32 mode, u64 rdev);
-// Remove a non-directory. => EISDIR (a directory, or ".", "..", "/"),
+// Remove a non-directory. Errors: EISDIR (a directory, or ".", "..", "/"),
 // ENOTDIR (a trailing slash on a non-directory), EBUSY (a mount point).
 ErrorOr<void> unlink(const Context& ctx, StringView path);
-// Remove an empty directory. => EINVAL ("." last), ENOTEMPTY (".." last, or
+// Remove an empty directory. Errors: EINVAL ("." last), ENOTEMPTY (".." last, or
 // not empty), EBUSY ("/" or a mount point), ENOTDIR.
 ErrorOr<void> rmdir(const Context& ctx, StringView path);
 // Rename, replacing per POSIX; `flags` are renameat2's:
@@ -89,7 +89,7 @@ ErrorOr<void> rmdir(const Context& ctx, StringView path);
 //   RENAME_EXCHANGE   swap the two names atomically; both must exist
 //                     (ENOENT), of any types; a directory that changes
 //                     parent has its ".." follow, either way.
-// => EINVAL (another flag, RENAME_WHITEOUT, or NOREPLACE|EXCHANGE), EBUSY
+// Errors: EINVAL (another flag, RENAME_WHITEOUT, or NOREPLACE|EXCHANGE), EBUSY
 // (".", "..", "/" on either side, or a mount point), EXDEV (different file
 // systems), EINVAL (a directory into its own subtree -- either directory,
 // in an exchange: checked here by walking ".." up from the new parent),
@@ -97,36 +97,37 @@ ErrorOr<void> rmdir(const Context& ctx, StringView path);
 // over a file), EISDIR (a file over a directory), ENOTEMPTY, ENOSPC.
 ErrorOr<void> rename(const Context& ctx, StringView from, StringView to, u32 flags = 0);
 // A new name `new_path` for `existing` (not followed if a symlink, as
-// Linux's link(2)). => EPERM (a directory), EXDEV, EEXIST (also ".", "..",
+// Linux's link(2)). Errors: EPERM (a directory), EXDEV, EEXIST (also ".", "..",
 // "/"), ENOENT (a trailing slash on the new name), EMLINK, ENOSPC.
 ErrorOr<void> link(const Context& ctx, StringView existing, StringView new_path);
 // A symlink at `link_path` containing `target` (not checked; may dangle).
-// => EEXIST (also ".", "..", "/"), ENOENT (empty target, or a trailing
+// Errors: EEXIST (also ".", "..", "/"), ENOENT (empty target, or a trailing
 // slash on the new name), ENAMETOOLONG (target of PATH_MAX bytes or more),
 // ENOSPC.
 ErrorOr<void> symlink(const Context& ctx, StringView target, StringView link_path);
-// Copy a symlink's target (no NUL) into buf, at most n bytes. => its
-// length, cut to n. EINVAL (not a symlink), EFAULT.
+// Copy a symlink's target (no NUL) into buf, at most n bytes. Returns its
+// length, cut to n. Errors: EINVAL (not a symlink), EFAULT.
 ErrorOr<size_t> readlink(const Context& ctx, StringView path, const IoBuffer& buf, size_t n);
 
 // ---- attributes ----
 ErrorOr<VAttr> stat(const Context& ctx, StringView path);   // follows a final symlink
 ErrorOr<VAttr> lstat(const Context& ctx, StringView path);  // does not
-// Set a regular file's size. => EISDIR (directory), EINVAL (other types),
+// Set a regular file's size. Errors: EISDIR (directory), EINVAL (other types),
 // EFBIG, ENOSPC.
 ErrorOr<void> truncate(const Context& ctx, StringView path, u64 length);
-// The statvfs of the file system holding `path`. => ENOENT, ...
+// The statvfs of the file system holding `path`. Errors: ENOENT, ...
 ErrorOr<StatVfs> statvfs(const Context& ctx, StringView path);
 
 // ---- the current directory ----
 // The directory `path`, referenced, to become a Context's cwd:
 //   ctx.cwd = kern::RefPtr<Vnode>::adopt(TRY(fs::chdir(ctx, path)));
-// => ENOTDIR.
+// Errors: ENOTDIR.
 ErrorOr<Vnode*> chdir(const Context& ctx, StringView path);
 // The absolute path of ctx.cwd as seen from ctx.root, NUL-terminated, into
-// buf (n bytes), found by walking ".." (fs/vfs/getcwd.cpp). => its length
-// without the NUL. ERANGE (n too small), ENOENT (the cwd was removed, or is
-// not below ctx.root), ENAMETOOLONG (PATH_MAX or longer), ENOMEM.
+// buf (n bytes), found by walking ".." (fs/vfs/getcwd.cpp). Returns its
+// length without the NUL. Errors: ERANGE (n too small), ENOENT (the cwd
+// was removed, or is not below ctx.root), ENAMETOOLONG (PATH_MAX or
+// longer), ENOMEM.
 ErrorOr<size_t> getcwd(const Context& ctx, char* buf, size_t n);
 
 } // namespace fs

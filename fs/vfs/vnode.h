@@ -90,28 +90,29 @@ public:
     virtual bool can_be_mount_point() const { return true; }
 
     // ---- directories ----
-    // The entry `name` (may be ".."), referenced. => ENOENT, ENOTDIR.
+    // The entry `name` (may be ".."), referenced. Errors: ENOENT, ENOTDIR.
     virtual ErrorOr<Vnode*> lookup(StringView name);
     // A new node of `type` (Regular, Directory, CharDevice, BlockDevice,
-    // Fifo, Socket) named `name`, referenced. => EEXIST, ENOSPC, ENOTDIR,
-    // EMLINK (directory link count), ENOENT (this directory was removed).
+    // Fifo, Socket) named `name`, referenced. Errors: EEXIST, ENOSPC,
+    // ENOTDIR, EMLINK (directory link count), ENOENT (this directory was
+    // removed).
     virtual ErrorOr<Vnode*> create(StringView name, VType type, u32 mode, u64 rdev, const Cred& cred);
-    // A symbolic link `name` -> `target`, referenced. => EEXIST, ENOSPC,
+    // A symbolic link `name` -> `target`, referenced. Errors: EEXIST, ENOSPC,
     // ENAMETOOLONG (target longer than PATH_MAX - 1).
     virtual ErrorOr<Vnode*> symlink(StringView name, StringView target, const Cred& cred);
     // A new name for `target` (same file system, not a directory: the VFS
-    // checks). => EEXIST, EMLINK, ENOSPC.
+    // checks). Errors: EEXIST, EMLINK, ENOSPC.
     virtual ErrorOr<void> link(StringView name, Vnode& target);
-    // Remove a non-directory entry. => ENOENT, EISDIR.
+    // Remove a non-directory entry. Errors: ENOENT, EISDIR.
     virtual ErrorOr<void> unlink(StringView name);
-    // Remove an empty directory. => ENOENT, ENOTDIR, ENOTEMPTY, EBUSY (a
-    // mount point), EINVAL ("." or "..").
+    // Remove an empty directory. Errors: ENOENT, ENOTDIR, ENOTEMPTY, EBUSY
+    // (a mount point), EINVAL ("." or "..").
     virtual ErrorOr<void> rmdir(StringView name);
     // Move entry `from` of this directory to `to` in `to_dir` (same file
     // system: the VFS checks), replacing what is there per POSIX: a file by a
     // file, an empty directory by a directory; a directory's ".." follows it.
-    // => ENOENT, EEXIST/ENOTEMPTY (non-empty directory in the way), ENOTDIR
-    // (directory over a file), EISDIR (file over a directory), EINVAL (a
+    // Errors: ENOENT, EEXIST/ENOTEMPTY (non-empty directory in the way),
+    // ENOTDIR (directory over a file), EISDIR (file over a directory), EINVAL (a
     // directory into its own subtree), EBUSY (a mount point). Renaming a name
     // onto itself (the same file) succeeds and changes nothing.
     // `flags` (fs/vfs/types.h): RENAME_NOREPLACE fails with EEXIST if `to`
@@ -123,24 +124,29 @@ public:
     // Deliver entries from position `cookie` (0: the start; "." and ".."
     // come first) until the sink is full or the directory ends. Cookies stay
     // valid while entries are added and removed: an entry present throughout
-    // is delivered exactly once. => the cookie to continue from; ENOTDIR.
+    // is delivered exactly once. Returns the cookie to continue from.
+    // Errors: ENOTDIR.
     virtual ErrorOr<u64> readdir(u64 cookie, ReaddirSink& sink);
 
     // ---- regular files: data through the unified page cache (fs/ubc/ubc.h) ----
-    // => bytes read (0 at or past the end). EISDIR, EINVAL, EFAULT.
+    // Returns the number of bytes read (0 at or past the end). Errors:
+    // EISDIR, EINVAL, EFAULT.
     virtual ErrorOr<size_t> read(u64 offset, const IoBuffer& buf, size_t n);
-    // => bytes written (all of them unless ENOSPC/EFAULT stopped it part way,
-    // in which case the part written counts). ENOSPC, EFBIG, EFAULT, EISDIR.
+    // Returns the number of bytes written (all of them unless ENOSPC/EFAULT
+    // stopped it part way, in which case the part written counts). Errors:
+    // ENOSPC, EFBIG, EFAULT, EISDIR.
     virtual ErrorOr<size_t> write(u64 offset, const IoBuffer& buf, size_t n);
     // Write at the end of the file (O_APPEND): the end is read, and the
     // bytes written, under the file's own lock, so two appenders never
-    // write over each other. => bytes written, as write(); `at` = the
-    // offset they went to. The default reads the size, then writes: right
-    // for a file system whose write() serializes nothing (tmpfs overrides).
+    // write over each other. Returns the number of bytes written, as
+    // write(); `at` = the offset they went to. The default reads the size,
+    // then writes: right for a file system whose write() serializes nothing
+    // (tmpfs overrides).
     virtual ErrorOr<size_t> append(const IoBuffer& buf, size_t n, u64& at);
 
     // ---- symbolic links ----
-    // Copy the target (no NUL) into buf, at most n bytes. => its length. EINVAL.
+    // Copy the target (no NUL) into buf, at most n bytes. Returns its
+    // length. Errors: EINVAL.
     virtual ErrorOr<size_t> readlink(const IoBuffer& buf, size_t n);
 
     // ---- streams: terminals, pipes, device nodes (fs/dev, fs/pipe) ----
@@ -150,16 +156,19 @@ public:
     // such a wait is interruptible (EINTR) unless `file_flags` has
     // O_NONBLOCK (then EAGAIN).
     virtual bool is_stream() const { return false; }
-    // => bytes (0: end of file). EAGAIN, EINTR, EFAULT, EIO.
+    // Returns the number of bytes read (0: end of file). Errors: EAGAIN,
+    // EINTR, EFAULT, EIO.
     virtual ErrorOr<size_t> stream_read(const IoBuffer& buf, size_t n, u32 file_flags);
-    // => bytes (maybe fewer than n if interrupted after some). EAGAIN, EINTR,
-    // EPIPE (no reader: the caller also raises SIGPIPE), EFAULT.
+    // Returns the number of bytes written (maybe fewer than n if interrupted
+    // after some). Errors: EAGAIN, EINTR, EPIPE (no reader: the caller also
+    // raises SIGPIPE), EFAULT.
     virtual ErrorOr<size_t> stream_write(const IoBuffer& buf, size_t n, u32 file_flags);
     // A File is being opened on this vnode / its last reference went
-    // (pipes count their readers and writers here). => open: ENXIO, ...
+    // (pipes count their readers and writers here). Errors of open: ENXIO, ...
     virtual ErrorOr<void> open(u32 file_flags) { (void)file_flags; return {}; }
     virtual void close(u32 file_flags) { (void)file_flags; }
-    // ioctl(2) with a user-space argument. => ENOTTY (the default), EINVAL, EFAULT.
+    // ioctl(2) with a user-space argument. Errors: ENOTTY (the default),
+    // EINVAL, EFAULT.
     virtual ErrorOr<u64> ioctl(u32 request, uptr arg);
     // poll(2): which of `events` (fs/vfs/poll.h: POLLIN, POLLOUT, ...) hold
     // now, plus POLLHUP / POLLERR. The default (files, directories): always
@@ -170,7 +179,7 @@ public:
     // ---- every vnode ----
     virtual ErrorOr<VAttr> getattr() = 0;
     // Change the fields in `mask`. SETATTR_SIZE truncates or extends a
-    // regular file (freeing the pages past a new end at once). => EISDIR,
+    // regular file (freeing the pages past a new end at once). Errors: EISDIR,
     // EINVAL, ENOSPC, EFBIG.
     virtual ErrorOr<void> setattr(const VAttr& attr, u32 mask) = 0;
     // The VM object holding a regular file's pages (read/write and mmap use

@@ -11,7 +11,7 @@ namespace kern {
 
 void cmdline_init(const char* line);
 const char* cmdline();
-// Copy the value of `key` into buf (NUL-terminated). => false if absent.
+// Copy the value of `key` into buf (NUL-terminated). Returns false if absent.
 // A bare `key` has the value "".
 bool cmdline_get(const char* key, char* buf, size_t size);
 bool cmdline_has(const char* key);

@@ -24,7 +24,7 @@ void console_write_raw(const char* s, size_t len);
 // is lost. nullptr stops the calls.
 using ConsoleInputHandler = void (*)();
 void console_set_input_handler(ConsoleInputHandler handler);
-// => true and the byte in `c` if one was typed and not taken yet.
+// Returns true and the byte in `c` if one was typed and not taken yet.
 bool console_try_read(char& c);
 
 } // namespace arch

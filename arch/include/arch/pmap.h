@@ -50,7 +50,7 @@ constexpr u32 PMAP_WIRED = 1u << 0;      // counted as wired; the VM layer unwir
 constexpr u32 PMAP_UNMANAGED = 1u << 1;  // no vm::Page behind it (device memory): no reverse map
 
 // A new, empty address space: the kernel half shared, no user mappings.
-// => ENOMEM.
+// Errors: ENOMEM.
 kern::ErrorOr<Pmap*> pmap_create();
 // Free every page table and reverse-map entry of `pmap`.
 // => no user mappings left (the VM layer removed them), pmap not active.
@@ -64,8 +64,8 @@ void pmap_activate(Pmap* pmap);
 Pmap* pmap_active();
 
 // Map the page at `pa` at `va` with `prot`, replacing what was there.
-// => va page-aligned, inside the pmap's half; ENOMEM if a page table cannot
-//    be allocated (nothing changed then).
+// => va page-aligned, inside the pmap's half. Errors: ENOMEM (a page table
+// cannot be allocated; nothing changed then).
 kern::ErrorOr<void> pmap_enter(Pmap* pmap, uptr va, PhysAddr pa, vm::Prot prot, u32 flags);
 // Remove the mappings in [sva, eva). Wired mappings are removed too.
 void pmap_remove(Pmap* pmap, uptr sva, uptr eva);
@@ -74,7 +74,7 @@ void pmap_remove(Pmap* pmap, uptr sva, uptr eva);
 void pmap_protect(Pmap* pmap, uptr sva, uptr eva, vm::Prot prot);
 // Clear the wired mark of the mapping at va (it stays mapped).
 void pmap_unwire(Pmap* pmap, uptr va);
-// => true and *pa if va is mapped.
+// Returns true and *pa if va is mapped.
 bool pmap_extract(Pmap* pmap, uptr va, PhysAddr* pa);
 // Make every earlier change visible on every CPU (flush deferred TLB work).
 void pmap_update(Pmap* pmap);

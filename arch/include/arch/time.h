@@ -19,7 +19,7 @@ u64 cycles_to_ns(u64 cycles);
 // Seconds since 1970-01-01 00:00:00 UTC from the battery-backed clock
 // (x86: the CMOS RTC, arch/x86_64/rtc.cpp), one-second resolution; a few
 // microseconds of port I/O, so read it once and add monotonic_ns() to it.
-// => 0 if the clock holds no valid date.
+// Returns 0 if the clock holds no valid date.
 u64 wall_clock_seconds();
 
 // Real time minus monotonic time, in ns: the RTC is read at the first call

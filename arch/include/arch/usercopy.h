@@ -9,7 +9,7 @@
 // instead of crashing the kernel ("fault recovery": the trap handler finds
 // the faulting instruction in the copy routine and resumes at its fix-up).
 //
-// => EFAULT for a bad range or an unresolvable fault; nothing else fails.
+// Errors: EFAULT for a bad range or an unresolvable fault; nothing else fails.
 // Partial copies: on EFAULT, an unspecified prefix may have been copied.
 #pragma once
 
@@ -21,7 +21,7 @@ kern::ErrorOr<void> copy_from_user(void* dst, uptr user_src, size_t n);
 kern::ErrorOr<void> copy_to_user(uptr user_dst, const void* src, size_t n);
 kern::ErrorOr<void> clear_user(uptr user_dst, size_t n);
 // Copy a NUL-terminated string of at most max-1 characters plus the NUL.
-// => its length. => EFAULT, ENAMETOOLONG (no NUL within max bytes).
+// Returns its length. Errors: EFAULT, ENAMETOOLONG (no NUL within max bytes).
 kern::ErrorOr<size_t> copy_string_from_user(char* dst, uptr user_src, size_t max);
 
 // For the trap handler: if `rip` is inside a user-copy routine, the address

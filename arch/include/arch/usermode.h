@@ -74,13 +74,13 @@ struct SignalFrameInfo {
 // the user stack pointer -- or at the top of the alternate stack, when the
 // handler has SA_ONSTACK and the thread has one it is not already on --
 // and point `regs` at the handler: handler(signo, &info, &ucontext).
-// => EFAULT (the stack is bad, or the frame would overflow the alternate
+// Errors: EFAULT (the stack is bad, or the frame would overflow the alternate
 // stack: the caller forces SIGSEGV).
 kern::ErrorOr<void> push_signal_frame(UserRegs& regs, const SignalFrameInfo& info);
 // rt_sigreturn: restore the registers and FPU state from the frame the
 // handler returned through, and give back the frame's uc_stack in
-// `uc_stack` (the caller sets it again). => the saved mask. EFAULT (a bad
-// frame).
+// `uc_stack` (the caller sets it again). Returns the saved mask. Errors:
+// EFAULT (a bad frame).
 kern::ErrorOr<u64> pop_signal_frame(UserRegs& regs, kern::SigAltStack& uc_stack);
 
 } // namespace arch

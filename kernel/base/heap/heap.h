@@ -29,7 +29,7 @@
 //
 // Locks. Each SlabCache has its own SpinLock; the heap's own lock guards only
 // the large-run counters and is never held while calling the page allocator.
-// Lock order: SlabCache::m_lock -> slab-header cache -> PageAllocator::m_lock.
+// Lock order: docs/locking.md.
 // kmalloc/kfree may be called with interrupts disabled, never from NMI.
 //
 // References: Bonwick, "The Slab Allocator" (USENIX 1994); Linux mm/slab_common.c
@@ -63,17 +63,19 @@ class Heap {
 public:
     // Allocates nothing; slabs are made on first use.
     explicit Heap(vm::PageAllocator& pages);
-    // => every allocation freed (KASSERT); every page goes back.
+    // => every allocation freed (KASSERT). Every page goes back.
     ~Heap();
     Heap(const Heap&) = delete;
     Heap& operator=(const Heap&) = delete;
 
     // allocate: `size` bytes, 16-byte aligned, not zeroed (size 0 gives a
-    // unique 16-byte object).  => nullptr if out of memory or size > HEAP_MAX_SIZE.
+    // unique 16-byte object). Returns nullptr if out of memory or size >
+    // HEAP_MAX_SIZE.
     void* allocate(size_t size);
 
     // allocate_aligned: like allocate(), aligned to `align`.
-    // => align a power of two <= HEAP_MAX_SIZE; nullptr as for allocate().
+    // => align a power of two <= HEAP_MAX_SIZE. Returns nullptr as
+    // allocate() does.
     void* allocate_aligned(size_t size, size_t align);
 
     // free: give back what allocate() returned; nullptr is ignored.
@@ -84,7 +86,8 @@ public:
     // or the run length in bytes); >= the size requested.
     size_t allocation_size(const void* ptr) const;
 
-    // shrink: return every cache's spare empty slab.  => pages returned.
+    // shrink: return every cache's spare empty slab. Returns how many pages
+    // went back.
     size_t shrink();
 
     HeapStats stats() const;
@@ -115,11 +118,12 @@ private:
 // => the page allocator is initialised; called once, at boot.
 void heap_init();
 
-// kmalloc: heap.allocate() on the kernel heap.  => nullptr when out of memory.
+// kmalloc: heap.allocate() on the kernel heap. Returns nullptr when out of
+// memory.
 void* kmalloc(size_t size);
-// kzalloc: kmalloc, then zero the `size` bytes.  => nullptr as kmalloc.
+// kzalloc: kmalloc, then zero the `size` bytes. Returns nullptr as kmalloc does.
 void* kzalloc(size_t size);
-// kmalloc_aligned: heap.allocate_aligned().  => nullptr as kmalloc.
+// kmalloc_aligned: heap.allocate_aligned(). Returns nullptr as kmalloc does.
 void* kmalloc_aligned(size_t size, size_t align);
 // kfree: free a kmalloc'd pointer; nullptr is ignored.
 void kfree(void* ptr);

@@ -18,7 +18,7 @@
 // fundamental type; the std::align_val_t forms, which the compiler calls for
 // over-aligned types (alignas(64) ...), go to kmalloc_aligned().
 //
-// Lock order: that of kmalloc (kernel/base/heap/heap.h).
+// Lock order: that of kmalloc (docs/locking.md).
 #include <kernel/base/heap/heap.h>
 
 #include <new>

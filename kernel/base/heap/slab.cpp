@@ -18,8 +18,8 @@
 // corrupted link (a write after free) when it is popped. Under AddressSanitizer
 // on the host, free objects are poisoned and every misuse is caught.
 //
-// Lock order: SlabCache::m_lock -> header cache m_lock -> PageAllocator::m_lock
-// (grow and destroy call into both while holding this cache's lock).
+// Lock order: docs/locking.md (grow and destroy call the header cache and the
+// page allocator while holding this cache's lock).
 #include <kernel/base/heap/slab.h>
 
 #include <new>
@@ -74,7 +74,7 @@ SlabCache::~SlabCache()
         destroy_slab_locked(m_empty.take_first());
 }
 
-// grow_locked: a new, empty slab on m_empty.  => ENOMEM (page or header).
+// grow_locked: a new, empty slab on m_empty.  Errors: ENOMEM (page or header).
 ErrorOr<Slab*> SlabCache::grow_locked()
 {
     vm::Page* page = TRY(m_pages.allocate(0));

@@ -38,8 +38,9 @@
 //     m_capacity, else on m_partial; m_empty holds at most one slab;
 //   - m_in_use (cache) == sum of the slabs' m_in_use.
 //
-// Lock order: SlabCache::m_lock -> the header cache's m_lock ->
-// PageAllocator::m_lock. A cache never takes the lock of another size class.
+// Locking: each cache's m_lock (a SpinLock) guards its lists, its slabs and
+// their counters. A cache never takes the lock of another size class; only
+// an off-page cache takes the header cache's. Lock order: docs/locking.md.
 //
 // Host tests: under AddressSanitizer a free object is poisoned, so a write to
 // it after kfree() or a second kfree() is reported at once.
@@ -103,7 +104,7 @@ public:
     SlabCache& operator=(const SlabCache&) = delete;
 
     // allocate: one object, 16-byte aligned, contents undefined.
-    // => ENOMEM if a new slab was needed and no page (or header) was free.
+    // Errors: ENOMEM if a new slab was needed and no page (or header) was free.
     ErrorOr<void*> allocate();
 
     // free: give an object back.  => `object` came from this cache's
@@ -111,7 +112,7 @@ public:
     void free(void* object);
 
     // shrink: return the spare empty slab to the page allocator.
-    // => the number of pages returned.
+    // Returns the number of pages returned.
     size_t shrink();
 
     // cache_of: the cache owning the slab page under `object`, or nullptr if

@@ -92,7 +92,7 @@ void case_thread(void* arg)
     run->c->fn(run->ctx);
 }
 
-// => true if the case passed.
+// Returns true if the case passed.
 bool run_one(const Case& c)
 {
     printk("RUN %s.%s\n", c.suite, c.name);

@@ -54,7 +54,7 @@ struct alignas(32) Case {
 static_assert(sizeof(Case) == 32);
 
 // Run the cases matching `filter` ("all", "suite", "suite.case", or a
-// comma-separated list). => number of failed cases.
+// comma-separated list). Returns the number of failed cases.
 int run(const char* filter);
 
 } // namespace kern::ktest

@@ -120,7 +120,7 @@ const char* parse_number(const char* p, int& out)
 }
 
 // Parse the part of a specification after '%' into `spec`.
-// => returns a pointer to the conversion character (the NUL if the string
+// Returns a pointer to the conversion character (the NUL if the string
 //    ended first); `understood` says whether we support the specification.
 //    Nothing is read from the argument list either way.
 const char* parse_spec(const char* p, FormatSpec& spec, bool& understood)

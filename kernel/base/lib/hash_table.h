@@ -157,7 +157,7 @@ public:
     void insert(T& item) { link(item.*Member, Policy::hash(Policy::key(item))); }
 
     // Insert unless an element with an equal key is present.
-    // => nullptr on success, else the element in the way (item not inserted).
+    // Returns nullptr on success, else the element in the way (item not inserted).
     T* insert_unique(T& item)
     {
         const u64 h = Policy::hash(Policy::key(item));

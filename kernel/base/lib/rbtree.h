@@ -172,7 +172,7 @@ public:
     void insert(T& item) { insert_impl(item, false); }
 
     // Insert `item` unless an element with an equal key is present.
-    // => nullptr on success, else the element in the way (item not inserted).
+    // Returns nullptr on success, else the element in the way (item not inserted).
     T* insert_unique(T& item) { return insert_impl(item, true); }
 
     // => item is in this tree.

@@ -129,7 +129,7 @@ public:
     friend bool operator<(StringView a, StringView b) { return a.compare(b) < 0; }
 
     // Copy into `buf` as a C string, cutting it to size-1 characters.
-    // => returns false if it had to cut (or size is 0).
+    // Returns false if it had to cut (or size is 0).
     bool copy_to(char* buf, size_t size) const
     {
         if (size == 0)
@@ -143,7 +143,7 @@ public:
 
     // Parse the whole view as an unsigned number in `base` (2..16; digits
     // 0-9, a-f, A-F; no sign, prefix or spaces).
-    // => false, and `out` untouched, if the view is empty, holds another
+    // Returns false, and `out` untouched, if the view is empty, holds another
     //    character, or the value does not fit in 64 bits.
     bool to_unsigned(u64& out, unsigned base = 10) const
     {

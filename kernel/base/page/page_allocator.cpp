@@ -359,7 +359,7 @@ PageStats PageAllocator::stats() const
 
 // reserve_frame_locked: make frame `pfn` RESERVED. If it lies inside a free
 // block, take the block off its list and split it around the frame, giving
-// every half that does not contain it back.  => true if it was free.
+// every half that does not contain it back.  Returns true if it was free.
 bool PageAllocator::reserve_frame_locked(u64 pfn)
 {
     Page& page = page_at_pfn(pfn);

@@ -41,7 +41,7 @@
 //
 // Lock. One SpinLock guards the free lists, the counters and the descriptors
 // of free frames. Nothing else is taken under it; zeroing happens outside it.
-// Lock order (all callers): SlabCache::m_lock -> PageAllocator::m_lock.
+// Lock order: docs/locking.md (it is the innermost lock but the console's).
 //
 // References: Knuth, TAOCP vol. 1, 2.5 ("buddy system"); Linux
 // mm/page_alloc.c (free_area[], __free_one_page, expand); NetBSD
@@ -89,30 +89,30 @@ public:
     // add_free_range: make the usable frames inside [start, end) allocatable.
     // start is rounded up and end down to a page; parts outside the managed
     // window are ignored.  => the frames were RESERVED (not yet added).
-    // => returns the number of frames added.
+    // Returns the number of frames added.
     size_t add_free_range(PhysAddr start, PhysAddr end);
 
     // reserve_range: take the frames overlapping [start, end) out of use.
     // => each frame is free or already reserved (never allocated).
-    // => returns the number of frames that were free and are now reserved.
+    // Returns the number of frames that were free and are now reserved.
     size_t reserve_range(PhysAddr start, PhysAddr end);
 
     // allocate: a block of 2^order contiguous, 2^order-aligned frames, not
     // zeroed. The head page is returned with m_run_pages == 2^order; every
     // page has KERNEL and m_ref_count 1.
-    // => order <= MAX_ORDER.  => ENOMEM when no block is large enough.
+    // => order <= MAX_ORDER.  Errors: ENOMEM when no block is large enough.
     ErrorOr<Page*> allocate(unsigned order = 0);
 
     // allocate_pages: `count` contiguous frames, not zeroed; the head page
     // records m_run_pages == count.
-    // => EINVAL if count == 0; ENOMEM if count > MAX_RUN_PAGES or no free
+    // Errors: EINVAL if count == 0; ENOMEM if count > MAX_RUN_PAGES or no free
     //    block of the next power of two exists.
     ErrorOr<Page*> allocate_pages(size_t count);
 
     // allocate_each: up to `count` single pages (each as from allocate(0):
     // not contiguous, not zeroed) in one lock round trip, into pages[0..n),
     // for a caller that needs many at once (a write window, fs/ubc/ubc.cpp).
-    // => n, fewer than count only when memory ran out.
+    // Returns n, fewer than count only when memory ran out.
     size_t allocate_each(Page** pages, size_t count);
 
     // free: give back a block from allocate(order).

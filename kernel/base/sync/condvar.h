@@ -13,8 +13,8 @@
 // as above: waiters count themselves under it (m_waiters), and a notify
 // that finds none returns without touching the SpinLock -- a VM object
 // releases a page hold per page copied, and almost never has a waiter. Wakeups may be spurious:
-// always re-check in a loop. Lock order: CondVar spin -> Mutex internals ->
-// scheduler; never call notify while holding another CondVar's spin.
+// always re-check in a loop. Never call notify while holding another
+// CondVar's spin. Lock order: docs/locking.md.
 #pragma once
 
 #include <kernel/base/sched/wait_queue.h>

@@ -23,7 +23,7 @@ public:
     Mutex& operator=(const Mutex&) = delete;
 
     void lock();
-    // => true if taken without waiting.
+    // Returns true if taken without waiting.
     bool try_lock();
     // => held by the current thread.
     void unlock();

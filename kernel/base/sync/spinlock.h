@@ -23,7 +23,7 @@ public:
     SpinLock(const SpinLock&) = delete;
     SpinLock& operator=(const SpinLock&) = delete;
 
-    // => returns the interrupt state to hand back to unlock().
+    // Returns the interrupt state to hand back to unlock().
     arch::IrqState lock()
     {
         arch::IrqState state = arch::irq_save();

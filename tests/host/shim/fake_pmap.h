@@ -89,7 +89,7 @@ void clear_calls();
 // ENOMEM (changing nothing, but logged with failed = true).
 void fail_next_enters(size_t n, size_t after = 0);
 // Play the MMU: an access through the mapping at `va` sets its referenced
-// bit (and modified, for a write). => false, nothing set, if the access
+// bit (and modified, for a write). Returns false, nothing set, if the access
 // would fault (no mapping, or prot does not allow it).
 bool touch(arch::Pmap* pmap, uptr va, vm::Access access);
 

@@ -50,7 +50,7 @@ uptr va_of(size_t page) { return BASE + page * PAGE_SIZE; }
 
 u64* word_at(PhysAddr pa) { return static_cast<u64*>(arch::phys_to_virt(pa)); }
 
-// Emulate the MMU plus a user access: => true if the access succeeded.
+// Emulate the MMU plus a user access; returns true if the access succeeded.
 bool user_access(VmMap& map, uptr va, Access access, u64* value)
 {
     auto m = fake_pmap::lookup(map.pmap(), va);

@@ -46,7 +46,7 @@ constexpr size_t REQUEST_SIZES[] = {4096, 64 << 10, 1 << 20};
 constexpr size_t PLACEMENT_PAGES[RUNS] = {0, 37, 101};
 constexpr size_t BUFFER_BYTES = (1 << 20) + 101 * PAGE_SIZE;
 
-// => the median of v[0..n) (v itself is left in its order). n <= RUNS.
+// Returns the median of v[0..n) (v itself is left in its order). n <= RUNS.
 u64 median(const u64* values, int n)
 {
     u64 v[RUNS];
@@ -65,7 +65,7 @@ u64 mb_per_s(u64 ns) { return ns ? (FILE_BYTES * 1000000000ull / ns) >> 20 : 0; 
 
 enum class Pass { Write, Overwrite, Read };
 
-// One sequential pass over the file; => ns.
+// One sequential pass over the file; returns the time in ns.
 u64 file_pass(File& f, u8* buf, size_t request, Pass pass, bool* ok)
 {
     u64 start = arch::monotonic_ns();
@@ -106,7 +106,7 @@ struct Region {
 
 // The same bytes with memcpy, to or from the region, request by request,
 // each request in page-sized memcpy calls -- the way fs/ubc moves file data.
-// => ns.
+// Returns the time in ns.
 u64 memcpy_pass(const Region& region, u8* buf, size_t request, bool read)
 {
     u64 start = arch::monotonic_ns();

@@ -113,7 +113,8 @@ Context mount_context(const Context& root)
     return sub;
 }
 
-// Read a whole small file into `buf` (NUL-terminated). => bytes read.
+// Read a whole small file into `buf` (NUL-terminated). Returns the number of
+// bytes read.
 size_t read_file(const Context& ctx, const char* path, char* buf, size_t n)
 {
     File* f = MUST(open(ctx, path, O_RDONLY, 0));

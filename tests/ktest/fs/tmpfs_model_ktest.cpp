@@ -186,7 +186,7 @@ struct Op {
         m.path_of_dir(dir, d, sizeof d, mnt);
         kern::snprintf(out, 160, "%s/%s", d, name);
     }
-    // => the errno the model predicts (0: success) vs what the kernel did.
+    // Returns the errno the model predicts (0: success) vs what the kernel did.
     bool check(const char* what, Errno expected, ErrorOr<void> got)
     {
         Errno actual = got.is_error() ? got.error() : Errno(0);

@@ -49,7 +49,7 @@ void detach_and_destroy(VmMap* map)
     map->destroy();
 }
 
-// Write one word to each page of [a, a + pages); => ns per page.
+// Write one word to each page of [a, a + pages); returns the time in ns per page.
 u64 touch_pages(uptr a, size_t pages, bool* ok)
 {
     u64 start = arch::monotonic_ns();

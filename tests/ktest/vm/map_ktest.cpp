@@ -51,7 +51,7 @@ uptr map_anon(VmMap& map, size_t bytes, Prot prot = RW, u32 flags = MAP_PRIVATE)
 
 bool write_u64(uptr va, u64 v) { return !arch::copy_to_user(va, &v, sizeof v).is_error(); }
 
-// => the value, or ~0 if the read faulted.
+// Returns the value, or ~0 if the read faulted.
 u64 read_u64(uptr va)
 {
     u64 v;

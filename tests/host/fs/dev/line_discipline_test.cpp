@@ -20,7 +20,7 @@ public:
 
 class LineDisciplineTest : public ::testing::Test {
 protected:
-    // Type `keys`; => the signals raised, one letter each (I, Q, S).
+    // Type `keys`; returns the signals raised, one letter each (I, Q, S).
     std::string type(const std::string& keys)
     {
         std::string signals;
