@@ -177,6 +177,16 @@
 #undef PROT_NONE
 #undef PROT_READ
 #undef PROT_WRITE
+#undef POLLERR
+#undef POLLHUP
+#undef POLLIN
+#undef POLLNVAL
+#undef POLLOUT
+#undef POLLPRI
+#undef POLLRDBAND
+#undef POLLRDNORM
+#undef POLLWRBAND
+#undef POLLWRNORM
 #undef PR_GET_NAME
 #undef PR_SET_NAME
 #undef RENAME_EXCHANGE
