@@ -4,7 +4,8 @@
 // bytes, a chunk of directory entries or a gathered writev takes them from
 // the heap. KernelBuffer owns such a buffer: it is freed when the
 // KernelBuffer goes, on every return path. A failed allocation leaves it
-// empty (test it: `if (!buf) return Errno::ENOMEM;`).
+// empty (test it: `if (!buf) return Errno::ENOMEM;`). The same idea as
+// Linux's __free(kfree) cleanup attribute (include/linux/cleanup.h).
 #pragma once
 
 #include <kernel/base/heap/heap.h>

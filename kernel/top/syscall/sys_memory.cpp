@@ -24,6 +24,10 @@
 // What a MAP_FIXED mapping replaces is not counted twice. Not checked:
 // execve's own mappings, and mprotect making a private mapping writable
 // (Linux checks both); there is no mremap.
+//
+// Read more: Linux mm/mmap.c (brk, do_mmap, may_expand_vm), mm/util.c
+// (vm_mmap_pgoff), mm/mprotect.c, include/uapi/linux/mman.h
+// (kernel/base/abi/linux/mman.h); mmap(2), brk(2); docs/vm.md.
 #include <fs/vfs/file.h>
 #include <kernel/base/abi/linux/mman.h>
 #include <kernel/base/lib/ref_ptr.h>

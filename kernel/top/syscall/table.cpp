@@ -7,6 +7,9 @@
 // by number from the rows. A number with
 // no handler returns ENOSYS, logged once with its Linux name
 // (kernel/top/syscall/names.inc), so a program's missing call is easy to spot.
+//
+// Read more: Linux arch/x86/entry/syscall_64.c (sys_call_table, filled
+// from syscall_64.tbl at build time); docs/abi.md, section 2.
 #include <kernel/base/lib/assert.h>
 #include <kernel/base/printk.h>
 #include <kernel/base/sync/spinlock.h>
