@@ -14,7 +14,7 @@
 // A read can straddle the once-a-second update, so the registers are read
 // until two consecutive reads agree (Linux's mach_get_cmos_time does the
 // same kind of dance). The clock has a one-second resolution; the kernel's
-// realtime clock adds the TSC's nanoseconds to it (kernel/top/syscall/sys_misc.cpp).
+// realtime clock adds the TSC's nanoseconds to it (kernel/top/syscall/sys_time.cpp).
 //
 // Sources: the MC146818A data sheet; OSDev wiki "CMOS" and "RTC";
 // Linux arch/x86/kernel/rtc.c; H. Hinnant, "chrono-Compatible Low-Level Date

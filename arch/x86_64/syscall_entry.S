@@ -4,8 +4,10 @@
  * MSR_LSTAR (here), saves the user RIP in %rcx and RFLAGS in %r11, masks
  * RFLAGS with MSR_SFMASK (interrupts off) and switches CS/SS -- but not the
  * stack. So the first instructions switch to this thread's kernel stack,
- * whose top the scheduler keeps in the per-CPU block (%gs:16), after swapgs
- * has made %gs point at that block.
+ * whose top the scheduler keeps in the per-CPU block (PerCpu::kernel_rsp),
+ * after swapgs has made %gs point at that block. The field offsets are
+ * percpu.h's PERCPU_* names, which that header ties to the struct with
+ * static_asserts.
  *
  * Then we build the same TrapFrame an interrupt from user mode would
  * (arch/x86_64/trap.h) -- user SS, RSP, RFLAGS, CS, RIP, a zero error code
@@ -17,14 +19,16 @@
  * The Linux calling convention: number in %rax, arguments in %rdi, %rsi,
  * %rdx, %r10, %r8, %r9, result in %rax.
  */
+#include "percpu.h"
+
     .text
     .global syscall_entry
 syscall_entry:
     swapgs
-    movq %rsp, %gs:24            /* PerCpu::user_rsp_scratch */
-    movq %gs:16, %rsp            /* PerCpu::kernel_rsp */
+    movq %rsp, %gs:PERCPU_USER_RSP_SCRATCH
+    movq %gs:PERCPU_KERNEL_RSP, %rsp
     pushq $0x23                  /* ss: USER_DS */
-    pushq %gs:24                 /* rsp */
+    pushq %gs:PERCPU_USER_RSP_SCRATCH  /* rsp */
     pushq %r11                   /* rflags */
     pushq $0x2b                  /* cs: USER_CS */
     pushq %rcx                   /* rip */

@@ -1,8 +1,10 @@
 // arch/x86_64/usermode.cpp -- system-call set-up, dispatch, and the way into user mode.
 //
 //   syscall_init      the MSRs that make `syscall` land in syscall_entry.S
-//   syscall_dispatch  from syscall_entry.S: interrupts on, call the kernel's
-//                     table (kern::syscall, kernel/top/syscall/), result in rax
+//   syscall_dispatch  from syscall_entry.S: interrupts on, the six argument
+//                     registers to the kernel's table (kern::syscall,
+//                     kernel/top/syscall/syscall.h, whose thunks give each
+//                     handler its typed parameters), result in rax
 //   enter_user_mode   the first return to user mode of a new program: a
 //                     TrapFrame built by hand, then the common iretq path
 // See docs/processes.md.
@@ -39,6 +41,8 @@ void syscall_init()
 
 } // namespace x86
 
+// The Linux x86-64 convention: the number in rax, the arguments in rdi,
+// rsi, rdx, r10 (not rcx: `syscall` puts the user rip there), r8, r9.
 extern "C" void syscall_dispatch(x86::TrapFrame* f)
 {
     arch::irq_enable();

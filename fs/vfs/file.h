@@ -25,7 +25,7 @@
 // (a FIFO's or a device's open code never runs), is_path() is true, and
 // every operation here that touches the data -- read, write, pread,
 // pwrite, readdir, truncate, lseek -- is EBADF. What such a File is good
-// for is decided by the system-call layer (kernel/top/syscall/user_args.h:
+// for is decided by the system-call layer (kernel/top/syscall/user_file.h:
 // file_of refuses it, file_of_raw hands it out for close, dup, fcntl's
 // descriptor commands, fstat, fstatfs, fchdir and as a *at() dirfd).
 //
@@ -41,18 +41,9 @@
 #include <fs/vfs/vnode.h>
 #include <kernel/base/sync/mutex.h>
 
-#ifdef KERNEL_HOST
-// libc defines these as macros; drop them as kernel/base/lib/errno.h does for
-// the errno names (the host prelude has already included <stdio.h>).
-#include <stdio.h>
-#undef SEEK_SET
-#undef SEEK_CUR
-#undef SEEK_END
-#endif
-
 namespace fs {
 
-constexpr int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
+using uapi::SEEK_SET, uapi::SEEK_CUR, uapi::SEEK_END;  // kernel/base/abi/linux/fs.h
 
 class File {
 public:

@@ -11,15 +11,15 @@
 // per-file wait queues (poll_table) avoid that; see docs/vfs.md.
 #pragma once
 
+#include <kernel/base/abi/linux/poll.h>
 #include <kernel/base/lib/error_or.h>
 #include <kernel/base/sched/wait_queue.h>
 
 namespace fs {
 
-// Linux's poll event bits.
-constexpr u32 POLLIN = 0x001, POLLPRI = 0x002, POLLOUT = 0x004, POLLERR = 0x008,
-              POLLHUP = 0x010, POLLNVAL = 0x020, POLLRDNORM = 0x040, POLLRDBAND = 0x080,
-              POLLWRNORM = 0x100, POLLWRBAND = 0x200;
+// Linux's poll event bits (kernel/base/abi/linux/poll.h).
+using uapi::POLLIN, uapi::POLLPRI, uapi::POLLOUT, uapi::POLLERR, uapi::POLLHUP, uapi::POLLNVAL,
+    uapi::POLLRDNORM, uapi::POLLRDBAND, uapi::POLLWRNORM, uapi::POLLWRBAND;
 
 // The current generation: read it before asking the files.
 u64 poll_generation();

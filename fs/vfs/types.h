@@ -5,37 +5,22 @@
 // S_IF* types) are Linux's, so the system-call layer passes them through.
 #pragma once
 
+#include <kernel/base/abi/linux/fcntl.h>
+#include <kernel/base/abi/linux/fs.h>
 #include <kernel/base/lib/error_or.h>
 #include <kernel/base/lib/string_view.h>
 #include <kernel/base/lib/types.h>
 
 #ifdef KERNEL_HOST
-// On the host, libc defines these names as macros (limits.h, fcntl.h), which
-// would rewrite the constants below; the host build includes libc's headers
+// On the host, libc defines these names as macros (limits.h), which
+// would rewrite the constants below (kernel/base/abi/host.h does the same
+// for the ABI's names); the host build includes libc's headers
 // first (tests/host/shim/host_prelude.h), so the macros can go. The values
 // are the same.
-#include <fcntl.h>
 #include <limits.h>
 #undef NAME_MAX
 #undef PATH_MAX
 #undef SYMLOOP_MAX
-#undef O_RDONLY
-#undef O_WRONLY
-#undef O_RDWR
-#undef O_ACCMODE
-#undef O_CREAT
-#undef O_EXCL
-#undef O_NOCTTY
-#undef O_TRUNC
-#undef O_APPEND
-#undef O_NONBLOCK
-#undef O_DIRECTORY
-#undef O_NOFOLLOW
-#undef O_CLOEXEC
-#undef O_PATH
-#undef RENAME_NOREPLACE
-#undef RENAME_EXCHANGE
-#undef RENAME_WHITEOUT
 #endif
 
 namespace fs {
@@ -105,18 +90,16 @@ struct StatVfs {
     u64 flags = 0;
 };
 
-// Open flags (Linux's values; the system-call layer passes them through).
-constexpr u32 O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3;
-constexpr u32 O_CREAT = 0100, O_EXCL = 0200, O_NOCTTY = 0400, O_TRUNC = 01000,
-              O_APPEND = 02000, O_NONBLOCK = 04000, O_DIRECTORY = 0200000,
-              O_NOFOLLOW = 0400000, O_CLOEXEC = 02000000;
-// O_PATH: a File that names a location and nothing more (no I/O, no
-// Vnode::open/close; fs/vfs/file.h). With it, open keeps only O_DIRECTORY,
-// O_NOFOLLOW and O_CLOEXEC, as Linux.
-constexpr u32 O_PATH = 010000000;
+// Open flags: Linux's (kernel/base/abi/linux/fcntl.h), which the system-call
+// layer passes through. O_PATH: a File that names a location and nothing
+// more (no I/O, no Vnode::open/close; fs/vfs/file.h). With it, open keeps
+// only O_DIRECTORY, O_NOFOLLOW and O_CLOEXEC, as Linux.
+using uapi::O_RDONLY, uapi::O_WRONLY, uapi::O_RDWR, uapi::O_ACCMODE, uapi::O_CREAT, uapi::O_EXCL,
+    uapi::O_NOCTTY, uapi::O_TRUNC, uapi::O_APPEND, uapi::O_NONBLOCK, uapi::O_DIRECTORY, uapi::O_NOFOLLOW,
+    uapi::O_CLOEXEC, uapi::O_PATH;
 
-// renameat2's flags (Linux's values). RENAME_WHITEOUT (overlayfs's
-// whiteouts) is not supported: EINVAL.
-constexpr u32 RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
+// renameat2's flags (kernel/base/abi/linux/fs.h). RENAME_WHITEOUT
+// (overlayfs's whiteouts) is not supported: EINVAL.
+using uapi::RENAME_NOREPLACE, uapi::RENAME_EXCHANGE, uapi::RENAME_WHITEOUT;
 
 } // namespace fs

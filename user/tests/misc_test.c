@@ -1,4 +1,4 @@
-/* user/tests/misc_test.c -- the small system calls of kernel/top/syscall/sys_misc.cpp, from user space.
+/* user/tests/misc_test.c -- the small system calls of kernel/top/syscall/sys_cred.cpp, sys_resource.cpp, sys_system.cpp, from user space.
  *
  * Names (uname), identities (get/set*id, getgroups), getrandom,
  * set_robust_list, rseq, resource limits (getrlimit, setrlimit, prlimit64),

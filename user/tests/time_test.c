@@ -9,7 +9,7 @@
  * of a sleep, of reaped children and grandchildren through wait4's rusage,
  * RUSAGE_CHILDREN and tms_cutime; page faults and ru_maxrss) -- each with
  * its error paths (EFAULT, EINVAL for a bad clock or value). The calls are
- * kernel/top/syscall/sys_misc.cpp's, kernel/top/proc/alarm.cpp's and
+ * kernel/top/syscall/sys_time.cpp's, kernel/top/proc/alarm.cpp's and
  * kernel/base/sched/cputime.cpp's accounting.
  *
  * The error paths call the kernel through syscall(2): on Linux, glibc

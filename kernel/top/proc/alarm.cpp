@@ -12,7 +12,7 @@
 // The thread starts at boot (alarm_init), not at the first alarm(): a
 // thread appearing in the middle of a test would look like a leak.
 #include <arch/time.h>
-#include <arch/usercopy.h>
+#include <kernel/base/abi/linux/time.h>
 #include <kernel/top/proc/process_internal.h>
 #include <kernel/base/sched/thread.h>
 #include <kernel/top/syscall/syscall.h>
@@ -104,7 +104,7 @@ Timeval ns_timeval(u64 ns)
     return {i64(us / 1000000), i64(us % 1000000)};
 }
 
-constexpr u64 ITIMER_REAL = 0;
+using uapi::ITIMER_REAL;  // kernel/base/abi/linux/time.h
 
 } // namespace
 
@@ -115,46 +115,49 @@ void alarm_init()
     thread->start();
 }
 
-// alarm(seconds): => the seconds left of the previous alarm (rounded up), 0 if none.
-SYSCALL(37, alarm)
+// alarm(seconds): Returns the seconds left of the previous alarm (rounded up), 0 if none.
+static ErrorOr<u64> sys_alarm(unsigned seconds)
 {
-    TimerSetting next{u64(u32(a.a0)) * NS_PER_S, 0};
+    TimerSetting next{u64(seconds) * NS_PER_S, 0};
     TimerSetting old = TRY(set_timer(&next));
     return (old.value_ns + NS_PER_S - 1) / NS_PER_S;
 }
+SYSCALL(37, alarm);
 
 // setitimer(which, new, old): ITIMER_REAL only (the virtual and profiling
 // timers need CPU-time accounting we do not keep: EINVAL). A NULL `new` is
 // a zero value, so it disarms the timer, as Linux does (a misfeature it
 // keeps for old programs; getitimer is the call that only reads).
-// => EINVAL (which; a negative time or usec >= 10^6), EFAULT.
-SYSCALL(38, setitimer)
+// Errors: EINVAL (which; a negative time or usec >= 10^6), EFAULT.
+static ErrorOr<u64> sys_setitimer(int which, UserPtr<const ITimerval> value, UserPtr<ITimerval> old_value)
 {
-    if (a.a0 != ITIMER_REAL)
+    if (which != ITIMER_REAL)
         return Errno::EINVAL;
     TimerSetting next{0, 0};
-    if (a.a1) {
+    if (value) {
         ITimerval in;
-        TRY(arch::copy_from_user(&in, a.a1, sizeof(in)));
+        TRY(copy_from_user(&in, value));
         next = {TRY(timeval_ns(in.value)), TRY(timeval_ns(in.interval))};
     }
     TimerSetting old = TRY(set_timer(&next));
-    if (a.a2) {
+    if (old_value) {
         ITimerval out{ns_timeval(old.interval_ns), ns_timeval(old.value_ns)};
-        TRY(arch::copy_to_user(a.a2, &out, sizeof(out)));
+        TRY(copy_to_user(old_value, &out));
     }
     return 0;
 }
+SYSCALL(38, setitimer);
 
-// getitimer(which, value)
-SYSCALL(36, getitimer)
+// getitimer(which, value). Errors: EINVAL (which), EFAULT.
+static ErrorOr<u64> sys_getitimer(int which, UserPtr<ITimerval> value)
 {
-    if (a.a0 != ITIMER_REAL)
+    if (which != ITIMER_REAL)
         return Errno::EINVAL;
     TimerSetting now = TRY(set_timer(nullptr));
     ITimerval out{ns_timeval(now.interval_ns), ns_timeval(now.value_ns)};
-    TRY(arch::copy_to_user(a.a1, &out, sizeof(out)));
+    TRY(copy_to_user(value, &out));
     return 0;
 }
+SYSCALL(36, getitimer);
 
 } // namespace kern

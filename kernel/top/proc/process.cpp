@@ -26,7 +26,7 @@
 // Resource limits. A process spawned by the kernel starts with
 // DEFAULT_RLIMITS (Linux's INIT_RLIMITS, include/asm-generic/resource.h:
 // what a process started by init has when nobody changed them); fork copies
-// the parent's, execve keeps them. sys_misc.cpp:do_prlimit changes them.
+// the parent's, execve keeps them. sys_resource.cpp:do_prlimit changes them.
 //
 // Design after xv6's proc.c (exit, wait, reparenting to init) and NetBSD's
 // kern_exit.c; the code is our own. See docs/processes.md.

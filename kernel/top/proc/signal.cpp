@@ -166,6 +166,8 @@ void finish_call(Process& p, arch::UserRegs& regs, i64 syscall_number, Restart h
 
 } // namespace
 
+bool ignored_by_default(int sig) { return default_action(sig) == Default::Ignore; }
+
 void arm_restart_block(const RestartBlock& block)
 {
     KASSERT(block.fn);
@@ -350,8 +352,7 @@ void return_to_user(void* regs_ptr, i64 syscall_number)
     }
     // rt_sigreturn's "result" is the restored rax of the interrupted code,
     // which may well be -EINTR: it is not a call to restart.
-    constexpr i64 SYS_RT_SIGRETURN = 15;
-    bool interrupted = is_call && syscall_number != SYS_RT_SIGRETURN &&
+    bool interrupted = is_call && syscall_number != uapi::SYS_RT_SIGRETURN &&
                        i64(arch::user_regs_result(regs)) == -i64(Errno::EINTR);
     bool handler_ran = false;
     for (;;) {

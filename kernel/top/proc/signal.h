@@ -26,6 +26,7 @@
 // See docs/processes.md ("Signals").
 #pragma once
 
+#include <kernel/base/abi/linux/unistd.h>
 #include <kernel/base/lib/error_or.h>
 
 namespace kern {
@@ -121,6 +122,8 @@ void send_signal(Process& p, int sig, u32 sender_pid = 0);
 // the caller's group), or everyone but init (-1). => ESRCH (nobody),
 // EINVAL (a bad signal number).
 ErrorOr<void> kill(i64 pid, int sig);
+// Is `sig` ignored when its action is SIG_DFL (SIGCHLD, SIGURG, SIGWINCH)?
+bool ignored_by_default(int sig);
 // Send `sig` to every process of group `pgid` (the terminal's Ctrl-C).
 // => ESRCH (an empty group).
 ErrorOr<void> signal_process_group(u32 pgid, int sig);
@@ -149,7 +152,7 @@ void force_signal(const SigInfo& info);
 // restart_syscall (219) instead of into the original call, and
 // restart_syscall runs the continuation (run_restart_block), which goes on
 // to the same deadline. The block is the process's thread's own (no lock).
-constexpr i64 SYS_RESTART_SYSCALL = 219;
+using uapi::SYS_RESTART_SYSCALL;  // kernel/base/abi/linux/unistd.h
 
 struct RestartBlock {
     // The rest of the call; it may arm the block again (another EINTR).

@@ -20,14 +20,14 @@
 //     mode's EBADF); then counts are cut to MAX_RW_COUNT, never refused;
 //   - a write to a pipe with no reader fails with EPIPE *and* raises
 //     SIGPIPE (which kills the writer unless caught or ignored);
-//   - RLIMIT_FSIZE (fsize_limit, on user_args.h's fsize_room): a write
+//   - RLIMIT_FSIZE (fsize_limit, on fsize.h's fsize_room): a write
 //     to a regular file (sendfile's too) is cut short at the limit; one
 //     that starts at or past it, and an ftruncate that grows the file past
 //     it, fail with EFBIG and raise SIGXFSZ (which kills unless caught or
 //     ignored); RLIMIT_NOFILE bounds dup's and fcntl's new descriptors
 //     (FdTable);
 //   - readv/writev: the iovec array is checked whole first
-//     (user_args.h); on a stream, only the first element may block: later
+//     (user_iovec.h); on a stream, only the first element may block: later
 //     ones take what is already there, so a readv of a pipe returns the
 //     bytes waiting, as Linux's pipe_read does; a writev of at most
 //     PIPE_BUF bytes to a stream is gathered into one write so it stays
@@ -43,19 +43,26 @@
 // (generic_write_check_limits), fs/attr.c (inode_newsize_ok),
 // fs/ioctl.c (do_vfs_ioctl); xv6 sysfile.c;
 // docs/vfs.md ("Open files"), docs/processes.md.
-#include <arch/usercopy.h>
 #include <fs/vfs/file.h>
+#include <kernel/base/abi/linux/fcntl.h>
+#include <kernel/base/abi/linux/fs.h>
+#include <kernel/base/abi/linux/ioctls.h>
+#include <kernel/base/abi/linux/limits.h>
 #include <kernel/base/lib/string.h>
 #include <kernel/top/proc/process.h>
 #include <kernel/top/proc/signal.h>
+#include <kernel/top/syscall/fsize.h>
+#include <kernel/top/syscall/kernel_buffer.h>
 #include <kernel/top/syscall/syscall.h>
-#include <kernel/top/syscall/user_args.h>
+#include <kernel/top/syscall/user_file.h>
+#include <kernel/top/syscall/user_iovec.h>
+#include <kernel/top/syscall/user_stat.h>
 
 namespace kern {
 
 namespace {
 
-constexpr size_t PIPE_BUF = 4096;  // writes up to this size are atomic on a pipe
+using uapi::MAX_RW_COUNT, uapi::PIPE_BUF;
 
 // EPIPE from a write also raises SIGPIPE (Linux's pipe_write does both).
 ErrorOr<size_t> raise_sigpipe_on_epipe(ErrorOr<size_t> result)
@@ -77,7 +84,7 @@ ErrorOr<size_t> write_file(fs::File& file, const fs::IoBuffer& buf, size_t n)
 // offset; with O_APPEND, the end of the file. (Read here, before the write,
 // so a second writer moving the offset or the end meanwhile may let one
 // write cross the limit: one thread per process and no file sharing in the
-// tests make that moot.) => the count allowed. EFBIG.
+// tests make that moot.) Returns the count allowed. Errors: EFBIG.
 ErrorOr<size_t> fsize_limit(fs::File& file, i64 offset, size_t n)
 {
     if (Process::current()->rlimit(RLIMIT_FSIZE).cur == RLIM_INFINITY || n == 0 ||
@@ -90,7 +97,7 @@ ErrorOr<size_t> fsize_limit(fs::File& file, i64 offset, size_t n)
         at = u64(offset);
     else
         at = TRY(file.lseek(0, fs::SEEK_CUR));
-    return size_t(min(u64(n), TRY(fsize_room(at))));  // user_args.h
+    return size_t(min(u64(n), TRY(fsize_room(at))));  // fsize.h
 }
 
 } // namespace
@@ -102,19 +109,19 @@ namespace {
 // The checks Linux's vfs_read/vfs_write make before any I/O, in its order:
 // the access mode (EBADF), then access_ok on the whole count as given
 // (EFAULT: a count that runs past the user half is refused even though it
-// would be cut). => the count cut to MAX_RW_COUNT.
-ErrorOr<size_t> check_transfer(fs::File& file, bool writing, uptr buf, u64 count)
+// would be cut). Returns the count cut to MAX_RW_COUNT. Errors: EBADF, EFAULT.
+ErrorOr<size_t> check_transfer(fs::File& file, bool writing, UserPtr<const u8> buf, size_t count)
 {
     if (writing ? !file.writable() : !file.readable())
         return Errno::EBADF;
-    TRY(check_user_range(buf, size_t(count)));
-    return min(size_t(count), MAX_RW_COUNT);
+    TRY(check_user_range(buf, count));
+    return min(count, MAX_RW_COUNT);
 }
 
 // pread64/pwrite64 check more, in Linux's order (ksys_pread64): a
 // negative offset (EINVAL) before even the descriptor, then -- with the
 // File in hand -- ESPIPE (a pipe or terminal) before the buffer.
-ErrorOr<size_t> check_positioned(fs::File& file, bool writing, uptr buf, u64 count)
+ErrorOr<size_t> check_positioned(fs::File& file, bool writing, UserPtr<const u8> buf, size_t count)
 {
     if (file.vnode().is_stream())
         return Errno::ESPIPE;
@@ -123,41 +130,50 @@ ErrorOr<size_t> check_positioned(fs::File& file, bool writing, uptr buf, u64 cou
 
 } // namespace
 
-SYSCALL(0, read)
+// read(fd, buf, count). Returns the bytes read (0 at the end of the file).
+// Errors: EBADF, EFAULT, and the File's (EISDIR, EAGAIN, EINTR, ...).
+static ErrorOr<u64> sys_read(int fd, UserPtr<u8> buf, size_t count)
 {
-    auto file = TRY(file_of(a.a0));
-    size_t n = TRY(check_transfer(*file, false, a.a1, a.a2));
-    return TRY(file->read(fs::IoBuffer::user(a.a1), n));
+    auto file = TRY(file_of(fd));
+    size_t n = TRY(check_transfer(*file, false, buf, count));
+    return TRY(file->read(fs::IoBuffer::user(buf.address()), n));
 }
+SYSCALL(0, read);
 
-SYSCALL(1, write)
+// write(fd, buf, count). Returns the bytes written.
+// Errors: EBADF, EFAULT, EPIPE (+ SIGPIPE), EFBIG (+ SIGXFSZ), the File's.
+static ErrorOr<u64> sys_write(int fd, UserPtr<const u8> buf, size_t count)
 {
-    auto file = TRY(file_of(a.a0));
-    size_t n = TRY(check_transfer(*file, true, a.a1, a.a2));
+    auto file = TRY(file_of(fd));
+    size_t n = TRY(check_transfer(*file, true, buf, count));
     n = TRY(fsize_limit(*file, -1, n));
-    return TRY(write_file(*file, fs::IoBuffer::user(a.a1), n));
+    return TRY(write_file(*file, fs::IoBuffer::user(buf.address()), n));
 }
+SYSCALL(1, write);
 
 // pread64(fd, buf, count, offset): at `offset`, the file offset unchanged.
-// => also EINVAL (negative offset), ESPIPE (a pipe or terminal).
-SYSCALL(17, pread64)
+// Errors: also EINVAL (negative offset), ESPIPE (a pipe or terminal).
+static ErrorOr<u64> sys_pread64(int fd, UserPtr<u8> buf, size_t count, loff_t offset)
 {
-    if (i64(a.a3) < 0)
+    if (offset < 0)
         return Errno::EINVAL;
-    auto file = TRY(file_of(a.a0));
-    size_t n = TRY(check_positioned(*file, false, a.a1, a.a2));
-    return TRY(file->pread(a.a3, fs::IoBuffer::user(a.a1), n));
+    auto file = TRY(file_of(fd));
+    size_t n = TRY(check_positioned(*file, false, buf, count));
+    return TRY(file->pread(u64(offset), fs::IoBuffer::user(buf.address()), n));
 }
+SYSCALL(17, pread64);
 
-SYSCALL(18, pwrite64)
+// pwrite64(fd, buf, count, offset): as pread64.
+static ErrorOr<u64> sys_pwrite64(int fd, UserPtr<const u8> buf, size_t count, loff_t offset)
 {
-    if (i64(a.a3) < 0)
+    if (offset < 0)
         return Errno::EINVAL;
-    auto file = TRY(file_of(a.a0));
-    size_t n = TRY(check_positioned(*file, true, a.a1, a.a2));
-    n = TRY(fsize_limit(*file, i64(a.a3), n));
-    return TRY(file->pwrite(a.a3, fs::IoBuffer::user(a.a1), n));
+    auto file = TRY(file_of(fd));
+    size_t n = TRY(check_positioned(*file, true, buf, count));
+    n = TRY(fsize_limit(*file, offset, n));
+    return TRY(file->pwrite(u64(offset), fs::IoBuffer::user(buf.address()), n));
 }
+SYSCALL(18, pwrite64);
 
 // ---- readv and writev ----
 
@@ -186,8 +202,8 @@ ErrorOr<size_t> read_vector(fs::File& file, const IovecArray& iov, i64 offset)
 }
 
 // A short writev to a stream in one write (atomic on a pipe). The bytes
-// are gathered until the first element that cannot be read. => EFAULT
-// (not even the first could), EPIPE, EAGAIN, ...
+// are gathered until the first element that cannot be read. Returns the
+// bytes written. Errors: EFAULT (not even the first could), EPIPE, EAGAIN, ...
 ErrorOr<size_t> write_gathered(fs::File& file, const IovecArray& iov)
 {
     KernelBuffer buf(iov.total());
@@ -197,7 +213,8 @@ ErrorOr<size_t> write_gathered(fs::File& file, const IovecArray& iov)
     for (size_t i = 0; i < iov.count(); ++i) {
         if (iov[i].length == 0)
             continue;  // its base may be anything, even NULL
-        if (arch::copy_from_user(buf.get() + gathered, iov[i].base, size_t(iov[i].length)).is_error()) {
+        UserPtr<const u8> base(iov[i].base);
+        if (copy_from_user(buf.get() + gathered, base, size_t(iov[i].length)).is_error()) {
             if (gathered == 0)
                 return Errno::EFAULT;
             break;
@@ -240,98 +257,137 @@ ErrorOr<void> check_vector_call(fs::File& file, bool writing, bool positioned, i
     return {};
 }
 
+using Iovecs = UserPtr<const UserIovec>;
+
 // readv, writev, preadv, pwritev (offset -1 and positioned false: at the
-// file offset).
-ErrorOr<u64> vector_call(const SyscallArgs& a, bool writing, bool positioned, i64 offset)
+// file offset). Returns the bytes moved.
+ErrorOr<u64> vector_call(int fd, Iovecs user_iov, u64 count, bool writing, bool positioned, i64 offset)
 {
-    auto file = TRY(file_of(a.a0));
+    auto file = TRY(file_of(fd));
     TRY(check_vector_call(*file, writing, positioned, offset));
-    auto iov = TRY(IovecArray::copy_in(a.a1, a.a2));
+    auto iov = TRY(IovecArray::copy_in(user_iov, count));
     if (!positioned)
         offset = -1;
     return TRY(writing ? write_vector(*file, iov, offset) : read_vector(*file, iov, offset));
 }
 
 // preadv2/pwritev2: flags (RWF_*) are not supported; offset -1 means the
-// file offset. => EOPNOTSUPP (flags).
-ErrorOr<u64> vector2_call(const SyscallArgs& a, bool writing)
+// file offset. Errors: EOPNOTSUPP (flags).
+ErrorOr<u64> vector2_call(int fd, Iovecs iov, u64 count, i64 offset, int flags, bool writing)
 {
-    if (a.a5 != 0)
+    if (flags != 0)
         return Errno::ENOTSUP;
-    i64 offset = i64(a.a3);
-    return vector_call(a, writing, offset != -1, offset);
+    return vector_call(fd, iov, count, writing, offset != -1, offset);
 }
 
 } // namespace
 
-// readv(fd, iov, iovcnt). => also EINVAL (iovcnt > 1024, a negative length).
-SYSCALL(19, readv) { return vector_call(a, false, false, -1); }
-SYSCALL(20, writev) { return vector_call(a, true, false, -1); }
+// readv(fd, iov, iovcnt). Errors: as read, and EINVAL (iovcnt > 1024, a
+// negative length).
+static ErrorOr<u64> sys_readv(int fd, Iovecs iov, u64 iovcnt)
+{
+    return vector_call(fd, iov, iovcnt, false, false, -1);
+}
+SYSCALL(19, readv);
+
+static ErrorOr<u64> sys_writev(int fd, Iovecs iov, u64 iovcnt)
+{
+    return vector_call(fd, iov, iovcnt, true, false, -1);
+}
+SYSCALL(20, writev);
+
 // preadv(fd, iov, iovcnt, pos_l, pos_h): on x86-64 pos_l holds all 64 bits.
-SYSCALL(295, preadv) { return vector_call(a, false, true, i64(a.a3)); }
-SYSCALL(296, pwritev) { return vector_call(a, true, true, i64(a.a3)); }
-SYSCALL(327, preadv2) { return vector2_call(a, false); }
-SYSCALL(328, pwritev2) { return vector2_call(a, true); }
+static ErrorOr<u64> sys_preadv(int fd, Iovecs iov, u64 iovcnt, i64 pos)
+{
+    return vector_call(fd, iov, iovcnt, false, true, pos);
+}
+SYSCALL(295, preadv);
+
+static ErrorOr<u64> sys_pwritev(int fd, Iovecs iov, u64 iovcnt, i64 pos)
+{
+    return vector_call(fd, iov, iovcnt, true, true, pos);
+}
+SYSCALL(296, pwritev);
+
+// preadv2(fd, iov, iovcnt, pos_l, pos_h, flags)
+static ErrorOr<u64> sys_preadv2(int fd, Iovecs iov, u64 iovcnt, i64 pos, u64 pos_h, int flags)
+{
+    UNUSED(pos_h);
+    return vector2_call(fd, iov, iovcnt, pos, flags, false);
+}
+SYSCALL(327, preadv2);
+
+static ErrorOr<u64> sys_pwritev2(int fd, Iovecs iov, u64 iovcnt, i64 pos, u64 pos_h, int flags)
+{
+    UNUSED(pos_h);
+    return vector2_call(fd, iov, iovcnt, pos, flags, true);
+}
+SYSCALL(328, pwritev2);
 
 // ---- the offset, and closing ----
 
-// lseek(fd, offset, whence). => EINVAL (bad whence -- SEEK_DATA and
-// SEEK_HOLE too, not supported on a file -- or a negative result), ESPIPE
-// (a stream, for any whence up to SEEK_HOLE: Linux's ksys_lseek refuses a
-// whence above SEEK_MAX before it asks the file), EOVERFLOW.
-SYSCALL(8, lseek)
+// lseek(fd, offset, whence). Returns the new offset. Errors: EINVAL (bad
+// whence -- SEEK_DATA and SEEK_HOLE too, not supported on a file -- or a
+// negative result), ESPIPE (a stream, for any whence up to SEEK_HOLE:
+// Linux's ksys_lseek refuses a whence above SEEK_MAX before it asks the
+// file), EOVERFLOW, EBADF.
+static ErrorOr<u64> sys_lseek(int fd, i64 offset, unsigned whence)
 {
-    constexpr u32 SEEK_MAX = 4;  // SEEK_HOLE
-    auto file = TRY(file_of(a.a0));
-    u32 whence = u32(a.a2);  // unsigned int
-    if (whence > SEEK_MAX)
+    auto file = TRY(file_of(fd));
+    if (whence > unsigned(uapi::SEEK_MAX))
         return Errno::EINVAL;
-    return TRY(file->lseek(i64(a.a1), int(whence)));
+    return TRY(file->lseek(offset, int(whence)));
 }
+SYSCALL(8, lseek);
 
-SYSCALL(3, close)
+// close(fd). Errors: EBADF.
+static ErrorOr<u64> sys_close(int fd)
 {
-    TRY(Process::current()->fds().close(int(u32(a.a0))));
+    TRY(Process::current()->fds().close(fd));
     return 0;
 }
+SYSCALL(3, close);
 
 // ---- duplicating ----
 
-SYSCALL(32, dup)
+// dup(fd). Returns the new descriptor. Errors: EBADF, EMFILE.
+static ErrorOr<u64> sys_dup(int fd)
 {
-    auto file = TRY(file_of_raw(a.a0));
+    auto file = TRY(file_of_raw(fd));
     return u64(TRY(Process::current()->fds().install(*file, false)));
 }
+SYSCALL(32, dup);
 
-// dup2(old, new): old == new only checks old. => EBADF (old free, new out
-// of range).
-SYSCALL(33, dup2)
+// dup2(old, new): old == new only checks old. Returns `new`. Errors: EBADF
+// (old free, new out of range).
+static ErrorOr<u64> sys_dup2(int old_fd, int new_fd)
 {
-    return u64(TRY(Process::current()->fds().duplicate_to(int(u32(a.a0)), int(u32(a.a1)), false)));
+    return u64(TRY(Process::current()->fds().duplicate_to(old_fd, new_fd, false)));
 }
+SYSCALL(33, dup2);
 
-// dup3(old, new, flags). => EINVAL (a flag other than O_CLOEXEC, or
-// old == new), EBADF.
-SYSCALL(292, dup3)
+// dup3(old, new, flags). Returns `new`. Errors: EINVAL (a flag other than
+// O_CLOEXEC, or old == new), EBADF.
+static ErrorOr<u64> sys_dup3(int old_fd, int new_fd, int flags)
 {
-    if (a.a2 & ~u64(fs::O_CLOEXEC))
+    if (flags & ~int(uapi::O_CLOEXEC))
         return Errno::EINVAL;
-    int old_fd = int(u32(a.a0)), new_fd = int(u32(a.a1));
     if (old_fd == new_fd)
         return Errno::EINVAL;
-    return u64(TRY(Process::current()->fds().duplicate_to(old_fd, new_fd, a.a2 & fs::O_CLOEXEC)));
+    return u64(TRY(Process::current()->fds().duplicate_to(old_fd, new_fd, flags & uapi::O_CLOEXEC)));
 }
+SYSCALL(292, dup3);
 
 // ---- fcntl and ioctl ----
 
 namespace {
 
-constexpr u64 F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4,
-              F_DUPFD_CLOEXEC = 1030;
-constexpr u64 FD_CLOEXEC = 1;
+using uapi::F_DUPFD, uapi::F_GETFD, uapi::F_SETFD, uapi::F_GETFL, uapi::F_SETFL,
+    uapi::F_DUPFD_CLOEXEC, uapi::FD_CLOEXEC;
 
 // F_DUPFD / F_DUPFD_CLOEXEC: the lowest free descriptor >= min_fd.
-// => EINVAL (min_fd at or above RLIMIT_NOFILE, as Linux's f_dupfd), EMFILE.
+// Returns it. Errors: EINVAL (min_fd at or above RLIMIT_NOFILE, as Linux's
+// f_dupfd), EMFILE.
 ErrorOr<u64> dup_at_least(fs::File& file, u64 min_fd, bool cloexec)
 {
     FdTable& fds = Process::current()->fds();
@@ -345,104 +401,110 @@ ErrorOr<u64> dup_at_least(fs::File& file, u64 min_fd, bool cloexec)
 // fcntl(fd, cmd, arg): descriptor flags, status flags, dup. No locks
 // (F_GETLK, F_SETLK...) yet. On an O_PATH File only the dups, F_GETFD,
 // F_SETFD and F_GETFL work; any other cmd, even an unknown one, is EBADF
-// (Linux's check_fcntl_cmd). => EBADF, EINVAL (an unknown cmd).
-SYSCALL(72, fcntl)
+// (Linux's check_fcntl_cmd). Errors: EBADF, EINVAL (an unknown cmd).
+static ErrorOr<u64> sys_fcntl(int fd, unsigned cmd, u64 arg)
 {
-    auto file = TRY(file_of_raw(a.a0));
-    int fd = int(u32(a.a0));
+    auto file = TRY(file_of_raw(fd));
     FdTable& fds = Process::current()->fds();
-    u32 cmd = u32(a.a1);
     bool path_ok = cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_GETFD || cmd == F_SETFD || cmd == F_GETFL;
     if (file->is_path() && !path_ok)
         return Errno::EBADF;
     switch (cmd) {
-    case F_DUPFD: return dup_at_least(*file, a.a2, false);
-    case F_DUPFD_CLOEXEC: return dup_at_least(*file, a.a2, true);
+    case F_DUPFD: return dup_at_least(*file, arg, false);
+    case F_DUPFD_CLOEXEC: return dup_at_least(*file, arg, true);
     case F_GETFD: return TRY(fds.cloexec(fd)) ? FD_CLOEXEC : 0;
-    case F_SETFD: TRY(fds.set_cloexec(fd, a.a2 & FD_CLOEXEC)); return 0;
+    case F_SETFD: TRY(fds.set_cloexec(fd, arg & FD_CLOEXEC)); return 0;
     case F_GETFL: return u64(file->flags() & ~fs::O_CLOEXEC);  // per descriptor, not per File
-    case F_SETFL: file->set_status_flags(u32(a.a2)); return 0;
+    case F_SETFL: file->set_status_flags(u32(arg)); return 0;
     default: return Errno::EINVAL;
     }
 }
+SYSCALL(72, fcntl);
 
 // ioctl(fd, request, arg): the requests every file understands here, the
-// rest to the vnode (a terminal's TCGETS, ...; ENOTTY for a plain file).
-SYSCALL(16, ioctl)
+// rest to the vnode (a terminal's TCGETS, ...). Errors: EBADF, EFAULT,
+// ENOTTY (a request the file does not know: any for a plain file).
+static ErrorOr<u64> sys_ioctl(int fd, unsigned request, u64 arg)
 {
-    constexpr u32 FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451;
-    auto file = TRY(file_of(a.a0));
-    int fd = int(u32(a.a0));
-    u32 request = u32(a.a1);
+    auto file = TRY(file_of(fd));
     switch (request) {
-    case FIOCLEX:
-    case FIONCLEX:
-        TRY(Process::current()->fds().set_cloexec(fd, request == FIOCLEX));
+    case uapi::FIOCLEX:
+    case uapi::FIONCLEX:
+        TRY(Process::current()->fds().set_cloexec(fd, request == uapi::FIOCLEX));
         return 0;
-    case FIONBIO: {
+    case uapi::FIONBIO: {
         int on;
-        TRY(arch::copy_from_user(&on, a.a2, sizeof on));
+        TRY(copy_from_user(&on, UserPtr<const int>(arg)));
         u32 flags = file->flags();
         file->set_status_flags(on ? flags | fs::O_NONBLOCK : flags & ~fs::O_NONBLOCK);
         return 0;
     }
-    default: return TRY(file->vnode().ioctl(request, a.a2));
+    default: return TRY(file->vnode().ioctl(request, arg));
     }
 }
+SYSCALL(16, ioctl);
 
 // ---- attributes, size, directory ----
 
-SYSCALL(5, fstat)
+// fstat(fd, buf). Errors: EBADF, EFAULT.
+static ErrorOr<u64> sys_fstat(int fd, UserPtr<LinuxStat> buf)
 {
-    auto file = TRY(file_of_raw(a.a0));  // O_PATH too
+    auto file = TRY(file_of_raw(fd));  // O_PATH too
     fs::VAttr attr = TRY(file->stat());
-    TRY(copy_stat_out(a.a1, attr));
+    TRY(copy_stat_out(buf, attr));
     return 0;
 }
+SYSCALL(5, fstat);
 
-// ftruncate(fd, length). => EINVAL (negative length; not open for writing;
-// not a regular file), EBADF, EFBIG (also: growing the file past
+// ftruncate(fd, length). Errors: EINVAL (negative length; not open for
+// writing; not a regular file), EBADF, EFBIG (also: growing the file past
 // RLIMIT_FSIZE, which raises SIGXFSZ too -- Linux's inode_newsize_ok).
-SYSCALL(77, ftruncate)
+static ErrorOr<u64> sys_ftruncate(int fd, i64 length)
 {
-    if (i64(a.a1) < 0)
+    if (length < 0)
         return Errno::EINVAL;
-    auto file = TRY(file_of(a.a0));
+    auto file = TRY(file_of(fd));
     if (file->writable() && file->vnode().type() == fs::VType::Regular)  // else truncate's EINVAL
-        TRY(fsize_check_resize(TRY(file->stat()).size, a.a1));
-    TRY(file->truncate(a.a1));
+        TRY(fsize_check_resize(TRY(file->stat()).size, u64(length)));
+    TRY(file->truncate(u64(length)));
     return 0;
 }
+SYSCALL(77, ftruncate);
 
-// fsync/fdatasync: tmpfs has nothing to write back. A stream has no
-// fsync in Linux either: EINVAL.
-SYSCALL(74, fsync)
+// fsync(fd) and fdatasync(fd): tmpfs has nothing to write back. A stream
+// has no fsync in Linux either. Errors: EBADF, EINVAL (a stream).
+static ErrorOr<u64> sys_fsync(int fd)
 {
-    auto file = TRY(file_of(a.a0));
+    auto file = TRY(file_of(fd));
     if (file->vnode().is_stream())
         return Errno::EINVAL;
     return 0;
 }
-SYSCALL_ALIAS(75, fdatasync, sys_fsync);
+SYSCALL(74, fsync);
+SYSCALL_ALIAS(75, fdatasync, fsync);
 
 // sync(): every file system lives in memory: nothing to write back.
-SYSCALL(162, sync) { return 0; }
+static ErrorOr<u64> sys_sync() { return 0; }
+SYSCALL(162, sync);
 
-// syncfs(fd): the same, for the file system of `fd`. => EBADF.
-SYSCALL(306, syncfs)
+// syncfs(fd): the same, for the file system of `fd`. Errors: EBADF.
+static ErrorOr<u64> sys_syncfs(int fd)
 {
-    TRY(file_of(a.a0));
+    TRY(file_of(fd));
     return 0;
 }
+SYSCALL(306, syncfs);
 
-SYSCALL(81, fchdir)
+// fchdir(fd). Errors: EBADF, ENOTDIR.
+static ErrorOr<u64> sys_fchdir(int fd)
 {
-    auto file = TRY(file_of_raw(a.a0));  // an O_PATH directory too
+    auto file = TRY(file_of_raw(fd));  // an O_PATH directory too
     if (!file->vnode().is_directory())
         return Errno::ENOTDIR;
     Process::current()->fs_context().cwd = RefPtr<fs::Vnode>(&file->vnode());
     return 0;
 }
+SYSCALL(81, fchdir);
 
 // ---- getdents64 ----
 
@@ -493,17 +555,16 @@ private:
 
 } // namespace
 
-// getdents64(fd, dirp, count). => bytes filled, 0 at the end. ENOTDIR,
-// EINVAL (count too small for the next entry), EFAULT (the offset is put
-// back, so the entries are not lost).
-SYSCALL(217, getdents64)
+// getdents64(fd, dirp, count). Returns the bytes filled, 0 at the end.
+// Errors: EBADF, ENOTDIR, EINVAL (count too small for the next entry),
+// EFAULT (the offset is put back, so the entries are not lost).
+static ErrorOr<u64> sys_getdents64(int fd, UserPtr<u8> dirp, unsigned count)
 {
-    auto file = TRY(file_of(a.a0));
-    size_t count = u32(a.a2);
+    auto file = TRY(file_of(fd));
     if (!file->vnode().is_directory())
         return Errno::ENOTDIR;  // before the buffer, as Linux's iterate_dir
-    TRY(check_user_range(a.a1, count));
-    size_t size = min(count, GETDENTS_CHUNK);
+    TRY(check_user_range(dirp, count));
+    size_t size = min(size_t(count), GETDENTS_CHUNK);
     KernelBuffer buf(max<size_t>(size, 1));
     if (!buf)
         return Errno::ENOMEM;
@@ -512,12 +573,13 @@ SYSCALL(217, getdents64)
     TRY(file->readdir(sink));
     if (sink.used() == 0 && sink.full())
         return Errno::EINVAL;
-    if (arch::copy_to_user(a.a1, buf.get(), sink.used()).is_error()) {
+    if (copy_to_user(dirp, buf.get(), sink.used()).is_error()) {
         (void)file->lseek(i64(before), fs::SEEK_SET);
         return Errno::EFAULT;
     }
     return sink.used();
 }
+SYSCALL(217, getdents64);
 
 // ---- sendfile ----
 
@@ -526,8 +588,9 @@ namespace {
 constexpr size_t SENDFILE_CHUNK = 16 * 1024;
 
 // Copy up to `count` bytes from `in` at `*position` to `out` through a
-// kernel buffer, advancing *position by what was written. => bytes; an
-// error after some bytes moved is forgotten, as write(2) does.
+// kernel buffer, advancing *position by what was written. Returns the
+// bytes copied; an error after some bytes moved is forgotten, as write(2)
+// does.
 //
 // RLIMIT_FSIZE is checked for each chunk as it is written (fsize_limit),
 // where Linux's splice loop meets it (generic_write_checks): a copy that
@@ -570,24 +633,24 @@ ErrorOr<size_t> copy_between(fs::File& in, fs::File& out, u64& position, size_t 
 // sendfile(out_fd, in_fd, offset_ptr, count): from a file (not a stream)
 // to anything. With offset_ptr, read at *offset_ptr and store the new
 // position there (in_fd's offset unchanged); without, use and advance
-// in_fd's offset. => EBADF (in not readable, out not writable), EINVAL (in
+// in_fd's offset. Returns the bytes copied.
+// Errors: EBADF (in not readable, out not writable), EINVAL (in
 // is a stream; negative offset; out opened with O_APPEND, as Linux's
 // do_splice_direct refuses it, after the offset's checks), EFAULT, EPIPE
 // (+ SIGPIPE), EFBIG (+ SIGXFSZ: out is a regular file whose offset is at
 // RLIMIT_FSIZE; a copy that would cross it is cut short there).
-SYSCALL(40, sendfile)
+static ErrorOr<u64> sys_sendfile(int out_fd, int in_fd, UserPtr<loff_t> offset_ptr, size_t count)
 {
-    auto out = TRY(file_of(a.a0));
-    auto in = TRY(file_of(a.a1));
+    auto out = TRY(file_of(out_fd));
+    auto in = TRY(file_of(in_fd));
     if (!in->readable() || !out->writable())
         return Errno::EBADF;
     if (in->vnode().is_stream())
         return Errno::EINVAL;
-    size_t count = min(size_t(a.a3), MAX_RW_COUNT);
-    uptr offset_ptr = a.a2;
+    count = min(count, MAX_RW_COUNT);
     i64 start;
     if (offset_ptr) {
-        TRY(arch::copy_from_user(&start, offset_ptr, sizeof start));
+        TRY(copy_from_user(&start, offset_ptr));
         if (start < 0)
             return Errno::EINVAL;
     } else {
@@ -599,11 +662,12 @@ SYSCALL(40, sendfile)
     size_t done = TRY(copy_between(*in, *out, position, count));
     if (offset_ptr) {
         i64 end = i64(position);
-        TRY(arch::copy_to_user(offset_ptr, &end, sizeof end));
+        TRY(copy_to_user(offset_ptr, &end));
     } else {
         TRY(in->lseek(i64(position), fs::SEEK_SET));
     }
     return done;
 }
+SYSCALL(40, sendfile);
 
 } // namespace kern

@@ -24,12 +24,17 @@
 // What a MAP_FIXED mapping replaces is not counted twice. Not checked:
 // execve's own mappings, and mprotect making a private mapping writable
 // (Linux checks both); there is no mremap.
+//
+// Read more: Linux mm/mmap.c (brk, do_mmap, may_expand_vm), mm/util.c
+// (vm_mmap_pgoff), mm/mprotect.c, include/uapi/linux/mman.h
+// (kernel/base/abi/linux/mman.h); mmap(2), brk(2); docs/vm.md.
 #include <fs/vfs/file.h>
+#include <kernel/base/abi/linux/mman.h>
 #include <kernel/base/lib/ref_ptr.h>
 #include <kernel/top/proc/exec.h>
 #include <kernel/top/proc/process.h>
 #include <kernel/top/syscall/syscall.h>
-#include <kernel/top/syscall/user_args.h>
+#include <kernel/top/syscall/user_file.h>
 #include <vm/aobj.h>
 #include <vm/map.h>
 
@@ -37,14 +42,14 @@ namespace kern {
 
 namespace {
 
-// Linux's mmap flag bits.
-constexpr u64 LMAP_SHARED = 0x01, LMAP_PRIVATE = 0x02, LMAP_SHARED_VALIDATE = 0x03,
-              LMAP_FIXED = 0x10, LMAP_ANONYMOUS = 0x20, LMAP_NORESERVE = 0x4000,
-              LMAP_POPULATE = 0x8000, LMAP_FIXED_NOREPLACE = 0x100000, LMAP_STACK = 0x20000,
-              LMAP_GROWSDOWN = 0x100, LMAP_DENYWRITE = 0x800, LMAP_EXECUTABLE = 0x1000;
-constexpr u64 KNOWN_FLAGS = LMAP_SHARED | LMAP_PRIVATE | LMAP_FIXED | LMAP_ANONYMOUS | LMAP_NORESERVE |
-                            LMAP_POPULATE | LMAP_FIXED_NOREPLACE | LMAP_STACK | LMAP_GROWSDOWN |
-                            LMAP_DENYWRITE | LMAP_EXECUTABLE;
+// Linux's mmap flags (uapi::MAP_*) are not the VM's (vm::MAP_*): the
+// handler translates. The protection bits are the same.
+static_assert(u64(vm::PROT_READ) == uapi::PROT_READ && u64(vm::PROT_WRITE) == uapi::PROT_WRITE &&
+              u64(vm::PROT_EXEC) == uapi::PROT_EXEC);
+constexpr u64 KNOWN_FLAGS = uapi::MAP_SHARED | uapi::MAP_PRIVATE | uapi::MAP_FIXED | uapi::MAP_ANONYMOUS |
+                            uapi::MAP_NORESERVE | uapi::MAP_POPULATE | uapi::MAP_FIXED_NOREPLACE |
+                            uapi::MAP_STACK | uapi::MAP_GROWSDOWN | uapi::MAP_DENYWRITE |
+                            uapi::MAP_EXECUTABLE;
 // Where mmap looks for space when given no hint (below the stack, above the heap).
 constexpr uptr MMAP_BASE = 0x00007f0000000000ull;
 
@@ -62,12 +67,12 @@ bool in_user_half(uptr addr, size_t length)
 // The VM object to map for descriptor `fd`, referenced, and the highest
 // protection the mapping may ever get (mprotect cannot go past it): a
 // shared mapping can be made writable only if the file was opened for
-// writing. => EBADF, EACCES (not open for reading; shared + PROT_WRITE on a
-// file not open for writing), ENODEV (no pages to map: a directory, a pipe,
-// a terminal).
+// writing. Returns the object. Errors: EBADF, EACCES (not open for
+// reading; shared + PROT_WRITE on a file not open for writing), ENODEV (no
+// pages to map: a directory, a pipe, a terminal).
 ErrorOr<vm::VmObject*> file_object(int fd, bool shared, u64 prot, vm::Prot& max_prot)
 {
-    auto file = TRY(file_of(u64(u32(fd))));  // EBADF for an O_PATH descriptor too
+    auto file = TRY(file_of(fd));  // EBADF for an O_PATH descriptor too
     if (!file->readable())
         return Errno::EACCES;
     vm::VmObject* object = file->vnode().vm_object();
@@ -118,7 +123,7 @@ Footprint footprint_outside(uptr skip, uptr skip_end)
 // May the current process map `length` more bytes (whole pages), as data
 // if `data`? `replaced`, if not 0, is where a MAP_FIXED mapping goes: what
 // it replaces there is not counted. Nothing to count while both limits are
-// infinite, the usual case. => ENOMEM.
+// infinite, the usual case. Errors: ENOMEM.
 ErrorOr<void> check_growth(size_t length, bool data, uptr replaced = 0)
 {
     Process* p = Process::current();
@@ -135,14 +140,13 @@ ErrorOr<void> check_growth(size_t length, bool data, uptr replaced = 0)
 
 } // namespace
 
-// brk(addr): => the new break, or the old one if addr is 0, below the start,
-// or cannot be had (Linux returns the current break instead of an error) --
-// also when RLIMIT_AS or RLIMIT_DATA refuses the growth.
-SYSCALL(12, brk)
+// brk(addr): Returns the new break, or the old one if addr is 0, below the
+// start, or cannot be had (Linux returns the current break instead of an
+// error) -- also when RLIMIT_AS or RLIMIT_DATA refuses the growth.
+static ErrorOr<u64> sys_brk(uptr want)
 {
     Process* p = Process::current();
     MutexGuard guard(p->m_brk_lock);
-    uptr want = a.a0;
     if (want < p->m_brk_start || want >= MMAP_BASE)
         return u64(p->m_brk);
     uptr old_end = align_up(p->m_brk, PAGE_SIZE), new_end = align_up(want, PAGE_SIZE);
@@ -160,46 +164,47 @@ SYSCALL(12, brk)
     p->m_brk = want;
     return u64(want);
 }
+SYSCALL(12, brk);
 
-// mmap(addr, length, prot, flags, fd, offset).
-SYSCALL(9, mmap)
+// mmap(addr, length, prot, flags, fd, offset). Returns the address of the
+// mapping. Errors: EINVAL (no length, unknown flags or prot bits, neither
+// or both of shared and private, an unaligned offset or fixed address),
+// ENOMEM (no room; past RLIMIT_AS or RLIMIT_DATA), file_object's.
+static ErrorOr<u64> sys_mmap(uptr addr, size_t length, u64 prot, u64 flags, u64 fd, u64 offset)
 {
-    uptr addr = a.a0;
-    size_t length = size_t(a.a1);
-    u64 prot = a.a2, flags = a.a3, offset = a.a5;
     if (length == 0 || (flags & ~KNOWN_FLAGS) || (prot & ~u64(vm::PROT_ALL)))
         return Errno::EINVAL;
-    u64 type = flags & LMAP_SHARED_VALIDATE;
-    if (type != LMAP_SHARED && type != LMAP_PRIVATE)
+    u64 type = flags & uapi::MAP_SHARED_VALIDATE;
+    if (type != uapi::MAP_SHARED && type != uapi::MAP_PRIVATE)
         return Errno::EINVAL;
     if (!vm::is_page_aligned(offset))
         return Errno::EINVAL;
     if (length > vm::USER_MAX)
         return Errno::ENOMEM;  // more than an address space (Linux: ENOMEM, not EINVAL)
-    bool fixed = flags & (LMAP_FIXED | LMAP_FIXED_NOREPLACE);
+    bool fixed = flags & (uapi::MAP_FIXED | uapi::MAP_FIXED_NOREPLACE);
     if (fixed && !vm::is_page_aligned(addr))
         return Errno::EINVAL;
     if (fixed && !in_user_half(addr, length))
         return Errno::ENOMEM;  // Linux's get_unmapped_area: no room there
-    u32 map_flags = (fixed ? vm::MAP_FIXED : 0) | ((flags & LMAP_FIXED_NOREPLACE) ? vm::MAP_NOREPLACE : 0);
+    u32 map_flags = (fixed ? vm::MAP_FIXED : 0) | ((flags & uapi::MAP_FIXED_NOREPLACE) ? vm::MAP_NOREPLACE : 0);
     vm::VmObject* object = nullptr;
     vm::Inherit inherit = vm::Inherit::Copy;
     vm::Prot max_prot = vm::PROT_ALL;
     u64 object_offset = 0;
-    if (!(flags & LMAP_ANONYMOUS)) {
-        object = TRY(file_object(i32(a.a4), type == LMAP_SHARED, prot, max_prot));
+    if (!(flags & uapi::MAP_ANONYMOUS)) {
+        object = TRY(file_object(int(fd), type == uapi::MAP_SHARED, prot, max_prot));
         object_offset = offset;
-        if (type == LMAP_SHARED)
+        if (type == uapi::MAP_SHARED)
             inherit = vm::Inherit::Share;
         else
             map_flags |= vm::MAP_PRIVATE;
-    } else if (type == LMAP_SHARED) {
+    } else if (type == uapi::MAP_SHARED) {
         object = TRY(vm::AnonObject::create());  // shared anonymous memory: one object for all sharers
         inherit = vm::Inherit::Share;
     } else {
         map_flags |= vm::MAP_PRIVATE;
     }
-    bool data = type == LMAP_PRIVATE && (prot & vm::PROT_WRITE);
+    bool data = type == uapi::MAP_PRIVATE && (prot & vm::PROT_WRITE);
     if (auto limits = check_growth(align_up(length, PAGE_SIZE), data, fixed ? addr : 0); limits.is_error()) {
         if (object)
             object->detach();
@@ -220,14 +225,13 @@ SYSCALL(9, mmap)
     }
     return u64(r.value());
 }
+SYSCALL(9, mmap);
 
-// munmap(addr, length). => EINVAL (unaligned, empty, or past the user
+// munmap(addr, length). Errors: EINVAL (unaligned, empty, or past the user
 // half). The unmapped page 0 and the rest below USER_MIN hold nothing to
 // unmap: that part of a range is skipped, as Linux finds nothing there.
-SYSCALL(11, munmap)
+static ErrorOr<u64> sys_munmap(uptr start, size_t length)
 {
-    uptr start = a.a0;
-    size_t length = size_t(a.a1);
     if (!vm::is_page_aligned(start) || length == 0 || !in_user_half(start, length))
         return Errno::EINVAL;
     length = align_up(length, PAGE_SIZE);
@@ -240,21 +244,23 @@ SYSCALL(11, munmap)
     TRY(current_map().unmap(start, length));
     return 0;
 }
+SYSCALL(11, munmap);
 
-// mprotect(addr, length, prot). => EINVAL (unaligned, unknown prot bits),
-// ENOMEM (a page of the range is not mapped -- as Linux, also for a range
-// that leaves the user half or wraps around), EACCES (above the mapping's
-// maximum protection).
-SYSCALL(10, mprotect)
+// mprotect(addr, length, prot). Errors: EINVAL (unaligned, unknown prot
+// bits), ENOMEM (a page of the range is not mapped -- as Linux, also for a
+// range that leaves the user half or wraps around), EACCES (above the
+// mapping's maximum protection).
+static ErrorOr<u64> sys_mprotect(uptr start, size_t length, u64 prot)
 {
-    if (!vm::is_page_aligned(a.a0) || (a.a2 & ~u64(vm::PROT_ALL)))
+    if (!vm::is_page_aligned(start) || (prot & ~u64(vm::PROT_ALL)))
         return Errno::EINVAL;
-    if (a.a1 == 0)
+    if (length == 0)
         return 0;
-    if (a.a0 < vm::USER_MIN || !in_user_half(a.a0, size_t(a.a1)))
+    if (start < vm::USER_MIN || !in_user_half(start, length))
         return Errno::ENOMEM;
-    TRY(current_map().protect(a.a0, size_t(a.a1), vm::Prot(a.a2)));
+    TRY(current_map().protect(start, length, vm::Prot(prot)));
     return 0;
 }
+SYSCALL(10, mprotect);
 
 } // namespace kern

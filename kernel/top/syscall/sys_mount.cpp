@@ -30,24 +30,21 @@
 // (path_mount, do_new_mount, copy_mount_options, ksys_umount), mount(2),
 // umount(2); docs/vfs.md ("Mounts").
 #include <fs/vfs/vfs.h>
+#include <kernel/base/abi/linux/mount.h>
 #include <kernel/top/proc/process.h>
 #include <kernel/top/syscall/syscall.h>
-#include <kernel/top/syscall/user_args.h>
+#include <kernel/top/syscall/user_path.h>
 
 namespace kern {
 
 namespace {
 
-constexpr u64 MS_MGC_MASK = 0xffff0000;  // MS_MGC_VAL (0xC0ED0000) lives here
-constexpr u64 MS_NOATIME = 1024, MS_NODIRATIME = 2048, MS_SILENT = 32768;
-constexpr u64 MS_RELATIME = 1u << 21, MS_STRICTATIME = 1u << 24, MS_LAZYTIME = 1u << 25;
-constexpr u64 MOUNT_FLAGS_IGNORED =
-    MS_NOATIME | MS_NODIRATIME | MS_SILENT | MS_RELATIME | MS_STRICTATIME | MS_LAZYTIME;
+using uapi::MS_MGC_MSK, uapi::MS_MGC_VAL;
+constexpr u64 MOUNT_FLAGS_IGNORED = uapi::MS_NOATIME | uapi::MS_NODIRATIME | uapi::MS_SILENT |
+                                    uapi::MS_RELATIME | uapi::MS_STRICTATIME | uapi::MS_LAZYTIME;
 
-constexpr u64 UMOUNT_NOFOLLOW = 8;
-
-// A string argument that may be NULL (then empty). => EFAULT, ENAMETOOLONG.
-ErrorOr<UserPath> optional_string(uptr user_string)
+// A string argument that may be NULL (then empty). Errors: EFAULT, ENAMETOOLONG.
+ErrorOr<UserPath> optional_string(UserPtr<const char> user_string)
 {
     if (!user_string)
         return UserPath::joined("", "");
@@ -56,31 +53,35 @@ ErrorOr<UserPath> optional_string(uptr user_string)
 
 } // namespace
 
-SYSCALL(165, mount)
+// mount(source, target, fstype, flags, data): see the top of the file.
+static ErrorOr<u64> sys_mount(UserPtr<const char> user_source, UserPtr<const char> user_target,
+                              UserPtr<const char> user_fstype, u64 flags, UserPtr<const char> user_data)
 {
-    u64 flags = a.a3;
-    if ((flags & MS_MGC_MASK) == 0xc0ed0000)
-        flags &= ~MS_MGC_MASK;
-    auto source = TRY(optional_string(a.a0));  // read, as Linux does, then unused
-    auto target = TRY(UserPath::copy_in(a.a1));
-    if (!a.a2)
+    if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
+        flags &= ~MS_MGC_MSK;
+    auto source = TRY(optional_string(user_source));  // read, as Linux does, then unused
+    auto target = TRY(UserPath::copy_in(user_target));
+    if (!user_fstype)
         return Errno::EINVAL;  // a new mount needs a type
-    auto fstype = TRY(UserPath::copy_in(a.a2));
-    auto data = TRY(optional_string(a.a4));
+    auto fstype = TRY(UserPath::copy_in(user_fstype));
+    auto data = TRY(optional_string(user_data));
     UNUSED(source);
     if (flags & ~MOUNT_FLAGS_IGNORED)
         return Errno::EINVAL;
     TRY(fs::mount(Process::current()->fs_context(), fstype.view(), target.view(), data.view()));
     return 0;
 }
+SYSCALL(165, mount);
 
-SYSCALL(166, umount2)
+// umount2(target, flags): see the top of the file.
+static ErrorOr<u64> sys_umount2(UserPtr<const char> user_target, int flags)
 {
-    if (a.a1 & ~UMOUNT_NOFOLLOW)
+    if (flags & ~uapi::UMOUNT_NOFOLLOW)
         return Errno::EINVAL;
-    auto target = TRY(UserPath::copy_in(a.a0));
+    auto target = TRY(UserPath::copy_in(user_target));
     TRY(fs::unmount(Process::current()->fs_context(), target.view()));
     return 0;
 }
+SYSCALL(166, umount2);
 
 } // namespace kern

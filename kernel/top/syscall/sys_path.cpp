@@ -1,6 +1,6 @@
 // kernel/top/syscall/sys_path.cpp -- the calls that name files by path: open, stat, mkdir, rename, ...
 //
-// Each handler copies its path(s) in (user_args.h: EFAULT, ENAMETOOLONG),
+// Each handler copies its path(s) in (user_path.h: EFAULT, ENAMETOOLONG),
 // picks the fs::Context the path is resolved in, and makes one call of
 // fs/vfs/vfs.h (or a lookup and one vnode operation for the attribute
 // calls). The VFS gives Linux's errno for every path mistake; what is left
@@ -34,15 +34,22 @@
 // do_faccessat, chown_common), fs/namei.c (do_mkdirat, do_renameat2,
 // do_linkat), fs/stat.c (vfs_fstatat, cp_statx), fs/statfs.c, fs/utimes.c;
 // xv6 sysfile.c (sys_open, sys_link); docs/vfs.md, docs/processes.md.
-#include <arch/usercopy.h>
 #include <fs/vfs/device.h>
 #include <fs/vfs/mount.h>
 #include <fs/vfs/namei.h>
 #include <fs/vfs/vfs.h>
+#include <kernel/base/abi/linux/fcntl.h>
+#include <kernel/base/abi/linux/stat.h>
+#include <kernel/base/abi/linux/statfs.h>
+#include <kernel/base/abi/linux/unistd.h>
 #include <kernel/base/lib/string.h>
 #include <kernel/top/proc/process.h>
+#include <kernel/top/syscall/fsize.h>
+#include <kernel/top/syscall/kernel_buffer.h>
 #include <kernel/top/syscall/syscall.h>
-#include <kernel/top/syscall/user_args.h>
+#include <kernel/top/syscall/user_file.h>
+#include <kernel/top/syscall/user_path.h>
+#include <kernel/top/syscall/user_stat.h>
 
 namespace kern {
 
@@ -50,11 +57,10 @@ namespace {
 
 using VnodeRef = RefPtr<fs::Vnode>;
 
-constexpr int AT_FDCWD = -100;
-constexpr u64 AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EACCESS = 0x200,
-              AT_SYMLINK_FOLLOW = 0x400, AT_NO_AUTOMOUNT = 0x800, AT_EMPTY_PATH = 0x1000,
-              AT_STATX_SYNC_TYPE = 0x6000;
-constexpr u32 S_IFMT = 0170000, S_ISUID = 04000, S_ISGID = 02000, S_IXGRP = 0010;
+using uapi::AT_EACCESS, uapi::AT_EMPTY_PATH, uapi::AT_FDCWD, uapi::AT_NO_AUTOMOUNT, uapi::AT_REMOVEDIR,
+    uapi::AT_STATX_SYNC_TYPE, uapi::AT_SYMLINK_FOLLOW, uapi::AT_SYMLINK_NOFOLLOW;
+using uapi::S_IFMT, uapi::S_ISGID, uapi::S_ISUID, uapi::S_IXGRP;
+using Path = UserPtr<const char>;
 
 fs::Context& own_context() { return Process::current()->fs_context(); }
 u32 umask_bits() { return Process::current()->umask(); }
@@ -63,10 +69,10 @@ u32 umask_bits() { return Process::current()->umask(); }
 
 // The Context `path` is resolved in: the process's own for an absolute
 // path or AT_FDCWD, else a copy whose cwd is dirfd's directory.
-// => EBADF, ENOTDIR.
-ErrorOr<fs::Context> context_at(u64 dirfd, const UserPath& path)
+// Errors: EBADF, ENOTDIR.
+ErrorOr<fs::Context> context_at(int dirfd, const UserPath& path)
 {
-    if (path.is_absolute() || int(u32(dirfd)) == AT_FDCWD)
+    if (path.is_absolute() || dirfd == AT_FDCWD)
         return own_context();
     auto file = TRY(file_of_raw(dirfd));  // an O_PATH directory too
     if (!file->vnode().is_directory())
@@ -82,8 +88,8 @@ struct PathAt {
     fs::Context ctx;
 };
 
-// => EFAULT, ENAMETOOLONG, ENOENT (empty), EBADF, ENOTDIR.
-ErrorOr<PathAt> path_at(u64 dirfd, uptr user_path)
+// Errors: EFAULT, ENAMETOOLONG, ENOENT (empty), EBADF, ENOTDIR.
+ErrorOr<PathAt> path_at(int dirfd, Path user_path)
 {
     auto path = TRY(UserPath::copy_in(user_path));
     if (path.is_empty())
@@ -93,10 +99,10 @@ ErrorOr<PathAt> path_at(u64 dirfd, uptr user_path)
 }
 
 // dirfd's own vnode (the cwd for AT_FDCWD), referenced; an O_PATH File's
-// too (AT_EMPTY_PATH works on one, as Linux). => EBADF.
-ErrorOr<VnodeRef> dirfd_vnode(u64 dirfd)
+// too (AT_EMPTY_PATH works on one, as Linux). Errors: EBADF.
+ErrorOr<VnodeRef> dirfd_vnode(int dirfd)
 {
-    if (int(u32(dirfd)) == AT_FDCWD)
+    if (dirfd == AT_FDCWD)
         return own_context().cwd;
     auto file = TRY(file_of_raw(dirfd));
     return VnodeRef(&file->vnode());
@@ -104,8 +110,9 @@ ErrorOr<VnodeRef> dirfd_vnode(u64 dirfd)
 
 // What a stat-like call names: `user_path` under dirfd, following a final
 // symlink unless AT_SYMLINK_NOFOLLOW; with AT_EMPTY_PATH an empty path is
-// dirfd's own file. => referenced. ENOENT, EBADF, ENOTDIR, namei's errors.
-ErrorOr<VnodeRef> vnode_at(u64 dirfd, uptr user_path, u64 flags)
+// dirfd's own file. Returns the vnode, referenced.
+// Errors: ENOENT, EBADF, ENOTDIR, namei's errors.
+ErrorOr<VnodeRef> vnode_at(int dirfd, Path user_path, int flags)
 {
     auto path = TRY(UserPath::copy_in(user_path));
     if (path.is_empty()) {
@@ -124,8 +131,7 @@ ErrorOr<VnodeRef> vnode_at(u64 dirfd, uptr user_path, u64 flags)
 
 namespace {
 
-constexpr u32 O_DSYNC = 010000, O_DIRECT = 040000, O_LARGEFILE = 0100000, O_NOATIME = 01000000,
-              O_SYNC = 04010000, O_TMPFILE_BIT = 020000000;
+using uapi::O_DIRECT, uapi::O_DSYNC, uapi::O_LARGEFILE, uapi::O_NOATIME, uapi::O_SYNC, uapi::O_TMPFILE_BIT;
 // The flags a File keeps (F_GETFL shows them); the rest are dropped, as
 // Linux drops unknown bits. O_CLOEXEC belongs to the descriptor.
 constexpr u32 KEPT_OPEN_FLAGS = fs::O_ACCMODE | fs::O_CREAT | fs::O_EXCL | fs::O_NOCTTY | fs::O_TRUNC |
@@ -142,36 +148,49 @@ u32 file_flags(u32 flags)
     return (flags & KEPT_OPEN_FLAGS) | O_LARGEFILE;
 }
 
-// open/openat/creat. => the descriptor. EMFILE, EOPNOTSUPP (O_TMPFILE),
-// and fs::open's errors. O_PATH makes a path-only File (fs/vfs/file.h):
-// nothing is opened, created or truncated, so a FIFO does not wait and a
-// device's open code does not run.
-ErrorOr<u64> open_at(u64 dirfd, uptr user_path, u64 raw_flags, u64 raw_mode)
+// open/openat/creat. Returns the descriptor. O_PATH makes a path-only File
+// (fs/vfs/file.h): nothing is opened, created or truncated, so a FIFO does
+// not wait and a device's open code does not run.
+// Errors: EMFILE, EOPNOTSUPP (O_TMPFILE), and fs::open's errors.
+ErrorOr<u64> open_at(int dirfd, Path user_path, int open_flags, mode_t raw_mode)
 {
-    u32 flags = u32(raw_flags);
+    u32 flags = u32(open_flags);
     if (flags & O_TMPFILE_BIT)
         return Errno::ENOTSUP;
     auto at = TRY(path_at(dirfd, user_path));
     FdTable& fds = Process::current()->fds();
     if (!fds.has_room())
         return Errno::EMFILE;  // under RLIMIT_NOFILE; before creating anything
-    u32 mode = u32(raw_mode) & 07777 & ~umask_bits();
+    u32 mode = raw_mode & 07777 & ~umask_bits();
     auto file = RefPtr<fs::File>::adopt(TRY(fs::open(at.ctx, at.path.view(), file_flags(flags), mode)));
     return u64(TRY(fds.install(*file, flags & fs::O_CLOEXEC)));
 }
 
 } // namespace
 
-SYSCALL(2, open) { return open_at(u64(AT_FDCWD), a.a0, a.a1, a.a2); }
-SYSCALL(257, openat) { return open_at(a.a0, a.a1, a.a2, a.a3); }
-SYSCALL(85, creat) { return open_at(u64(AT_FDCWD), a.a0, fs::O_CREAT | fs::O_WRONLY | fs::O_TRUNC, a.a1); }
+// open(path, flags, mode), openat(dirfd, path, flags, mode) and
+// creat(path, mode): see open_at.
+static ErrorOr<u64> sys_open(Path path, int flags, mode_t mode) { return open_at(AT_FDCWD, path, flags, mode); }
+SYSCALL(2, open);
+
+static ErrorOr<u64> sys_openat(int dirfd, Path path, int flags, mode_t mode)
+{
+    return open_at(dirfd, path, flags, mode);
+}
+SYSCALL(257, openat);
+
+static ErrorOr<u64> sys_creat(Path path, mode_t mode)
+{
+    return open_at(AT_FDCWD, path, fs::O_CREAT | fs::O_WRONLY | fs::O_TRUNC, mode);
+}
+SYSCALL(85, creat);
 
 // ---- stat ----
 
 namespace {
 
-// stat/lstat/newfstatat. => EINVAL (an unknown flag), EFAULT, lookup's errors.
-ErrorOr<u64> stat_at(u64 dirfd, uptr user_path, uptr user_buf, u64 flags)
+// stat/lstat/newfstatat. Errors: EINVAL (an unknown flag), EFAULT, lookup's errors.
+ErrorOr<u64> stat_at(int dirfd, Path user_path, UserPtr<LinuxStat> user_buf, int flags)
 {
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
         return Errno::EINVAL;
@@ -201,7 +220,7 @@ struct Statx {
 };
 static_assert(sizeof(Statx) == 256);
 
-constexpr u32 STATX_BASIC_STATS = 0x7ff, STATX_BTIME = 0x800, STATX_RESERVED = 0x80000000;
+using uapi::STATX_BASIC_STATS, uapi::STATX_BTIME, uapi::STATX_RESERVED;
 
 StatxTimestamp statx_time(const fs::Timespec& t) { return {t.sec, u32(t.nsec), 0}; }
 
@@ -231,36 +250,48 @@ Statx to_statx(const fs::VAttr& attr)
 
 } // namespace
 
-SYSCALL(4, stat) { return stat_at(u64(AT_FDCWD), a.a0, a.a1, 0); }
-SYSCALL(6, lstat) { return stat_at(u64(AT_FDCWD), a.a0, a.a1, AT_SYMLINK_NOFOLLOW); }
-// newfstatat(dirfd, path, buf, flags)
-SYSCALL(262, newfstatat) { return stat_at(a.a0, a.a1, a.a2, a.a3); }
+// stat(path, buf), lstat(path, buf), newfstatat(dirfd, path, buf, flags).
+static ErrorOr<u64> sys_stat(Path path, UserPtr<LinuxStat> buf) { return stat_at(AT_FDCWD, path, buf, 0); }
+SYSCALL(4, stat);
+
+static ErrorOr<u64> sys_lstat(Path path, UserPtr<LinuxStat> buf)
+{
+    return stat_at(AT_FDCWD, path, buf, AT_SYMLINK_NOFOLLOW);
+}
+SYSCALL(6, lstat);
+
+static ErrorOr<u64> sys_newfstatat(int dirfd, Path path, UserPtr<LinuxStat> buf, int flags)
+{
+    return stat_at(dirfd, path, buf, flags);
+}
+SYSCALL(262, newfstatat);
 
 // statx(dirfd, path, flags, mask, buf): every basic field and the birth
-// time, whatever `mask` asks. => EINVAL (unknown flags, the reserved mask bit).
-SYSCALL(332, statx)
+// time, whatever `mask` asks. Errors: EINVAL (unknown flags, the reserved
+// mask bit), EFAULT, lookup's errors.
+static ErrorOr<u64> sys_statx(int dirfd, Path path, unsigned flags, unsigned mask, UserPtr<Statx> buf)
 {
-    u64 flags = a.a2;
-    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
+    if (flags & ~unsigned(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
         return Errno::EINVAL;
-    if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (a.a3 & STATX_RESERVED))
+    if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (mask & STATX_RESERVED))
         return Errno::EINVAL;
-    auto v = TRY(vnode_at(a.a0, a.a1, flags));
+    auto v = TRY(vnode_at(dirfd, path, int(flags)));
     Statx st = to_statx(TRY(v->getattr()));
-    TRY(arch::copy_to_user(a.a4, &st, sizeof st));
+    TRY(copy_to_user(buf, &st));
     return 0;
 }
+SYSCALL(332, statx);
 
 // ---- access ----
 
 namespace {
 
-constexpr u64 R_OK = 4, W_OK = 2, X_OK = 1;
+using uapi::R_OK, uapi::W_OK, uapi::X_OK;
 
 // Everyone is root: a file that exists may be read and written; X_OK wants
-// an execute bit somewhere unless it is a directory. => EINVAL (bad mode
-// or flags), EACCES, lookup's errors.
-ErrorOr<u64> access_at(u64 dirfd, uptr user_path, u64 mode, u64 flags)
+// an execute bit somewhere unless it is a directory. Errors: EINVAL (bad
+// mode or flags), EACCES, lookup's errors.
+ErrorOr<u64> access_at(int dirfd, Path user_path, int mode, int flags)
 {
     if (mode & ~(R_OK | W_OK | X_OK))
         return Errno::EINVAL;
@@ -277,9 +308,18 @@ ErrorOr<u64> access_at(u64 dirfd, uptr user_path, u64 mode, u64 flags)
 
 } // namespace
 
-SYSCALL(21, access) { return access_at(u64(AT_FDCWD), a.a0, a.a1, 0); }
-SYSCALL(269, faccessat) { return access_at(a.a0, a.a1, a.a2, 0); }
-SYSCALL(439, faccessat2) { return access_at(a.a0, a.a1, a.a2, a.a3); }
+// access(path, mode), faccessat(dirfd, path, mode), faccessat2(dirfd, path, mode, flags).
+static ErrorOr<u64> sys_access(Path path, int mode) { return access_at(AT_FDCWD, path, mode, 0); }
+SYSCALL(21, access);
+
+static ErrorOr<u64> sys_faccessat(int dirfd, Path path, int mode) { return access_at(dirfd, path, mode, 0); }
+SYSCALL(269, faccessat);
+
+static ErrorOr<u64> sys_faccessat2(int dirfd, Path path, int mode, int flags)
+{
+    return access_at(dirfd, path, mode, flags);
+}
+SYSCALL(439, faccessat2);
 
 // ---- making and removing names ----
 
@@ -287,25 +327,26 @@ namespace {
 
 // mkdir keeps the sticky bit but not set-user/group-ID (Linux's
 // S_IRWXUGO | S_ISVTX), minus the umask.
-ErrorOr<u64> mkdir_at(u64 dirfd, uptr user_path, u64 mode)
+ErrorOr<u64> mkdir_at(int dirfd, Path user_path, mode_t mode)
 {
     auto at = TRY(path_at(dirfd, user_path));
-    TRY(fs::mkdir(at.ctx, at.path.view(), u32(mode) & 01777 & ~umask_bits()));
+    TRY(fs::mkdir(at.ctx, at.path.view(), mode & 01777 & ~umask_bits()));
     return 0;
 }
 
 // mknod: the S_IFMT type as given, the permission bits minus the umask;
 // `dev` is Linux's 32-bit encoding (the low half of fs::makedev's).
-ErrorOr<u64> mknod_at(u64 dirfd, uptr user_path, u64 mode, u64 dev)
+ErrorOr<u64> mknod_at(int dirfd, Path user_path, mode_t mode, dev_t dev)
 {
     auto at = TRY(path_at(dirfd, user_path));
-    u32 m = (u32(mode) & S_IFMT) | (u32(mode) & 07777 & ~umask_bits());
-    TRY(fs::mknod(at.ctx, at.path.view(), m, u32(dev)));
+    u32 m = (mode & S_IFMT) | (mode & 07777 & ~umask_bits());
+    TRY(fs::mknod(at.ctx, at.path.view(), m, dev));
     return 0;
 }
 
-// unlinkat: AT_REMOVEDIR makes it rmdir. => EINVAL (another flag).
-ErrorOr<u64> unlink_at(u64 dirfd, uptr user_path, u64 flags)
+// unlinkat: AT_REMOVEDIR makes it rmdir. Errors: EINVAL (another flag),
+// path_at's, fs::unlink's or fs::rmdir's.
+ErrorOr<u64> unlink_at(int dirfd, Path user_path, int flags)
 {
     if (flags & ~AT_REMOVEDIR)
         return Errno::EINVAL;
@@ -319,28 +360,43 @@ ErrorOr<u64> unlink_at(u64 dirfd, uptr user_path, u64 flags)
 
 } // namespace
 
-SYSCALL(83, mkdir) { return mkdir_at(u64(AT_FDCWD), a.a0, a.a1); }
-SYSCALL(258, mkdirat) { return mkdir_at(a.a0, a.a1, a.a2); }
-SYSCALL(133, mknod) { return mknod_at(u64(AT_FDCWD), a.a0, a.a1, a.a2); }
-SYSCALL(259, mknodat) { return mknod_at(a.a0, a.a1, a.a2, a.a3); }
-SYSCALL(87, unlink) { return unlink_at(u64(AT_FDCWD), a.a0, 0); }
-SYSCALL(84, rmdir) { return unlink_at(u64(AT_FDCWD), a.a0, AT_REMOVEDIR); }
-SYSCALL(263, unlinkat) { return unlink_at(a.a0, a.a1, a.a2); }
+static ErrorOr<u64> sys_mkdir(Path path, mode_t mode) { return mkdir_at(AT_FDCWD, path, mode); }
+SYSCALL(83, mkdir);
+
+static ErrorOr<u64> sys_mkdirat(int dirfd, Path path, mode_t mode) { return mkdir_at(dirfd, path, mode); }
+SYSCALL(258, mkdirat);
+
+static ErrorOr<u64> sys_mknod(Path path, mode_t mode, dev_t dev) { return mknod_at(AT_FDCWD, path, mode, dev); }
+SYSCALL(133, mknod);
+
+static ErrorOr<u64> sys_mknodat(int dirfd, Path path, mode_t mode, dev_t dev)
+{
+    return mknod_at(dirfd, path, mode, dev);
+}
+SYSCALL(259, mknodat);
+
+static ErrorOr<u64> sys_unlink(Path path) { return unlink_at(AT_FDCWD, path, 0); }
+SYSCALL(87, unlink);
+
+static ErrorOr<u64> sys_rmdir(Path path) { return unlink_at(AT_FDCWD, path, AT_REMOVEDIR); }
+SYSCALL(84, rmdir);
+
+static ErrorOr<u64> sys_unlinkat(int dirfd, Path path, int flags) { return unlink_at(dirfd, path, flags); }
+SYSCALL(263, unlinkat);
 
 // symlinkat(target, dirfd, linkpath): the target is stored as given.
-SYSCALL(266, symlinkat)
+// Errors: path_at's, fs::symlink's.
+static ErrorOr<u64> sys_symlinkat(Path user_target, int dirfd, Path linkpath)
 {
-    auto target = TRY(UserPath::copy_in(a.a0));
-    auto at = TRY(path_at(a.a1, a.a2));
+    auto target = TRY(UserPath::copy_in(user_target));
+    auto at = TRY(path_at(dirfd, linkpath));
     TRY(fs::symlink(at.ctx, target.view(), at.path.view()));
     return 0;
 }
+SYSCALL(266, symlinkat);
 
-SYSCALL(88, symlink)
-{
-    SyscallArgs args{a.a0, u64(AT_FDCWD), a.a1, 0, 0, 0};
-    return sys_symlinkat(args);
-}
+static ErrorOr<u64> sys_symlink(Path target, Path linkpath) { return sys_symlinkat(target, AT_FDCWD, linkpath); }
+SYSCALL(88, symlink);
 
 // ---- two paths: rename and link ----
 
@@ -353,8 +409,8 @@ struct TwoPaths {
 };
 
 // Both paths of a rename or link, in one Context (see the top comment).
-// => path_at's errors, fs::getcwd's (ENOENT: the old directory was removed).
-ErrorOr<TwoPaths> two_paths_at(u64 from_dirfd, uptr from_user, u64 to_dirfd, uptr to_user)
+// Errors: path_at's, fs::getcwd's (ENOENT: the old directory was removed).
+ErrorOr<TwoPaths> two_paths_at(int from_dirfd, Path from_user, int to_dirfd, Path to_user)
 {
     auto from = TRY(path_at(from_dirfd, from_user));
     auto to = TRY(path_at(to_dirfd, to_user));
@@ -372,7 +428,8 @@ ErrorOr<TwoPaths> two_paths_at(u64 from_dirfd, uptr from_user, u64 to_dirfd, upt
 
 // The path with its final symlinks replaced by their targets, as text
 // (linkat's AT_SYMLINK_FOLLOW: fs::link itself never follows). A relative
-// target replaces the last component. => ELOOP, ENOENT, namei's errors.
+// target replaces the last component. Returns the path.
+// Errors: ELOOP, ENOENT, namei's errors.
 ErrorOr<UserPath> follow_final_symlinks(const fs::Context& ctx, UserPath path)
 {
     KernelBuffer target(fs::PATH_MAX);
@@ -399,21 +456,21 @@ ErrorOr<UserPath> follow_final_symlinks(const fs::Context& ctx, UserPath path)
 // renameat2's flags: RENAME_NOREPLACE and RENAME_EXCHANGE (fs::rename);
 // RENAME_WHITEOUT, both of those together, or any other bit: EINVAL, before
 // the paths are read (Linux checks the flags first too).
-ErrorOr<u64> rename_at(u64 from_dirfd, uptr from, u64 to_dirfd, uptr to, u64 flags)
+ErrorOr<u64> rename_at(int from_dirfd, Path from, int to_dirfd, Path to, unsigned flags)
 {
-    if (flags & ~u64(fs::RENAME_NOREPLACE | fs::RENAME_EXCHANGE))
+    if (flags & ~(fs::RENAME_NOREPLACE | fs::RENAME_EXCHANGE))
         return Errno::EINVAL;  // RENAME_WHITEOUT too: no whiteouts here
     if ((flags & fs::RENAME_NOREPLACE) && (flags & fs::RENAME_EXCHANGE))
         return Errno::EINVAL;
     auto paths = TRY(two_paths_at(from_dirfd, from, to_dirfd, to));
-    TRY(fs::rename(paths.ctx, paths.from.view(), paths.to.view(), u32(flags)));
+    TRY(fs::rename(paths.ctx, paths.from.view(), paths.to.view(), flags));
     return 0;
 }
 
 // linkat: AT_SYMLINK_FOLLOW links what a final symlink points at.
 // AT_EMPTY_PATH (link a descriptor) is not supported: its empty path is
 // ENOENT, as Linux answers a caller without CAP_DAC_READ_SEARCH.
-ErrorOr<u64> link_at(u64 from_dirfd, uptr from, u64 to_dirfd, uptr to, u64 flags)
+ErrorOr<u64> link_at(int from_dirfd, Path from, int to_dirfd, Path to, int flags)
 {
     if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
         return Errno::EINVAL;
@@ -426,85 +483,108 @@ ErrorOr<u64> link_at(u64 from_dirfd, uptr from, u64 to_dirfd, uptr to, u64 flags
 
 } // namespace
 
-SYSCALL(82, rename) { return rename_at(u64(AT_FDCWD), a.a0, u64(AT_FDCWD), a.a1, 0); }
-SYSCALL(264, renameat) { return rename_at(a.a0, a.a1, a.a2, a.a3, 0); }
-SYSCALL(316, renameat2) { return rename_at(a.a0, a.a1, a.a2, a.a3, a.a4); }
-SYSCALL(86, link) { return link_at(u64(AT_FDCWD), a.a0, u64(AT_FDCWD), a.a1, 0); }
-SYSCALL(265, linkat) { return link_at(a.a0, a.a1, a.a2, a.a3, a.a4); }
+static ErrorOr<u64> sys_rename(Path from, Path to) { return rename_at(AT_FDCWD, from, AT_FDCWD, to, 0); }
+SYSCALL(82, rename);
+
+static ErrorOr<u64> sys_renameat(int from_dirfd, Path from, int to_dirfd, Path to)
+{
+    return rename_at(from_dirfd, from, to_dirfd, to, 0);
+}
+SYSCALL(264, renameat);
+
+static ErrorOr<u64> sys_renameat2(int from_dirfd, Path from, int to_dirfd, Path to, unsigned flags)
+{
+    return rename_at(from_dirfd, from, to_dirfd, to, flags);
+}
+SYSCALL(316, renameat2);
+
+static ErrorOr<u64> sys_link(Path from, Path to) { return link_at(AT_FDCWD, from, AT_FDCWD, to, 0); }
+SYSCALL(86, link);
+
+static ErrorOr<u64> sys_linkat(int from_dirfd, Path from, int to_dirfd, Path to, int flags)
+{
+    return link_at(from_dirfd, from, to_dirfd, to, flags);
+}
+SYSCALL(265, linkat);
 
 // ---- reading a symlink ----
 
 // readlinkat(dirfd, path, buf, bufsiz): the target, not NUL-terminated,
 // cut to bufsiz. An empty path reads the symlink dirfd itself names (an
 // O_PATH|O_NOFOLLOW descriptor); any other dirfd, AT_FDCWD included, is
-// then ENOENT, as Linux. => EINVAL (bufsiz <= 0, not a symlink), EFAULT,
-// EBADF, ENOENT.
-SYSCALL(267, readlinkat)
+// then ENOENT, as Linux. Returns the length. Errors: EINVAL (bufsiz <= 0,
+// not a symlink), EFAULT, EBADF, ENOENT.
+static ErrorOr<u64> sys_readlinkat(int dirfd, Path user_path, UserPtr<char> user_buf, int bufsiz)
 {
-    if (i32(a.a3) <= 0)
+    if (bufsiz <= 0)
         return Errno::EINVAL;
-    auto buf = fs::IoBuffer::user(a.a2);
-    size_t n = size_t(i32(a.a3));
-    auto path = TRY(UserPath::copy_in(a.a1));
+    auto buf = fs::IoBuffer::user(user_buf.address());
+    size_t n = size_t(bufsiz);
+    auto path = TRY(UserPath::copy_in(user_path));
     if (path.is_empty()) {
-        auto v = TRY(dirfd_vnode(a.a0));
+        auto v = TRY(dirfd_vnode(dirfd));
         if (v->type() != fs::VType::Symlink)
             return Errno::ENOENT;
         return TRY(v->readlink(buf, n));
     }
-    fs::Context ctx = TRY(context_at(a.a0, path));
+    fs::Context ctx = TRY(context_at(dirfd, path));
     return TRY(fs::readlink(ctx, path.view(), buf, n));
 }
+SYSCALL(267, readlinkat);
 
-SYSCALL(89, readlink)
+static ErrorOr<u64> sys_readlink(Path path, UserPtr<char> buf, int bufsiz)
 {
-    SyscallArgs args{u64(AT_FDCWD), a.a0, a.a1, a.a2, 0, 0};
-    return sys_readlinkat(args);
+    return sys_readlinkat(AT_FDCWD, path, buf, bufsiz);
 }
+SYSCALL(89, readlink);
 
 // ---- the current directory ----
 
-SYSCALL(80, chdir)
+// chdir(path). Errors: path_at's, fs::chdir's (ENOTDIR, ...).
+static ErrorOr<u64> sys_chdir(Path path)
 {
-    auto at = TRY(path_at(u64(AT_FDCWD), a.a0));
+    auto at = TRY(path_at(AT_FDCWD, path));
     fs::Vnode* dir = TRY(fs::chdir(at.ctx, at.path.view()));
     own_context().cwd = VnodeRef::adopt(dir);
     return 0;
 }
+SYSCALL(80, chdir);
 
-// getcwd(buf, size): => the length with the NUL. ERANGE (size too small),
-// ENOENT (the cwd was removed), EFAULT.
-SYSCALL(79, getcwd)
+// getcwd(buf, size): Returns the length with the NUL. Errors: ERANGE (size
+// too small), ENOENT (the cwd was removed), EFAULT.
+static ErrorOr<u64> sys_getcwd(UserPtr<char> buf, u64 size)
 {
     KernelBuffer path(fs::PATH_MAX);
     if (!path)
         return Errno::ENOMEM;
-    size_t length = TRY(fs::getcwd(own_context(), path.chars(), min(size_t(a.a1), fs::PATH_MAX)));
-    TRY(arch::copy_to_user(a.a0, path.get(), length + 1));
+    size_t length = TRY(fs::getcwd(own_context(), path.chars(), min(size_t(size), fs::PATH_MAX)));
+    TRY(copy_to_user(buf, path.chars(), length + 1));
     return length + 1;
 }
+SYSCALL(79, getcwd);
 
 // ---- size ----
 
-// truncate(path, length). => EINVAL (negative length, not a regular
+// truncate(path, length). Errors: EINVAL (negative length, not a regular
 // file), EISDIR, EFBIG (also: growing the file past RLIMIT_FSIZE, which
 // raises SIGXFSZ too -- Linux's inode_newsize_ok, as ftruncate). The size
 // is looked up first, then the file again by fs::truncate: a rename
 // between the two could let a file pass the limit, which one thread per
 // process makes moot.
-SYSCALL(76, truncate)
+static ErrorOr<u64> sys_truncate(Path path, i64 length)
 {
-    if (i64(a.a1) < 0)
+    if (length < 0)
         return Errno::EINVAL;
-    auto at = TRY(path_at(u64(AT_FDCWD), a.a0));
+    auto at = TRY(path_at(AT_FDCWD, path));
     if (Process::current()->rlimit(RLIMIT_FSIZE).cur != RLIM_INFINITY) {  // else no need to look
         fs::VAttr attr = TRY(fs::stat(at.ctx, at.path.view()));
         if (attr.type == fs::VType::Regular)  // else fs::truncate's EISDIR or EINVAL
-            TRY(fsize_check_resize(attr.size, a.a1));
+            TRY(fsize_check_resize(attr.size, u64(length)));
     }
-    TRY(fs::truncate(at.ctx, at.path.view(), a.a1));
+    TRY(fs::truncate(at.ctx, at.path.view(), u64(length)));
     return 0;
 }
+SYSCALL(76, truncate);
 
 // ---- statfs ----
 
@@ -520,12 +600,12 @@ struct LinuxStatfs {
 };
 static_assert(sizeof(LinuxStatfs) == 120);
 
-constexpr i64 TMPFS_MAGIC = 0x01021994;  // the only file system so far
-constexpr i64 ST_VALID = 0x20;
+using uapi::ST_VALID, uapi::TMPFS_MAGIC;  // tmpfs: the only file system so far
 
 // The statfs of the file system holding `v`; a vnode of no mounted file
-// system (a device's own vnode) reports an empty one.
-ErrorOr<u64> statfs_out(fs::Vnode& v, uptr user_buf)
+// system (a device's own vnode) reports an empty one. Errors: EFAULT,
+// the file system's.
+ErrorOr<u64> statfs_out(fs::Vnode& v, UserPtr<LinuxStatfs> user_buf)
 {
     LinuxStatfs st;
     memset(&st, 0, sizeof st);
@@ -546,32 +626,35 @@ ErrorOr<u64> statfs_out(fs::Vnode& v, uptr user_buf)
         st.namelen = i64(s.namemax);
         st.flags = ST_VALID | i64(s.flags);
     }
-    TRY(arch::copy_to_user(user_buf, &st, sizeof st));
+    TRY(copy_to_user(user_buf, &st));
     return 0;
 }
 
 } // namespace
 
-SYSCALL(137, statfs)
+// statfs(path, buf), fstatfs(fd, buf).
+static ErrorOr<u64> sys_statfs(Path path, UserPtr<LinuxStatfs> buf)
 {
-    auto v = TRY(vnode_at(u64(AT_FDCWD), a.a0, 0));
-    return statfs_out(*v, a.a1);
+    auto v = TRY(vnode_at(AT_FDCWD, path, 0));
+    return statfs_out(*v, buf);
 }
+SYSCALL(137, statfs);
 
-SYSCALL(138, fstatfs)
+static ErrorOr<u64> sys_fstatfs(int fd, UserPtr<LinuxStatfs> buf)
 {
-    auto file = TRY(file_of_raw(a.a0));  // O_PATH too, as Linux
-    return statfs_out(file->vnode(), a.a1);
+    auto file = TRY(file_of_raw(fd));  // O_PATH too, as Linux
+    return statfs_out(file->vnode(), buf);
 }
+SYSCALL(138, fstatfs);
 
 // ---- mode and owner ----
 
 namespace {
 
-ErrorOr<u64> set_mode(fs::Vnode& v, u64 mode)
+ErrorOr<u64> set_mode(fs::Vnode& v, mode_t mode)
 {
     fs::VAttr attr;
-    attr.mode = u32(mode) & 07777;
+    attr.mode = mode & 07777;
     TRY(v.setattr(attr, fs::SETATTR_MODE));
     return 0;
 }
@@ -579,16 +662,16 @@ ErrorOr<u64> set_mode(fs::Vnode& v, u64 mode)
 // uid or gid (u32)-1: unchanged. On a non-directory, set-user-ID goes, and
 // set-group-ID if group execute is on (Linux's ATTR_KILL_SUID/SGID, which
 // apply to root too).
-ErrorOr<u64> set_owner(fs::Vnode& v, u64 uid, u64 gid)
+ErrorOr<u64> set_owner(fs::Vnode& v, uid_t uid, gid_t gid)
 {
     fs::VAttr attr;
     u32 mask = 0;
-    if (u32(uid) != ~0u) {
-        attr.uid = u32(uid);
+    if (uid != ~0u) {
+        attr.uid = uid;
         mask |= fs::SETATTR_UID;
     }
-    if (u32(gid) != ~0u) {
-        attr.gid = u32(gid);
+    if (gid != ~0u) {
+        attr.gid = gid;
         mask |= fs::SETATTR_GID;
     }
     if (!v.is_directory()) {
@@ -603,7 +686,7 @@ ErrorOr<u64> set_owner(fs::Vnode& v, u64 uid, u64 gid)
     return 0;
 }
 
-ErrorOr<u64> chown_at(u64 dirfd, uptr user_path, u64 uid, u64 gid, u64 flags)
+ErrorOr<u64> chown_at(int dirfd, Path user_path, uid_t uid, gid_t gid, int flags)
 {
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return Errno::EINVAL;
@@ -613,53 +696,71 @@ ErrorOr<u64> chown_at(u64 dirfd, uptr user_path, u64 uid, u64 gid, u64 flags)
 
 } // namespace
 
-SYSCALL(90, chmod)
+// chmod(path, mode), fchmod(fd, mode), fchmodat(dirfd, path, mode).
+static ErrorOr<u64> sys_chmod(Path path, mode_t mode)
 {
-    auto v = TRY(vnode_at(u64(AT_FDCWD), a.a0, 0));
-    return set_mode(*v, a.a1);
+    auto v = TRY(vnode_at(AT_FDCWD, path, 0));
+    return set_mode(*v, mode);
 }
+SYSCALL(90, chmod);
 
-SYSCALL(91, fchmod)
+static ErrorOr<u64> sys_fchmod(int fd, mode_t mode)
 {
-    auto file = TRY(file_of(a.a0));
-    return set_mode(file->vnode(), a.a1);
+    auto file = TRY(file_of(fd));
+    return set_mode(file->vnode(), mode);
 }
+SYSCALL(91, fchmod);
 
 // fchmodat(dirfd, path, mode): Linux's call has no flags argument.
-SYSCALL(268, fchmodat)
+static ErrorOr<u64> sys_fchmodat(int dirfd, Path path, mode_t mode)
 {
-    auto v = TRY(vnode_at(a.a0, a.a1, 0));
-    return set_mode(*v, a.a2);
+    auto v = TRY(vnode_at(dirfd, path, 0));
+    return set_mode(*v, mode);
 }
+SYSCALL(268, fchmodat);
 
-SYSCALL(92, chown) { return chown_at(u64(AT_FDCWD), a.a0, a.a1, a.a2, 0); }
-SYSCALL(94, lchown) { return chown_at(u64(AT_FDCWD), a.a0, a.a1, a.a2, AT_SYMLINK_NOFOLLOW); }
-SYSCALL(260, fchownat) { return chown_at(a.a0, a.a1, a.a2, a.a3, a.a4); }
+// chown(path, uid, gid), lchown, fchownat(dirfd, path, uid, gid, flags), fchown(fd, uid, gid).
+static ErrorOr<u64> sys_chown(Path path, uid_t uid, gid_t gid) { return chown_at(AT_FDCWD, path, uid, gid, 0); }
+SYSCALL(92, chown);
 
-SYSCALL(93, fchown)
+static ErrorOr<u64> sys_lchown(Path path, uid_t uid, gid_t gid)
 {
-    auto file = TRY(file_of(a.a0));
-    return set_owner(file->vnode(), a.a1, a.a2);
+    return chown_at(AT_FDCWD, path, uid, gid, AT_SYMLINK_NOFOLLOW);
 }
+SYSCALL(94, lchown);
 
-// umask(mask): => the old mask.
-SYSCALL(95, umask)
+static ErrorOr<u64> sys_fchownat(int dirfd, Path path, uid_t uid, gid_t gid, int flags)
+{
+    return chown_at(dirfd, path, uid, gid, flags);
+}
+SYSCALL(260, fchownat);
+
+static ErrorOr<u64> sys_fchown(int fd, uid_t uid, gid_t gid)
+{
+    auto file = TRY(file_of(fd));
+    return set_owner(file->vnode(), uid, gid);
+}
+SYSCALL(93, fchown);
+
+// umask(mask): Returns the old mask.
+static ErrorOr<u64> sys_umask(int mask)
 {
     Process* p = Process::current();
     u32 old = p->umask();
-    p->set_umask(u32(a.a0));
+    p->set_umask(u32(mask));
     return old;
 }
+SYSCALL(95, umask);
 
 // ---- times ----
 
 namespace {
 
-constexpr i64 UTIME_NOW = (1l << 30) - 1, UTIME_OMIT = (1l << 30) - 2;
+using uapi::UTIME_NOW, uapi::UTIME_OMIT;
 constexpr i64 NSEC_PER_SEC = 1000000000;
 
 // One of utimensat's two timespecs into `attr` (`which` is SETATTR_ATIME
-// or SETATTR_MTIME). => EINVAL (nanoseconds out of range).
+// or SETATTR_MTIME). Errors: EINVAL (nanoseconds out of range).
 ErrorOr<void> take_time(const fs::Timespec& in, u32 which, fs::VAttr& attr, u32& mask)
 {
     if (in.nsec == UTIME_OMIT)
@@ -675,17 +776,15 @@ ErrorOr<void> take_time(const fs::Timespec& in, u32 which, fs::VAttr& attr, u32&
 } // namespace
 
 // utimensat(dirfd, path, times[2], flags): times NULL is "now" for both;
-// a path NULL means dirfd itself (Linux's futimens). => EINVAL, EFAULT,
-// EBADF, lookup's errors.
-SYSCALL(280, utimensat)
+// a path NULL means dirfd itself (Linux's futimens). Errors: EINVAL,
+// EFAULT, EBADF, lookup's errors.
+static ErrorOr<u64> sys_utimensat(int dirfd, Path user_path, UserPtr<const fs::Timespec> user_times, int flags)
 {
-    u64 dirfd = a.a0, flags = a.a3;
-    uptr user_path = a.a1, user_times = a.a2;
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return Errno::EINVAL;
     fs::Timespec times[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
     if (user_times)
-        TRY(arch::copy_from_user(times, user_times, sizeof times));
+        TRY(copy_from_user(times, user_times, 2));
     fs::VAttr attr;
     u32 mask = 0;
     TRY(take_time(times[0], fs::SETATTR_ATIME, attr, mask));
@@ -693,8 +792,8 @@ SYSCALL(280, utimensat)
     if (mask == 0)
         return 0;  // both UTIME_OMIT: nothing to do, the path is not even looked at
     VnodeRef v;
-    if (user_path == 0) {
-        if (int(u32(dirfd)) == AT_FDCWD)
+    if (!user_path) {
+        if (dirfd == AT_FDCWD)
             return Errno::EFAULT;
         if (flags & AT_SYMLINK_NOFOLLOW)
             return Errno::EINVAL;
@@ -706,5 +805,6 @@ SYSCALL(280, utimensat)
     TRY(v->setattr(attr, mask));
     return 0;
 }
+SYSCALL(280, utimensat);
 
 } // namespace kern

@@ -15,7 +15,6 @@
 // here they are EINVAL.)
 //
 // Read more: pipe(2); Linux fs/pipe.c (do_pipe2); fs/pipe/pipe.cpp.
-#include <arch/usercopy.h>
 #include <fs/pipe/pipe.h>
 #include <kernel/base/lib/ref_ptr.h>
 #include <kernel/top/proc/process.h>
@@ -25,10 +24,10 @@ namespace kern {
 
 namespace {
 
-// => 0. EINVAL (flags), EFAULT (fds), EMFILE, ENOMEM.
-ErrorOr<u64> do_pipe2(uptr user_fds, u64 flags)
+// Returns 0. Errors: EINVAL (flags), EFAULT (fds), EMFILE, ENOMEM.
+ErrorOr<u64> do_pipe2(UserPtr<int> user_fds, int flags)
 {
-    if (flags & ~u64(fs::O_CLOEXEC | fs::O_NONBLOCK))
+    if (flags & ~int(fs::O_CLOEXEC | fs::O_NONBLOCK))
         return Errno::EINVAL;
     fs::File* read_end;
     fs::File* write_end;
@@ -46,7 +45,7 @@ ErrorOr<u64> do_pipe2(uptr user_fds, u64 flags)
         return w.error();
     }
     pair[1] = w.value();
-    if (arch::copy_to_user(user_fds, pair, sizeof pair).is_error()) {
+    if (copy_to_user(user_fds, pair, 2).is_error()) {
         (void)fds.close(pair[0]);
         (void)fds.close(pair[1]);
         return Errno::EFAULT;
@@ -56,10 +55,12 @@ ErrorOr<u64> do_pipe2(uptr user_fds, u64 flags)
 
 } // namespace
 
-// pipe(fds). => EFAULT, EMFILE, ENOMEM.
-SYSCALL(22, pipe) { return do_pipe2(a.a0, 0); }
+// pipe(fds). Errors: EFAULT, EMFILE, ENOMEM.
+static ErrorOr<u64> sys_pipe(UserPtr<int> fds) { return do_pipe2(fds, 0); }
+SYSCALL(22, pipe);
 
-// pipe2(fds, flags). => also EINVAL (a flag other than O_CLOEXEC, O_NONBLOCK).
-SYSCALL(293, pipe2) { return do_pipe2(a.a0, a.a1); }
+// pipe2(fds, flags). Errors: also EINVAL (a flag other than O_CLOEXEC, O_NONBLOCK).
+static ErrorOr<u64> sys_pipe2(UserPtr<int> fds, int flags) { return do_pipe2(fds, flags); }
+SYSCALL(293, pipe2);
 
 } // namespace kern

@@ -48,19 +48,19 @@
 // or select after a handler (kernel/top/proc/signal.cpp:restartable).
 //
 // The temporary signal mask of ppoll/pselect6 works as rt_sigsuspend's
-// (kernel/top/syscall/sys_process.cpp): when the wait ends with EINTR, the old
+// (kernel/top/syscall/sys_signal.cpp): when the wait ends with EINTR, the old
 // mask is saved in the process and comes back after the handler
 // (m_has_saved_mask); otherwise it comes back at once.
 //
 // Read more: poll(2), select(2); Linux fs/select.c (do_sys_poll,
 // core_sys_select, poll_select_finish, do_restart_poll); fs/vfs/poll.h.
 #include <arch/time.h>
-#include <arch/usercopy.h>
 #include <fs/vfs/poll.h>
-#include <kernel/top/proc/process.h>
 #include <kernel/base/sched/thread.h>
+#include <kernel/top/proc/process.h>
+#include <kernel/top/syscall/kernel_buffer.h>
 #include <kernel/top/syscall/syscall.h>
-#include <kernel/top/syscall/user_args.h>
+#include <kernel/top/syscall/user_file.h>
 
 namespace kern {
 
@@ -94,9 +94,10 @@ u32 file_ready(fs::File& file, u32 events)
 
 // ---- the loop ----
 
-// Ask with `scan` (=> how many files are ready) until one is, the deadline
-// (absolute ns, or NO_DEADLINE; "now" for a zero timeout) passes, or a
-// signal comes. => the last scan's count (0: timed out). EINTR.
+// Ask with `scan` (which returns how many files are ready) until one is,
+// the deadline (absolute ns, or NO_DEADLINE; "now" for a zero timeout)
+// passes, or a signal comes. Returns the last scan's count (0: timed out).
+// Errors: EINTR.
 template <typename Scan> ErrorOr<u64> poll_loop(u64 deadline, Scan&& scan)
 {
     for (;;) {
@@ -128,13 +129,17 @@ struct LinuxTimeval {
     i64 sec, usec;
 };
 
-// A relative struct timespec (NULL: no deadline). => EFAULT, EINVAL.
-ErrorOr<u64> timespec_deadline(uptr user_ts)
+using UserTimespec = UserPtr<LinuxTimespec>;
+using UserTimeval = UserPtr<LinuxTimeval>;
+
+// Returns the deadline of a relative struct timespec (NULL: no deadline).
+// Errors: EFAULT, EINVAL.
+ErrorOr<u64> timespec_deadline(UserTimespec user_ts)
 {
     if (!user_ts)
         return NO_DEADLINE;
     LinuxTimespec ts;
-    TRY(arch::copy_from_user(&ts, user_ts, sizeof ts));
+    TRY(copy_from_user(&ts, user_ts));
     if (ts.sec < 0 || ts.nsec < 0 || u64(ts.nsec) >= NS_PER_SEC)
         return Errno::EINVAL;
     if (u64(ts.sec) >= (NO_DEADLINE - NS_PER_SEC) / NS_PER_SEC)
@@ -143,12 +148,13 @@ ErrorOr<u64> timespec_deadline(uptr user_ts)
 }
 
 // select's struct timeval; as Linux, usec beyond a second carries over.
-ErrorOr<u64> timeval_deadline(uptr user_tv)
+// Errors: EFAULT, EINVAL.
+ErrorOr<u64> timeval_deadline(UserTimeval user_tv)
 {
     if (!user_tv)
         return NO_DEADLINE;
     LinuxTimeval tv;
-    TRY(arch::copy_from_user(&tv, user_tv, sizeof tv));
+    TRY(copy_from_user(&tv, user_tv));
     i64 sec = tv.sec + tv.usec / 1000000;
     i64 nsec = (tv.usec % 1000000) * 1000;
     if (tv.sec < 0 || sec < 0 || nsec < 0)
@@ -166,22 +172,22 @@ u64 time_left(u64 deadline)
 
 // Write the time left back (Linux does; a fault there is ignored, as Linux's
 // poll_select_finish ignores it).
-void write_back_timespec(uptr user_ts, u64 deadline)
+void write_back_timespec(UserTimespec user_ts, u64 deadline)
 {
     if (!user_ts || deadline == NO_DEADLINE)
         return;
     u64 left = time_left(deadline);
     LinuxTimespec ts{i64(left / NS_PER_SEC), i64(left % NS_PER_SEC)};
-    (void)arch::copy_to_user(user_ts, &ts, sizeof ts);
+    (void)copy_to_user(user_ts, &ts);
 }
 
-void write_back_timeval(uptr user_tv, u64 deadline)
+void write_back_timeval(UserTimeval user_tv, u64 deadline)
 {
     if (!user_tv || deadline == NO_DEADLINE)
         return;
     u64 left = time_left(deadline);
     LinuxTimeval tv{i64(left / NS_PER_SEC), i64(left % NS_PER_SEC / 1000)};
-    (void)arch::copy_to_user(user_tv, &tv, sizeof tv);
+    (void)copy_to_user(user_tv, &tv);
 }
 
 // ---- the signal mask of ppoll and pselect6 ----
@@ -219,15 +225,15 @@ private:
 };
 
 // Run `call` with the user's mask at `user_mask` (NULL: the current one).
-// => call's result. EINVAL (size), EFAULT.
-template <typename Call> ErrorOr<u64> with_mask(uptr user_mask, u64 size, Call&& call)
+// Returns call's result. Errors: EINVAL (size), EFAULT, call's.
+template <typename Call> ErrorOr<u64> with_mask(UserPtr<const SigSet> user_mask, u64 size, Call&& call)
 {
     if (!user_mask)
         return call();
     if (size != sizeof(SigSet))
         return Errno::EINVAL;
     SigSet mask;
-    TRY(arch::copy_from_user(&mask, user_mask, sizeof mask));
+    TRY(copy_from_user(&mask, user_mask));
     TemporaryMask temporary(mask);
     ErrorOr<u64> result = call();
     temporary.finish(result.is_error() && result.error() == Errno::EINTR);
@@ -243,7 +249,7 @@ struct PollFd {
 };
 static_assert(sizeof(PollFd) == 8);
 
-// Fill every revents. => how many are non-zero.
+// Fill every revents. Returns how many are non-zero.
 u64 scan_pollfds(PollFd* fds, u64 n)
 {
     u64 ready = 0;
@@ -252,7 +258,7 @@ u64 scan_pollfds(PollFd* fds, u64 n)
         p.revents = 0;
         if (p.fd < 0)
             continue;
-        auto file = file_of(u64(u32(p.fd)));
+        auto file = file_of(p.fd);
         u32 revents = file.is_error() ? POLLNVAL : file_ready(*file.value(), u16(p.events));
         p.revents = i16(revents);
         if (revents)
@@ -261,8 +267,11 @@ u64 scan_pollfds(PollFd* fds, u64 n)
     return ready;
 }
 
-// => the number of ready entries. EINVAL (nfds), EFAULT, ENOMEM, EINTR.
-ErrorOr<u64> do_poll(uptr user_fds, u64 nfds, u64 deadline)
+using UserPollFds = UserPtr<PollFd>;
+
+// Returns the number of ready entries. Errors: EINVAL (nfds), EFAULT,
+// ENOMEM, EINTR.
+ErrorOr<u64> do_poll(UserPollFds user_fds, u64 nfds, u64 deadline)
 {
     if (nfds > u64(Process::current()->fds().limit()))
         return Errno::EINVAL;  // above RLIMIT_NOFILE, as Linux
@@ -271,25 +280,27 @@ ErrorOr<u64> do_poll(uptr user_fds, u64 nfds, u64 deadline)
         return Errno::ENOMEM;
     auto* fds = reinterpret_cast<PollFd*>(buf.get());
     if (nfds > 0)  // poll(NULL, 0, ms) is a sleep
-        TRY(arch::copy_from_user(fds, user_fds, nfds * sizeof(PollFd)));
+        TRY(copy_from_user(fds, user_fds, nfds));
     ErrorOr<u64> result = poll_loop(deadline, [&]() -> ErrorOr<u64> { return scan_pollfds(fds, nfds); });
-    for (u64 i = 0; i < nfds; ++i)
-        TRY(arch::copy_to_user(user_fds + i * sizeof(PollFd) + offsetof(PollFd, revents),
-                               &fds[i].revents, sizeof fds[i].revents));
+    for (u64 i = 0; i < nfds; ++i) {
+        UserPtr<i16> revents(user_fds.element(i).address() + offsetof(PollFd, revents));
+        TRY(copy_to_user(revents, &fds[i].revents));
+    }
     return result;
 }
 
 ErrorOr<u64> continue_poll(const RestartBlock& block);
 
 // poll's body: do_poll, and on EINTR the restart block armed so that a
-// restart goes on to the same deadline (Linux's sys_poll). => as do_poll.
-ErrorOr<u64> poll_with_restart(uptr user_fds, u64 nfds, u64 deadline)
+// restart goes on to the same deadline (Linux's sys_poll). Returns and
+// fails as do_poll.
+ErrorOr<u64> poll_with_restart(UserPollFds user_fds, u64 nfds, u64 deadline)
 {
     ErrorOr<u64> result = do_poll(user_fds, nfds, deadline);
     if (result.is_error() && result.error() == Errno::EINTR) {
         RestartBlock block;
         block.fn = continue_poll;
-        block.user_fds = user_fds;
+        block.user_fds = user_fds.address();
         block.nfds = nfds;
         block.deadline = deadline;
         arm_restart_block(block);
@@ -300,7 +311,7 @@ ErrorOr<u64> poll_with_restart(uptr user_fds, u64 nfds, u64 deadline)
 // restart_syscall's continuation of poll (Linux's do_restart_poll).
 ErrorOr<u64> continue_poll(const RestartBlock& block)
 {
-    return poll_with_restart(block.user_fds, block.nfds, block.deadline);
+    return poll_with_restart(UserPollFds(block.user_fds), block.nfds, block.deadline);
 }
 
 // ---- select ----
@@ -315,26 +326,29 @@ struct FdSets {
 bool test_bit(const u64* set, u64 fd) { return (set[fd / 64] >> (fd % 64)) & 1; }
 void set_bit(u64* set, u64 fd) { set[fd / 64] |= u64(1) << (fd % 64); }
 
-// Copy a user fd_set of `bytes` in (NULL: empty). => EFAULT.
-ErrorOr<void> copy_set_in(u64* set, uptr user_set, size_t bytes)
+// A user's fd_set: an array of bits, in 64-bit words.
+using UserFdSet = UserPtr<u64>;
+
+// Copy a user fd_set of `bytes` in (NULL: empty). Errors: EFAULT.
+ErrorOr<void> copy_set_in(u64* set, UserFdSet user_set, size_t bytes)
 {
     for (size_t i = 0; i < SET_WORDS; ++i)
         set[i] = 0;
     if (user_set)
-        TRY(arch::copy_from_user(set, user_set, bytes));
+        TRY(copy_from_user(set, user_set, bytes / sizeof(u64)));
     return {};
 }
 
-// Every descriptor named in any set must be open. => EBADF.
+// Every descriptor named in any set must be open. Errors: EBADF.
 ErrorOr<void> check_select_fds(const FdSets& want, u64 n)
 {
     for (u64 fd = 0; fd < n; ++fd)
         if (test_bit(want.in, fd) || test_bit(want.out, fd) || test_bit(want.ex, fd))
-            TRY(file_of(fd));
+            TRY(file_of(int(fd)));
     return {};
 }
 
-// One pass: the ready descriptors into `got`. => how many bits are set.
+// One pass: the ready descriptors into `got`. Returns how many bits are set.
 u64 scan_fd_sets(const FdSets& want, FdSets& got, u64 n)
 {
     got = FdSets{};
@@ -343,7 +357,7 @@ u64 scan_fd_sets(const FdSets& want, FdSets& got, u64 n)
         bool in = test_bit(want.in, fd), out = test_bit(want.out, fd), ex = test_bit(want.ex, fd);
         if (!in && !out && !ex)
             continue;
-        auto file = file_of(fd);
+        auto file = file_of(int(fd));
         if (file.is_error())
             continue;  // closed since the check: never ready
         u32 events = (in ? POLLIN_SET : 0) | (out ? POLLOUT_SET : 0) | (ex ? POLLEX_SET : 0);
@@ -364,13 +378,12 @@ u64 scan_fd_sets(const FdSets& want, FdSets& got, u64 n)
     return ready;
 }
 
-// => the number of ready bits. EINVAL (n < 0), EFAULT, EBADF, EINTR.
-ErrorOr<u64> do_select(u64 n_arg, uptr user_in, uptr user_out, uptr user_ex, u64 deadline)
+// Returns the number of ready bits. Errors: EINVAL (n < 0), EFAULT, EBADF, EINTR.
+ErrorOr<u64> do_select(int n_arg, UserFdSet user_in, UserFdSet user_out, UserFdSet user_ex, u64 deadline)
 {
-    i32 n_signed = i32(u32(n_arg));
-    if (n_signed < 0)
+    if (n_arg < 0)
         return Errno::EINVAL;
-    u64 n = min(u64(n_signed), SELECT_MAX);  // Linux cuts n to the table's size
+    u64 n = min(u64(n_arg), SELECT_MAX);  // Linux cuts n to the table's size
     size_t bytes = size_t((n + 63) / 64 * 8);
     FdSets want, got;
     TRY(copy_set_in(want.in, user_in, bytes));
@@ -379,58 +392,69 @@ ErrorOr<u64> do_select(u64 n_arg, uptr user_in, uptr user_out, uptr user_ex, u64
     TRY(check_select_fds(want, n));
     u64 ready = TRY(poll_loop(deadline, [&]() -> ErrorOr<u64> { return scan_fd_sets(want, got, n); }));
     if (user_in)
-        TRY(arch::copy_to_user(user_in, got.in, bytes));
+        TRY(copy_to_user(user_in, got.in, bytes / sizeof(u64)));
     if (user_out)
-        TRY(arch::copy_to_user(user_out, got.out, bytes));
+        TRY(copy_to_user(user_out, got.out, bytes / sizeof(u64)));
     if (user_ex)
-        TRY(arch::copy_to_user(user_ex, got.ex, bytes));
+        TRY(copy_to_user(user_ex, got.ex, bytes / sizeof(u64)));
     return ready;
 }
 
+// pselect6's last argument points at this (either field may be NULL).
+struct PselectSigmask {
+    uptr mask;  // const sigset_t*
+    u64 size;
+};
+
 } // namespace
 
-// poll(fds, nfds, timeout_ms). => ready entries. EINVAL, EFAULT, EINTR, ENOMEM.
-SYSCALL(7, poll)
+// poll(fds, nfds, timeout_ms). Returns the ready entries. Errors: EINVAL,
+// EFAULT, EINTR, ENOMEM.
+static ErrorOr<u64> sys_poll(UserPollFds fds, unsigned nfds, int timeout_ms)
 {
-    i32 ms = i32(u32(a.a2));
-    u64 deadline = ms < 0 ? NO_DEADLINE : deadline_after(u64(ms) * 1000000);
-    return poll_with_restart(a.a0, a.a1, deadline);
+    u64 deadline = timeout_ms < 0 ? NO_DEADLINE : deadline_after(u64(timeout_ms) * 1000000);
+    return poll_with_restart(fds, nfds, deadline);
 }
+SYSCALL(7, poll);
 
-// ppoll(fds, nfds, timeout_ts, sigmask, sigsetsize). => as poll; EINVAL
-// also for a bad timespec or sigsetsize != 8.
-SYSCALL(271, ppoll)
+// ppoll(fds, nfds, timeout_ts, sigmask, sigsetsize). Returns as poll.
+// Errors: as poll, and EINVAL for a bad timespec or sigsetsize != 8.
+static ErrorOr<u64> sys_ppoll(UserPollFds fds, unsigned nfds, UserTimespec timeout,
+                              UserPtr<const SigSet> sigmask, size_t sigsetsize)
 {
-    u64 deadline = TRY(timespec_deadline(a.a2));
-    auto result = with_mask(a.a3, a.a4, [&] { return do_poll(a.a0, a.a1, deadline); });
-    write_back_timespec(a.a2, deadline);
+    u64 deadline = TRY(timespec_deadline(timeout));
+    auto result = with_mask(sigmask, sigsetsize, [&] { return do_poll(fds, nfds, deadline); });
+    write_back_timespec(timeout, deadline);
     return result;
 }
+SYSCALL(271, ppoll);
 
-// select(n, readfds, writefds, exceptfds, timeout_tv). => ready bits.
-// EINVAL (n < 0, a negative time), EBADF, EFAULT, EINTR.
-SYSCALL(23, select)
+// select(n, readfds, writefds, exceptfds, timeout_tv). Returns the ready
+// bits. Errors: EINVAL (n < 0, a negative time), EBADF, EFAULT, EINTR.
+static ErrorOr<u64> sys_select(int n, UserFdSet in, UserFdSet out, UserFdSet ex, UserTimeval timeout)
 {
-    u64 deadline = TRY(timeval_deadline(a.a4));
-    auto result = do_select(a.a0, a.a1, a.a2, a.a3, deadline);
-    write_back_timeval(a.a4, deadline);
+    u64 deadline = TRY(timeval_deadline(timeout));
+    auto result = do_select(n, in, out, ex, deadline);
+    write_back_timeval(timeout, deadline);
     return result;
 }
+SYSCALL(23, select);
 
-// pselect6(n, readfds, writefds, exceptfds, timeout_ts, sig) where sig
-// points at {const sigset_t* mask; size_t size} (either may be NULL).
-SYSCALL(270, pselect6)
+// pselect6(n, readfds, writefds, exceptfds, timeout_ts, sig): sig points
+// at {const sigset_t* mask; size_t size} (either may be NULL). Returns and
+// fails as select, and as ppoll for the mask.
+static ErrorOr<u64> sys_pselect6(int n, UserFdSet in, UserFdSet out, UserFdSet ex, UserTimespec timeout,
+                                 UserPtr<const PselectSigmask> user_sig)
 {
-    u64 deadline = TRY(timespec_deadline(a.a4));
-    struct {
-        uptr mask;
-        u64 size;
-    } sig = {0, 0};
-    if (a.a5)
-        TRY(arch::copy_from_user(&sig, a.a5, sizeof sig));
-    auto result = with_mask(sig.mask, sig.size, [&] { return do_select(a.a0, a.a1, a.a2, a.a3, deadline); });
-    write_back_timespec(a.a4, deadline);
+    u64 deadline = TRY(timespec_deadline(timeout));
+    PselectSigmask sig = {0, 0};
+    if (user_sig)
+        TRY(copy_from_user(&sig, user_sig));
+    auto result = with_mask(UserPtr<const SigSet>(sig.mask), sig.size,
+                            [&] { return do_select(n, in, out, ex, deadline); });
+    write_back_timespec(timeout, deadline);
     return result;
 }
+SYSCALL(270, pselect6);
 
 } // namespace kern

@@ -1,7 +1,8 @@
-// kernel/top/syscall/sys_process.cpp -- process calls: fork, execve, exit, wait4, ids, groups, signals.
+// kernel/top/syscall/sys_process.cpp -- process calls: fork, clone, execve, exit, wait4, ids, groups, prctl.
 //
-// The work is in kernel/top/proc/ (fork.cpp, exec.cpp, process.cpp, signal.cpp);
-// these handlers check and copy the user's arguments. Linux's conventions:
+// The work is in kernel/top/proc/ (fork.cpp, exec.cpp, process.cpp);
+// these handlers check and copy the user's arguments. (The signal calls
+// are sys_signal.cpp's.) Linux's conventions:
 //   wait4 status  exit code << 8, or the signal number (no core dumps);
 //                 a stop is (sig << 8) | 0x7f, a continue 0xffff
 //   wait4 rusage  what the child used, with its own reaped children (a
@@ -14,18 +15,24 @@
 //                 (kernel/top/proc/fork.cpp says why); CHILD_SETTID, PARENT_SETTID,
 //                 SETTLS and the exit signal are honoured; CHILD_CLEARTID is
 //                 accepted and ignored (it matters only to threads)
-//   rt_sigaction  the kernel's struct sigaction (handler, flags, restorer,
-//                 mask) and sigsetsize 8
-//   restart_syscall  runs the restart block an interrupted sleep or poll
-//                 left (kernel/top/proc/signal.h: RestartBlock)
-#include <arch/usercopy.h>
+//   prctl         only the process name (PR_SET_NAME, PR_GET_NAME)
+//
+// Read more: Linux kernel/fork.c (kernel_clone, sys_clone), fs/exec.c
+// (do_execveat_common, copy_strings), kernel/exit.c (do_wait, wait4),
+// kernel/sys.c (setpgid, setsid, prctl); fork(2), clone(2), execve(2),
+// wait4(2), setpgid(2); include/uapi/linux/sched.h and wait.h
+// (kernel/base/abi/linux/).
 #include <arch/usermode.h>
 #include <fs/vfs/types.h>
+#include <kernel/base/abi/asm/prctl.h>
+#include <kernel/base/abi/linux/prctl.h>
+#include <kernel/base/abi/linux/sched.h>
+#include <kernel/base/abi/linux/wait.h>
 #include <kernel/base/heap/heap.h>
 #include <kernel/base/lib/string.h>
-#include <kernel/top/proc/process_internal.h>
 #include <kernel/base/sched/sched.h>
 #include <kernel/base/sched/thread.h>
+#include <kernel/top/proc/process_internal.h>
 #include <kernel/top/syscall/syscall.h>
 #include <vm/vm.h>
 
@@ -43,17 +50,20 @@ struct ArgBudget {
     size_t strings = MAX_ARGS;
 };
 
-// A kernel copy of a user NULL-terminated array of strings, charged to
-// `budget`. => EFAULT, E2BIG, ENOMEM.
-ErrorOr<char**> copy_string_vector(uptr user_array, ArgBudget& budget)
+// A user's NULL-terminated array of string pointers (argv, envp).
+using UserStringArray = UserPtr<const uptr>;
+
+// Returns a kernel copy of a user NULL-terminated array of strings, charged
+// to `budget`. Errors: EFAULT, E2BIG, ENOMEM.
+ErrorOr<char**> copy_string_vector(UserStringArray user_array, ArgBudget& budget)
 {
     size_t n = 0;
     if (user_array) {
         for (;; ++n) {
             if (n >= budget.strings)
                 return Errno::E2BIG;
-            u64 ptr;
-            TRY(arch::copy_from_user(&ptr, user_array + n * 8, 8));
+            uptr ptr;
+            TRY(copy_from_user(&ptr, user_array.element(n)));
             if (!ptr)
                 break;
         }
@@ -68,10 +78,10 @@ ErrorOr<char**> copy_string_vector(uptr user_array, ArgBudget& budget)
         return Errno::ENOMEM;
     }
     for (size_t i = 0; i < n; ++i) {
-        u64 ptr;
-        auto r = arch::copy_from_user(&ptr, user_array + i * 8, 8);
+        uptr ptr;
+        auto r = copy_from_user(&ptr, user_array.element(i));
         auto len = r.is_error() ? ErrorOr<size_t>(r.error())
-                                : arch::copy_string_from_user(buf, ptr, MAX_ARG_BYTES);
+                                : copy_string_from_user(buf, UserPtr<const char>(ptr), MAX_ARG_BYTES);
         Errno e = Errno::ENOMEM;
         if (len.is_error())
             e = len.error() == Errno::ENAMETOOLONG ? Errno::E2BIG : len.error();
@@ -92,9 +102,9 @@ ErrorOr<char**> copy_string_vector(uptr user_array, ArgBudget& budget)
 
 // ---- wait4 ----
 
-constexpr u64 WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8;
-constexpr u64 WAIT_KNOWN = WNOHANG | WUNTRACED | WCONTINUED | 0x01000000 /* WNOWAIT: refused below */ |
-                           0x20000000 | 0x40000000 | 0x80000000;  // __WNOTHREAD, __WALL, __WCLONE
+using uapi::WCONTINUED, uapi::WNOHANG, uapi::WNOWAIT, uapi::WUNTRACED;
+// The options wait4 knows (WNOWAIT is then refused: not supported).
+constexpr u32 WAIT_KNOWN = WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | uapi::WNOTHREAD | uapi::WALL | uapi::WCLONE;
 
 bool matches(const Process& caller, const Process& child, i64 pid)
 {
@@ -107,9 +117,10 @@ bool matches(const Process& caller, const Process& child, i64 pid)
     return child.pgid() == u64(-pid);
 }
 
-// One look at the children. => 1: `found` is a zombie to reap; 2: a stop or
-// continue to report (status in `status`); 0: nothing yet; ECHILD.
-ErrorOr<int> scan_children_locked(Process& self, i64 pid, u64 options, Process*& found, int& status)
+// One look at the children. Returns 1: `found` is a zombie to reap; 2: a
+// stop or continue to report (status in `status`); 0: nothing yet.
+// Errors: ECHILD (no child matches).
+ErrorOr<int> scan_children_locked(Process& self, i64 pid, u32 options, Process*& found, int& status)
 {
     bool any = false;
     for (Process& child : self.m_children) {
@@ -142,64 +153,68 @@ ErrorOr<int> scan_children_locked(Process& self, i64 pid, u64 options, Process*&
 
 // ---- creating and ending processes ----
 
-SYSCALL(57, fork) { return u64(TRY(fork_current(arch::current_user_regs(), ForkOptions{}))); }
+// fork(). Returns the child's pid (0 in the child). Errors: ENOMEM, EAGAIN.
+static ErrorOr<u64> sys_fork() { return u64(TRY(fork_current(arch::current_user_regs(), ForkOptions{}))); }
+SYSCALL(57, fork);
 
-// vfork: the child borrows our memory and we sleep until its execve or
-// exit (kernel/top/proc/fork.cpp).
-SYSCALL(58, vfork)
+// vfork(): the child borrows our memory and we sleep until its execve or
+// exit (kernel/top/proc/fork.cpp). Returns and fails as fork.
+static ErrorOr<u64> sys_vfork()
 {
     ForkOptions options;
     options.share_memory = true;
     options.wait_for_release = true;
     return u64(TRY(fork_current(arch::current_user_regs(), options)));
 }
+SYSCALL(58, vfork);
 
-// clone(flags, stack, parent_tid, child_tid, tls)
-SYSCALL(56, clone)
+// clone(flags, stack, parent_tid, child_tid, tls). Returns and fails as
+// fork; also EINVAL (a flag set that is not process-creating, see the top).
+static ErrorOr<u64> sys_clone(u64 flags, uptr stack, UserPtr<u32> parent_tid, uptr child_tid, u64 tls)
 {
-    constexpr u64 CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800,
-                  CLONE_VFORK = 0x4000, CLONE_THREAD = 0x10000, CLONE_SETTLS = 0x80000,
-                  CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000,
-                  CLONE_CHILD_SETTID = 0x1000000;
-    u64 flags = a.a0;
+    using namespace uapi;
     if (flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_FS | CLONE_FILES))
         return Errno::EINVAL;  // shared tables need threads: not supported
     if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
         return Errno::EINVAL;
-    constexpr u64 KNOWN = 0xff | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID |
+    constexpr u64 KNOWN = CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID |
                           CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
     if (flags & ~KNOWN)
         return Errno::EINVAL;
     ForkOptions options;
-    options.stack = a.a1;
+    options.stack = stack;
     options.set_tls = flags & CLONE_SETTLS;
-    options.tls = a.a4;
-    options.child_tid = (flags & CLONE_CHILD_SETTID) ? a.a3 : 0;
-    options.exit_signal = u8(flags & 0xff);
+    options.tls = tls;
+    options.child_tid = (flags & CLONE_CHILD_SETTID) ? child_tid : 0;
+    options.exit_signal = u8(flags & CSIGNAL);
     options.share_memory = flags & CLONE_VM;
     options.wait_for_release = flags & CLONE_VFORK;
     if (options.exit_signal > NSIG)
         return Errno::EINVAL;
     u32 pid = TRY(fork_current(arch::current_user_regs(), options));
     if (flags & CLONE_PARENT_SETTID)
-        (void)arch::copy_to_user(a.a2, &pid, sizeof(pid));
+        (void)copy_to_user(parent_tid, &pid);
     return pid;
 }
+SYSCALL(56, clone);
 
-// execve(path, argv, envp)
-SYSCALL(59, execve)
+// execve(path, argv, envp). Returns 0 (the new program's rax); does not
+// return to the old program. Errors: EFAULT, ENAMETOOLONG, E2BIG, ENOMEM,
+// and exec_current's (ENOENT, ENOEXEC, EACCES, ...).
+static ErrorOr<u64> sys_execve(UserPtr<const char> user_path, UserStringArray user_argv,
+                               UserStringArray user_envp)
 {
     char* path = static_cast<char*>(kmalloc(fs::PATH_MAX));
     if (!path)
         return Errno::ENOMEM;
-    auto len = arch::copy_string_from_user(path, a.a0, fs::PATH_MAX);
+    auto len = copy_string_from_user(path, user_path, fs::PATH_MAX);
     if (len.is_error()) {
         kfree(path);
         return len.error();
     }
     ArgBudget budget;
-    auto argv = copy_string_vector(a.a1, budget);
-    auto envp = argv.is_error() ? ErrorOr<char**>(argv.error()) : copy_string_vector(a.a2, budget);
+    auto argv = copy_string_vector(user_argv, budget);
+    auto envp = argv.is_error() ? ErrorOr<char**>(argv.error()) : copy_string_vector(user_envp, budget);
     ErrorOr<ExecImage> result = Errno::ENOMEM;
     if (argv.is_error())
         result = argv.error();
@@ -218,17 +233,23 @@ SYSCALL(59, execve)
                           result.value().stack_pointer);
     return 0;  // rax of the new program
 }
+SYSCALL(59, execve);
 
-// exit(status) and exit_group(status): one thread per process, so the same.
-SYSCALL(231, exit_group) { process_exit(int(a.a0 & 0xff) << 8); }
-SYSCALL_ALIAS(60, exit, sys_exit_group);
+// exit(status) and exit_group(status): one thread per process, so the
+// same. Does not return.
+static ErrorOr<u64> sys_exit_group(int status) { process_exit((status & 0xff) << 8); }
+SYSCALL(231, exit_group);
+SYSCALL_ALIAS(60, exit, exit_group);
 
-// wait4(pid, status, options, rusage)
-SYSCALL(61, wait4)
+// wait4(pid, status, options, rusage). Returns the pid of the child
+// reported, 0 (WNOHANG, nothing yet). Errors: EINVAL (an unknown option,
+// or WNOWAIT), ESRCH (pid INT_MIN), ECHILD, EINTR, EFAULT.
+static ErrorOr<u64> sys_wait4(pid_t pid_arg, UserPtr<int> user_status, int options_arg,
+                              UserPtr<LinuxRusage> user_rusage)
 {
-    i64 pid = i64(i32(a.a0));
-    u64 options = a.a2;
-    if ((options & ~WAIT_KNOWN) || (options & 0x01000000))
+    i64 pid = pid_arg;
+    u32 options = u32(options_arg);
+    if ((options & ~WAIT_KNOWN) || (options & WNOWAIT))
         return Errno::EINVAL;
     if (pid == i64(INT32_MIN))
         return Errno::ESRCH;
@@ -260,35 +281,39 @@ SYSCALL(61, wait4)
         u32 child_pid = found->pid();
         if (kind == 1 && !reap_child(self, *found, status))
             continue;  // someone else reaped it
-        if (a.a1)
-            TRY(arch::copy_to_user(a.a1, &status, sizeof(status)));
-        if (a.a3) {
+        if (user_status)
+            TRY(copy_to_user(user_status, &status));
+        if (user_rusage) {
             const LinuxRusage usage = to_linux_rusage(used);
-            TRY(arch::copy_to_user(a.a3, &usage, sizeof(usage)));
+            TRY(copy_to_user(user_rusage, &usage));
         }
         return child_pid;
     }
 }
+SYSCALL(61, wait4);
 
 // ---- identities ----
 
-SYSCALL(39, getpid) { return u64(Process::current()->pid()); }
-SYSCALL(186, gettid) { return u64(Process::current()->pid()); }
-SYSCALL(110, getppid) { return u64(Process::current()->ppid()); }
+static ErrorOr<u64> sys_getpid() { return u64(Process::current()->pid()); }
+SYSCALL(39, getpid);
+static ErrorOr<u64> sys_gettid() { return u64(Process::current()->pid()); }
+SYSCALL(186, gettid);
+static ErrorOr<u64> sys_getppid() { return u64(Process::current()->ppid()); }
+SYSCALL(110, getppid);
 
 // set_tid_address(ptr): remembered for thread exit by Linux; we have one
 // thread per process, so only the tid is returned.
-SYSCALL(218, set_tid_address) { return u64(Process::current()->pid()); }
+static ErrorOr<u64> sys_set_tid_address() { return u64(Process::current()->pid()); }
+SYSCALL(218, set_tid_address);
 
 // setpgid(pid, pgid): the caller or its child, into a group of the same
-// session. Linux's order (kernel/sys.c): => EINVAL (pgid < 0), ESRCH (not
-// the caller nor its child), EPERM (a child in another session), EACCES (a
-// child that has called execve), EPERM (a session leader; a group that is
-// not in the caller's session).
-SYSCALL(109, setpgid)
+// session. Errors, in Linux's order (kernel/sys.c): EINVAL (pgid < 0),
+// ESRCH (not the caller nor its child), EPERM (a child in another
+// session), EACCES (a child that has called execve), EPERM (a session
+// leader; a group that is not in the caller's session).
+static ErrorOr<u64> sys_setpgid(pid_t pid, pid_t pgid)
 {
     Process& self = *Process::current();
-    i64 pid = i64(i32(a.a0)), pgid = i64(i32(a.a1));
     if (pgid < 0)
         return Errno::EINVAL;
     SpinGuard guard(process_tree_lock());
@@ -307,10 +332,11 @@ SYSCALL(109, setpgid)
     __atomic_store_n(&target->m_pgid, group, __ATOMIC_RELAXED);
     return 0;
 }
+SYSCALL(109, setpgid);
 
-SYSCALL(121, getpgid)
+// getpgid(pid): 0 is the caller. Errors: ESRCH.
+static ErrorOr<u64> sys_getpgid(pid_t pid)
 {
-    i64 pid = i64(i32(a.a0));
     if (pid == 0)
         return u64(Process::current()->pgid());
     SpinGuard guard(process_tree_lock());
@@ -319,12 +345,14 @@ SYSCALL(121, getpgid)
         return Errno::ESRCH;
     return u64(p->pgid());
 }
+SYSCALL(121, getpgid);
 
-SYSCALL(111, getpgrp) { return u64(Process::current()->pgid()); }
+static ErrorOr<u64> sys_getpgrp() { return u64(Process::current()->pgid()); }
+SYSCALL(111, getpgrp);
 
-SYSCALL(124, getsid)
+// getsid(pid): 0 is the caller. Errors: ESRCH.
+static ErrorOr<u64> sys_getsid(pid_t pid)
 {
-    i64 pid = i64(i32(a.a0));
     if (pid == 0)
         return u64(Process::current()->sid());
     SpinGuard guard(process_tree_lock());
@@ -333,8 +361,11 @@ SYSCALL(124, getsid)
         return Errno::ESRCH;
     return u64(p->sid());
 }
+SYSCALL(124, getsid);
 
-SYSCALL(112, setsid)
+// setsid(): a new session and group, led by the caller. Returns the new
+// session id. Errors: EPERM (the caller leads a group already).
+static ErrorOr<u64> sys_setsid()
 {
     Process& self = *Process::current();
     SpinGuard guard(process_tree_lock());
@@ -344,240 +375,54 @@ SYSCALL(112, setsid)
     __atomic_store_n(&self.m_pgid, self.pid(), __ATOMIC_RELAXED);
     return u64(self.pid());
 }
-
-// ---- signals ----
-
-// kill(pid, sig)
-SYSCALL(62, kill)
-{
-    TRY(kern::kill(i64(i32(a.a0)), int(a.a1)));
-    return 0;
-}
-
-// tgkill(tgid, tid, sig) and tkill(tid, sig): a thread is its process here.
-SYSCALL(234, tgkill)
-{
-    if (i32(a.a0) <= 0 || i32(a.a1) <= 0)
-        return Errno::EINVAL;
-    if (a.a0 != a.a1)
-        return Errno::ESRCH;
-    TRY(kern::kill(i64(i32(a.a1)), int(a.a2)));
-    return 0;
-}
-
-SYSCALL(200, tkill)
-{
-    if (i32(a.a0) <= 0)
-        return Errno::EINVAL;
-    TRY(kern::kill(i64(i32(a.a0)), int(a.a1)));
-    return 0;
-}
-
-// rt_sigaction(sig, act, oldact, sigsetsize)
-SYSCALL(13, rt_sigaction)
-{
-    // Linux's order: the size, then the copy (EFAULT), then the signal.
-    int sig = int(a.a0);
-    if (a.a3 != sizeof(SigSet))
-        return Errno::EINVAL;
-    SigAction next;
-    if (a.a1)
-        TRY(arch::copy_from_user(&next, a.a1, sizeof(next)));
-    if (sig < 1 || sig > NSIG || (a.a1 && (sig == SIGKILL || sig == SIGSTOP)))
-        return Errno::EINVAL;
-    Process& self = *Process::current();
-    SigAction old;
-    {
-        SpinGuard guard(process_tree_lock());
-        old = self.m_sig_actions[sig - 1];
-        if (a.a1) {
-            self.m_sig_actions[sig - 1] = next;
-            // Setting SIG_IGN (or SIG_DFL of an ignore-by-default signal)
-            // discards one that is pending (POSIX).
-            bool ignored = next.handler == SIG_IGN ||
-                           (next.handler == SIG_DFL &&
-                            (sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH));
-            if (ignored)
-                self.m_sig_pending &= ~sig_bit(sig);
-        }
-    }
-    if (a.a2)
-        TRY(arch::copy_to_user(a.a2, &old, sizeof(old)));
-    return 0;
-}
-
-// rt_sigprocmask(how, set, oldset, sigsetsize)
-SYSCALL(14, rt_sigprocmask)
-{
-    // Linux's order: the size, the copy of the set (EFAULT), then `how`
-    // (an int), which is looked at only when there is a set to apply.
-    constexpr u32 SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
-    if (a.a3 != sizeof(SigSet))
-        return Errno::EINVAL;
-    SigSet set = 0;
-    u32 how = u32(a.a0);
-    if (a.a1) {
-        TRY(arch::copy_from_user(&set, a.a1, sizeof(set)));
-        if (how > SIG_SETMASK)
-            return Errno::EINVAL;
-    }
-    Process& self = *Process::current();
-    SigSet old;
-    {
-        SpinGuard guard(process_tree_lock());
-        old = self.m_sig_blocked;
-        if (a.a1) {
-            SigSet next = how == SIG_BLOCK ? old | set : how == SIG_UNBLOCK ? old & ~set : set;
-            self.m_sig_blocked = next & ~UNBLOCKABLE;
-            if (self.m_sig_pending & ~self.m_sig_blocked)
-                Thread::current()->interrupt();  // something just became deliverable
-        }
-    }
-    if (a.a2)
-        TRY(arch::copy_to_user(a.a2, &old, sizeof(old)));
-    return 0;
-}
-
-// rt_sigpending(set, sigsetsize): as Linux, a size below 8 copies that
-// many bytes (the low signals); above 8 is EINVAL.
-SYSCALL(127, rt_sigpending)
-{
-    if (a.a1 > sizeof(SigSet))
-        return Errno::EINVAL;
-    Process& self = *Process::current();
-    SigSet pending;
-    {
-        SpinGuard guard(process_tree_lock());
-        pending = self.m_sig_pending & self.m_sig_blocked;
-    }
-    TRY(arch::copy_to_user(a.a0, &pending, size_t(a.a1)));
-    return 0;
-}
-
-// rt_sigreturn(): back from a handler (arch/x86_64/signal.cpp pops the frame).
-// The frame's uc_stack is set again as sigaltstack would from the restored
-// rsp, its errors ignored (Linux's restore_altstack): that re-arms an
-// SS_AUTODISARM stack, and leaves alone one the interrupted code was on.
-SYSCALL(15, rt_sigreturn)
-{
-    arch::UserRegs& regs = arch::current_user_regs();
-    SigAltStack uc_stack;
-    auto mask = arch::pop_signal_frame(regs, uc_stack);
-    if (mask.is_error()) {
-        SigInfo info;
-        info.signo = SIGSEGV;
-        info.code = SI_KERNEL;
-        force_signal(info);
-        return Errno::EFAULT;
-    }
-    Process& self = *Process::current();
-    (void)change_alt_stack(self, &uc_stack, nullptr, arch::user_regs_sp(regs));
-    {
-        SpinGuard guard(process_tree_lock());
-        self.m_sig_blocked = mask.value() & ~UNBLOCKABLE;
-        if (self.m_sig_pending & ~self.m_sig_blocked)
-            Thread::current()->interrupt();
-    }
-    // The restored rax goes back through the syscall return path.
-    return arch::user_regs_result(regs);
-}
-
-// restart_syscall(): where a sleep or poll that a signal interrupted, and
-// no handler followed, goes on (return_to_user puts this number in rax;
-// kernel/top/proc/signal.h: RestartBlock). The arguments are not used.
-// => the continued call's result; EINTR with nothing to continue (Linux's
-// do_no_restart_syscall: after a handler, or called by a program).
-SYSCALL(219, restart_syscall) { return run_restart_block(); }
-
-// rt_sigsuspend(mask, sigsetsize): wait for a signal with `mask` in place.
-SYSCALL(130, rt_sigsuspend)
-{
-    if (a.a1 != sizeof(SigSet))
-        return Errno::EINVAL;
-    SigSet mask;
-    TRY(arch::copy_from_user(&mask, a.a0, sizeof(mask)));
-    Process& self = *Process::current();
-    SpinGuard guard(process_tree_lock());
-    self.m_saved_mask = self.m_sig_blocked;
-    self.m_has_saved_mask = true;
-    self.m_sig_blocked = mask & ~UNBLOCKABLE;
-    if (self.m_sig_pending & ~self.m_sig_blocked)
-        Thread::current()->interrupt();
-    WaitQueue never;
-    while (never.wait_interruptible(process_tree_lock()) != WaitQueue::Result::Interrupted) {
-    }
-    return Errno::EINTR;
-}
-
-// pause(): wait for a signal.
-SYSCALL(34, pause)
-{
-    SpinGuard guard(process_tree_lock());
-    WaitQueue never;
-    while (never.wait_interruptible(process_tree_lock()) != WaitQueue::Result::Interrupted) {
-    }
-    return Errno::EINTR;
-}
-
-// sigaltstack(ss, old_ss): the thread's alternate signal stack (stack_t
-// is SigAltStack; the rules are change_alt_stack's, kernel/top/proc/signal.cpp).
-// Linux's order: copy `ss` in (EFAULT), change (EPERM, EINVAL, ENOMEM),
-// and only if that worked copy the old setting out (EFAULT).
-SYSCALL(131, sigaltstack)
-{
-    SigAltStack wanted, old;
-    if (a.a0)
-        TRY(arch::copy_from_user(&wanted, a.a0, sizeof(wanted)));
-    uptr sp = arch::user_regs_sp(arch::current_user_regs());
-    TRY(change_alt_stack(*Process::current(), a.a0 ? &wanted : nullptr, a.a1 ? &old : nullptr,
-                         sp));
-    if (a.a1)
-        TRY(arch::copy_to_user(a.a1, &old, sizeof(old)));
-    return 0;
-}
+SYSCALL(112, setsid);
 
 // prctl(option, ...): only the process name (PR_SET_NAME, PR_GET_NAME),
-// which busybox and others set; every other option is EINVAL.
-SYSCALL(157, prctl)
+// which busybox and others set. Errors: EINVAL (every other option), EFAULT.
+static ErrorOr<u64> sys_prctl(int option, uptr arg2)
 {
-    constexpr u64 PR_SET_NAME = 15, PR_GET_NAME = 16;
+    static_assert(Process::NAME_LEN == uapi::TASK_COMM_LEN);
     Process& self = *Process::current();
-    if (a.a0 == PR_SET_NAME) {
+    if (option == uapi::PR_SET_NAME) {
+        UserPtr<const char> user_name(arg2);
         char name[Process::NAME_LEN] = {};
-        auto len = arch::copy_string_from_user(name, a.a1, sizeof(name));
+        auto len = copy_string_from_user(name, user_name, sizeof(name));
         if (len.is_error() && len.error() != Errno::ENAMETOOLONG)
             return len.error();
         if (len.is_error())  // longer names are cut, as in Linux
-            TRY(arch::copy_from_user(name, a.a1, sizeof(name) - 1));
+            TRY(copy_from_user(name, user_name, sizeof(name) - 1));
         name[sizeof(name) - 1] = 0;
         set_process_name(self, StringView(name, strlen(name)));
         return 0;
     }
-    if (a.a0 == PR_GET_NAME) {
-        TRY(arch::copy_to_user(a.a1, self.name(), Process::NAME_LEN));
+    if (option == uapi::PR_GET_NAME) {
+        TRY(copy_to_user(UserPtr<char>(arg2), self.name(), Process::NAME_LEN));
         return 0;
     }
     return Errno::EINVAL;
 }
+SYSCALL(157, prctl);
 
 // ---- the thread set-up calls of a C library ----
 
 // arch_prctl(code, addr): ARCH_SET_FS / ARCH_GET_FS (the TLS pointer).
-SYSCALL(158, arch_prctl)
+// Errors: EPERM (a kernel or non-canonical address), EFAULT, EINVAL (any
+// other code).
+static ErrorOr<u64> sys_arch_prctl(int code, uptr addr)
 {
-    constexpr u64 ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003;
-    if (a.a0 == ARCH_SET_FS) {
-        if (a.a1 >= vm::USER_MAX)
+    if (code == uapi::ARCH_SET_FS) {
+        if (addr >= vm::USER_MAX)
             return Errno::EPERM;  // Linux's answer for a non-canonical or kernel address
-        arch::set_user_thread_pointer(a.a1);
+        arch::set_user_thread_pointer(addr);
         return 0;
     }
-    if (a.a0 == ARCH_GET_FS) {
+    if (code == uapi::ARCH_GET_FS) {
         u64 value = arch::user_thread_pointer();
-        TRY(arch::copy_to_user(a.a1, &value, sizeof(value)));
+        TRY(copy_to_user(UserPtr<u64>(addr), &value));
         return 0;
     }
     return Errno::EINVAL;
 }
+SYSCALL(158, arch_prctl);
 
 } // namespace kern

@@ -1,10 +1,15 @@
 // kernel/top/syscall/table.cpp -- the dispatch table: Linux numbers to handlers.
 //
 // The rows come from the .syscalls linker section (the SYSCALL macro of
-// kernel/top/syscall/syscall.h, one per handler, in the file of its subject);
-// the first call builds an array indexed by number from them. A number with
+// kernel/top/syscall/syscall.h, one per handler, in the file of its
+// family); each holds the handler's thunk, which turns the registers into
+// the handler's typed parameters. The first call builds an array indexed
+// by number from the rows. A number with
 // no handler returns ENOSYS, logged once with its Linux name
 // (kernel/top/syscall/names.inc), so a program's missing call is easy to spot.
+//
+// Read more: Linux arch/x86/entry/syscall_64.c (sys_call_table, filled
+// from syscall_64.tbl at build time); docs/abi.md, section 2.
 #include <kernel/base/lib/assert.h>
 #include <kernel/base/printk.h>
 #include <kernel/base/sync/spinlock.h>
