@@ -29,7 +29,8 @@
 
 namespace fs::procfs {
 
-// Make the type "proc" known to mount(). => at boot (kernel/top/main.cpp).
+// Make the type "proc" known to mount(). => called once, at boot
+// (kernel/top/main.cpp).
 void procfs_register();
 
 // ---- shared by the files of fs/procfs ----
