@@ -94,7 +94,8 @@ class Process {
 
 public:
     enum class State : u8 { Running, Zombie };
-    static constexpr size_t NAME_LEN = 16;  // Linux's TASK_COMM_LEN
+    static constexpr size_t NAME_LEN = 16;       // Linux's TASK_COMM_LEN
+    static constexpr size_t CMDLINE_MAX = 4096;  // what execve keeps of argv for /proc
 
     // Start `path` with `argv` / `envp` (NULL-terminated; copied) in a new
     // process with no parent: the kernel caller waits for it with wait()
@@ -261,9 +262,6 @@ private:
     // another process's), read by the process's own thread without it (each
     // value is one aligned word: rlimit() loads it atomically) ----
     Rlimit m_rlimits[RLIM_NLIMITS];
-
-public:
-    static constexpr size_t CMDLINE_MAX = 4096;  // what execve keeps of argv for /proc
 };
 
 // The lock named in the header comment (for signal.cpp, sys_* code that
