@@ -243,7 +243,7 @@ extern "C" void trap_dispatch(x86::TrapFrame* frame)
     kern::preempt_from_interrupt();
     if (from_user) {
         arch::irq_enable();  // delivering a signal writes the user stack: it may fault
-        kern::return_to_user(frame, -1);
+        kern::return_to_user(arch::current_user_regs(), -1);  // *frame: the top of the kernel stack
         arch::irq_disable();
     }
 }

@@ -49,7 +49,7 @@ extern "C" void syscall_dispatch(x86::TrapFrame* f)
     const u64 number = f->rax;
     kern::SyscallArgs args{f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
     f->rax = u64(kern::syscall(number, args));
-    kern::return_to_user(f, i64(number));
+    kern::return_to_user(arch::current_user_regs(), i64(number));  // *f
     arch::irq_disable();
 }
 

@@ -62,6 +62,10 @@
 //                            call restarts after the stop and the continue
 //
 // The kernel side of that table is kern::background_terminal_access.
+// Everything the terminal asks about processes -- whether a session's
+// leader is alive, whether a group is of a session, sending a signal to a
+// group -- goes through kernel/top/proc's public headers (process.h,
+// signal.h); the terminal never walks the process table itself.
 // A process outside the session (it has another controlling terminal, or
 // none) is not checked. When the session leader exits, the foreground
 // group gets SIGHUP then SIGCONT and the terminal is free
@@ -80,7 +84,6 @@
 #include <fs/vfs/device.h>
 #include <fs/vfs/poll.h>
 #include <kernel/top/proc/process.h>
-#include <kernel/top/proc/process_internal.h>  // for_each_process_locked
 #include <kernel/top/proc/signal.h>
 
 namespace dev {
@@ -116,55 +119,6 @@ int signal_number(TtySignal s)
     case TtySignal::Suspend: return kern::SIGTSTP;
     default: return 0;
     }
-}
-
-// Is the session led by `sid` still there? (Its leader has not exited.)
-bool session_leader_alive(u32 sid)
-{
-    SpinGuard guard(kern::process_tree_lock());
-    Process* leader = Process::find_locked(sid);
-    return leader && leader->m_state == Process::State::Running;
-}
-
-// May group `pgrp` be the foreground of a terminal of session `sid`?
-// Linux's tiocspgrp finds the number (find_vpid: some process has it as
-// its pid, group or session, zombies included; else ESRCH) and compares
-// session_of_pgrp -- the session of a member of the group, or, for a
-// group with no member, of the process whose pid it is -- with the
-// caller's (EPERM). => ESRCH, EPERM.
-struct GroupSearch {
-    u32 number;
-    bool used = false;            // as a pid, a pgid or a sid
-    u32 session = 0;              // session_of_pgrp (0: none)
-    bool member_found = false;
-};
-
-void look_at_process(Process& p, void* arg)
-{
-    auto& search = *static_cast<GroupSearch*>(arg);
-    u32 n = search.number;
-    if (p.pid() == n || p.pgid() == n || p.sid() == n)
-        search.used = true;
-    if (p.pgid() == n) {
-        search.member_found = true;
-        search.session = p.sid();
-    } else if (p.pid() == n && !search.member_found) {
-        search.session = p.sid();
-    }
-}
-
-ErrorOr<void> group_in_session(u32 pgrp, u32 sid)
-{
-    GroupSearch search{pgrp};
-    {
-        SpinGuard guard(kern::process_tree_lock());
-        kern::for_each_process_locked(look_at_process, &search);
-    }
-    if (pgrp == 0 || !search.used)
-        return Errno::ESRCH;
-    if (search.session != sid)
-        return Errno::EPERM;
-    return {};
 }
 
 template <typename T> ErrorOr<void> copy_out(uptr user, const T& value)
@@ -213,8 +167,8 @@ void Tty::receive_input()
 
 // ---- reading ----
 
-// => m_lock held. Nothing is waiting: may the read return now with `done`
-// of its `n` bytes (=> true), or must it wait for more?
+// Nothing is waiting: may the read return now with `done` of its `n` bytes
+// (true), or must it wait for more (false)? => m_lock held.
 bool Tty::read_may_return_locked(size_t n, size_t done) const
 {
     if (m_ld.canonical())
@@ -240,9 +194,9 @@ void Tty::arm_read_timer_locked(size_t done, u64& deadline) const
         deadline = done > 0 ? arch::monotonic_ns() + vtime * NS_PER_DECISECOND : 0;
 }
 
-// => m_lock held. Wait until the read may take bytes (=> true) or must
-// return what it has (=> false). Errors only while nothing was read
-// (done == 0): EAGAIN, EINTR.
+// Wait until the read may take bytes (returns true) or must return what it
+// has (false). => m_lock held. Errors (only while nothing was read, done
+// == 0): EAGAIN, EINTR.
 ErrorOr<bool> Tty::wait_for_input_locked(size_t n, size_t done, u32 file_flags, u64& deadline)
 {
     arm_read_timer_locked(done, deadline);
@@ -443,7 +397,7 @@ void Tty::adopt_if_free(Process* caller)
         SpinGuard guard(m_lock);
         session = m_session;
     }
-    if (session == caller->sid() || (session != 0 && session_leader_alive(session)))
+    if (session == caller->sid() || (session != 0 && kern::session_leader_running(session)))
         return;
     SpinGuard guard(m_lock);
     if (m_session == session) {  // nobody else took it meanwhile
@@ -494,9 +448,10 @@ ErrorOr<u64> Tty::job_ioctl(u32 request, uptr arg)
 
 // TIOCSPGRP, in Linux's order (tiocspgrp): a background caller's checks
 // (EIO becomes ENOTTY), the group number (EFAULT; negative: EINVAL), the
-// caller's terminal (ENOTTY), then the group: a number no process, group
-// or session has is ESRCH, and a group of another session EPERM. The
-// group is checked under the process tree lock and set under m_lock
+// caller's terminal (ENOTTY), then the group (kern::check_group_in_session:
+// a number no process, group or session has is ESRCH, and a group of
+// another session EPERM). The group is checked under the process tree
+// lock and set under m_lock
 // afterwards (the two are never held together), so a group whose last
 // member exits in between may become the foreground: a kill of it finds
 // nobody, as for a group that empties later.
@@ -514,7 +469,7 @@ ErrorOr<u64> Tty::set_foreground(uptr arg)
         if (!controls_locked(self))
             return Errno::ENOTTY;
     }
-    TRY(group_in_session(u32(pgrp), self->sid()));
+    TRY(kern::check_group_in_session(u32(pgrp), self->sid()));
     SpinGuard guard(m_lock);
     if (!controls_locked(self))
         return Errno::ENOTTY;  // given up meanwhile
@@ -523,7 +478,7 @@ ErrorOr<u64> Tty::set_foreground(uptr arg)
 }
 
 // Linux's __tty_check_change: see "Background jobs" at the top of the
-// file. => ok; EIO; EINTR (the signal went to the caller's group).
+// file. Errors: EIO; EINTR (the signal went to the caller's group).
 ErrorOr<void> Tty::check_foreground(int sig)
 {
     Process* self = Process::current();

@@ -48,19 +48,19 @@ public:
 
     // ---- the vnode (streams) ----
     bool is_stream() const override { return true; }
-    // Returns the number of bytes read; 0 at end of file (canonical mode:
-    // ^D at the start of a line). Errors: EAGAIN (O_NONBLOCK, nothing to
-    // read), EINTR, EFAULT; from a background process group of the
-    // terminal's session, EIO or SIGTTIN (check_foreground).
+    // Returns the bytes read; 0 at end of file (canonical mode: ^D at the
+    // start of a line). Errors: EAGAIN (O_NONBLOCK, nothing to read), EINTR,
+    // EFAULT; from a background process group of the terminal's session,
+    // EIO or SIGTTIN (check_foreground).
     ErrorOr<size_t> stream_read(const fs::IoBuffer& buf, size_t n, u32 file_flags) override;
-    // Returns the number of bytes written (all of them; the console never
-    // blocks). Errors: EFAULT (none written); with TOSTOP, from a
-    // background group: EIO or SIGTTOU.
+    // Returns the bytes written (all of them; the console never blocks).
+    // Errors: EFAULT (none written); with TOSTOP, from a background group:
+    // EIO or SIGTTOU.
     ErrorOr<size_t> stream_write(const fs::IoBuffer& buf, size_t n, u32 file_flags) override;
     // TCGETS, TCSETS[W|F], TCFLSH, TCSBRK, TCXONC, TIOCGWINSZ, TIOCSWINSZ,
     // TIOCGPGRP, TIOCSPGRP, TIOCSCTTY, TIOCNOTTY, TIOCGSID, FIONREAD,
-    // TIOCOUTQ. Returns 0. Errors: ENOTTY (an unknown request; not the
-    // caller's controlling terminal, for the job-control ones), EINVAL, EFAULT,
+    // TIOCOUTQ. Returns 0. Errors: ENOTTY (an unknown request; not the caller's
+    // controlling terminal, for the job-control ones), EINVAL, EFAULT,
     // ESRCH and EPERM (TIOCSPGRP: no such group, one of another session); for
     // the ones that change the terminal, from a background group: EIO or
     // SIGTTOU (TIOCSPGRP: ENOTTY for EIO, as Linux).

@@ -25,10 +25,11 @@
 #include <fs/procfs/procfs.h>
 #include <fs/vfs/mount.h>
 #include <fs/vfs/vnode.h>
-#include <kernel/base/heap/heap.h>
 #include <kernel/base/lib/format.h>
+#include <kernel/base/lib/kbuffer.h>
 #include <kernel/base/lib/string.h>
 #include <kernel/base/sync/mutex.h>
+#include <kernel/top/proc/process.h>
 #include <new>
 
 namespace fs::procfs {
@@ -53,11 +54,17 @@ constexpr Entry PID_ENTRIES[] = {
     {"stat", Kind::PidStat}, {"status", Kind::PidStatus}, {"cmdline", Kind::PidCmdline},
     {"exe", Kind::PidExe},
 };
-constexpr size_t MAX_PIDS = 256;      // kernel/top/proc: MAX_PROCESSES
 constexpr u64 COOKIE_FIRST = 2;       // after "." and ".."
 constexpr u64 COOKIE_PIDS = 1000;     // root: pid p is cookie COOKIE_PIDS + p
 
-// "123" -> 123. => false for anything but a decimal pid.
+// The pid of the process reading /proc (0: a kernel thread).
+u32 reader_pid()
+{
+    kern::Process* p = kern::Process::current();
+    return p ? p->pid() : 0;
+}
+
+// "123" -> 123. Returns false for anything but a decimal pid.
 bool parse_pid(StringView name, u32& pid)
 {
     u64 value;
@@ -125,8 +132,8 @@ private:
 
     kern::Mutex m_lock;
     // Guarded by m_lock: the text made by the last read at offset 0.
-    char* m_text = nullptr;
-    size_t m_length = 0;
+    kern::Vector<char> m_text;
+    bool m_has_text = false;
 };
 
 class ProcFs final : public FileSystem {
@@ -157,7 +164,7 @@ public:
         st.fsid = id();
         return st;
     }
-    // => EBUSY while any node but the root is alive.
+    // Errors: EBUSY while any node but the root is alive.
     ErrorOr<void> unmount() override
     {
         return __atomic_load_n(&m_nodes, __ATOMIC_ACQUIRE) > 1 ? ErrorOr<void>(Errno::EBUSY) : ErrorOr<void>();
@@ -178,11 +185,7 @@ ProcNode::ProcNode(ProcFs& fs, Kind kind, u32 pid)
     m_fs.node_born();
 }
 
-ProcNode::~ProcNode()
-{
-    kern::kfree(m_text);
-    m_fs.node_died();
-}
+ProcNode::~ProcNode() { m_fs.node_died(); }
 
 void ProcNode::inactive()
 {
@@ -199,7 +202,7 @@ ErrorOr<Vnode*> ProcNode::make(Kind kind, u32 pid)
     return static_cast<Vnode*>(node);
 }
 
-// => ENOENT (no such entry, or the process is gone), ENOTDIR, ENOMEM.
+// Errors: ENOENT (no such entry, or the process is gone), ENOTDIR, ENOMEM.
 ErrorOr<Vnode*> ProcNode::lookup(StringView name)
 {
     if (!is_directory())
@@ -211,11 +214,11 @@ ErrorOr<Vnode*> ProcNode::lookup(StringView name)
             if (name == e.name)
                 return make(e.kind, 0);
         u32 pid;
-        if (parse_pid(name, pid) && process_exists(pid))
+        if (parse_pid(name, pid) && kern::process_exists(pid))
             return make(Kind::PidDir, pid);
         return Errno::ENOENT;
     }
-    if (!process_exists(m_pid))
+    if (!kern::process_exists(m_pid))
         return Errno::ENOENT;
     for (const Entry& e : PID_ENTRIES)
         if (name == e.name)
@@ -225,7 +228,8 @@ ErrorOr<Vnode*> ProcNode::lookup(StringView name)
 
 // Root: ".", "..", the fixed entries (cookies 2...), then one directory per
 // pid (cookie COOKIE_PIDS + pid, so a cookie stays valid as processes come
-// and go). A pid directory: ".", "..", its files. => the next cookie.
+// and go). A pid directory: ".", "..", its files. Returns the next cookie.
+// Errors: ENOTDIR, ENOMEM.
 ErrorOr<u64> ProcNode::readdir(u64 cookie, ReaddirSink& sink)
 {
     if (!is_directory())
@@ -248,29 +252,23 @@ ErrorOr<u64> ProcNode::readdir(u64 cookie, ReaddirSink& sink)
     if (m_kind != Kind::Root)
         return cookie;
     cookie = max(cookie, COOKIE_PIDS);
-    auto* pids = static_cast<u32*>(kern::kmalloc(MAX_PIDS * sizeof(u32)));
-    if (!pids)
-        return Errno::ENOMEM;
-    size_t n = process_pids(pids, MAX_PIDS);
-    for (size_t i = 0; i < n; ++i) {
-        u64 c = COOKIE_PIDS + pids[i];
+    kern::Vector<u32> pids = TRY(kern::list_pids());
+    for (u32 pid : pids) {
+        u64 c = COOKIE_PIDS + pid;
         if (c < cookie)
             continue;
         char name[16];
-        kern::snprintf(name, sizeof name, "%u", pids[i]);
-        if (!sink.emit({(u64(pids[i]) << 8) | (u64(Kind::PidDir) + 1), VType::Directory,
-                        StringView(name, strlen(name)), c + 1})) {
-            kern::kfree(pids);
+        kern::snprintf(name, sizeof name, "%u", pid);
+        if (!sink.emit({(u64(pid) << 8) | (u64(Kind::PidDir) + 1), VType::Directory,
+                        StringView(name, strlen(name)), c + 1}))
             return c;
-        }
         cookie = c + 1;
     }
-    kern::kfree(pids);
     return cookie;
 }
 
-// => bytes read, 0 at the end. EISDIR, ESRCH (the process is gone), ENOMEM,
-// EFAULT.
+// Returns the bytes read, 0 at the end. Errors: EISDIR, EINVAL (not a
+// file), ESRCH (the process is gone), ENOMEM, EFAULT.
 ErrorOr<size_t> ProcNode::read(u64 offset, const IoBuffer& buf, size_t n)
 {
     if (is_directory())
@@ -278,46 +276,39 @@ ErrorOr<size_t> ProcNode::read(u64 offset, const IoBuffer& buf, size_t n)
     if (type() != VType::Regular)
         return Errno::EINVAL;
     kern::MutexGuard guard(m_lock);
-    if (offset == 0 || !m_text) {
+    if (offset == 0 || !m_has_text) {
         Text text;
         TRY(generate(m_kind, m_pid, text));
-        kern::kfree(m_text);
-        m_text = text.release(m_length);
+        m_text = text.take();
+        m_has_text = true;
     }
-    if (offset >= m_length)
+    if (offset >= m_text.size())
         return size_t(0);
-    size_t len = min(n, size_t(m_length - offset));
-    TRY(buf.write_from(0, m_text + offset, len));
+    size_t len = min(n, size_t(m_text.size() - offset));
+    TRY(buf.write_from(0, m_text.data() + offset, len));
     return len;
 }
 
 // "self" -> the reader's pid; "<pid>/exe" -> the path execve kept (a path
 // that is not the real program would be worse than none: busybox
-// re-executes itself through /proc/self/exe). => its length; EINVAL (not a
-// symlink), ENOENT (a kernel thread has no pid; no path kept: never
-// exec'd, or a zombie, as Linux), ESRCH (the process is gone), ENOMEM,
-// EFAULT.
+// re-executes itself through /proc/self/exe). Returns its length.
+// Errors: EINVAL (not a symlink), ENOENT (a kernel thread has no pid; no
+// path kept: never exec'd, or a zombie, as Linux), ESRCH (the process is
+// gone), ENOMEM, EFAULT.
 ErrorOr<size_t> ProcNode::readlink(const IoBuffer& buf, size_t n)
 {
     if (m_kind == Kind::PidExe) {
-        auto* target = static_cast<char*>(kern::kmalloc(PATH_MAX));
-        if (!target)
-            return Errno::ENOMEM;
-        auto result = [&]() -> ErrorOr<size_t> {
-            size_t len = 0;
-            if (!process_exe(m_pid, target, min(n, PATH_MAX), len))
-                return Errno::ESRCH;
-            if (len == 0)
-                return Errno::ENOENT;
-            TRY(buf.write_from(0, target, len));
-            return len;
-        }();
-        kern::kfree(target);
-        return result;
+        kern::KBuffer target = TRY(kern::KBuffer::create(PATH_MAX));
+        auto* chars = reinterpret_cast<char*>(target.data());
+        size_t len = TRY(kern::copy_process_exe(m_pid, chars, min(n, PATH_MAX)));  // ESRCH: gone
+        if (len == 0)
+            return Errno::ENOENT;
+        TRY(buf.write_from(0, chars, len));
+        return len;
     }
     if (m_kind != Kind::Self)
         return Errno::EINVAL;
-    u32 pid = current_pid();
+    u32 pid = reader_pid();
     if (!pid)
         return Errno::ENOENT;
     char target[16];
@@ -345,7 +336,7 @@ ErrorOr<VAttr> ProcNode::getattr()
         attr.nlink = 1;
         char target[16];
         if (m_kind == Kind::Self)  // exe's size is 0, as Linux's
-            attr.size = size_t(kern::snprintf(target, sizeof target, "%u", current_pid()));
+            attr.size = size_t(kern::snprintf(target, sizeof target, "%u", reader_pid()));
         break;
     }
     default:
@@ -356,7 +347,7 @@ ErrorOr<VAttr> ProcNode::getattr()
     return attr;
 }
 
-// => ENOMEM. Options are ignored (Linux's hidepid= and the like do not exist).
+// Errors: ENOMEM. Options are ignored (Linux's hidepid= and the like do not exist).
 ErrorOr<FileSystem*> create_procfs(StringView)
 {
     auto* fs = new (std::nothrow) ProcFs;

@@ -1,10 +1,10 @@
 // fs/procfs/proc_text.cpp -- the text of each /proc file, in Linux's formats.
 //
 // generate() writes one file into a Text (a heap buffer that grows). The
-// numbers come from copies: ProcessInfo and SystemCounts (proc_info.cpp,
-// taken under the process-tree lock), the page allocator's and the VM's
-// counters (read without a lock: each is one word, and a snapshot that is a
-// page off is still a snapshot). Nothing here holds a lock while it
+// numbers come from copies: kern::ProcessSnapshot and ProcessCounts
+// (kernel/top/proc/process.h, copied under the process-tree lock), the
+// page allocator's and the VM's counters (read without a lock: each is one
+// word, and a snapshot that is a page off is still a snapshot). Nothing here holds a lock while it
 // formats or allocates. Formats: Linux's proc(5), the fields busybox reads.
 //
 // Times: Linux reports CPU times in clock ticks (USER_HZ, 100 a second);
@@ -18,8 +18,8 @@
 #include <fs/vfs/namei.h>
 #include <fs/vfs/vfs.h>
 #include <fs/vfs/vnode.h>
-#include <kernel/base/heap/heap.h>
 #include <kernel/base/lib/format.h>
+#include <kernel/base/lib/kbuffer.h>
 #include <kernel/base/lib/string.h>
 #include <kernel/top/proc/process.h>
 #include <stdarg.h>
@@ -30,27 +30,12 @@ namespace fs::procfs {
 
 // ---- Text ----------------------------------------------------------------------
 
-Text::~Text() { kern::kfree(m_data); }
-
 void Text::append(const char* s, size_t n)
 {
     if (m_failed || n == 0)
         return;
-    if (m_length + n > m_capacity) {
-        size_t want = max(m_capacity * 2, max(m_length + n, size_t(256)));
-        auto* bigger = static_cast<char*>(kern::kmalloc(want));
-        if (!bigger) {
-            m_failed = true;
-            return;
-        }
-        if (m_length)
-            memcpy(bigger, m_data, m_length);
-        kern::kfree(m_data);
-        m_data = bigger;
-        m_capacity = want;
-    }
-    memcpy(m_data + m_length, s, n);
-    m_length += n;
+    if (m_chars.try_append(s, n).is_error())
+        m_failed = true;
 }
 
 void Text::printf(const char* fmt, ...)
@@ -60,15 +45,6 @@ void Text::printf(const char* fmt, ...)
     kern::vformat([](void* self, const char* s, size_t n) { static_cast<Text*>(self)->append(s, n); },
                   this, fmt, ap);
     va_end(ap);
-}
-
-char* Text::release(size_t& length)
-{
-    char* data = m_data;
-    length = m_length;
-    m_data = nullptr;
-    m_length = m_capacity = 0;
-    return data;
 }
 
 namespace {
@@ -85,7 +61,7 @@ void put_seconds(Text& out, u64 ns)
 }
 
 // CPU time no process used: the idle time of the one CPU.
-u64 idle_ns(const SystemCounts& c)
+u64 idle_ns(const kern::ProcessCounts& c)
 {
     u64 up = arch::monotonic_ns();
     u64 busy = c.user_ns + c.system_ns;
@@ -113,7 +89,7 @@ void meminfo(Text& out)
 
 void uptime(Text& out)
 {
-    SystemCounts c = system_counts();
+    kern::ProcessCounts c = kern::count_processes();
     put_seconds(out, arch::monotonic_ns());
     out.append(" ", 1);
     put_seconds(out, idle_ns(c));
@@ -122,7 +98,7 @@ void uptime(Text& out)
 
 void cpu_stat(Text& out)
 {
-    SystemCounts c = system_counts();
+    kern::ProcessCounts c = kern::count_processes();
     u64 user = ticks(c.user_ns), sys = ticks(c.system_ns), idle = ticks(idle_ns(c));
     // user nice system idle iowait irq softirq steal guest guest_nice
     out.printf("cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", user, sys, idle);
@@ -137,15 +113,14 @@ void cpu_stat(Text& out)
 void mounts(Text& out)
 {
     auto ctx = root_context();
-    auto* path = static_cast<char*>(kern::kmalloc(PATH_MAX));
-    auto* list = static_cast<MountEntry*>(kern::kmalloc(MAX_MOUNTS_LISTED * sizeof(MountEntry)));
-    if (ctx.is_error() || !path || !list) {
-        kern::kfree(path);
-        kern::kfree(list);
+    auto path_buffer = kern::KBuffer::create(PATH_MAX);
+    kern::Vector<MountEntry> list;
+    if (ctx.is_error() || path_buffer.is_error() || list.try_resize(MAX_MOUNTS_LISTED).is_error()) {
         out.fail();
         return;
     }
-    size_t n = list_mounts(list, MAX_MOUNTS_LISTED);
+    auto* path = reinterpret_cast<char*>(path_buffer.value().data());
+    size_t n = list_mounts(list.data(), MAX_MOUNTS_LISTED);
     for (size_t i = 0; i < n; ++i) {
         const char* where = "/";
         if (list[i].covered) {
@@ -158,19 +133,18 @@ void mounts(Text& out)
         // The device column: the type's name, as Linux shows for tmpfs and proc.
         out.printf("%s %s %s rw 0 0\n", list[i].type, where, list[i].type);
     }
-    kern::kfree(path);
-    kern::kfree(list);
 }
 
 // ---- /proc/<pid> ----
 
-void pid_stat(Text& out, const ProcessInfo& p)
+void pid_stat(Text& out, const kern::ProcessSnapshot& p)
 {
     // 1 pid (comm) state ppid pgrp session tty_nr tpgid flags
     out.printf("%u (%s) %c %u %u %u 0 -1 0 ", p.pid, p.name, p.state, p.ppid, p.pgid, p.sid);
     // 10 minflt cminflt majflt cmajflt utime stime cutime cstime
-    out.printf("%lu %lu 0 0 %lu %lu %lu %lu ", p.minflt, p.cminflt, ticks(p.utime_ns),
-               ticks(p.stime_ns), ticks(p.cutime_ns), ticks(p.cstime_ns));
+    out.printf("%lu %lu 0 0 %lu %lu %lu %lu ", p.usage.minflt, p.children_usage.minflt,
+               ticks(p.usage.user_ns), ticks(p.usage.system_ns), ticks(p.children_usage.user_ns),
+               ticks(p.children_usage.system_ns));
     // 18 priority nice num_threads itrealvalue starttime vsize rss rsslim
     out.printf("20 0 1 0 0 0 0 18446744073709551615 ");
     // 26 startcode endcode startstack kstkesp kstkeip signal blocked sigignore sigcatch
@@ -191,49 +165,46 @@ const char* state_name(char state)
     }
 }
 
-void pid_status(Text& out, const ProcessInfo& p)
+void pid_status(Text& out, const kern::ProcessSnapshot& p)
 {
     out.printf("Name:\t%s\nState:\t%s\nTgid:\t%u\nPid:\t%u\nPPid:\t%u\n", p.name,
                state_name(p.state), p.pid, p.pid, p.ppid);
     out.printf("Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
-    out.printf("VmHWM:\t%8lu kB\nThreads:\t1\n", p.maxrss_pages * (PAGE_SIZE / 1024));
+    out.printf("VmHWM:\t%8lu kB\nThreads:\t1\n", p.usage.maxrss_pages * (PAGE_SIZE / 1024));
     out.printf("SigPnd:\t%016lx\nSigBlk:\t%016lx\n", p.sig_pending, p.sig_blocked);
-    out.printf("voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n", p.nvcsw,
-               p.nivcsw);
+    out.printf("voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n", p.usage.nvcsw,
+               p.usage.nivcsw);
 }
 
 } // namespace
 
 ErrorOr<void> generate(Kind kind, u32 pid, Text& out)
 {
-    ProcessInfo info;
-    if ((kind == Kind::PidStat || kind == Kind::PidStatus) && !process_info(pid, info))
-        return Errno::ESRCH;
+    if (kind == Kind::PidStat || kind == Kind::PidStatus) {
+        kern::ProcessSnapshot p = TRY(kern::snapshot_process(pid));  // ESRCH: gone
+        if (kind == Kind::PidStat)
+            pid_stat(out, p);
+        else
+            pid_status(out, p);
+        return out.failed() ? ErrorOr<void>(Errno::ENOMEM) : ErrorOr<void>();
+    }
     switch (kind) {
     case Kind::Meminfo: meminfo(out); break;
     case Kind::Uptime: uptime(out); break;
     case Kind::Loadavg: {
-        SystemCounts c = system_counts();
+        kern::ProcessCounts c = kern::count_processes();
         out.printf("0.00 0.00 0.00 %u/%u %u\n", c.running, c.total, c.last_pid);
         break;
     }
     case Kind::Stat: cpu_stat(out); break;
     case Kind::Version: out.printf("teachos version 0.1 #1 teachos 0.1 (an x86-64 teaching kernel)\n"); break;
     case Kind::Mounts: mounts(out); break;
-    case Kind::PidStat: pid_stat(out, info); break;
-    case Kind::PidStatus: pid_status(out, info); break;
     case Kind::PidCmdline: {
         // What execve kept (at most CMDLINE_MAX bytes), or the name.
-        auto* buf = static_cast<char*>(kern::kmalloc(kern::Process::CMDLINE_MAX));
-        if (!buf)
-            return Errno::ENOMEM;
-        size_t length;
-        bool found = process_cmdline(pid, buf, kern::Process::CMDLINE_MAX, length);
-        if (found)
-            out.append(buf, length);
-        kern::kfree(buf);
-        if (!found)
-            return Errno::ESRCH;
+        kern::KBuffer buf = TRY(kern::KBuffer::create(kern::Process::CMDLINE_MAX));
+        auto* chars = reinterpret_cast<char*>(buf.data());
+        size_t length = TRY(kern::copy_process_cmdline(pid, chars, buf.size()));  // ESRCH: gone
+        out.append(chars, length);
         break;
     }
     default: return Errno::EINVAL;

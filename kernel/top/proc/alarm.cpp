@@ -28,6 +28,11 @@ struct Scan {
     u64 earliest;  // the next deadline still to come, 0 if none
 };
 
+} // namespace
+
+// For each process (`arg` is a Scan): send SIGALRM if its deadline has
+// passed (re-arming a periodic timer), and note the earliest deadline to
+// come. => the tree lock held.
 void fire_or_note(Process& p, void* arg)
 {
     auto* scan = static_cast<Scan*>(arg);
@@ -44,6 +49,8 @@ void fire_or_note(Process& p, void* arg)
     }
 }
 
+namespace {
+
 void alarm_thread(void*)
 {
     SpinGuard guard(process_tree_lock());
@@ -55,13 +62,16 @@ void alarm_thread(void*)
     }
 }
 
+} // namespace
+
 // Set the current process's timer: first expiry after `value_ns` (0:
 // disarm), then every `interval_ns`; nullptr only reads it (getitimer).
-// => the old (value, interval) in ns.
+// Returns the old (value, interval) in ns.
 struct TimerSetting {
     u64 value_ns;
     u64 interval_ns;
 };
+
 ErrorOr<TimerSetting> set_timer(const TimerSetting* next)
 {
     Process& self = *Process::current();
@@ -78,6 +88,8 @@ ErrorOr<TimerSetting> set_timer(const TimerSetting* next)
     }
     return old;
 }
+
+namespace {
 
 constexpr u64 NS_PER_S = 1000000000ull, NS_PER_US = 1000;
 
@@ -115,7 +127,7 @@ void alarm_init()
     thread->start();
 }
 
-// alarm(seconds): Returns the seconds left of the previous alarm (rounded up), 0 if none.
+// alarm(seconds): returns the seconds left of the previous alarm (rounded up), 0 if none.
 static ErrorOr<u64> sys_alarm(unsigned seconds)
 {
     TimerSetting next{u64(seconds) * NS_PER_S, 0};

@@ -31,7 +31,6 @@
 // Initialization"); Linux fs/binfmt_elf.c for the conventions.
 #include <arch/cpu.h>
 #include <arch/usercopy.h>
-#include <kernel/base/heap/heap.h>
 #include <fs/vfs/namei.h>
 #include <fs/vfs/vfs.h>
 #include <kernel/base/lib/string.h>
@@ -221,13 +220,12 @@ ErrorOr<uptr> setup_stack(vm::VmMap& map, const char* const* argv, const char* c
     const size_t words = 1 + argc + 1 + envc + 1 + 2 * ARRAY_SIZE(auxv);
     const uptr rsp = align_down(strings_at - words * 8, 16);
     const size_t size = USER_STACK_TOP - rsp;
-    auto* buf = static_cast<u8*>(kzalloc(size));
-    if (!buf)
-        return Errno::ENOMEM;
+    KBuffer image_of_stack = TRY(KBuffer::create(size));  // zeroed: the strings' NULs are there
+    u8* buf = image_of_stack.data();
     auto* vec = reinterpret_cast<u64*>(buf);
     uptr cursor = strings_at;
     auto put_string = [&](const char* s, size_t len) {
-        memcpy(buf + (cursor - rsp), s, len);  // the NUL is there already (kzalloc)
+        memcpy(buf + (cursor - rsp), s, len);  // the NUL is there already
         uptr at = cursor;
         cursor += len + 1;
         return at;
@@ -247,13 +245,35 @@ ErrorOr<uptr> setup_stack(vm::VmMap& map, const char* const* argv, const char* c
     }
     u64 random[2] = {arch::random_u64(), arch::random_u64()};
     memcpy(buf + (random_at - rsp), random, sizeof random);
-    auto copied = arch::copy_to_user(rsp, buf, size);
-    kfree(buf);
-    TRY(copied);
+    TRY(arch::copy_to_user(rsp, buf, size));
     return rsp;
 }
 
+// ---- argument lists ------------------------------------------------------------
 
+const char* const StringList::s_empty[1] = {nullptr};
+
+ErrorOr<StringList> StringList::copy(const char* const* list)
+{
+    StringList out;
+    for (size_t i = 0; list && list[i]; ++i)
+        TRY(out.try_append(StringView(list[i])));
+    return out;
+}
+
+ErrorOr<void> StringList::try_append(StringView s)
+{
+    KString copy = TRY(KString::create(s));
+    TRY(m_strings.try_reserve(m_strings.size() + 1));
+    TRY(m_pointers.try_reserve(m_strings.size() + 2));
+    // Nothing below can fail: there is room for both.
+    if (!m_pointers.is_empty())
+        (void)m_pointers.take_last();  // the old end's nullptr
+    MUST(m_pointers.try_append(copy.characters()));  // a KString's characters stay put when it moves
+    MUST(m_pointers.try_append(nullptr));
+    MUST(m_strings.try_append(std::move(copy)));
+    return {};
+}
 
 // ---- execve ------------------------------------------------------------------
 //
@@ -276,15 +296,20 @@ ErrorOr<uptr> setup_stack(vm::VmMap& map, const char* const* argv, const char* c
 //      Process::CMDLINE_MAX bytes. They are made after step 2, cannot fail
 //      the execve: a short heap leaves none kept (procfs then shows the
 //      name), and replace the previous program's.
+//
+// Clean-up. What exec_current makes before the point of no return is held
+// by owners -- the script's argv (StringList), the new map (NewMap), the
+// switch to it (MapSwitch), the /proc copies (KString, KBuffer) -- so an
+// error at any step undoes the earlier ones by itself, in reverse order.
 
 namespace {
 
 constexpr int MAX_INTERPRETERS = 4;
 constexpr size_t SHEBANG_MAX = 256;  // Linux's BINPRM_BUF_SIZE
 
-// If `path` starts with "#!", the interpreter and its optional argument
-// (pieces of `line`). => whether it does; ENOEXEC (a "#!" line with no
-// interpreter).
+// Whether `path` starts with "#!"; if so, `interp` and `arg` are the
+// interpreter and its optional argument (pieces of `line`).
+// Errors: ENOEXEC (a "#!" line with no interpreter); open's, EACCES.
 ErrorOr<bool> read_shebang(const fs::Context& ctx, StringView path, char (&line)[SHEBANG_MAX + 1],
                            StringView& interp, StringView& arg)
 {
@@ -318,63 +343,34 @@ ErrorOr<bool> read_shebang(const fs::Context& ctx, StringView path, char (&line)
     return true;
 }
 
-char* copy_view(StringView s)
+// argv for the interpreter: interp, [arg], path, argv[1...]. Errors: ENOMEM.
+ErrorOr<StringList> interpreter_argv(StringView interp, StringView arg, StringView path,
+                                     const char* const* argv)
 {
-    auto* copy = static_cast<char*>(kmalloc(s.length() + 1));
-    if (copy) {
-        memcpy(copy, s.characters(), s.length());
-        copy[s.length()] = 0;
-    }
-    return copy;
-}
-
-// argv for the interpreter: interp, [arg], path, old argv[1...]. Takes
-// ownership of `argv` (freed). => ENOMEM.
-ErrorOr<char**> interpreter_argv(StringView interp, StringView arg, StringView path, char** argv)
-{
-    size_t old = 0;
-    while (argv && argv[old])
-        ++old;
-    size_t n = 2 + (arg.is_empty() ? 0 : 1) + (old > 1 ? old - 1 : 0);
-    auto** out = static_cast<char**>(kzalloc((n + 1) * sizeof(char*)));
-    if (!out) {
-        free_string_array(argv);
-        return Errno::ENOMEM;
-    }
-    size_t k = 0;
-    out[k++] = copy_view(interp);
+    StringList out;
+    TRY(out.try_append(interp));
     if (!arg.is_empty())
-        out[k++] = copy_view(arg);
-    out[k++] = copy_view(path);
-    bool ok = out[0] && out[k - 1] && (arg.is_empty() || out[1]);
-    for (size_t i = 1; i < old; ++i) {
-        out[k++] = argv[i];
-        argv[i] = nullptr;
-    }
-    free_string_array(argv);
-    if (!ok) {
-        free_string_array(out);
-        return Errno::ENOMEM;
-    }
+        TRY(out.try_append(arg));
+    TRY(out.try_append(path));
+    for (size_t i = 1; argv && argv[0] && argv[i]; ++i)
+        TRY(out.try_append(StringView(argv[i])));
     return out;
 }
 
-// argv's strings, each with its NUL, as one heap block cut at CMDLINE_MAX
-// bytes (Linux's cmdline has no limit; a cut string loses its NUL).
-// => nullptr if the heap is short.
-char* join_args(char* const* argv, size_t& length)
+// argv's strings, each with its NUL, in one block cut at CMDLINE_MAX bytes
+// (Linux's cmdline has no limit; a cut string loses its NUL).
+// Errors: ENOMEM.
+ErrorOr<KBuffer> join_args(const char* const* argv)
 {
-    length = 0;
+    size_t length = 0;
     for (size_t i = 0; argv && argv[i] && length < Process::CMDLINE_MAX; ++i)
         length += strlen(argv[i]) + 1;
     length = min(length, Process::CMDLINE_MAX);
-    auto* out = static_cast<char*>(kmalloc(max(length, size_t(1))));
-    if (!out)
-        return nullptr;
+    KBuffer out = TRY(KBuffer::create(length));
     size_t at = 0;
     for (size_t i = 0; argv && argv[i] && at < length; ++i) {
         size_t n = min(strlen(argv[i]) + 1, length - at);
-        memcpy(out + at, argv[i], n);  // the NUL comes with it unless cut
+        memcpy(out.data() + at, argv[i], n);  // the NUL comes with it unless cut
         at += n;
     }
     return out;
@@ -384,130 +380,128 @@ char* join_args(char* const* argv, size_t& length)
 // lookup_parent follows a final link to the directory holding its target,
 // and getcwd's walk up from that directory names it ("/bin/sh" ->
 // "/bin/busybox"). Called after the program was opened by `path`, so it
-// names the same file unless someone renamed it in between. => a heap
-// copy, or nullptr (no memory, or the walk failed).
-char* resolve_program_path(const fs::Context& ctx, StringView path)
+// names the same file unless someone renamed it in between.
+// Errors: ENOMEM, ENAMETOOLONG, and the lookup's and getcwd's.
+ErrorOr<KString> resolve_program_path(const fs::Context& ctx, StringView path)
 {
     fs::ParentLookup where;
-    if (fs::lookup_parent(ctx, path, where, fs::Follow::Yes).is_error())
-        return nullptr;
+    TRY(fs::lookup_parent(ctx, path, where, fs::Follow::Yes));
     auto dir = kern::RefPtr<fs::Vnode>::adopt(where.dir);
-    auto* buf = static_cast<char*>(kmalloc(fs::PATH_MAX));
-    if (!buf || where.kind != fs::LastKind::Normal) {
-        kfree(buf);
-        return nullptr;
-    }
+    if (where.kind != fs::LastKind::Normal)
+        return Errno::ENOENT;
+    KBuffer buf = TRY(KBuffer::create(fs::PATH_MAX));
+    auto* chars = reinterpret_cast<char*>(buf.data());
     fs::Context at = ctx;
     at.cwd = dir;
-    auto length = fs::getcwd(at, buf, fs::PATH_MAX);
-    char* out = nullptr;
-    if (!length.is_error()) {
-        size_t dir_length = length.value() == 1 ? 0 : length.value();  // "/" + name, not "//name"
-        size_t total = dir_length + 1 + where.name_length;
-        out = total < fs::PATH_MAX ? static_cast<char*>(kmalloc(total + 1)) : nullptr;
-        if (out) {
-            memcpy(out, buf, dir_length);
-            out[dir_length] = '/';
-            memcpy(out + dir_length + 1, where.name_buffer, where.name_length);
-            out[total] = 0;
-        }
-    }
-    kfree(buf);
-    return out;
+    size_t length = TRY(fs::getcwd(at, chars, fs::PATH_MAX));
+    size_t dir_length = length == 1 ? 0 : length;  // "/" + name, not "//name"
+    size_t total = dir_length + 1 + where.name_length;
+    if (total >= fs::PATH_MAX)
+        return Errno::ENAMETOOLONG;
+    chars[dir_length] = '/';
+    memcpy(chars + dir_length + 1, where.name_buffer, where.name_length);
+    return KString::create(StringView(chars, total));
 }
+
+// The new program's address space until execve passes the point of no
+// return: destroyed with its pmap when the owner goes, unless leak()ed.
+class NewMap {
+public:
+    // Errors: ENOMEM.
+    static ErrorOr<NewMap> create()
+    {
+        arch::Pmap* pmap = TRY(arch::pmap_create());
+        auto map = vm::VmMap::create(vm::USER_MIN, vm::USER_MAX, pmap);
+        if (map.is_error()) {
+            arch::pmap_destroy(pmap);  // the map did not take it over
+            return map.error();
+        }
+        return NewMap(map.value());
+    }
+    NewMap(NewMap&& other) : m_map(std::exchange(other.m_map, nullptr)) {}
+    NewMap(const NewMap&) = delete;
+    NewMap& operator=(const NewMap&) = delete;
+    ~NewMap()
+    {
+        if (m_map)
+            m_map->destroy();
+    }
+    vm::VmMap& operator*() const { return *m_map; }
+    vm::VmMap* leak() { return std::exchange(m_map, nullptr); }
+
+private:
+    explicit NewMap(vm::VmMap* map) : m_map(map) {}
+    vm::VmMap* m_map;
+};
+
+// Runs the current thread on `map` while it lives, then on `old` again
+// (nullptr: none, a spawned process) unless commit() was called.
+class MapSwitch {
+public:
+    MapSwitch(Thread& thread, vm::VmMap& map, vm::VmMap* old) : m_thread(thread), m_old(old)
+    {
+        m_thread.set_address_space(&map, map.pmap());
+    }
+    MapSwitch(const MapSwitch&) = delete;
+    MapSwitch& operator=(const MapSwitch&) = delete;
+    ~MapSwitch()
+    {
+        if (!m_committed)
+            m_thread.set_address_space(m_old, m_old ? m_old->pmap() : nullptr);
+    }
+    void commit() { m_committed = true; }
+
+private:
+    Thread& m_thread;
+    vm::VmMap* m_old;
+    bool m_committed = false;
+};
 
 } // namespace
 
-ErrorOr<ExecImage> exec_current(StringView path_in, char** argv, char** envp)
+ErrorOr<ExecImage> exec_current(StringView path_in, const char* const* argv, const char* const* envp)
 {
     Process* p = Process::current();
     Thread* self = Thread::current();
     const fs::Context& ctx = p->fs_context();
 
-    // 1. Scripts. `path` stays valid in `lines` while the loop runs.
+    // 1. Scripts. `path` stays valid in `lines` while the loop runs; a
+    // script's argv is ours (script_args), the caller's is only read.
     char lines[MAX_INTERPRETERS + 1][SHEBANG_MAX + 1];
     StringView path = path_in;
-    char** owned_argv = argv;  // becomes ours once a script rewrites it
-    bool rewritten = false;
-    int depth = 0;
-    for (;; ++depth) {
+    StringList script_args;
+    const char* const* args = argv;
+    for (int depth = 0;; ++depth) {
         StringView interp, arg;
-        auto script = read_shebang(ctx, path, lines[depth], interp, arg);
-        if (script.is_error() || !script.value()) {
-            if (script.is_error()) {
-                if (rewritten)
-                    free_string_array(owned_argv);
-                return script.error();
-            }
+        if (!TRY(read_shebang(ctx, path, lines[depth], interp, arg)))
             break;
-        }
-        if (depth == MAX_INTERPRETERS) {
-            if (rewritten)
-                free_string_array(owned_argv);
+        if (depth == MAX_INTERPRETERS)
             return Errno::ELOOP;
-        }
-        char** copy = rewritten ? owned_argv : nullptr;
-        if (!rewritten) {
-            // The caller owns argv: build ours from a shallow view of it.
-            size_t n = 0;
-            while (argv && argv[n])
-                ++n;
-            copy = static_cast<char**>(kzalloc((n + 1) * sizeof(char*)));
-            if (!copy)
-                return Errno::ENOMEM;
-            for (size_t i = 0; i < n; ++i) {
-                copy[i] = copy_view(StringView(argv[i], strlen(argv[i])));
-                if (!copy[i]) {
-                    free_string_array(copy);
-                    return Errno::ENOMEM;
-                }
-            }
-        }
-        owned_argv = TRY(interpreter_argv(interp, arg, path, copy));
-        rewritten = true;
+        script_args = TRY(interpreter_argv(interp, arg, path, args));  // reads the old list first
+        args = script_args.pointers();
         path = interp;
     }
-    auto free_owned = [&] {
-        if (rewritten)
-            free_string_array(owned_argv);
-    };
 
     // 2. The new address space, loaded while the old one still exists.
-    auto pmap = arch::pmap_create();
-    if (pmap.is_error()) {
-        free_owned();
-        return pmap.error();
-    }
-    auto created = vm::VmMap::create(vm::USER_MIN, vm::USER_MAX, pmap.value());
-    if (created.is_error()) {
-        arch::pmap_destroy(pmap.value());
-        free_owned();
-        return created.error();
-    }
-    vm::VmMap* map = created.value();
     vm::VmMap* old_map = p->m_map;
-    self->set_address_space(map, map->pmap());
-    auto image = load_program(ctx, path, *map, owned_argv, envp);
-    if (image.is_error()) {
-        free_owned();
-        self->set_address_space(old_map, old_map ? old_map->pmap() : nullptr);
-        map->destroy();
-        return image.error();
-    }
-    // 4. What /proc will show; either may be nullptr (none kept).
-    size_t cmdline_length;
-    char* cmdline = join_args(owned_argv, cmdline_length);
-    char* exe_path = resolve_program_path(ctx, path);
-    free_owned();
+    NewMap map = TRY(NewMap::create());
+    MapSwitch on_new_map(*self, *map, old_map);
+    ExecImage image = TRY(load_program(ctx, path, *map, args, envp));
+    // 4. What /proc will show: empty if the heap is short (none kept).
+    auto cmdline = join_args(args);
+    auto exe_path = resolve_program_path(ctx, path);
+    KBuffer kept_cmdline = cmdline.is_error() ? KBuffer() : cmdline.release_value();
+    KString kept_exe_path = exe_path.is_error() ? KString() : exe_path.release_value();
 
-    // 3. The point of no return.
-    p->m_map = map;
+    // 3. The point of no return: nothing below can fail.
+    on_new_map.commit();
+    p->m_map = map.leak();
     if (old_map && !p->m_borrowed_map)
         old_map->destroy();  // a vfork child's was its parent's: given back below
     p->m_borrowed_map = false;
     {
         MutexGuard guard(p->m_brk_lock);
-        p->m_brk_start = p->m_brk = image.value().brk;
+        p->m_brk_start = p->m_brk = image.brk;
     }
     p->m_fds.close_on_exec();
     // The alternate signal stack was memory of the old program. Linux's
@@ -521,21 +515,17 @@ ErrorOr<ExecImage> exec_current(StringView path_in, char** argv, char** envp)
         for (SigAction& a : p->m_sig_actions)
             if (a.handler != SIG_IGN)
                 a = {};
-        set_process_name(*p, path_in);
-        char* old_exe_path = p->m_exe_path;
-        char* old_cmdline = p->m_cmdline;
-        p->m_exe_path = exe_path;
-        p->m_cmdline = cmdline;
-        exe_path = old_exe_path;
-        cmdline = old_cmdline;
-        p->m_cmdline_length = p->m_cmdline ? cmdline_length : 0;
+        p->set_name(path_in);
+        // Swapped, not assigned: the previous program's copies are freed
+        // with the locals, after the lock is dropped.
+        std::swap(p->m_exe_path, kept_exe_path);
+        std::swap(p->m_cmdline, kept_cmdline);
+        p->m_cmdline_kept = !cmdline.is_error();
         p->m_did_exec = true;  // Linux clears PF_FORKNOEXEC here
         release_vfork_parent_locked(*p);  // vfork: the parent may go on
     }
-    kfree(exe_path);  // the previous program's
-    kfree(cmdline);
     arch::set_user_thread_pointer(0);
-    return image.value();
+    return image;
 }
 
 } // namespace kern

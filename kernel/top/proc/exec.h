@@ -24,15 +24,18 @@ struct ExecImage {
 };
 
 // Map the ELF program at `path` into `map` and build its stack with argv and
-// envp (NULL-terminated arrays of kernel strings). `map` must be the current
-// thread's address space (the stack is written with copy_to_user).
-// => ENOENT/ENOTDIR/... (lookup), EACCES (not a regular file), ENOEXEC (not
-// a static x86-64 ELF program), E2BIG (arguments too long), ENOMEM, EFAULT.
-// On error the map may hold part of the program: the caller destroys it.
+// envp (NULL-terminated arrays of kernel strings). Returns where and how to
+// enter it. On error the map may hold part of the program: the caller
+// destroys it. => `map` is the current thread's address space (the stack
+// is written with copy_to_user).
+// Errors: ENOENT/ENOTDIR/... (lookup), EACCES (not a regular file), ENOEXEC
+// (not a static x86-64 ELF program), E2BIG (arguments too long), ENOMEM,
+// EFAULT.
 ErrorOr<ExecImage> load_program(const fs::Context& ctx, StringView path, vm::VmMap& map,
                                 const char* const* argv, const char* const* envp);
 
-// Map the stack and write argc/argv/envp/auxv onto it. => the stack pointer.
+// Map the stack and write argc/argv/envp/auxv onto it. Returns the stack
+// pointer. Errors: E2BIG, ENOMEM, EFAULT.
 ErrorOr<uptr> setup_stack(vm::VmMap& map, const char* const* argv, const char* const* envp,
                           const ExecImage& image, StringView path);
 

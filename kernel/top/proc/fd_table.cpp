@@ -3,7 +3,6 @@
 // The limit checks follow Linux's fs/file.c: alloc_fd refuses a descriptor
 // at or above RLIMIT_NOFILE with EMFILE, ksys_dup3 a target at or above it
 // with EBADF (fcntl's F_DUPFD answers EINVAL itself: sys_file.cpp).
-#include <kernel/base/heap/heap.h>
 #include <kernel/base/lib/string.h>
 #include <kernel/top/proc/fd_table.h>
 
@@ -12,22 +11,14 @@ namespace kern {
 ErrorOr<void> FdTable::grow_locked(int fd)
 {
     KASSERT(m_lock.is_locked_by_me() && fd < NR_OPEN);
-    if (fd < m_capacity)
+    if (fd < capacity_locked())
         return {};
-    int capacity = m_capacity ? m_capacity : 16;
+    int capacity = capacity_locked() ? capacity_locked() : 16;
     while (capacity <= fd)
         capacity *= 2;
     if (capacity > NR_OPEN)
         capacity = NR_OPEN;
-    auto* slots = static_cast<Slot*>(kzalloc(size_t(capacity) * sizeof(Slot)));
-    if (!slots)
-        return Errno::ENOMEM;
-    if (m_slots)
-        memcpy(slots, m_slots, size_t(m_capacity) * sizeof(Slot));
-    kfree(m_slots);
-    m_slots = slots;
-    m_capacity = capacity;
-    return {};
+    return m_slots.try_resize(size_t(capacity));  // the new slots are empty (zeroed)
 }
 
 ErrorOr<int> FdTable::install(fs::File& file, bool cloexec, int min_fd)
@@ -36,7 +27,7 @@ ErrorOr<int> FdTable::install(fs::File& file, bool cloexec, int min_fd)
         return Errno::EINVAL;
     MutexGuard guard(m_lock);
     int fd = min_fd;
-    while (fd < m_capacity && m_slots[fd].file)
+    while (fd < capacity_locked() && m_slots[fd].file)
         ++fd;
     if (fd >= limit())
         return Errno::EMFILE;
@@ -49,7 +40,7 @@ ErrorOr<int> FdTable::install(fs::File& file, bool cloexec, int min_fd)
 ErrorOr<fs::File*> FdTable::get(int fd)
 {
     MutexGuard guard(m_lock);
-    if (fd < 0 || fd >= m_capacity || !m_slots[fd].file)
+    if (fd < 0 || fd >= capacity_locked() || !m_slots[fd].file)
         return Errno::EBADF;
     m_slots[fd].file->ref();
     return m_slots[fd].file;
@@ -60,7 +51,7 @@ ErrorOr<void> FdTable::close(int fd)
     fs::File* file;
     {
         MutexGuard guard(m_lock);
-        if (fd < 0 || fd >= m_capacity || !m_slots[fd].file)
+        if (fd < 0 || fd >= capacity_locked() || !m_slots[fd].file)
             return Errno::EBADF;
         file = m_slots[fd].file;
         m_slots[fd] = {nullptr, false};
@@ -74,7 +65,7 @@ ErrorOr<int> FdTable::duplicate_to(int old_fd, int new_fd, bool cloexec)
     fs::File* replaced = nullptr;
     {
         MutexGuard guard(m_lock);
-        if (old_fd < 0 || old_fd >= m_capacity || !m_slots[old_fd].file)
+        if (old_fd < 0 || old_fd >= capacity_locked() || !m_slots[old_fd].file)
             return Errno::EBADF;
         if (old_fd == new_fd)
             return new_fd;
@@ -93,7 +84,7 @@ ErrorOr<int> FdTable::duplicate_to(int old_fd, int new_fd, bool cloexec)
 ErrorOr<bool> FdTable::cloexec(int fd)
 {
     MutexGuard guard(m_lock);
-    if (fd < 0 || fd >= m_capacity || !m_slots[fd].file)
+    if (fd < 0 || fd >= capacity_locked() || !m_slots[fd].file)
         return Errno::EBADF;
     return m_slots[fd].cloexec;
 }
@@ -101,7 +92,7 @@ ErrorOr<bool> FdTable::cloexec(int fd)
 ErrorOr<void> FdTable::set_cloexec(int fd, bool on)
 {
     MutexGuard guard(m_lock);
-    if (fd < 0 || fd >= m_capacity || !m_slots[fd].file)
+    if (fd < 0 || fd >= capacity_locked() || !m_slots[fd].file)
         return Errno::EBADF;
     m_slots[fd].cloexec = on;
     return {};
@@ -115,22 +106,18 @@ void FdTable::set_limit(int limit)
 
 ErrorOr<void> FdTable::copy_from(FdTable& other)
 {
-    KASSERT(m_capacity == 0);
+    KASSERT(m_slots.is_empty());
     set_limit(other.limit());
     MutexGuard theirs(other.m_lock);
-    if (other.m_capacity == 0)
+    if (other.m_slots.is_empty())
         return {};
-    auto* slots = static_cast<Slot*>(kzalloc(size_t(other.m_capacity) * sizeof(Slot)));
-    if (!slots)
-        return Errno::ENOMEM;
-    for (int fd = 0; fd < other.m_capacity; ++fd) {
-        slots[fd] = other.m_slots[fd];
-        if (slots[fd].file)
-            slots[fd].file->ref();
-    }
+    Vector<Slot> slots;
+    TRY(slots.try_append(other.m_slots.data(), other.m_slots.size()));
+    for (Slot& slot : slots)
+        if (slot.file)
+            slot.file->ref();
     MutexGuard mine(m_lock);
-    m_slots = slots;
-    m_capacity = other.m_capacity;
+    m_slots = std::move(slots);
     return {};
 }
 
@@ -140,7 +127,7 @@ void FdTable::close_on_exec()
         fs::File* file = nullptr;
         {
             MutexGuard guard(m_lock);
-            if (fd >= m_capacity)
+            if (fd >= capacity_locked())
                 return;
             if (m_slots[fd].file && m_slots[fd].cloexec) {
                 file = m_slots[fd].file;
@@ -154,19 +141,14 @@ void FdTable::close_on_exec()
 
 void FdTable::close_all()
 {
-    Slot* slots;
-    int capacity;
+    Vector<Slot> slots;  // taken out under the lock, dropped and freed after it
     {
         MutexGuard guard(m_lock);
-        slots = m_slots;
-        capacity = m_capacity;
-        m_slots = nullptr;
-        m_capacity = 0;
+        slots = std::move(m_slots);
     }
-    for (int fd = 0; fd < capacity; ++fd)
-        if (slots[fd].file)
-            slots[fd].file->unref();
-    kfree(slots);
+    for (Slot& slot : slots)
+        if (slot.file)
+            slot.file->unref();
 }
 
 bool FdTable::has_room()
@@ -174,7 +156,7 @@ bool FdTable::has_room()
     MutexGuard guard(m_lock);
     int limit = this->limit();
     for (int fd = 0; fd < limit; ++fd)
-        if (fd >= m_capacity || !m_slots[fd].file)
+        if (fd >= capacity_locked() || !m_slots[fd].file)
             return true;
     return false;
 }
@@ -183,7 +165,7 @@ int FdTable::count()
 {
     MutexGuard guard(m_lock);
     int n = 0;
-    for (int fd = 0; fd < m_capacity; ++fd)
+    for (int fd = 0; fd < capacity_locked(); ++fd)
         n += m_slots[fd].file != nullptr;
     return n;
 }

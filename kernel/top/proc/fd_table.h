@@ -23,6 +23,7 @@
 
 #include <fs/vfs/file.h>
 #include <kernel/base/lib/error_or.h>
+#include <kernel/base/lib/vector.h>
 #include <kernel/base/sync/mutex.h>
 
 namespace kern {
@@ -43,21 +44,22 @@ public:
     ~FdTable() { close_all(); }
 
     // A new descriptor >= min_fd for `file` (takes its own reference).
-    // => the descriptor. EMFILE (none free below the limit), ENOMEM,
-    // EINVAL (min_fd negative).
+    // Returns the descriptor. Errors: EMFILE (none free below the limit),
+    // ENOMEM, EINVAL (min_fd negative).
     ErrorOr<int> install(fs::File& file, bool cloexec, int min_fd = 0);
     // The File of `fd`, referenced: the caller unrefs it (an fs::File stays
     // usable even if another thread closes the descriptor meanwhile).
-    // => EBADF.
+    // Errors: EBADF.
     ErrorOr<fs::File*> get(int fd);
-    // => EBADF.
+    // Errors: EBADF.
     ErrorOr<void> close(int fd);
     // dup2/dup3: make `new_fd` name old_fd's File, closing what it named.
     // old_fd == new_fd is allowed (dup2 returns it; dup3's EINVAL is the
-    // caller's check), even if new_fd is at or above the limit. => new_fd.
-    // EBADF (old_fd free; new_fd negative or at or above the limit), ENOMEM.
+    // caller's check), even if new_fd is at or above the limit. Returns
+    // new_fd. Errors: EBADF (old_fd free; new_fd negative or at or above the
+    // limit), ENOMEM.
     ErrorOr<int> duplicate_to(int old_fd, int new_fd, bool cloexec);
-    // F_GETFD / F_SETFD. => EBADF.
+    // F_GETFD / F_SETFD. Errors: EBADF.
     ErrorOr<bool> cloexec(int fd);
     ErrorOr<void> set_cloexec(int fd, bool on);
 
@@ -68,7 +70,7 @@ public:
     void set_limit(int limit);
 
     // fork: this (empty) table becomes a copy of `other`, sharing its Files
-    // (and its limit). => ENOMEM (the table is left empty).
+    // (and its limit). Errors: ENOMEM (the table is left empty).
     ErrorOr<void> copy_from(FdTable& other);
     // execve: close the close-on-exec descriptors.
     void close_on_exec();
@@ -86,12 +88,13 @@ private:
         fs::File* file;
         bool cloexec;
     };
-    // => m_lock held. Room for descriptor `fd`. => ENOMEM.
+    // Make room for descriptor `fd`. => m_lock held. Errors: ENOMEM.
     ErrorOr<void> grow_locked(int fd);
+    // How many slots there are. => m_lock held.
+    int capacity_locked() const { return int(m_slots.size()); }
 
     Mutex m_lock;
-    Slot* m_slots = nullptr;  // kmalloc'd, m_capacity long; guarded by m_lock
-    int m_capacity = 0;
+    Vector<Slot> m_slots;     // one per descriptor number; guarded by m_lock
     int m_limit = MAX_FDS;    // RLIMIT_NOFILE's soft value; atomic, see set_limit
 };
 

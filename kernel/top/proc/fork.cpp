@@ -35,9 +35,14 @@
 // CLONE_VM without CLONE_VFORK (two processes running in one address space
 // at once) is refused in sys_process.cpp: EINVAL. See docs/processes.md
 // ("The life of a fork and an execve").
+//
+// Clean-up: the child Process and what its thread starts from (ForkStart)
+// are owned (OwnPtr) until the thread starts, so every error frees them
+// (~Process destroys a map of its own and drops the descriptors and
+// directories it copied); the point after which nothing can fail is marked.
 #include <arch/usercopy.h>
 #include <arch/usermode.h>
-#include <kernel/base/heap/heap.h>
+#include <kernel/base/lib/own_ptr.h>
 #include <kernel/base/lib/string.h>
 #include <kernel/top/proc/process_internal.h>
 #include <kernel/base/sched/thread.h>
@@ -48,18 +53,7 @@ namespace kern {
 
 namespace {
 
-// A heap copy of `n` bytes at `s` (nullptr stays nullptr). => false: ENOMEM.
-bool copy_kept(const char* s, size_t n, char*& out)
-{
-    out = nullptr;
-    if (!s)
-        return true;
-    out = static_cast<char*>(kmalloc(max(n, size_t(1))));  // an empty argv is kept too
-    if (out)
-        memcpy(out, s, n);
-    return out != nullptr;
-}
-
+// What the child's thread starts from: the parent's registers and FPU state.
 struct ForkStart {
     alignas(16) u8 regs[arch::USER_REGS_SIZE];
     arch::FpuState fpu;
@@ -68,20 +62,23 @@ struct ForkStart {
     uptr child_tid;  // clone(CLONE_CHILD_SETTID): where the child's tid goes, or 0
 };
 
+// The child's first code: its address space, TLS and FPU state, then user
+// mode. `arg` is its ForkStart, freed before it leaves (it never comes back).
 void fork_child_main(void* arg)
 {
-    auto* start = static_cast<ForkStart*>(arg);
-    Process* child = start->child;
-    Thread::current()->set_address_space(child->m_map, child->m_map->pmap());
-    arch::set_user_thread_pointer(start->thread_pointer);
-    arch::fpu_load(start->fpu);
-    if (start->child_tid) {
-        u32 tid = child->pid();  // in the child's own copy of the memory; a bad pointer is ignored, as Linux does
-        (void)arch::copy_to_user(start->child_tid, &tid, sizeof(tid));
-    }
     alignas(16) u8 regs[arch::USER_REGS_SIZE];
-    memcpy(regs, start->regs, sizeof(regs));
-    kfree(start);
+    {
+        OwnPtr<ForkStart> start = OwnPtr<ForkStart>::adopt(static_cast<ForkStart*>(arg));
+        Process* child = start->child;
+        Thread::current()->set_address_space(child->map(), child->map()->pmap());
+        arch::set_user_thread_pointer(start->thread_pointer);
+        arch::fpu_load(start->fpu);
+        if (start->child_tid) {
+            u32 tid = child->pid();  // in the child's own copy of the memory; a bad pointer is ignored, as Linux does
+            (void)arch::copy_to_user(start->child_tid, &tid, sizeof(tid));
+        }
+        memcpy(regs, start->regs, sizeof(regs));
+    }
     arch::enter_user_mode_with(*reinterpret_cast<arch::UserRegs*>(regs));
 }
 
@@ -92,33 +89,18 @@ ErrorOr<u32> fork_current(const arch::UserRegs& regs, const ForkOptions& options
     if (process_count() >= MAX_PROCESSES)
         return Errno::EAGAIN;  // early, before cloning a whole address space (rechecked later)
     Process* parent = Process::current();
-    auto* child = new (std::nothrow) Process;
-    auto* start = static_cast<ForkStart*>(kzalloc(sizeof(ForkStart)));
-    if (!child || !start) {
-        delete child;
-        kfree(start);
-        return Errno::ENOMEM;
-    }
-    auto fail = [&](Errno e) -> ErrorOr<u32> {
-        if (child->m_map && !child->m_borrowed_map)
-            child->m_map->destroy();
-        delete child;  // its FdTable and Context drop their references
-        kfree(start);
-        return e;
-    };
-    if (auto r = child->m_fds.copy_from(parent->m_fds); r.is_error())
-        return fail(r.error());
+    OwnPtr<Process> child = TRY(make_own<Process>());
+    OwnPtr<ForkStart> start = TRY(make_own<ForkStart>());
+    TRY(child->m_fds.copy_from(parent->m_fds));
     child->m_fs = parent->m_fs;
     child->m_umask = parent->m_umask;
     child->m_alt_stack = parent->m_alt_stack;  // the same address in the child's copy
     memcpy(child->m_name, parent->m_name, sizeof(child->m_name));
     // The child runs the same program. Only our own thread changes ours, and
     // the child is nobody's yet: no lock.
-    if (!copy_kept(parent->m_exe_path, parent->m_exe_path ? strlen(parent->m_exe_path) + 1 : 0,
-                   child->m_exe_path) ||
-        !copy_kept(parent->m_cmdline, parent->m_cmdline_length, child->m_cmdline))
-        return fail(Errno::ENOMEM);  // ~Process frees the one that was copied
-    child->m_cmdline_length = parent->m_cmdline ? parent->m_cmdline_length : 0;
+    child->m_exe_path = TRY(parent->m_exe_path.try_clone());
+    child->m_cmdline = TRY(KBuffer::create_copy(parent->m_cmdline.data(), parent->m_cmdline.size()));
+    child->m_cmdline_kept = parent->m_cmdline_kept;
     {
         MutexGuard guard(parent->m_brk_lock);
         child->m_brk_start = parent->m_brk_start;
@@ -128,26 +110,20 @@ ErrorOr<u32> fork_current(const arch::UserRegs& regs, const ForkOptions& options
         child->m_map = parent->m_map;
         child->m_borrowed_map = true;
     } else {
-        auto map = parent->m_map->clone();
-        if (map.is_error())
-            return fail(map.error());
-        child->m_map = map.value();
+        child->m_map = TRY(parent->m_map->clone());
     }
-
     memcpy(start->regs, &regs, arch::USER_REGS_SIZE);
     auto& child_regs = *reinterpret_cast<arch::UserRegs*>(start->regs);
     arch::user_regs_set_result(child_regs, 0);
     if (options.stack)
         arch::user_regs_set_stack(child_regs, options.stack);
     arch::fpu_save(start->fpu);
-    start->child = child;
+    start->child = child.get();
     start->thread_pointer = options.set_tls ? options.tls : arch::user_thread_pointer();
     start->child_tid = options.child_tid;
     child->m_exit_signal = options.exit_signal;
-    auto thread = Thread::create(child->m_name, fork_child_main, start);
-    if (thread.is_error())
-        return fail(thread.error());
-    child->m_thread = thread.value();
+    Thread* thread = TRY(Thread::create(child->m_name, fork_child_main, start.get()));
+    child->m_thread = thread;  // before the table shows it: a signal interrupts it
     {
         // The tree lock guards what the child inherits from the parent's
         // signal state and group.
@@ -161,17 +137,20 @@ ErrorOr<u32> fork_current(const arch::UserRegs& regs, const ForkOptions& options
             child->set_rlimit_locked(r, parent->m_rlimits[r]);
     }
     if (auto r = register_process(*child, parent); r.is_error()) {
-        Thread::destroy_unstarted(child->m_thread);
-        return fail(r.error());
+        Thread::destroy_unstarted(thread);
+        return r.error();
     }
-    u32 pid = child->m_pid;
+    // Nothing below can fail: the table owns the child now, its thread the start.
+    Process* p = child.leak();
+    (void)start.leak();
+    u32 pid = p->m_pid;
     if (options.wait_for_release) {
         SpinGuard guard(process_tree_lock());
-        child->m_vfork_parent = parent;
+        p->m_vfork_parent = parent;
         parent->m_vfork_waiting = true;
     }
-    child->m_thread->set_process(child);
-    child->m_thread->start();
+    thread->set_process(p);
+    thread->start();
     if (options.wait_for_release) {
         // The child cannot be reaped before it releases us: we are its
         // parent, and we are here.

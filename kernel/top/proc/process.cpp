@@ -34,6 +34,7 @@
 #include <arch/usermode.h>
 #include <fs/dev/devices.h>
 #include <kernel/base/heap/heap.h>
+#include <kernel/base/lib/own_ptr.h>
 #include <kernel/base/lib/string.h>
 #include <kernel/base/printk.h>
 #include <kernel/top/proc/exec.h>
@@ -49,48 +50,33 @@ namespace {
 
 constexpr u32 PID_MAX = 32768;
 SpinLock s_tree_lock;
-IntrusiveList<Process, &Process::m_table_node> s_table;
+Process::TableList s_table;
 size_t s_count;
 u32 s_next_pid = 1;
 Process* s_init;
 
-// A NULL-terminated array of kmalloc'd copies of `list` (nullptr means empty).
-char** copy_strings(const char* const* list)
-{
-    size_t n = 0;
-    while (list && list[n])
-        ++n;
-    auto** copy = static_cast<char**>(kzalloc((n + 1) * sizeof(char*)));
-    if (!copy)
-        return nullptr;
-    for (size_t i = 0; i < n; ++i) {
-        size_t len = strlen(list[i]);
-        copy[i] = static_cast<char*>(kmalloc(len + 1));
-        if (!copy[i]) {
-            free_string_array(copy);
-            return nullptr;
-        }
-        memcpy(copy[i], list[i], len + 1);
-    }
-    return copy;
-}
-
+// What spawn hands its new thread: the program and its arguments, copied.
 struct SpawnArgs {
-    Process* process;
-    char path[fs::PATH_MAX];
-    char** argv;
-    char** envp;
+    KString path;
+    StringList argv;
+    StringList envp;
 };
 
+// Load the spawned program; its arguments are freed on the way out.
+ErrorOr<ExecImage> load_spawned(SpawnArgs* arg)
+{
+    OwnPtr<SpawnArgs> a = OwnPtr<SpawnArgs>::adopt(arg);
+    auto image = exec_current(a->path.view(), a->argv.pointers(), a->envp.pointers());
+    if (image.is_error())
+        printk("exec %s: %s\n", a->path.characters(), errno_name(image.error()));
+    return image;
+}
+
+// The spawned process's first code: load the program and enter it, or exit
+// with 127 (neither returns).
 void spawn_thread_main(void* arg)
 {
-    auto* a = static_cast<SpawnArgs*>(arg);
-    auto image = exec_current(a->path, a->argv, a->envp);
-    if (image.is_error())
-        printk("exec %s: %s\n", a->path, errno_name(image.error()));
-    free_string_array(a->argv);
-    free_string_array(a->envp);
-    kfree(a);
+    auto image = load_spawned(static_cast<SpawnArgs*>(arg));
     if (image.is_error())
         process_exit(127 << 8);
     arch::enter_user_mode(image.value().entry, image.value().stack_pointer);
@@ -99,7 +85,7 @@ void spawn_thread_main(void* arg)
 // Free a zombie that is out of the table and the tree.
 void reap(Process* z)
 {
-    z->m_thread->join();  // its kernel stack is free when this returns
+    z->thread()->join();  // its kernel stack is free when this returns
     delete z;
 }
 
@@ -141,10 +127,13 @@ Process::Process()
         m_rlimits[r] = DEFAULT_RLIMITS[r];
 }
 
+// What execve kept goes with its owners. A map is still here only if the
+// process never ran (fork's and spawn's error paths): process_exit takes it
+// away otherwise.
 Process::~Process()
 {
-    kfree(m_exe_path);
-    kfree(m_cmdline);
+    if (m_map && !m_borrowed_map)
+        m_map->destroy();
 }
 
 void Process::set_rlimit_locked(u32 resource, Rlimit limit)
@@ -169,16 +158,18 @@ void free_string_array(char** list)
     kfree(list);
 }
 
-void set_process_name(Process& p, StringView path)
+void Process::set_name(StringView path)
 {
     size_t slash = path.length();
     while (slash > 0 && path[slash - 1] != '/')
         --slash;
     StringView base = path.substring(slash);
-    size_t n = min(base.length(), Process::NAME_LEN - 1);
-    memcpy(p.m_name, base.characters(), n);
-    p.m_name[n] = 0;
+    size_t n = min(base.length(), NAME_LEN - 1);
+    memcpy(m_name, base.characters(), n);
+    m_name[n] = 0;
 }
+
+void set_process_name(Process& p, StringView path) { p.set_name(path); }
 
 ErrorOr<void> register_process(Process& p, Process* parent, bool as_init)
 {
@@ -259,10 +250,9 @@ bool group_exists_in_session_locked(u32 pgid, u32 sid)
     return false;
 }
 
-namespace {
-
 // Does `p` keep its group from being orphaned: is its parent in another
 // group of the same session? `exiting` counts neither as member nor parent.
+// => s_tree_lock held.
 bool links_group_locked(const Process& p, const Process* exiting)
 {
     const Process* parent = p.m_parent;
@@ -271,6 +261,8 @@ bool links_group_locked(const Process& p, const Process* exiting)
         return false;
     return parent->m_pgid != p.m_pgid && parent->m_sid == p.m_sid;
 }
+
+namespace {
 
 bool has_stopped_member_locked(u32 pgid)
 {
@@ -306,47 +298,32 @@ ErrorOr<Process*> Process::spawn(const fs::Context& ctx, StringView path, const 
 {
     if (path.length() >= fs::PATH_MAX)
         return Errno::ENAMETOOLONG;
-    auto* p = new (std::nothrow) Process;
-    auto* args = static_cast<SpawnArgs*>(kzalloc(sizeof(SpawnArgs)));
-    if (!p || !args) {
-        delete p;
-        kfree(args);
-        return Errno::ENOMEM;
-    }
+    // Owned until the thread starts: an error frees both (the Process's
+    // FdTable and Context drop their references).
+    OwnPtr<Process> p = TRY(make_own<Process>());
+    OwnPtr<SpawnArgs> args = TRY(make_own<SpawnArgs>());
+    args->path = TRY(KString::create(path));
+    args->argv = TRY(StringList::copy(argv));
+    args->envp = TRY(StringList::copy(envp));
     p->m_fs = ctx;
     p->m_kernel_waits = true;
-    args->process = p;
-    memcpy(args->path, path.characters(), path.length());
-    args->argv = copy_strings(argv);
-    args->envp = copy_strings(envp);
-    auto fail = [&](Errno e) -> ErrorOr<Process*> {
-        free_string_array(args->argv);
-        free_string_array(args->envp);
-        kfree(args);
-        if (p->m_map)
-            p->m_map->destroy();
-        delete p;
-        return e;
-    };
-    if (!args->argv || !args->envp)
-        return fail(Errno::ENOMEM);
     if (auto console = dev::open_console(); !console.is_error()) {
         for (int fd = 0; fd < 3; ++fd)
             (void)p->m_fds.install(*console.value(), false, fd);
         console.value()->unref();
     }
-    set_process_name(*p, path);
-    auto thread = Thread::create(p->m_name, spawn_thread_main, args);
-    if (thread.is_error())
-        return fail(thread.error());
-    p->m_thread = thread.value();
+    p->set_name(path);
+    Thread* thread = TRY(Thread::create(p->m_name, spawn_thread_main, args.get()));
+    p->m_thread = thread;  // before the table shows it: a signal interrupts it
     if (auto r = register_process(*p, nullptr, as_init); r.is_error()) {
-        Thread::destroy_unstarted(p->m_thread);
-        return fail(r.error());
+        Thread::destroy_unstarted(thread);
+        return r.error();
     }
-    p->m_thread->set_process(p);
-    p->m_thread->start();
-    return p;
+    // Nothing below can fail: the thread owns the arguments, the table the process.
+    (void)args.leak();
+    thread->set_process(p.get());
+    thread->start();
+    return p.leak();
 }
 
 int Process::wait()
@@ -393,22 +370,21 @@ void process_exit(int wait_status)
     if (p->m_map && !p->m_borrowed_map)  // none if a spawned program failed to load
         p->m_map->destroy();
     p->m_map = nullptr;
-    char* exe_path;
-    char* cmdline;
     {
+        // A zombie has no exe and an empty cmdline (procfs). Moved out under
+        // the lock, freed after it.
+        KString exe_path;
+        KBuffer cmdline;
         SpinGuard guard(s_tree_lock);
         release_vfork_parent_locked(*p);  // a vfork child that never exec'd
-        exe_path = p->m_exe_path;  // a zombie has no exe and an empty cmdline (procfs)
-        cmdline = p->m_cmdline;
-        p->m_exe_path = p->m_cmdline = nullptr;
-        p->m_cmdline_length = 0;
+        std::swap(exe_path, p->m_exe_path);
+        std::swap(cmdline, p->m_cmdline);
+        p->m_cmdline_kept = false;
     }
-    kfree(exe_path);
-    kfree(cmdline);
     if (p->pid() == p->sid())
         dev::session_leader_exited(p->sid());  // SIGHUP to its terminal's foreground
 
-    IntrusiveList<Process, &Process::m_sibling_node> orphans;  // zombies nobody will reap
+    Process::ChildList orphans;  // zombies nobody will reap
     bool self_reap = false;
     {
         SpinGuard guard(s_tree_lock);

@@ -14,17 +14,25 @@
 //                                                               | by the kernel creator
 //
 // Exiting (process_exit) frees the address space, the descriptors, the
-// cwd and what execve kept for /proc (the path and the arguments) at once -- a zombie is only its pid, its status, this struct and its
-// thread's kernel stack until the reaper joins it --
-// gives its children to init (pid 1) or, if there is none, lets each of
-// them free itself on exit, sends SIGCHLD to its parent and wakes the
-// parent's wait4. Reaping joins the process's thread (so its kernel stack
+// cwd and what execve kept for /proc (the path and the arguments) at once
+// -- a zombie is only its pid, its status, this struct and its thread's
+// kernel stack until the reaper joins it -- gives its children to init
+// (pid 1) or, if there is none, lets each of them free itself on exit,
+// sends SIGCHLD to its parent and wakes the parent's wait4. Reaping joins the process's thread (so its kernel stack
 // is free when wait4 returns: the leak checks of the tests rely on it),
 // adds the child's CPU time to the parent's children's (times' cutime) and
 // frees the Process.
 //
+// The fields. What the rest of the kernel may know of a process is the
+// calls of the class and the questions declared after it (the terminal's,
+// /proc's: session_leader_running, check_group_in_session,
+// snapshot_process, ...; implemented in snapshot.cpp). The fields are
+// private to kernel/top/proc/ (the friends named in the class), except a
+// group the system calls still use directly, marked "public until the
+// syscall layer uses accessors (issue 9)".
+//
 // Locking. s_tree_lock (process.cpp), a SpinLock, guards the pid table, the
-// parent/children links, m_state, m_status, m_pgid, m_sid and the signal
+// parent/children links, m_state, m_wait_status, m_pgid, m_sid and the signal
 // fields (pending, blocked, actions): it must be a SpinLock because the
 // terminal sends SIGINT from its interrupt handler. Everything else is used
 // only by the process's own thread (m_fs, m_fds, m_map, the brk fields),
@@ -33,7 +41,10 @@
 
 #include <fs/vfs/context.h>
 #include <kernel/base/lib/error_or.h>
+#include <kernel/base/lib/kbuffer.h>
+#include <kernel/base/lib/kstring.h>
 #include <kernel/base/lib/list.h>
+#include <kernel/base/lib/vector.h>
 #include <kernel/top/proc/fd_table.h>
 #include <kernel/top/proc/signal.h>
 #include <kernel/base/sched/usage.h>
@@ -44,9 +55,18 @@ namespace vm {
 class VmMap;
 }
 
+namespace arch {
+struct UserRegs;
+}
+
 namespace kern {
 
 class Thread;
+struct ExecImage;        // exec.h
+struct ForkOptions;      // process_internal.h
+struct TimerSetting;     // alarm.cpp
+struct ProcessSnapshot;  // below
+[[noreturn]] void process_exit(int wait_status);  // below
 
 // ---- resource limits: getrlimit(2), setrlimit(2), prlimit(2) ----
 // Linux's resource numbers and struct rlimit64: a soft limit (`cur`, what is
@@ -67,9 +87,15 @@ struct Rlimit {
 };
 
 class Process {
+    // The links of the process tree (s_tree_lock): in the parent's
+    // m_children and in the pid table (process.cpp).
+    ListNode m_sibling_node;
+    ListNode m_table_node;
+
 public:
     enum class State : u8 { Running, Zombie };
-    static constexpr size_t NAME_LEN = 16;  // Linux's TASK_COMM_LEN
+    static constexpr size_t NAME_LEN = 16;       // Linux's TASK_COMM_LEN
+    static constexpr size_t CMDLINE_MAX = 4096;  // what execve keeps of argv for /proc
 
     // Start `path` with `argv` / `envp` (NULL-terminated; copied) in a new
     // process with no parent: the kernel caller waits for it with wait()
@@ -77,13 +103,14 @@ public:
     // console; its file-system context is `ctx`. The program is loaded by
     // the new thread; if loading fails the process exits with status 127.
     // It leads a new session and process group. With `as_init` it becomes
-    // init, the heir of orphans, before it can run. => ENOMEM, EAGAIN.
+    // init, the heir of orphans, before it can run.
+    // Errors: ENAMETOOLONG (path), ENOMEM, EAGAIN (the table is full).
     static ErrorOr<Process*> spawn(const fs::Context& ctx, StringView path, const char* const* argv,
                                    const char* const* envp, bool as_init = false);
 
-    // For spawn()'s caller: sleep until the process has exited. => a shell's
-    // view of its status: the exit code (0-255), or 128 + n if signal n
-    // killed it.
+    // For spawn()'s caller: sleep until the process has exited. Returns a
+    // shell's view of its status: the exit code (0-255), or 128 + n if
+    // signal n killed it.
     int wait();
     // Reap it. => wait() returned.
     void release();
@@ -97,6 +124,9 @@ public:
     u32 pgid() const { return __atomic_load_n(&m_pgid, __ATOMIC_RELAXED); }
     u32 sid() const { return __atomic_load_n(&m_sid, __ATOMIC_RELAXED); }
     const char* name() const { return m_name; }
+    // Set the name from a program's path: its last component, cut at
+    // NAME_LEN - 1 characters (execve, prctl(PR_SET_NAME)).
+    void set_name(StringView path);
     vm::VmMap* map() const { return m_map; }
     Thread* thread() const { return m_thread; }
 
@@ -107,85 +137,6 @@ public:
     u32 umask() const { return m_umask; }
     void set_umask(u32 mask) { m_umask = mask & 0777; }
 
-    // The program break (brk): the heap grows up from m_brk_start. Guarded
-    // by m_brk_lock (threads of one process will share it).
-    Mutex m_brk_lock;
-    uptr m_brk_start = 0;
-    uptr m_brk = 0;
-
-    // ---- the rest belongs to kernel/top/proc/*.cpp (process, fork, exec,
-    // wait, signal); other code uses the calls above. ----
-    Process();  // the default resource limits (DEFAULT_RLIMITS)
-    ~Process();  // frees m_exe_path and m_cmdline
-
-    u32 m_pid = 0;
-    char m_name[NAME_LEN] = {};  // the program's base name (execve sets it)
-    fs::Context m_fs;
-    FdTable m_fds;
-    vm::VmMap* m_map = nullptr;
-    bool m_borrowed_map = false;  // vfork: m_map is the parent's, not ours to destroy
-    Thread* m_thread = nullptr;
-    u32 m_umask = 022;
-    // sigaltstack's setting (signal.h). Its thread's own: set by sigaltstack
-    // and rt_sigreturn, read when a signal is delivered, copied by fork,
-    // emptied by execve; no lock.
-    SigAltStack m_alt_stack;
-    // What an interrupted sleep or poll continues with (signal.h:
-    // RestartBlock). Its thread's own: armed by the call, used and emptied
-    // by return_to_user and restart_syscall, emptied by execve; no lock.
-    RestartBlock m_restart;
-
-    // ---- s_tree_lock ----
-    u32 m_pgid = 0;
-    u32 m_sid = 0;
-    Process* m_parent = nullptr;  // nullptr: spawned by the kernel, or orphaned with no init
-    bool m_adopted = false;       // m_parent is init, which adopted it: links no group (orphans)
-    bool m_kernel_waits = false;  // spawn(): wait()/release() reap it
-    bool m_did_exec = false;      // execve succeeded since fork (setpgid's EACCES)
-    Process* m_vfork_parent = nullptr;  // vfork: the parent waiting for our execve or exit
-    bool m_vfork_waiting = false;  // vfork: this process waits on m_vfork_done
-    State m_state = State::Running;
-    bool m_stopped = false;       // job control: stopped by SIGSTOP/SIGTSTP/...
-    u8 m_stop_signal = 0;         // the signal that stopped it (wait4 reports it)
-    u8 m_exit_signal = SIGCHLD;   // sent to the parent at exit (clone's low byte; 0: none)
-    bool m_stop_reported = true;  // wait4(WUNTRACED) has seen the stop
-    bool m_continued = false;     // wait4(WCONTINUED) has not seen the SIGCONT yet
-    int m_wait_status = 0;        // Linux's encoding: code << 8, or the signal number
-    ListNode m_sibling_node;      // in the parent's m_children
-    ListNode m_table_node;        // in the pid table
-    IntrusiveList<Process, &Process::m_sibling_node> m_children;
-    WaitQueue m_child_waiters;    // wait4 (and wait()) sleep here
-    WaitQueue m_stop_waiters;     // a stopped process sleeps here until SIGCONT
-    WaitQueue m_vfork_done;       // a vfork parent sleeps here until its child lets go
-    SigSet m_sig_pending = 0;
-    SigSet m_sig_blocked = 0;
-    SigAction m_sig_actions[NSIG];
-    SigInfo m_sig_forced;         // force_signal's, if its bit is pending
-    u32 m_sig_sender[NSIG] = {};  // the pid that sent each pending signal (si_pid)
-    u64 m_alarm_ns = 0;           // alarm(2) deadline, monotonic ns; 0: none (alarm.cpp)
-    u64 m_alarm_interval_ns = 0;  // setitimer's period, 0: one shot
-    bool m_has_saved_mask = false; // rt_sigsuspend: the mask to restore after the handler
-    SigSet m_saved_mask = 0;
-
-    // ---- what execve kept for /proc/<pid>/exe and cmdline (fs/procfs):
-    // set by execve and fork, freed by process_exit, each with s_tree_lock
-    // held (a reader in procfs copies them under it); the process's own
-    // thread reads them without it. Heap copies; nullptr: none kept (never
-    // exec'd, a zombie, or the heap was short at execve). ----
-    char* m_exe_path = nullptr;  // the program's absolute path, symlinks followed, NUL-terminated
-    char* m_cmdline = nullptr;   // argv's strings, each with its NUL, cut at CMDLINE_MAX bytes
-    size_t m_cmdline_length = 0;
-    static constexpr size_t CMDLINE_MAX = 4096;
-
-    // ---- accounting, s_tree_lock (see process_usage_locked below) ----
-    Usage m_exit_usage;           // its threads' usage, recorded as it became a zombie
-    Usage m_children_usage;       // reaped children's, each with its reaped children's
-
-    // ---- resource limits: written with s_tree_lock held (prlimit may set
-    // another process's), read by the process's own thread without it (each
-    // value is one aligned word: rlimit() loads it atomically) ----
-    Rlimit m_rlimits[RLIM_NLIMITS];
-
     // Limit `resource` (< RLIM_NLIMITS): its soft value is what is enforced.
     Rlimit rlimit(u32 resource) const
     {
@@ -195,11 +146,179 @@ public:
     // Set it (checked by the caller: cur <= max); RLIMIT_NOFILE's soft value
     // also goes to the descriptor table. => s_tree_lock held.
     void set_rlimit_locked(u32 resource, Rlimit limit);
+
+    Process();   // the default resource limits (DEFAULT_RLIMITS)
+    ~Process();
+
+    // The list of a process's children, and the pid table's (process.cpp).
+    using ChildList = IntrusiveList<Process, &Process::m_sibling_node>;
+    using TableList = IntrusiveList<Process, &Process::m_table_node>;
+
+    // sigaltstack's setting (signal.h). Its thread's own: set by sigaltstack
+    // and rt_sigreturn, read when a signal is delivered, copied by fork,
+    // emptied by execve; no lock.
+    SigAltStack& alt_stack() { return m_alt_stack; }
+    // What an interrupted sleep or poll continues with (signal.h:
+    // RestartBlock). Its thread's own: armed by the call, used and emptied
+    // by return_to_user and restart_syscall, emptied by execve; no lock.
+    RestartBlock& restart_block() { return m_restart; }
+
+    // ---- public until the syscall layer uses accessors (issue 9): the
+    // fields kernel/top/syscall/ reads or writes itself (wait4, setpgid,
+    // setsid, brk, the signal calls). Locking as in the header comment. ----
+
+    // The program break (brk): the heap grows up from m_brk_start. Guarded
+    // by m_brk_lock (threads of one process will share it).
+    Mutex m_brk_lock;
+    uptr m_brk_start = 0;
+    uptr m_brk = 0;
+
+    // ---- s_tree_lock ----
+    u32 m_pgid = 0;
+    u32 m_sid = 0;
+    Process* m_parent = nullptr;  // nullptr: spawned by the kernel, or orphaned with no init
+    bool m_did_exec = false;      // execve succeeded since fork (setpgid's EACCES)
+    State m_state = State::Running;
+    bool m_stopped = false;       // job control: stopped by SIGSTOP/SIGTSTP/...
+    u8 m_stop_signal = 0;         // the signal that stopped it (wait4 reports it)
+    bool m_stop_reported = true;  // wait4(WUNTRACED) has seen the stop
+    bool m_continued = false;     // wait4(WCONTINUED) has not seen the SIGCONT yet
+    ChildList m_children;
+    WaitQueue m_child_waiters;    // wait4 (and wait()) sleep here
+    SigSet m_sig_pending = 0;
+    SigSet m_sig_blocked = 0;
+    SigAction m_sig_actions[NSIG];
+    bool m_has_saved_mask = false; // rt_sigsuspend: the mask to restore after the handler
+    SigSet m_saved_mask = 0;
+
+private:
+    // The code of kernel/top/proc/ that works on the fields below; nothing
+    // else may (the rest of the kernel uses the calls above, and the
+    // questions declared after the class).
+    // process.cpp: the table, the tree, exit and reaping.
+    friend ErrorOr<void> register_process(Process&, Process*, bool);
+    friend void release_vfork_parent_locked(Process&);
+    friend bool links_group_locked(const Process&, const Process*);
+    friend void process_exit(int);
+    friend bool reap_child(Process&, Process&, int&);
+    friend Usage process_usage_locked(Process&);
+    friend Usage process_children_usage_locked(Process&);
+    // fork.cpp, exec.cpp: a new process, a new program.
+    friend ErrorOr<u32> fork_current(const arch::UserRegs&, const ForkOptions&);
+    friend ErrorOr<ExecImage> exec_current(StringView, const char* const*, const char* const*);
+    // signal.cpp: sending, forcing, taking and stopping.
+    friend void send_signal_locked(Process&, int, u32);
+    friend void force_signal(const SigInfo&);
+    friend int next_signal_locked(const Process&);
+    friend SigInfo dequeue_signal_locked(Process&, int, bool&);
+    friend void stop_locked(Process&, int);
+    // alarm.cpp: the real-time timer.
+    friend void fire_or_note(Process&, void*);
+    friend ErrorOr<TimerSetting> set_timer(const TimerSetting*);
+    // snapshot.cpp: what the terminal and /proc are told.
+    friend ErrorOr<ProcessSnapshot> snapshot_process(u32);
+    friend ErrorOr<size_t> copy_process_cmdline(u32, char*, size_t);
+    friend ErrorOr<size_t> copy_process_exe(u32, char*, size_t);
+
+    u32 m_pid = 0;
+    char m_name[NAME_LEN] = {};  // the program's base name (execve sets it)
+    fs::Context m_fs;
+    FdTable m_fds;
+    vm::VmMap* m_map = nullptr;
+    bool m_borrowed_map = false;  // vfork: m_map is the parent's, not ours to destroy
+    Thread* m_thread = nullptr;
+    u32 m_umask = 022;
+    SigAltStack m_alt_stack;  // alt_stack()
+    RestartBlock m_restart;   // restart_block()
+
+    // ---- s_tree_lock ----
+    bool m_adopted = false;       // m_parent is init, which adopted it: links no group (orphans)
+    bool m_kernel_waits = false;  // spawn(): wait()/release() reap it
+    Process* m_vfork_parent = nullptr;  // vfork: the parent waiting for our execve or exit
+    bool m_vfork_waiting = false;  // vfork: this process waits on m_vfork_done
+    u8 m_exit_signal = SIGCHLD;   // sent to the parent at exit (clone's low byte; 0: none)
+    int m_wait_status = 0;        // Linux's encoding: code << 8, or the signal number
+    WaitQueue m_stop_waiters;     // a stopped process sleeps here until SIGCONT
+    WaitQueue m_vfork_done;       // a vfork parent sleeps here until its child lets go
+    SigInfo m_sig_forced;         // force_signal's, if its bit is pending
+    u32 m_sig_sender[NSIG] = {};  // the pid that sent each pending signal (si_pid)
+    u64 m_alarm_ns = 0;           // alarm(2) deadline, monotonic ns; 0: none (alarm.cpp)
+    u64 m_alarm_interval_ns = 0;  // setitimer's period, 0: one shot
+
+    // ---- what execve kept for /proc/<pid>/exe and cmdline: set by execve
+    // and fork, emptied by process_exit, each with s_tree_lock held (a
+    // reader copies them under it: snapshot.cpp); the process's own thread
+    // reads them without it. Empty: none kept (never exec'd, a zombie, or
+    // the heap was short at execve). ----
+    KString m_exe_path;        // the program's absolute path, symlinks followed
+    KBuffer m_cmdline;         // argv's strings, each with its NUL, cut at CMDLINE_MAX bytes
+    bool m_cmdline_kept = false;  // m_cmdline is argv's (even an empty one)
+
+    // ---- accounting, s_tree_lock (see process_usage_locked below) ----
+    Usage m_exit_usage;           // its threads' usage, recorded as it became a zombie
+    Usage m_children_usage;       // reaped children's, each with its reaped children's
+
+    // ---- resource limits: written with s_tree_lock held (prlimit may set
+    // another process's), read by the process's own thread without it (each
+    // value is one aligned word: rlimit() loads it atomically) ----
+    Rlimit m_rlimits[RLIM_NLIMITS];
 };
 
 // The lock named in the header comment (for signal.cpp, sys_* code that
 // walks the tree: kill, setpgid).
 SpinLock& process_tree_lock();
+
+// ---- questions from the rest of the kernel (snapshot.cpp) ----------------
+// Each takes the tree lock itself and copies out what it found: no caller
+// keeps a Process* past the lock, so a process that exits or is reaped
+// meanwhile is simply not found (ESRCH) the next time.
+
+// The terminal (fs/dev/tty.cpp; sending to a group and the background
+// checks are signal.h's signal_process_group and background_terminal_access).
+// Is the leader of session `sid` still there (not exited)?
+bool session_leader_running(u32 sid);
+// May group `pgid` become the foreground group of a terminal of session
+// `sid` (TIOCSPGRP; Linux's tiocspgrp with session_of_pgrp)? Yes if a
+// member of the group is in the session; a group with no member stands for
+// the process whose pid the number is.
+// Errors: ESRCH (0, or no process has the number as its pid, group or
+// session), EPERM (the group, or that process, is of another session).
+ErrorOr<void> check_group_in_session(u32 pgid, u32 sid);
+
+// /proc (fs/procfs). One process as it was at one moment.
+struct ProcessSnapshot {
+    u32 pid = 0, ppid = 0, pgid = 0, sid = 0;
+    char name[Process::NAME_LEN] = {};
+    char state = 'S';          // R running, S sleeping, T stopped, Z zombie
+    u8 exit_signal = 0;
+    int exit_code = 0;         // a zombie's wait status; 0 while it runs
+    Usage usage;               // its own (see process_usage_locked)
+    Usage children_usage;      // its reaped children's
+    SigSet sig_pending = 0, sig_blocked = 0;
+};
+// The process `pid` (zombies too). Errors: ESRCH (no such process).
+ErrorOr<ProcessSnapshot> snapshot_process(u32 pid);
+// Only whether `pid` is in the table (zombies too).
+bool process_exists(u32 pid);
+// The pids in the table, ascending. Errors: ENOMEM.
+ErrorOr<Vector<u32>> list_pids();
+// What execve kept of `pid`, copied into `buf` (at most `n` bytes). Returns
+// how many bytes were copied:
+//   cmdline: the arguments, NUL-separated; the name and a NUL if execve kept
+//            none; nothing for a zombie (as Linux);
+//   exe:     the program's path (no NUL); 0 if none is kept (never exec'd,
+//            a zombie, a short heap at execve).
+// Errors: ESRCH (no such process).
+ErrorOr<size_t> copy_process_cmdline(u32 pid, char* buf, size_t n);
+ErrorOr<size_t> copy_process_exe(u32 pid, char* buf, size_t n);
+// Counts for /proc/loadavg and /proc/stat: processes (zombies too), how many
+// are runnable, the last pid given out, and the CPU time and context
+// switches of the live ones.
+struct ProcessCounts {
+    u32 total = 0, running = 0, last_pid = 0;
+    u64 user_ns = 0, system_ns = 0, switches = 0;
+};
+ProcessCounts count_processes();
 
 // End the current process with wait status `wait_status` (Linux encoding:
 // exit code << 8, or a signal number): see the header comment. => called on

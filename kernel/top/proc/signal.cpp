@@ -73,28 +73,15 @@ bool is_ignored_locked(const Process& p, int sig)
     return a.handler == SIG_IGN || (a.handler == SIG_DFL && default_action(sig) == Default::Ignore);
 }
 
-// => the tree lock held. The parent of `p` learns that it stopped or continued.
+// The parent of `p` learns that it stopped or continued. => the tree lock held.
 void notify_parent_locked(Process& p)
 {
     Process* parent = p.m_parent;
     if (!parent)
         return;
     if (!(parent->m_sig_actions[SIGCHLD - 1].flags & SA_NOCLDSTOP))
-        send_signal_locked(*parent, SIGCHLD, p.m_pid);
+        send_signal_locked(*parent, SIGCHLD, p.pid());
     parent->m_child_waiters.wake_all();
-}
-
-// The lowest pending signal that may be taken now, or 0. SIGKILL first.
-int next_signal_locked(const Process& p)
-{
-    SigSet ready = p.m_sig_pending & ~(p.m_sig_blocked & ~UNBLOCKABLE);
-    if (p.m_sig_forced.signo && (p.m_sig_pending & sig_bit(p.m_sig_forced.signo)))
-        ready |= sig_bit(p.m_sig_forced.signo);  // forced: taken even if blocked
-    if (!ready)
-        return 0;
-    if (ready & sig_bit(SIGKILL))
-        return SIGKILL;
-    return __builtin_ctzll(ready) + 1;
 }
 
 // A handler for `sig` could not get its frame (a bad or used-up stack, an
@@ -112,18 +99,6 @@ void frame_failed(Process& p, int sig)
     info.signo = SIGSEGV;
     info.code = SI_KERNEL;
     force_signal(info);
-}
-
-// Stop the current process until SIGCONT or SIGKILL. => the tree lock held;
-// held again on return.
-void stop_locked(Process& p, int sig)
-{
-    p.m_stopped = true;
-    p.m_stop_signal = u8(sig);
-    p.m_stop_reported = false;
-    notify_parent_locked(p);
-    while (p.m_stopped && !(p.m_sig_pending & sig_bit(SIGKILL)))
-        p.m_stop_waiters.wait(process_tree_lock());
 }
 
 // May a call that a handler interrupted start again (SA_RESTART)? Not the
@@ -160,27 +135,66 @@ void finish_call(Process& p, arch::UserRegs& regs, i64 syscall_number, Restart h
         arch::user_regs_restart_syscall(regs, u64(syscall_number));
     if (how == Restart::Continue)
         arch::user_regs_restart_syscall(regs, u64(SYS_RESTART_SYSCALL));
-    else if (p.m_restart.fn)
-        p.m_restart = {};
+    else if (p.restart_block().fn)
+        p.restart_block() = {};
 }
 
 } // namespace
 
 bool ignored_by_default(int sig) { return default_action(sig) == Default::Ignore; }
 
+// The lowest pending signal that may be taken now, or 0. SIGKILL first.
+// => the tree lock held.
+int next_signal_locked(const Process& p)
+{
+    SigSet ready = p.m_sig_pending & ~(p.m_sig_blocked & ~UNBLOCKABLE);
+    if (p.m_sig_forced.signo && (p.m_sig_pending & sig_bit(p.m_sig_forced.signo)))
+        ready |= sig_bit(p.m_sig_forced.signo);  // forced: taken even if blocked
+    if (!ready)
+        return 0;
+    if (ready & sig_bit(SIGKILL))
+        return SIGKILL;
+    return __builtin_ctzll(ready) + 1;
+}
+
+// Take `sig` off p's pending set (Linux's dequeue_signal). Returns what a
+// handler is told of it; `forced` says whether force_signal sent it (a CPU
+// exception). => the tree lock held.
+SigInfo dequeue_signal_locked(Process& p, int sig, bool& forced)
+{
+    p.m_sig_pending &= ~sig_bit(sig);
+    forced = p.m_sig_forced.signo == sig;
+    SigInfo info = forced ? p.m_sig_forced : SigInfo{sig, SI_USER, p.m_sig_sender[sig - 1], 0};
+    if (forced)
+        p.m_sig_forced = {};
+    return info;
+}
+
+// Stop the current process until SIGCONT or SIGKILL. => the tree lock
+// held (it is dropped while the process sleeps, and held again on return).
+void stop_locked(Process& p, int sig)
+{
+    p.m_stopped = true;
+    p.m_stop_signal = u8(sig);
+    p.m_stop_reported = false;
+    notify_parent_locked(p);
+    while (p.m_stopped && !(p.m_sig_pending & sig_bit(SIGKILL)))
+        p.m_stop_waiters.wait(process_tree_lock());
+}
+
 void arm_restart_block(const RestartBlock& block)
 {
     KASSERT(block.fn);
     Process* p = Process::current();
-    p->m_restart = block;
-    p->m_restart.armed = true;
+    p->restart_block() = block;
+    p->restart_block().armed = true;
 }
 
 ErrorOr<u64> run_restart_block()
 {
     Process* p = Process::current();
-    RestartBlock block = p->m_restart;
-    p->m_restart = {};  // the continuation arms it again if it is interrupted again
+    RestartBlock block = p->restart_block();
+    p->restart_block() = {};  // the continuation arms it again if it is interrupted again
     if (!block.fn)
         return Errno::EINTR;
     return block.fn(block);
@@ -211,7 +225,7 @@ void send_signal_locked(Process& p, int sig, u32 sender_pid)
     p.m_sig_pending |= sig_bit(sig);
     p.m_sig_sender[sig - 1] = sender_pid;
     if (!(p.m_sig_blocked & sig_bit(sig)) || (UNBLOCKABLE & sig_bit(sig)))
-        p.m_thread->interrupt();
+        p.thread()->interrupt();
 }
 
 void send_signal(Process& p, int sig, u32 sender_pid)
@@ -310,7 +324,7 @@ ErrorOr<void> kill(i64 pid, int sig)
 
 ErrorOr<void> change_alt_stack(Process& p, const SigAltStack* wanted, SigAltStack* old, uptr sp)
 {
-    SigAltStack& now = p.m_alt_stack;
+    SigAltStack& now = p.alt_stack();
     if (old) {
         *old = {};
         old->sp = now.sp;
@@ -334,17 +348,93 @@ ErrorOr<void> change_alt_stack(Process& p, const SigAltStack* wanted, SigAltStac
     return {};
 }
 
-void return_to_user(void* regs_ptr, i64 syscall_number)
+namespace {
+
+// One pending signal taken off the pending set, and what is left to do
+// with it outside the tree lock.
+struct Taken {
+    enum class Then : u8 {
+        NoneLeft,   // nothing deliverable: the interrupt flag is down
+        Done,       // ignored, or it stopped and continued the process
+        Terminate,  // the default action ends the process
+        Handler,    // push a frame for `action`
+    };
+    Then then = Then::NoneLeft;
+    int sig = 0;
+    SigInfo info;
+    SigAction action;
+    SigSet saved_mask = 0;  // the mask the handler's sigreturn restores
+};
+
+// Take the next deliverable signal of the current process `p` and do what
+// needs no user stack and no exit: drop an ignored one, stop for a stop
+// signal (sleeping until SIGCONT). Returns what is left to do.
+Taken take_signal(Process& p, Thread& self)
+{
+    SpinGuard guard(process_tree_lock());
+    Taken t;
+    t.sig = next_signal_locked(p);
+    if (!t.sig) {
+        self.clear_interrupt();  // under the tree lock: a new signal re-sets it after this
+        return t;
+    }
+    const int sig = t.sig;
+    bool forced;
+    t.info = dequeue_signal_locked(p, sig, forced);
+    t.action = p.m_sig_actions[sig - 1];
+    if (forced && (t.action.handler == SIG_IGN || (p.m_sig_blocked & sig_bit(sig))))
+        t.action = {};  // a fault cannot be ignored or blocked away
+    t.then = Taken::Then::Done;
+    if (t.action.handler == SIG_IGN)
+        return t;
+    if (t.action.handler == SIG_DFL) {
+        Default d = default_action(sig);
+        if (d == Default::Stop && sig != SIGSTOP && is_orphaned_pgrp_locked(p.m_pgid))
+            d = Default::Ignore;  // POSIX: an orphaned group ignores terminal stops
+        if (d == Default::Stop)
+            stop_locked(p, sig);
+        if (d == Default::Terminate)
+            t.then = Taken::Then::Terminate;
+        return t;
+    }
+    t.then = Taken::Then::Handler;
+    t.saved_mask = p.m_has_saved_mask ? p.m_saved_mask : p.m_sig_blocked;
+    if (t.action.flags & SA_RESETHAND)
+        p.m_sig_actions[sig - 1] = {};
+    return t;
+}
+
+// A handler's frame for `t` is on the user stack: block what the handler
+// asks for while it runs, and disarm an SS_AUTODISARM stack until its
+// rt_sigreturn.
+void handler_started(Process& p, Thread& self, const Taken& t)
+{
+    if (p.alt_stack().flags & SS_AUTODISARM)
+        p.alt_stack() = {0, SS_DISABLE, 0, 0};
+    SpinGuard guard(process_tree_lock());
+    p.m_has_saved_mask = false;
+    p.m_sig_blocked |= t.action.mask & ~UNBLOCKABLE;
+    if (!(t.action.flags & SA_NODEFER))
+        p.m_sig_blocked |= sig_bit(t.sig) & ~UNBLOCKABLE;
+    // One frame per return; another deliverable signal is taken at the
+    // next return (the flag stays up for it), else the flag goes down so
+    // the handler's own calls are not interrupted for nothing.
+    if (!next_signal_locked(p))
+        self.clear_interrupt();
+}
+
+} // namespace
+
+void return_to_user(arch::UserRegs& regs, i64 syscall_number)
 {
     Process* p = Process::current();
     Thread* self = Thread::current();
     if (!p)
         return;
-    auto& regs = *static_cast<arch::UserRegs*>(regs_ptr);
     bool is_call = syscall_number >= 0;
     // Did the call just made arm the block? Only this return may use it.
-    bool armed = is_call && p->m_restart.armed;
-    p->m_restart.armed = false;
+    bool armed = is_call && p->restart_block().armed;
+    p->restart_block().armed = false;
     if (!self->interrupt_pending()) {
         if (is_call)
             finish_call(*p, regs, syscall_number, Restart::None);
@@ -356,72 +446,26 @@ void return_to_user(void* regs_ptr, i64 syscall_number)
                        i64(arch::user_regs_result(regs)) == -i64(Errno::EINTR);
     bool handler_ran = false;
     for (;;) {
-        arch::IrqState irq = process_tree_lock().lock();
-        int sig = next_signal_locked(*p);
-        if (!sig) {
-            self->clear_interrupt();  // under the tree lock: a new signal re-sets it after this
-            process_tree_lock().unlock(irq);
+        Taken t = take_signal(*p, *self);
+        if (t.then == Taken::Then::NoneLeft)
             break;
-        }
-        p->m_sig_pending &= ~sig_bit(sig);
-        bool forced = p->m_sig_forced.signo == sig;
-        SigInfo info = forced ? p->m_sig_forced
-                              : SigInfo{sig, SI_USER, p->m_sig_sender[sig - 1], 0};
-        if (forced)
-            p->m_sig_forced = {};
-        SigAction action = p->m_sig_actions[sig - 1];
-        if (forced && (action.handler == SIG_IGN || (p->m_sig_blocked & sig_bit(sig))))
-            action = {};  // a fault cannot be ignored or blocked away
-        if (action.handler == SIG_IGN) {
-            process_tree_lock().unlock(irq);
+        if (t.then == Taken::Then::Done)
             continue;
-        }
-        if (action.handler == SIG_DFL) {
-            Default d = default_action(sig);
-            if (d == Default::Stop && sig != SIGSTOP && is_orphaned_pgrp_locked(p->m_pgid))
-                d = Default::Ignore;  // POSIX: an orphaned group ignores terminal stops
-            if (d == Default::Ignore || d == Default::Continue) {
-                process_tree_lock().unlock(irq);
-                continue;
-            }
-            if (d == Default::Stop) {
-                stop_locked(*p, sig);
-                process_tree_lock().unlock(irq);
-                continue;
-            }
-            process_tree_lock().unlock(irq);
-            process_exit(sig);  // Linux's status for "killed by sig" (no core dumps here)
-        }
+        if (t.then == Taken::Then::Terminate)
+            process_exit(t.sig);  // Linux's status for "killed by sig" (no core dumps here)
         // A handler.
-        u64 saved_mask = p->m_has_saved_mask ? p->m_saved_mask : p->m_sig_blocked;
-        if (action.flags & SA_RESETHAND)
-            p->m_sig_actions[sig - 1] = {};
-        process_tree_lock().unlock(irq);
-        if (interrupted && (action.flags & SA_RESTART) && restartable(syscall_number))
+        if (interrupted && (t.action.flags & SA_RESTART) && restartable(syscall_number))
             arch::user_regs_restart_syscall(regs, u64(syscall_number));
         interrupted = false;
-        arch::SignalFrameInfo frame{sig, info.code, info.pid, info.address, action.handler,
-                                    action.restorer, saved_mask,
-                                    (action.flags & SA_ONSTACK) != 0, &p->m_alt_stack};
-        if (!(action.flags & SA_RESTORER) || arch::push_signal_frame(regs, frame).is_error()) {
-            frame_failed(*p, sig);  // SIGSEGV, if the process lives on
+        arch::SignalFrameInfo frame{t.sig, t.info.code, t.info.pid, t.info.address,
+                                    t.action.handler, t.action.restorer, t.saved_mask,
+                                    (t.action.flags & SA_ONSTACK) != 0, &p->alt_stack()};
+        if (!(t.action.flags & SA_RESTORER) || arch::push_signal_frame(regs, frame).is_error()) {
+            frame_failed(*p, t.sig);  // SIGSEGV, if the process lives on
             continue;
         }
         handler_ran = true;
-        // The frame is there: block what the handler asks for while it
-        // runs, and disarm an SS_AUTODISARM stack until its rt_sigreturn.
-        if (p->m_alt_stack.flags & SS_AUTODISARM)
-            p->m_alt_stack = {0, SS_DISABLE, 0, 0};
-        SpinGuard guard(process_tree_lock());
-        p->m_has_saved_mask = false;
-        p->m_sig_blocked |= action.mask & ~UNBLOCKABLE;
-        if (!(action.flags & SA_NODEFER))
-            p->m_sig_blocked |= sig_bit(sig) & ~UNBLOCKABLE;
-        // One frame per return; another deliverable signal is taken at the
-        // next return (the flag stays up for it), else the flag goes down
-        // so the handler's own calls are not interrupted for nothing.
-        if (!next_signal_locked(*p))
-            self->clear_interrupt();
+        handler_started(*p, *self, t);
         break;
     }
     Restart how = Restart::None;

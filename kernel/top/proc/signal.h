@@ -27,6 +27,7 @@
 #pragma once
 
 #include <kernel/base/abi/linux/unistd.h>
+#include <arch/usermode.h>
 #include <kernel/base/lib/error_or.h>
 
 namespace kern {
@@ -109,32 +110,32 @@ inline u32 alt_stack_state(const SigAltStack& s, uptr sp)
 }
 // sigaltstack for `p`'s thread running at user stack pointer `sp`: report
 // the setting in `old` (if not null; its flags as alt_stack_state, plus
-// SS_AUTODISARM if set), then install `wanted` (if not null). => EPERM
-// (`sp` is on the current alternate stack), EINVAL (a mode other than 0,
-// SS_ONSTACK, SS_DISABLE, with SS_AUTODISARM allowed on top), ENOMEM
-// (size below MINSIGSTKSZ). `old` is filled even when it fails.
+// SS_AUTODISARM if set), then install `wanted` (if not null). `old` is
+// filled even when it fails. Errors: EPERM (`sp` is on the current
+// alternate stack), EINVAL (a mode other than 0, SS_ONSTACK, SS_DISABLE,
+// with SS_AUTODISARM allowed on top), ENOMEM (size below MINSIGSTKSZ).
 // => called on `p`'s own thread (the setting is only its thread's).
 ErrorOr<void> change_alt_stack(Process& p, const SigAltStack* wanted, SigAltStack* old, uptr sp);
 
 // Send `sig` (1..64; 0 only checks) to `p`, from `sender_pid` (0: the kernel).
 void send_signal(Process& p, int sig, u32 sender_pid = 0);
 // kill(2)'s targets: a pid (> 0), a process group (pid < -1: -pgid; 0:
-// the caller's group), or everyone but init (-1). => ESRCH (nobody),
+// the caller's group), or everyone but init (-1). Errors: ESRCH (nobody),
 // EINVAL (a bad signal number).
 ErrorOr<void> kill(i64 pid, int sig);
 // Is `sig` ignored when its action is SIG_DFL (SIGCHLD, SIGURG, SIGWINCH)?
 bool ignored_by_default(int sig);
 // Send `sig` to every process of group `pgid` (the terminal's Ctrl-C).
-// => ESRCH (an empty group).
+// Errors: ESRCH (an empty group).
 ErrorOr<void> signal_process_group(u32 pgid, int sig);
 // Job control for a terminal (fs/dev/tty.cpp; Linux's __tty_check_change).
 // The current process, in the terminal's session but not in its foreground
 // process group, reads it (`sig` = SIGTTIN) or writes it with TOSTOP set or
 // changes its settings (SIGTTOU):
-//   the caller blocks or ignores `sig`   SIGTTIN: EIO; SIGTTOU: => ok, go on
+//   the caller blocks or ignores `sig`   SIGTTIN: EIO; SIGTTOU: success, go on
 //   the caller's group is orphaned      EIO (nobody would continue it)
 //   otherwise                           `sig` goes to the caller's whole group
-//                                       and => EINTR: return it as the call's
+//                                       and EINTR: return it as the call's
 //                                       result; the call restarts after the
 //                                       stop and continue (return_to_user)
 ErrorOr<void> background_terminal_access(int sig);
@@ -170,18 +171,20 @@ struct RestartBlock {
 // with `block` (its fn not null) through restart_syscall. Replaces any
 // earlier block. => called on the process's own thread, in a system call.
 void arm_restart_block(const RestartBlock& block);
-// restart_syscall: take the block and run its continuation. => its result;
-// EINTR if there is none (Linux's do_no_restart_syscall).
+// restart_syscall: take the block and run its continuation. Returns its
+// result. Errors: EINTR if there is none (Linux's do_no_restart_syscall),
+// and the continuation's.
 ErrorOr<u64> run_restart_block();
 
 // On the way back to user mode (after every system call, interrupt and
 // exception from user mode), with interrupts on: take every pending,
 // unblocked signal of the current process. `regs` is the saved user
-// register block (arch::UserRegs); `syscall_number` is the call just made,
-// or -1 after an interrupt. A call that failed with EINTR is restarted when
-// no handler ran (through restart_syscall if it armed a restart block,
-// else re-issued with the same registers) or when the handler has
-// SA_RESTART (restartable calls only). May not return (a fatal signal).
-void return_to_user(void* regs, i64 syscall_number);
+// register block (arch::current_user_regs()); `syscall_number` is the call
+// just made, or -1 after an interrupt. A call that failed with EINTR is
+// restarted when no handler ran (through restart_syscall if it armed a
+// restart block, else re-issued with the same registers) or when the
+// handler has SA_RESTART (restartable calls only). May not return (a fatal
+// signal).
+void return_to_user(arch::UserRegs& regs, i64 syscall_number);
 
 } // namespace kern
