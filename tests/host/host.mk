@@ -16,6 +16,10 @@ HOST_SRCS     := $(filter-out $(HOST_EXCLUDE),$(foreach d,$(HOST_SRC_DIRS),$(wil
                  $(wildcard tests/host/shim/*.cpp)
 HOST_TESTS    := $(shell find tests/host -name '*_test.cpp' 2>/dev/null | sort)
 HOST_OBJS     := $(patsubst %.cpp,$(HOST_BUILD)/%.o,$(HOST_SRCS) $(HOST_TESTS))
+# The FFS tools' library (C, user/tools/ffs_*.c): linked in so that the
+# tests in tests/host/fs/ffs/ call newfs, fsck_ffs and dumpfs as functions.
+HOST_C_SRCS   := $(sort $(wildcard user/tools/ffs_*.c))
+HOST_OBJS     += $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_C_SRCS))
 HOST_BIN      := $(HOST_BUILD)/unit_tests
 
 HOST_CXX      ?= g++
@@ -29,6 +33,14 @@ $(HOST_BUILD)/%.o: %.cpp tests/host/host.mk
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCXX $<"
 	@$(HOST_CXX) $(HOST_CXXFLAGS) -c $< -o $@
+
+HOST_CC       ?= gcc
+HOST_CFLAGS   := -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
+                 -fno-omit-frame-pointer -fno-sanitize-recover=undefined -I. -MMD -MP
+$(HOST_BUILD)/%.o: %.c tests/host/host.mk
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	@$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
 
 $(HOST_BIN): $(HOST_OBJS)
 	@echo "  HOSTLD  $@"
