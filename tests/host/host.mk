@@ -6,7 +6,7 @@
 # in HOST_EXCLUDE are kernel-only (they define libc or C++ runtime symbols).
 
 HOST_BUILD    ?= build/host
-HOST_SRC_DIRS := kernel/base/lib kernel/base/heap kernel/base/page vm fs/vfs fs/ubc fs/tmpfs fs/cpio fs/dev fs/pipe
+HOST_SRC_DIRS := kernel/base/lib kernel/base/heap kernel/base/page vm fs/vfs fs/ubc fs/tmpfs fs/cpio fs/dev fs/pipe fs/ffs
 # fs/dev and fs/pipe: only the pure parts (line discipline, pipe ring, FIFO
 # ends) run on the host; the drivers around them wait on WaitQueues and send
 # signals (tests/host/shim/pipe_shim.cpp stands in for fs::open_fifo).
