@@ -10,8 +10,9 @@
  *                  pointers that name data blocks, no block claimed twice,
  *                  no block past the size, di_blocks = blocks held
  *   2  directories every chunk's entries: reclen and namlen sane, inside
- *                  the chunk, names clean, "." and ".." first, entries
- *                  naming allocated inodes of the type d_type says
+ *                  the chunk, names clean and not repeated, "." and ".."
+ *                  first, entries naming allocated inodes of the type
+ *                  d_type says
  *   3  the tree    every directory named once and reachable from the root
  *                  (which catches loops), ".." naming the parent
  *   4  links       di_nlink = the directory entries naming the inode
@@ -37,6 +38,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The names seen in one directory, to find duplicates: each name's hash
+ * and offset into one growing buffer of NUL-terminated names. */
+struct name_ref {
+    uint32_t hash;
+    uint32_t off;
+};
+struct names {
+    char *text;
+    size_t len, cap;
+    struct name_ref *refs;
+    size_t n, refcap;
+};
+
 struct fsck {
     struct ffs_image *img;
     struct ffs_superblock fs;
@@ -51,6 +65,7 @@ struct fsck {
     uint32_t *dotdot;           /* per directory: what its ".." names */
     uint8_t *dir_ok;            /* per directory: its entries were parsed */
     uint8_t *block;             /* scratch, one block */
+    struct names names;         /* the current directory's names (pass 2) */
     int structural;             /* structural faults found */
     int repairable;             /* repairable faults found */
     int reported;               /* fault lines printed */
@@ -264,6 +279,57 @@ static void pass1_inodes(struct fsck *ck)
 
 /* ---- pass 2: directory entries ------------------------------------------------- */
 
+/* Remember `name` (namlen bytes) of the directory being checked.
+ * Returns 0, or -1 when out of memory (the duplicate check is then skipped). */
+static int names_add(struct names *nm, const char *name, uint32_t namlen)
+{
+    if (nm->len + namlen + 1 > nm->cap) {
+        size_t cap = (nm->cap ? nm->cap * 2 : 4096) + namlen + 1;
+        char *text = (char *)realloc(nm->text, cap);
+        if (!text)
+            return -1;
+        nm->text = text, nm->cap = cap;
+    }
+    if (nm->n == nm->refcap) {
+        size_t cap = nm->refcap ? nm->refcap * 2 : 256;
+        struct name_ref *refs = (struct name_ref *)realloc(nm->refs, cap * sizeof *refs);
+        if (!refs)
+            return -1;
+        nm->refs = refs, nm->refcap = cap;
+    }
+    uint32_t hash = 2166136261u;    /* FNV-1a */
+    for (uint32_t i = 0; i < namlen; i++)
+        hash = (hash ^ (uint8_t)name[i]) * 16777619u;
+    nm->refs[nm->n].hash = hash;
+    nm->refs[nm->n].off = (uint32_t)nm->len;
+    nm->n++;
+    memcpy(nm->text + nm->len, name, namlen);
+    nm->text[nm->len + namlen] = 0;
+    nm->len += namlen + 1;
+    return 0;
+}
+
+static int by_hash(const void *a, const void *b)
+{
+    uint32_t x = ((const struct name_ref *)a)->hash, y = ((const struct name_ref *)b)->hash;
+    return x < y ? -1 : x > y;
+}
+
+/* Report every name that directory `dir` holds twice, then forget them. */
+static void check_duplicates(struct fsck *ck, uint32_t dir)
+{
+    struct names *nm = &ck->names;
+    qsort(nm->refs, nm->n, sizeof *nm->refs, by_hash);
+    for (size_t i = 0; i < nm->n; i++)
+        for (size_t j = i + 1; j < nm->n && nm->refs[j].hash == nm->refs[i].hash; j++)
+            if (!strcmp(nm->text + nm->refs[i].off, nm->text + nm->refs[j].off)) {
+                fault(ck, 0, "DIRECTORY %u: two entries named '%s'", dir,
+                      nm->text + nm->refs[i].off);
+                break;
+            }
+    nm->n = nm->len = 0;
+}
+
 /* Check one entry of directory `dir` (the `index`th of the directory). */
 static void check_entry(struct fsck *ck, uint32_t dir, const struct ffs_direct *d, uint32_t index,
                         uint64_t where)
@@ -337,8 +403,10 @@ static int check_chunk(struct fsck *ck, uint32_t dir, const uint8_t *chunk, uint
                 fault(ck, 0, "DIRECTORY %u: entry at byte %llu has a bad name (a '/' or a NUL "
                              "inside, or no NUL after)",
                       dir, (unsigned long long)where);
-            else
+            else {
                 check_entry(ck, dir, d, (*index)++, where);
+                names_add(&ck->names, d->d_name, d->d_namlen);
+            }
         } else if (*index < 2) {
             fault(ck, 0, "DIRECTORY %u: no '%s' entry", dir, *index == 0 ? "." : "..");
             return -1;
@@ -365,8 +433,10 @@ static void check_directory(struct fsck *ck, uint32_t dir)
                 c += per_block - 1;
                 continue;
             }
-            if (ffs_bread(ck->img, fs, bno, ck->block))
+            if (ffs_bread(ck->img, fs, bno, ck->block)) {
+                ck->names.n = ck->names.len = 0;
                 return;
+            }
         }
         const uint8_t *chunk = ck->block + (c % per_block) * FFS_DIRBLKSIZ;
         if (check_chunk(ck, dir, chunk, c * FFS_DIRBLKSIZ, &index))
@@ -374,6 +444,7 @@ static void check_directory(struct fsck *ck, uint32_t dir)
     }
     if (index < 2)
         fault(ck, 0, "DIRECTORY %u: has no '.' and '..' entries", dir);
+    check_duplicates(ck, dir);
     ck->dir_ok[dir] = 1;
 }
 
@@ -655,5 +726,7 @@ int ffs_fsck(struct ffs_image *img, const struct ffs_fsck_options *opts, FILE *o
     free(ck.dotdot);
     free(ck.dir_ok);
     free(ck.block);
+    free(ck.names.text);
+    free(ck.names.refs);
     return status;
 }

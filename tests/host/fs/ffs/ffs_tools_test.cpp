@@ -382,6 +382,14 @@ TEST(FfsFsck, AnEntryNamingAFreeOrImpossibleInode)
     expect_structural(im2, "out-of-range inode");
 }
 
+TEST(FfsFsck, TwoEntriesWithOneName)
+{
+    Image im(8 * MiB);
+    Tree t = populate(im);
+    im.link(t.b, "f", t.s);          // a second "f" in /a/b (a hard link to /s)
+    expect_structural(im, "DIRECTORY " + std::to_string(t.b) + ": two entries named 'f'");
+}
+
 TEST(FfsFsck, AWrongDType)
 {
     Image im(8 * MiB);
