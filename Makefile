@@ -146,7 +146,7 @@ user: $(USER_GUEST_TESTS) $(USER_BLOBS) $(USER_BENCH)
 HOST_CC ?= gcc
 FFS_TOOLS := newfs fsck_ffs dumpfs
 FFS_LIB_SRCS := $(sort $(wildcard user/tools/ffs_*.c))
-FFS_TOOLS_DEPS := $(FFS_LIB_SRCS) user/tools/ffs_lib.h fs/ffs/ffs_format.h Makefile
+FFS_TOOLS_DEPS := $(FFS_LIB_SRCS) $(wildcard user/tools/*.h) fs/ffs/ffs_format.h Makefile
 FFS_TOOLS_HOST := $(addprefix $(BUILD)/tools/,$(FFS_TOOLS))
 FFS_TOOLS_GUEST := $(addprefix $(BUILD)/user/tools/,$(FFS_TOOLS))
 FFS_TOOLS_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -I.

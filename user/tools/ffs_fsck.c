@@ -19,6 +19,8 @@
  *   5  maps        both bitmaps = what passes 1-3 found, the free counts of
  *                  every group and of the superblock, the clean flag
  *
+ * (Passes 2 and 3 are in ffs_fsck_dirs.c; the shared state in ffs_fsck.h.)
+ *
  * Faults are of two kinds. Repairable ones are counts and maps fsck can
  * recompute (pass 4-5, di_blocks, a stale superblock copy, the clean flag);
  * the rest are structural and need a person (or a smarter fsck). Without -n
@@ -31,59 +33,15 @@
  * garbage pointers cost linear time; memory is bounded by the image's size.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "ffs_lib.h"
+#include "ffs_fsck.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The names seen in one directory, to find duplicates: each name's hash
- * and offset into one growing buffer of NUL-terminated names. */
-struct name_ref {
-    uint32_t hash;
-    uint32_t off;
-};
-struct names {
-    char *text;
-    size_t len, cap;
-    struct name_ref *refs;
-    size_t n, refcap;
-};
-
-struct fsck {
-    struct ffs_image *img;
-    struct ffs_superblock fs;
-    FILE *out;
-    int max_reports;
-    uint32_t ninodes;
-    struct ffs_dinode *inodes;  /* every inode, read once */
-    uint32_t *owner;            /* per block: the inode claiming it, 0 = none */
-    uint32_t *nblocks_held;     /* per inode: blocks found by pass 1 */
-    uint32_t *nrefs;            /* per inode: directory entries naming it */
-    uint32_t *parent;           /* per directory: the directory naming it */
-    uint32_t *dotdot;           /* per directory: what its ".." names */
-    uint8_t *dir_ok;            /* per directory: its entries were parsed */
-    uint8_t *block;             /* scratch, one block */
-    struct names names;         /* the current directory's names (pass 2) */
-    int structural;             /* structural faults found */
-    int repairable;             /* repairable faults found */
-    int reported;               /* fault lines printed */
-};
-
-static int is_alloc(const struct fsck *ck, uint32_t ino)
-{
-    return ino >= FFS_ROOTINO && ino < ck->ninodes && ck->inodes[ino].di_mode != 0;
-}
-
-static uint32_t ftype(const struct fsck *ck, uint32_t ino)
-{
-    return ck->inodes[ino].di_mode & FFS_IFMT;
-}
-
 /* Report one fault; `repairable` says which kind. */
-__attribute__((format(printf, 3, 4)))
-static void fault(struct fsck *ck, int repairable, const char *fmt, ...)
+void ffs_fault(struct fsck *ck, int repairable, const char *fmt, ...)
 {
     if (repairable)
         ck->repairable++;
@@ -120,13 +78,13 @@ static int pass0_superblock(struct fsck *ck)
         struct ffs_cg cg;
         if (g > 0 && (ffs_sb_read_copy(ck->img, &ck->fs, g, &copy) ||
                       !same_geometry(&copy, &ck->fs)))
-            fault(ck, 1, "GROUP %u: the superblock copy at block %u differs from the primary", g,
+            ffs_fault(ck, 1, "GROUP %u: the superblock copy at block %u differs from the primary", g,
                   ffs_cgsblock(&ck->fs, g));
         if (ffs_cg_read(ck->img, &ck->fs, g, &cg))
             return -EIO;
         if (cg.cg_magic != FFS_CG_MAGIC || cg.cg_cgx != g ||
             cg.cg_ndblk != ffs_cg_nblocks(&ck->fs, g) || cg.cg_niblk != ck->fs.fs_ipg)
-            fault(ck, 0, "GROUP %u: bad group header at block %u (magic, index or sizes)", g,
+            ffs_fault(ck, 0, "GROUP %u: bad group header at block %u (magic, index or sizes)", g,
                   ffs_cgtod(&ck->fs, g));
     }
     return 0;
@@ -153,12 +111,12 @@ static int load_inodes(struct fsck *ck)
 static int claim(struct fsck *ck, uint32_t ino, uint32_t bno, uint64_t lbn, const char *what)
 {
     if (!ffs_is_data_block(&ck->fs, bno)) {
-        fault(ck, 0, "INODE %u: %s pointer %u (logical block %llu) is not a data block", ino,
+        ffs_fault(ck, 0, "INODE %u: %s pointer %u (logical block %llu) is not a data block", ino,
               what, bno, (unsigned long long)lbn);
         return 0;
     }
     if (ck->owner[bno]) {
-        fault(ck, 0, "BLOCK %u: claimed twice, by inode %u and by inode %u (%s, logical block %llu)",
+        ffs_fault(ck, 0, "BLOCK %u: claimed twice, by inode %u and by inode %u (%s, logical block %llu)",
               bno, ck->owner[bno], ino, what, (unsigned long long)lbn);
         return 0;
     }
@@ -175,7 +133,7 @@ static void walk_indirect(struct fsck *ck, uint32_t ino, uint32_t bno, uint32_t 
     uint32_t nindir = ck->fs.fs_nindir;
     uint32_t *ptrs = (uint32_t *)malloc(ck->fs.fs_bsize);
     if (!ptrs || ffs_bread(ck->img, &ck->fs, bno, ptrs)) {
-        fault(ck, 0, "INODE %u: cannot read indirect block %u", ino, bno);
+        ffs_fault(ck, 0, "INODE %u: cannot read indirect block %u", ino, bno);
         free(ptrs);
         return;
     }
@@ -189,7 +147,7 @@ static void walk_indirect(struct fsck *ck, uint32_t ino, uint32_t bno, uint32_t 
             continue;
         if (level == 1) {
             if (claim(ck, ino, p, first, "data") && first >= size_blocks)
-                fault(ck, 0, "INODE %u: block %u at logical block %llu lies past the end (size %llu)",
+                ffs_fault(ck, 0, "INODE %u: block %u at logical block %llu lies past the end (size %llu)",
                       ino, p, (unsigned long long)first,
                       (unsigned long long)ck->inodes[ino].di_size);
         } else if (claim(ck, ino, p, first, "indirect")) {
@@ -205,7 +163,7 @@ static void walk_blocks(struct fsck *ck, uint32_t ino)
     uint64_t size_blocks = ffs_numblks(&ck->fs, dp->di_size);
     for (uint32_t i = 0; i < FFS_NDADDR; i++)
         if (dp->di_db[i] && claim(ck, ino, dp->di_db[i], i, "data") && i >= size_blocks)
-            fault(ck, 0, "INODE %u: block %u at logical block %u lies past the end (size %llu)",
+            ffs_fault(ck, 0, "INODE %u: block %u at logical block %u lies past the end (size %llu)",
                   ino, dp->di_db[i], i, (unsigned long long)dp->di_size);
     uint64_t lbn = FFS_NDADDR, span = ck->fs.fs_nindir;
     for (uint32_t level = 1; level <= FFS_NIADDR; level++) {
@@ -224,14 +182,14 @@ static void check_blockless(struct fsck *ck, uint32_t ino, int has_rdev)
     const struct ffs_dinode *dp = &ck->inodes[ino];
     for (uint32_t i = has_rdev ? 1u : 0u; i < FFS_NDADDR; i++)
         if (dp->di_db[i])
-            fault(ck, 0, "INODE %u: a special file with block pointer di_db[%u] = %u", ino, i,
+            ffs_fault(ck, 0, "INODE %u: a special file with block pointer di_db[%u] = %u", ino, i,
                   dp->di_db[i]);
     for (uint32_t i = 0; i < FFS_NIADDR; i++)
         if (dp->di_ib[i])
-            fault(ck, 0, "INODE %u: a special file with block pointer di_ib[%u] = %u", ino, i,
+            ffs_fault(ck, 0, "INODE %u: a special file with block pointer di_ib[%u] = %u", ino, i,
                   dp->di_ib[i]);
     if (dp->di_size != 0)
-        fault(ck, 0, "INODE %u: a special file of size %llu", ino,
+        ffs_fault(ck, 0, "INODE %u: a special file of size %llu", ino,
               (unsigned long long)dp->di_size);
 }
 
@@ -240,10 +198,10 @@ static void pass1_inodes(struct fsck *ck)
     const struct ffs_superblock *fs = &ck->fs;
     for (uint32_t ino = 0; ino < FFS_ROOTINO; ino++)
         if (ck->inodes[ino].di_mode)
-            fault(ck, 0, "INODE %u: reserved, but in use (mode 0%o)", ino,
+            ffs_fault(ck, 0, "INODE %u: reserved, but in use (mode 0%o)", ino,
                   ck->inodes[ino].di_mode);
     if (ftype(ck, FFS_ROOTINO) != FFS_IFDIR)
-        fault(ck, 0, "INODE %u: the root is not a directory (mode 0%o)", FFS_ROOTINO,
+        ffs_fault(ck, 0, "INODE %u: the root is not a directory (mode 0%o)", FFS_ROOTINO,
               ck->inodes[FFS_ROOTINO].di_mode);
     for (uint32_t ino = FFS_ROOTINO; ino < ck->ninodes; ino++) {
         const struct ffs_dinode *dp = &ck->inodes[ino];
@@ -251,244 +209,29 @@ static void pass1_inodes(struct fsck *ck)
             continue;
         uint32_t type = dp->di_mode & FFS_IFMT;
         if (ffs_mode_to_dtype(type) == FFS_DT_UNKNOWN) {
-            fault(ck, 0, "INODE %u: unknown file type (mode 0%o)", ino, dp->di_mode);
+            ffs_fault(ck, 0, "INODE %u: unknown file type (mode 0%o)", ino, dp->di_mode);
             continue;
         }
         if (dp->di_nlink == 0)
-            fault(ck, 0, "INODE %u: allocated with a link count of 0", ino);
+            ffs_fault(ck, 0, "INODE %u: allocated with a link count of 0", ino);
         if (dp->di_size > ffs_max_lblocks(fs) * fs->fs_bsize)
-            fault(ck, 0, "INODE %u: size %llu is larger than any file can be", ino,
+            ffs_fault(ck, 0, "INODE %u: size %llu is larger than any file can be", ino,
                   (unsigned long long)dp->di_size);
         if (type == FFS_IFDIR && dp->di_size > (uint64_t)fs->fs_dsize * fs->fs_bsize)
-            fault(ck, 0, "INODE %u: a directory of size %llu, larger than the file system", ino,
+            ffs_fault(ck, 0, "INODE %u: a directory of size %llu, larger than the file system", ino,
                   (unsigned long long)dp->di_size);
         else if (type == FFS_IFDIR && (dp->di_size == 0 || dp->di_size % FFS_DIRBLKSIZ != 0))
-            fault(ck, 0, "INODE %u: a directory of size %llu (not a multiple of %u)", ino,
+            ffs_fault(ck, 0, "INODE %u: a directory of size %llu (not a multiple of %u)", ino,
                   (unsigned long long)dp->di_size, FFS_DIRBLKSIZ);
         if (type == FFS_IFCHR || type == FFS_IFBLK || type == FFS_IFIFO || type == FFS_IFSOCK)
             check_blockless(ck, ino, type == FFS_IFCHR || type == FFS_IFBLK);
         else if (!ffs_is_short_symlink(dp))
             walk_blocks(ck, ino);
         if (type == FFS_IFLNK && dp->di_size == 0)
-            fault(ck, 0, "INODE %u: a symlink with an empty target", ino);
+            ffs_fault(ck, 0, "INODE %u: a symlink with an empty target", ino);
         if (dp->di_blocks != ffs_btodb(fs, ck->nblocks_held[ino]))
-            fault(ck, 1, "INODE %u: di_blocks is %u, but it holds %u blocks (%u units)", ino,
+            ffs_fault(ck, 1, "INODE %u: di_blocks is %u, but it holds %u blocks (%u units)", ino,
                   dp->di_blocks, ck->nblocks_held[ino], ffs_btodb(fs, ck->nblocks_held[ino]));
-    }
-}
-
-/* ---- pass 2: directory entries ------------------------------------------------- */
-
-/* Remember `name` (namlen bytes) of the directory being checked.
- * Returns 0, or -1 when out of memory (the duplicate check is then skipped). */
-static int names_add(struct names *nm, const char *name, uint32_t namlen)
-{
-    if (nm->len + namlen + 1 > nm->cap) {
-        size_t cap = (nm->cap ? nm->cap * 2 : 4096) + namlen + 1;
-        char *text = (char *)realloc(nm->text, cap);
-        if (!text)
-            return -1;
-        nm->text = text, nm->cap = cap;
-    }
-    if (nm->n == nm->refcap) {
-        size_t cap = nm->refcap ? nm->refcap * 2 : 256;
-        struct name_ref *refs = (struct name_ref *)realloc(nm->refs, cap * sizeof *refs);
-        if (!refs)
-            return -1;
-        nm->refs = refs, nm->refcap = cap;
-    }
-    uint32_t hash = 2166136261u;    /* FNV-1a */
-    for (uint32_t i = 0; i < namlen; i++)
-        hash = (hash ^ (uint8_t)name[i]) * 16777619u;
-    nm->refs[nm->n].hash = hash;
-    nm->refs[nm->n].off = (uint32_t)nm->len;
-    nm->n++;
-    memcpy(nm->text + nm->len, name, namlen);
-    nm->text[nm->len + namlen] = 0;
-    nm->len += namlen + 1;
-    return 0;
-}
-
-static int by_hash(const void *a, const void *b)
-{
-    uint32_t x = ((const struct name_ref *)a)->hash, y = ((const struct name_ref *)b)->hash;
-    return x < y ? -1 : x > y;
-}
-
-/* Report every name that directory `dir` holds twice, then forget them. */
-static void check_duplicates(struct fsck *ck, uint32_t dir)
-{
-    struct names *nm = &ck->names;
-    qsort(nm->refs, nm->n, sizeof *nm->refs, by_hash);
-    for (size_t i = 0; i < nm->n; i++)
-        for (size_t j = i + 1; j < nm->n && nm->refs[j].hash == nm->refs[i].hash; j++)
-            if (!strcmp(nm->text + nm->refs[i].off, nm->text + nm->refs[j].off)) {
-                fault(ck, 0, "DIRECTORY %u: two entries named '%s'", dir,
-                      nm->text + nm->refs[i].off);
-                break;
-            }
-    nm->n = nm->len = 0;
-}
-
-/* Check one entry of directory `dir` (the `index`th of the directory). */
-static void check_entry(struct fsck *ck, uint32_t dir, const struct ffs_direct *d, uint32_t index,
-                        uint64_t where)
-{
-    const char *name = d->d_name;
-    if (index == 0 && (d->d_namlen != 1 || name[0] != '.' || d->d_ino != dir)) {
-        fault(ck, 0, "DIRECTORY %u: first entry is not '.' naming itself", dir);
-        return;
-    }
-    if (index == 1 && (d->d_namlen != 2 || name[0] != '.' || name[1] != '.')) {
-        fault(ck, 0, "DIRECTORY %u: second entry is not '..'", dir);
-        return;
-    }
-    int is_dots = (d->d_namlen == 1 && name[0] == '.') ||
-                  (d->d_namlen == 2 && name[0] == '.' && name[1] == '.');
-    if (index > 1 && is_dots) {
-        fault(ck, 0, "DIRECTORY %u: a second '%.*s' entry at byte %llu", dir, d->d_namlen, name,
-              (unsigned long long)where);
-        return;
-    }
-    if (!is_alloc(ck, d->d_ino)) {
-        fault(ck, 0, "DIRECTORY %u: entry '%.*s' names %s inode %u", dir, d->d_namlen, name,
-              d->d_ino < ck->ninodes ? "the free" : "the out-of-range", d->d_ino);
-        return;
-    }
-    if (d->d_type != ffs_mode_to_dtype(ck->inodes[d->d_ino].di_mode))
-        fault(ck, 0, "DIRECTORY %u: entry '%.*s' has type %u, but inode %u is of type %u", dir,
-              d->d_namlen, name, d->d_type, d->d_ino,
-              ffs_mode_to_dtype(ck->inodes[d->d_ino].di_mode));
-    ck->nrefs[d->d_ino]++;
-    if (index == 1) {
-        ck->dotdot[dir] = d->d_ino;
-        return;
-    }
-    if (index == 0 || ftype(ck, d->d_ino) != FFS_IFDIR)
-        return;
-    if (d->d_ino == FFS_ROOTINO)
-        fault(ck, 0, "DIRECTORY %u: entry '%.*s' names the root directory (a loop)", dir,
-              d->d_namlen, name);
-    else if (ck->parent[d->d_ino])
-        fault(ck, 0, "DIRECTORY %u: named twice, in directory %u and as '%.*s' in directory %u "
-                     "(a hard link to a directory, or a loop)",
-              d->d_ino, ck->parent[d->d_ino], d->d_namlen, name, dir);
-    else
-        ck->parent[d->d_ino] = dir;
-}
-
-/* Check the chunk at byte `base` of directory `dir`; `*index` counts the
- * directory's entries so far. Returns 0, or -1 if the chunk is broken. */
-static int check_chunk(struct fsck *ck, uint32_t dir, const uint8_t *chunk, uint64_t base,
-                       uint32_t *index)
-{
-    uint32_t off = 0;
-    while (off < FFS_DIRBLKSIZ) {
-        const struct ffs_direct *d = (const struct ffs_direct *)(chunk + off);
-        uint64_t where = base + off;
-        if (d->d_reclen < FFS_DIRECT_HEADER + 4u || d->d_reclen % 4u ||
-            off + d->d_reclen > FFS_DIRBLKSIZ) {
-            fault(ck, 0, "DIRECTORY %u: entry at byte %llu has a bad reclen %u", dir,
-                  (unsigned long long)where, d->d_reclen);
-            return -1;
-        }
-        if (d->d_ino != 0) {
-            if (d->d_namlen == 0 || ffs_dirsiz(d->d_namlen) > d->d_reclen) {
-                fault(ck, 0, "DIRECTORY %u: entry at byte %llu has a bad namlen %u (reclen %u)",
-                      dir, (unsigned long long)where, d->d_namlen, d->d_reclen);
-                return -1;
-            }
-            if (memchr(d->d_name, '/', d->d_namlen) || memchr(d->d_name, 0, d->d_namlen) ||
-                d->d_name[d->d_namlen] != 0)
-                fault(ck, 0, "DIRECTORY %u: entry at byte %llu has a bad name (a '/' or a NUL "
-                             "inside, or no NUL after)",
-                      dir, (unsigned long long)where);
-            else {
-                check_entry(ck, dir, d, (*index)++, where);
-                names_add(&ck->names, d->d_name, d->d_namlen);
-            }
-        } else if (*index < 2) {
-            fault(ck, 0, "DIRECTORY %u: no '%s' entry", dir, *index == 0 ? "." : "..");
-            return -1;
-        }
-        off += d->d_reclen;
-    }
-    return 0;
-}
-
-static void check_directory(struct fsck *ck, uint32_t dir)
-{
-    const struct ffs_dinode *dp = &ck->inodes[dir];
-    const struct ffs_superblock *fs = &ck->fs;
-    uint32_t index = 0;
-    uint64_t nchunks = dp->di_size / FFS_DIRBLKSIZ;
-    uint32_t per_block = fs->fs_bsize / FFS_DIRBLKSIZ;
-    for (uint64_t c = 0; c < nchunks; c++) {
-        if (c % per_block == 0) {
-            uint32_t bno = 0;
-            uint64_t lbn = c / per_block;
-            if (ffs_bmap(ck->img, fs, dp, lbn, &bno) || !ffs_is_data_block(fs, bno)) {
-                fault(ck, 0, "DIRECTORY %u: logical block %llu is %s", dir,
-                      (unsigned long long)lbn, bno == 0 ? "a hole" : "unreadable");
-                c += per_block - 1;
-                continue;
-            }
-            if (ffs_bread(ck->img, fs, bno, ck->block)) {
-                ck->names.n = ck->names.len = 0;
-                return;
-            }
-        }
-        const uint8_t *chunk = ck->block + (c % per_block) * FFS_DIRBLKSIZ;
-        if (check_chunk(ck, dir, chunk, c * FFS_DIRBLKSIZ, &index))
-            continue;
-    }
-    if (index < 2)
-        fault(ck, 0, "DIRECTORY %u: has no '.' and '..' entries", dir);
-    check_duplicates(ck, dir);
-    ck->dir_ok[dir] = 1;
-}
-
-static void pass2_directories(struct fsck *ck)
-{
-    for (uint32_t ino = FFS_ROOTINO; ino < ck->ninodes; ino++)
-        if (is_alloc(ck, ino) && ftype(ck, ino) == FFS_IFDIR &&
-            ck->inodes[ino].di_size % FFS_DIRBLKSIZ == 0 &&
-            ck->inodes[ino].di_size <= (uint64_t)ck->fs.fs_dsize * ck->fs.fs_bsize)
-            check_directory(ck, ino);
-}
-
-/* ---- pass 3: the tree ------------------------------------------------------------- */
-
-/* Is directory `dir` reachable from the root through parent links? Walks up
- * at most ninodes steps, so a loop of parents ends. */
-static int reachable(const struct fsck *ck, uint32_t dir)
-{
-    for (uint32_t steps = 0; steps <= ck->ninodes; steps++) {
-        if (dir == FFS_ROOTINO)
-            return 1;
-        dir = ck->parent[dir];
-        if (dir == 0)
-            return 0;
-    }
-    return 0;
-}
-
-static void pass3_tree(struct fsck *ck)
-{
-    if (ck->dir_ok[FFS_ROOTINO] && ck->dotdot[FFS_ROOTINO] != FFS_ROOTINO)
-        fault(ck, 0, "DIRECTORY %u: the root's '..' names %u, not itself", FFS_ROOTINO,
-              ck->dotdot[FFS_ROOTINO]);
-    for (uint32_t ino = FFS_ROOTINO + 1; ino < ck->ninodes; ino++) {
-        if (!is_alloc(ck, ino) || ftype(ck, ino) != FFS_IFDIR)
-            continue;
-        if (!reachable(ck, ino)) {
-            fault(ck, 0, "DIRECTORY %u: not reachable from the root (%s)", ino,
-                  ck->parent[ino] ? "in a loop, or under one" : "no directory names it");
-            continue;
-        }
-        if (ck->dir_ok[ino] && ck->dotdot[ino] != ck->parent[ino])
-            fault(ck, 0, "DIRECTORY %u: '..' names %u, but its parent is %u", ino,
-                  ck->dotdot[ino], ck->parent[ino]);
     }
 }
 
@@ -501,10 +244,10 @@ static void pass4_links(struct fsck *ck)
             continue;
         const struct ffs_dinode *dp = &ck->inodes[ino];
         if (ck->nrefs[ino] == 0)
-            fault(ck, 0, "INODE %u: allocated (mode 0%o), but no directory names it", ino,
+            ffs_fault(ck, 0, "INODE %u: allocated (mode 0%o), but no directory names it", ino,
                   dp->di_mode);
         else if (ck->nrefs[ino] != dp->di_nlink)
-            fault(ck, 1, "INODE %u: link count is %u, but %u entries name it", ino, dp->di_nlink,
+            ffs_fault(ck, 1, "INODE %u: link count is %u, but %u entries name it", ino, dp->di_nlink,
                   ck->nrefs[ino]);
     }
 }
@@ -565,21 +308,21 @@ static int check_group(struct fsck *ck, uint32_t g, struct ffs_csum *total, int 
     if (!fix) {
         for (uint32_t i = 0; i < fs->fs_ipg; i++)
             if (ffs_isset(imap, i) != ffs_isset(want_imap, i))
-                fault(ck, 1, "INODE %u: %s in the inode bitmap, but it is %s", g * fs->fs_ipg + i,
+                ffs_fault(ck, 1, "INODE %u: %s in the inode bitmap, but it is %s", g * fs->fs_ipg + i,
                       ffs_isset(imap, i) ? "allocated" : "free",
                       ffs_isset(imap, i) ? "free" : "allocated");
         uint32_t base = ffs_cgbase(fs, g);
         for (uint32_t i = 0; i < ffs_cg_nblocks(fs, g); i++)
             if (ffs_isset(bmap, i) != ffs_isset(want_bmap, i)) {
                 if (ffs_isset(want_bmap, i))
-                    fault(ck, 1, "BLOCK %u: free in the bitmap, but used by %s %u", base + i,
+                    ffs_fault(ck, 1, "BLOCK %u: free in the bitmap, but used by %s %u", base + i,
                           i < fs->fs_dblkno ? "group metadata of group" : "inode",
                           i < fs->fs_dblkno ? g : ck->owner[base + i]);
                 else
-                    fault(ck, 1, "BLOCK %u: in use in the bitmap, but nothing uses it", base + i);
+                    ffs_fault(ck, 1, "BLOCK %u: in use in the bitmap, but nothing uses it", base + i);
             }
         if (memcmp(&cg.cg_cs, &want.cg_cs, sizeof cg.cg_cs))
-            fault(ck, 1, "GROUP %u: header counts dirs %u, free blocks %u, free inodes %u; "
+            ffs_fault(ck, 1, "GROUP %u: header counts dirs %u, free blocks %u, free inodes %u; "
                          "found %u, %u, %u", g, cg.cg_cs.cs_ndir, cg.cg_cs.cs_nbfree,
                   cg.cg_cs.cs_nifree, want.cg_cs.cs_ndir, want.cg_cs.cs_nbfree,
                   want.cg_cs.cs_nifree);
@@ -609,11 +352,11 @@ static int pass5_maps(struct fsck *ck, int fix)
     }
     const struct ffs_csum *sb = &ck->fs.fs_cstotal;
     if (memcmp(sb, &total, sizeof total))
-        fault(ck, 1, "SUPERBLOCK: counts dirs %u, free blocks %u, free inodes %u; found %u, %u, %u",
+        ffs_fault(ck, 1, "SUPERBLOCK: counts dirs %u, free blocks %u, free inodes %u; found %u, %u, %u",
               sb->cs_ndir, sb->cs_nbfree, sb->cs_nifree, total.cs_ndir, total.cs_nbfree,
               total.cs_nifree);
     if (ck->fs.fs_clean != FFS_CLEAN)
-        fault(ck, 1, "SUPERBLOCK: not marked clean (mounted, or not unmounted cleanly)");
+        ffs_fault(ck, 1, "SUPERBLOCK: not marked clean (mounted, or not unmounted cleanly)");
     return 0;
 }
 
@@ -678,8 +421,8 @@ static int check(struct fsck *ck, const struct ffs_fsck_options *opts)
         return FFS_FSCK_FATAL;
     }
     pass1_inodes(ck);
-    pass2_directories(ck);
-    pass3_tree(ck);
+    ffs_fsck_pass2_directories(ck);
+    ffs_fsck_pass3_tree(ck);
     pass4_links(ck);
     if (pass5_maps(ck, 0)) {
         fprintf(ck->out, "fsck_ffs: cannot read a group's bitmaps\n");
