@@ -35,7 +35,8 @@
  * Group g starts at block fs_bootblocks + g * fs_fpg; every group has the
  * same layout at the same offsets (fs_sblkno..fs_dblkno); only the last may
  * be shorter (fewer data blocks). Each bitmap is exactly one block, which
- * bounds a group to 8 * fs_bsize blocks and inodes.
+ * bounds a group to 8 * fs_bsize blocks and inodes; the bits past a group's
+ * blocks (cg_ndblk) and inodes (fs_ipg) are always clear.
  *
  * Inode numbers run from 0 to fs_ncg * fs_ipg - 1. Inodes 0 and 1 are never
  * used (0 means "no inode" in a directory entry; 4.4BSD kept 1 for bad

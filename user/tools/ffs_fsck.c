@@ -16,8 +16,9 @@
  *   3  the tree    every directory named once and reachable from the root
  *                  (which catches loops), ".." naming the parent
  *   4  links       di_nlink = the directory entries naming the inode
- *   5  maps        both bitmaps = what passes 1-3 found, the free counts of
- *                  every group and of the superblock, the clean flag
+ *   5  maps        both bitmaps = what passes 1-3 found (and no bit set past
+ *                  a group's end), the free counts of every group and of the
+ *                  superblock, the clean flag
  *
  * (Passes 2 and 3 are in ffs_fsck_dirs.c; the shared state in ffs_fsck.h.)
  *
@@ -320,6 +321,18 @@ static int check_group(struct fsck *ck, uint32_t g, struct ffs_csum *total, int 
                           i < fs->fs_dblkno ? g : ck->owner[base + i]);
                 else
                     ffs_fault(ck, 1, "BLOCK %u: in use in the bitmap, but nothing uses it", base + i);
+            }
+        for (uint32_t i = ffs_cg_nblocks(fs, g); i < 8u * fs->fs_bsize; i++)
+            if (ffs_isset(bmap, i)) {
+                ffs_fault(ck, 1, "GROUP %u: block bitmap bit %u set, past the group's %u blocks", g,
+                          i, ffs_cg_nblocks(fs, g));
+                break;
+            }
+        for (uint32_t i = fs->fs_ipg; i < 8u * fs->fs_bsize; i++)
+            if (ffs_isset(imap, i)) {
+                ffs_fault(ck, 1, "GROUP %u: inode bitmap bit %u set, past the group's %u inodes", g,
+                          i, fs->fs_ipg);
+                break;
             }
         if (memcmp(&cg.cg_cs, &want.cg_cs, sizeof cg.cg_cs))
             ffs_fault(ck, 1, "GROUP %u: header counts dirs %u, free blocks %u, free inodes %u; "

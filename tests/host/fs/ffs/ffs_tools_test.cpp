@@ -219,6 +219,18 @@ TEST(FfsFsck, ABlockMarkedUsedButUnused)
                             ": in use in the bitmap, but nothing uses it");
 }
 
+TEST(FfsFsck, BitmapBitsPastTheGroupsEnd)
+{
+    Image im(9 * MiB, 512, 0, 4096);       // the last group is short
+    const ffs_superblock& fs = im.fs();
+    uint32_t last = fs.fs_ncg - 1;
+    ASSERT_LT(ffs_cg_nblocks(&fs, last), fs.fs_fpg);
+    ffs_setbit(im.bmap(last), ffs_cg_nblocks(&fs, last) + 3);
+    expect_repaired(im, "GROUP " + std::to_string(last) + ": block bitmap bit");
+    ffs_setbit(im.imap(0), fs.fs_ipg);
+    expect_repaired(im, "GROUP 0: inode bitmap bit " + std::to_string(fs.fs_ipg));
+}
+
 TEST(FfsFsck, AnInodeBitmapBitFlipped)
 {
     Image im(8 * MiB);
