@@ -98,7 +98,7 @@ $(MKCPIO): tools/mkcpio/mkcpio.cpp Makefile
 $(INITRAMFS): $(MKCPIO) scripts/mkinitramfs.sh $(wildcard /bin/busybox) \
               $(foreach x,$(INITRAMFS_EXTRA),$(firstword $(subst :, ,$(x))))
 	@echo "  CPIO    $@"
-	@MKCPIO=$(MKCPIO) sh scripts/mkinitramfs.sh $@ $(INITRAMFS_EXTRA) $(INITRAMFS_TESTS)
+	@MKCPIO=$(MKCPIO) sh scripts/mkinitramfs.sh $@ $(INITRAMFS_EXTRA) $(INITRAMFS_TESTS) $(INITRAMFS_TOOLS)
 
 $(ISO): $(KERNEL) scripts/mkiso.sh $(INITRAMFS)
 	@echo "  ISO     $@"
@@ -136,6 +136,34 @@ bench: $(USER_BENCH) $(MKCPIO)
 .PHONY: user
 user: $(USER_GUEST_TESTS) $(USER_BLOBS) $(USER_BENCH)
 -include $(addsuffix .d,$(USER_GUEST_TESTS) $(USER_BLOBS) $(USER_BENCH))
+
+# ---- FFS tools: newfs, fsck_ffs, dumpfs (user/tools/, docs/ffs.md) ------------------
+# C programs over one small library (user/tools/ffs_*.c) and the on-image
+# format header fs/ffs/ffs_format.h, built twice: for the host with gcc into
+# build/tools/ (to make and check images outside the guest), and static with
+# musl-gcc into build/user/tools/, which the initramfs carries as /sbin/NAME.
+# The host tests link the same library (tests/host/host.mk).
+HOST_CC ?= gcc
+FFS_TOOLS := newfs fsck_ffs dumpfs
+FFS_LIB_SRCS := $(sort $(wildcard user/tools/ffs_*.c))
+FFS_TOOLS_DEPS := $(FFS_LIB_SRCS) $(wildcard user/tools/*.h) fs/ffs/ffs_format.h Makefile
+FFS_TOOLS_HOST := $(addprefix $(BUILD)/tools/,$(FFS_TOOLS))
+FFS_TOOLS_GUEST := $(addprefix $(BUILD)/user/tools/,$(FFS_TOOLS))
+FFS_TOOLS_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -I.
+INITRAMFS_TOOLS := $(foreach t,$(FFS_TOOLS_GUEST),$(t):/sbin/$(notdir $(t)))
+
+$(FFS_TOOLS_HOST): $(BUILD)/tools/%: user/tools/%.c $(FFS_TOOLS_DEPS)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(HOST_CC) $(FFS_TOOLS_CFLAGS) $< $(FFS_LIB_SRCS) -o $@
+$(FFS_TOOLS_GUEST): $(BUILD)/user/tools/%: user/tools/%.c $(FFS_TOOLS_DEPS)
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $@"
+	@$(USER_CC) -static $(FFS_TOOLS_CFLAGS) $< $(FFS_LIB_SRCS) -o $@
+$(INITRAMFS): $(FFS_TOOLS_GUEST)
+.PHONY: tools
+tools: $(FFS_TOOLS_HOST) $(FFS_TOOLS_GUEST)
+all: $(FFS_TOOLS_HOST)
 
 # ---- host unit tests ----------------------------------------------------------
 include tests/host/host.mk

@@ -6,7 +6,7 @@
 # in HOST_EXCLUDE are kernel-only (they define libc or C++ runtime symbols).
 
 HOST_BUILD    ?= build/host
-HOST_SRC_DIRS := kernel/base/lib kernel/base/heap kernel/base/page vm fs/vfs fs/ubc fs/tmpfs fs/cpio fs/dev fs/pipe
+HOST_SRC_DIRS := kernel/base/lib kernel/base/heap kernel/base/page vm fs/vfs fs/ubc fs/tmpfs fs/cpio fs/dev fs/pipe fs/ffs
 # fs/dev and fs/pipe: only the pure parts (line discipline, pipe ring, FIFO
 # ends) run on the host; the drivers around them wait on WaitQueues and send
 # signals (tests/host/shim/pipe_shim.cpp stands in for fs::open_fifo).
@@ -20,6 +20,10 @@ HOST_TESTS    := $(shell find tests/host -name '*_test.cpp' 2>/dev/null | sort)
 HOST_ASM_SRCS := arch/x86_64/usercopy.S
 HOST_OBJS     := $(patsubst %.cpp,$(HOST_BUILD)/%.o,$(HOST_SRCS) $(HOST_TESTS)) \
                  $(patsubst %.S,$(HOST_BUILD)/%.S.o,$(HOST_ASM_SRCS))
+# The FFS tools' library (C, user/tools/ffs_*.c): linked in so that the
+# tests in tests/host/fs/ffs/ call newfs, fsck_ffs and dumpfs as functions.
+HOST_C_SRCS   := $(sort $(wildcard user/tools/ffs_*.c))
+HOST_OBJS     += $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_C_SRCS))
 HOST_BIN      := $(HOST_BUILD)/unit_tests
 
 HOST_CXX      ?= g++
@@ -38,6 +42,14 @@ $(HOST_BUILD)/%.S.o: %.S tests/host/host.mk
 	@mkdir -p $(dir $@)
 	@echo "  HOSTAS  $<"
 	@$(HOST_CXX) -c -MMD -MP $< -o $@
+
+HOST_CC       ?= gcc
+HOST_CFLAGS   := -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
+                 -fno-omit-frame-pointer -fno-sanitize-recover=undefined -I. -MMD -MP
+$(HOST_BUILD)/%.o: %.c tests/host/host.mk
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	@$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
 
 $(HOST_BIN): $(HOST_OBJS)
 	@echo "  HOSTLD  $@"
