@@ -283,6 +283,7 @@ static void attach_md_from_cmdline(u32 unit, const char* text)
 
 void init()
 {
+    (void)bufcache();  // made here, on one thread, not by a first user racing another
     for (u32 unit = 0; unit < MD_MAX_UNITS; ++unit) {
         char key[8], value[32];
         kern::snprintf(key, sizeof key, "md%u", unit);

@@ -285,3 +285,16 @@ KTEST(block, device_node_reads_and_writes_at_odd_offsets)
     }
     md_detach(*md);
 }
+
+KTEST(block, command_line_sizes)
+{
+    u64 bytes = 0;
+    KEXPECT(parse_size("16M", bytes) && bytes == 16u << 20);
+    KEXPECT(parse_size("64k", bytes) && bytes == 64u << 10);
+    KEXPECT(parse_size("1G", bytes) && bytes == u64(1) << 30);
+    KEXPECT(parse_size("4096", bytes) && bytes == 4096);
+    KEXPECT(!parse_size("", bytes));
+    KEXPECT(!parse_size("M", bytes));
+    KEXPECT(!parse_size("16MB", bytes));
+    KEXPECT(!parse_size("16T", bytes));
+}
