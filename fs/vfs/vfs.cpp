@@ -162,10 +162,10 @@ ErrorOr<File*> open(const Context& ctx, StringView path, u32 flags, u32 mode)
     TRY(check_open(*v, flags));
     if (v->type() == VType::Fifo)  // the node is a name; the File goes on its pipe
         return open_fifo(*v, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY));
-    if (v->type() == VType::CharDevice) {
+    if (v->type() == VType::CharDevice || v->type() == VType::BlockDevice) {
         // The node is a name; the driver's vnode is the file (device.h).
         u64 rdev = TRY(v->getattr()).rdev;
-        v = adopt(TRY(char_device(rdev)));
+        v = adopt(TRY(v->type() == VType::CharDevice ? char_device(rdev) : block_device(rdev)));
     }
     if ((flags & O_TRUNC) && v->type() == VType::Regular && (flags & O_ACCMODE) != O_RDONLY) {
         VAttr attr;

@@ -12,6 +12,7 @@
 #include <arch/cpu.h>
 #include <arch/debug.h>
 #include <arch/time.h>
+#include <fs/block/blkdev.h>
 #include <fs/dev/devices.h>
 #include <fs/procfs/procfs.h>
 #include <fs/tmpfs/tmpfs.h>
@@ -105,6 +106,7 @@ void kmain()
     MUST(fs::mount_root("tmpfs", ""));
     initramfs_load_boot_module();  // the "initramfs" module, if any, into "/"
     dev::init();                   // the console, /dev/null, ... (fs/dev)
+    block::init();                 // RAM disks from the command line (md0=64M) and /dev/md0
     mount_proc();                  // /proc (fs/procfs), if the root has the directory
     alarm_init();                  // alarm(2)'s SIGALRM sender
 

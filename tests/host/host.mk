@@ -6,12 +6,16 @@
 # in HOST_EXCLUDE are kernel-only (they define libc or C++ runtime symbols).
 
 HOST_BUILD    ?= build/host
-HOST_SRC_DIRS := kernel/base/lib kernel/base/heap kernel/base/page vm fs/vfs fs/ubc fs/tmpfs fs/cpio fs/dev fs/pipe fs/ffs
+HOST_SRC_DIRS := kernel/base/lib kernel/base/heap kernel/base/page vm fs/vfs fs/ubc fs/tmpfs fs/cpio fs/dev fs/pipe fs/block fs/ffs
 # fs/dev and fs/pipe: only the pure parts (line discipline, pipe ring, FIFO
 # ends) run on the host; the drivers around them wait on WaitQueues and send
 # signals (tests/host/shim/pipe_shim.cpp stands in for fs::open_fifo).
+# fs/block: requests and the buffer cache run on the host against a fake
+# disk (tests/host/fs/block/); md needs kernel threads and pages, and the
+# device node and the boot attach need the rest of the kernel.
 HOST_EXCLUDE  := kernel/base/heap/operator_new.cpp vm/fault_entry.cpp fs/vfs/poll.cpp \
-                 fs/dev/tty.cpp fs/dev/null_zero.cpp fs/dev/devices.cpp fs/pipe/pipe.cpp
+                 fs/dev/tty.cpp fs/dev/null_zero.cpp fs/dev/devices.cpp fs/pipe/pipe.cpp \
+                 fs/block/md.cpp fs/block/blkdev.cpp
 HOST_SRCS     := $(filter-out $(HOST_EXCLUDE),$(foreach d,$(HOST_SRC_DIRS),$(wildcard $(d)/*.cpp))) \
                  $(wildcard tests/host/shim/*.cpp)
 HOST_TESTS    := $(shell find tests/host -name '*_test.cpp' 2>/dev/null | sort)
