@@ -56,7 +56,8 @@ fi
 # are written, the stage has failed.
 echo "0 1" > "$out/user.counts"
 start=$(date +%s.%N)
-bash "$here/run-in-guest" --no-build --timeout "$timeout_s" "${adds[@]}" \
+# md0=16M: a RAM disk for the suites that need a block device (blockdev_test).
+bash "$here/run-in-guest" --no-build --timeout "$timeout_s" --cmdline "md0=16M" "${adds[@]}" \
     --add user/tests/run-all.sh:/test/run-all -- /test/run-all 2>"$err" |
     tee "$log" | python3 "$here/testlog.py" verdicts
 status=${PIPESTATUS[0]}

@@ -2,7 +2,9 @@
 //
 // Words separated by spaces; a word is `key=value` or a bare `key`.
 // Known keys: ktest=FILTER (run in-kernel tests, kernel/base/ktest/ktest.h),
-// panic=exit (end QEMU on a panic instead of halting; the test runner sets it).
+// panic=exit (end QEMU on a panic instead of halting; the test runner sets it),
+// mdN=SIZE (attach RAM disk N of SIZE bytes, K/M/G suffixes, as /dev/mdN:
+// fs/block/blkdev.cpp; the user-test boot attaches md0=16M).
 #pragma once
 
 #include <kernel/base/lib/types.h>
