@@ -2,6 +2,7 @@
 """scripts/bench-report.py -- the benchmark report: tables in Markdown, figures with gnuplot.
 
     bench-report.py [--out DIR] [--accel A] [--mem M] [--boots N] [--mode TEXT] [--load-start L]
+                    [--linux-kernel PACKAGE] [--linux-cmdline WORDS]
                     --teachos LOG... --linux LOG... [--ktest LOG...]
 
 What `make bench` runs last (scripts/bench.sh). The logs are the consoles
@@ -86,6 +87,17 @@ def qemu_version():
         return "?"
 
 
+def fsbench_setup(paths):
+    """What fsbench said it measured ("dir /tmp, file 64 MiB, 10000 files,
+    median of 5 runs"), from the first log that says it; "?" if none does."""
+    for path in paths:
+        with open(path, "rb") as f:
+            for raw in f:
+                if raw.startswith(b"fsbench: dir "):
+                    return raw[len(b"fsbench: "):].decode(errors="replace").strip()
+    return "?"
+
+
 def machine(args):
     """The header facts, as (name, value) pairs in the report's order."""
     try:
@@ -101,7 +113,10 @@ def machine(args):
         ("QEMU", qemu_version()),
         ("guest", f"memory {args.mem}, 1 CPU"),
         ("boots", f"{args.boots} of each kernel, interleaved (teachos, Linux, teachos, ...)"),
+        ("Linux reference", f"Debian's {args.linux_kernel or '?'} (scripts/linux-ref), "
+                            f"extra kernel command line: {args.linux_cmdline} (docs/bench.md says why)"),
         ("mode", args.mode),
+        ("fsbench", fsbench_setup(args.teachos)),
     ]
 
 
@@ -271,6 +286,8 @@ def parse(argv):
     p.add_argument("--mem", default="1G")
     p.add_argument("--boots", default="?")
     p.add_argument("--mode", default="full run")
+    p.add_argument("--linux-kernel", default="?", help="the package linux-ref booted")
+    p.add_argument("--linux-cmdline", default="?", help="what bench.sh added to Linux's command line")
     p.add_argument("--load-start", default="?", help="/proc/loadavg's first three fields when the run began")
     p.add_argument("--teachos", nargs="*", default=[])
     p.add_argument("--linux", nargs="*", default=[])
@@ -289,7 +306,8 @@ def main(argv):
     facts = machine(args)
     rows = bench_table.rows(ours, linux)
     ktest = read_ktest(args.ktest)
-    subtitle = f"{dict(facts)['date']}, {args.accel}, {args.boots} boot(s) each, guest {args.mem}"
+    subtitle = (f"{dict(facts)['date']}, {args.accel}, {args.boots} boot(s) each, guest {args.mem}; "
+                f"fsbench: {dict(facts)['fsbench']}")
     made, problems = figures(args.out, ours, linux, rows, subtitle)
     with open(os.path.join(args.out, "report.md"), "w") as f:
         f.write("\n".join(report(facts, rows, ktest, made, problems)).rstrip() + "\n")

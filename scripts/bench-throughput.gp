@@ -30,11 +30,10 @@ set xrange [2900:1500000]
 set xtics ("4 KiB" 4096, "64 KiB" 65536, "1 MiB" 1048576)
 set yrange [0:*]
 set grid ytics
-set key below Left reverse maxrows 3 width 2
-set bmargin 8
+set key below Left reverse maxrows 3 width -8 spacing 1.1
 set key autotitle columnhead
 set bars small
 plot for [i=0:nseries-1] datafile index i using 1:2:3:4 with yerrorlines \
          lw 2 lc rgb word(colours, i + 1) dt int(word(dashes, i + 1)) pt 7 ps 0.8 title columnhead(2), \
      (line45 > 0 ? line45 : 1/0) with lines lw 1.5 dt 3 lc rgb "#2ca02c" \
-         title "MFS paper: 45% of memcpy (MFS itself not built yet)"
+         title "MFS paper: 45% of memcpy (no MFS yet)"

@@ -57,6 +57,8 @@ class BenchReportTest(unittest.TestCase):
         with redirect_stdout(stdout), redirect_stderr(stderr):
             status = bench_report.main(["--out", self.out, "--accel", "tcg", "--mem", "512M", "--boots", "2",
                                         "--mode", "test", "--load-start", "1.00 2.00 3.00",
+                                        "--linux-kernel", "linux-image-6.1.0-57-amd64",
+                                        "--linux-cmdline", "clearcpuid=erms,fsrm",
                                         "--teachos", *ours, "--linux", *linux, "--ktest", *ktest])
         self.stdout, self.stderr = stdout.getvalue(), stderr.getvalue()
         return status
@@ -79,7 +81,8 @@ class BenchReportTest(unittest.TestCase):
         self.assertEqual(self.run_report(*self.sample()), 0)
         md = self.report_md()
         for fact in ("**accelerator**: tcg", "**guest**: memory 512M", "**boots**: 2 of each kernel",
-                     "**QEMU**:", "**host CPU**:", "**date**: 20", "1.00 2.00 3.00 at the start"):
+                     "**QEMU**:", "**host CPU**:", "**fsbench**: dir /tmp, file 64 MiB,", "**date**: 20", "1.00 2.00 3.00 at the start",
+                     "linux-image-6.1.0-57-amd64", "command line: clearcpuid=erms,fsrm"):
             self.assertIn(fact, md)
         self.assertIn("absolute numbers are emulator numbers", md)
         self.assertIn("only the ratios", md)
