@@ -61,6 +61,11 @@ class BenchTableTest(unittest.TestCase):
         self.assertEqual(rows["fsbench.mfs_read_4096"][3:], ["-", "-", "higher"])
         self.assertEqual(rows["fsbench.read_4096"][2], "-")
 
+    def test_ubench_header_is_no_case(self):
+        status, out = self.table(self.log("t", b"ubench runs 5\nubench fork_us 100\n"), "--", self.log("l", b""))
+        self.assertEqual(status, 0)
+        self.assertEqual([line.split()[0] for line in out.splitlines()[1:]], ["ubench.fork_us"])
+
     def test_a_failed_check_fails_the_table(self):
         status, _ = self.table(self.log("t", b"fsbench read_4096 1.0 MB/s\nfsbench: FAIL verify (wrong data)\n"),
                                "--", self.log("l", b""))

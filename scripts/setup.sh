@@ -25,6 +25,7 @@ cpio:cpio
 gdb:gdb
 python3:python3
 /usr/lib/python3/dist-packages/pexpect/__init__.py:python3-pexpect
+gnuplot:gnuplot-nox
 "
 
 missing=""

@@ -59,6 +59,7 @@ source_check source.layers scripts/check-layers.py
 [ -f scripts/check-doc-refs.py ] && source_check source.doc_refs scripts/check-doc-refs.py
 source_check source.testlog scripts/testlog_test.py
 source_check source.bench_table scripts/bench_table_test.py
+source_check source.bench_report scripts/bench_report_test.py
 total_pass=$((total_pass + sp)); total_fail=$((total_fail + sf))
 
 echo "== in-guest kernel tests"

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""scripts/bench_report_test.py -- checks of scripts/bench-report.py on a made-up pair of logs.
+
+`make bench` is never run by `make test`, so a broken report generator
+would only be found by whoever next waits ten minutes for a benchmark.
+This turns two boots of each kernel (made-up numbers, in the formats of
+user/bench/ubench.c, user/bench/fsbench.c and the bench_* ktest suites)
+into report.md and the figures, and checks what comes out: the header,
+the medians and ratios in the Markdown table, the figures' data, and --
+when gnuplot is installed -- that the two PNG files are PNGs. Without
+gnuplot the figure part is skipped, and the output says so.
+Run: python3 scripts/bench_report_test.py
+"""
+import importlib.util
+import io
+import os
+import shutil
+import tempfile
+import unittest
+from contextlib import redirect_stderr, redirect_stdout
+from unittest import mock
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+spec = importlib.util.spec_from_file_location("bench_report", os.path.join(HERE, "bench-report.py"))
+bench_report = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(bench_report)
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def user_log(getpid_ns, read_mb, extra=b""):
+    """One boot's console: ubench's and fsbench's lines among boot noise."""
+    return (b"boot noise \x00\xff\r\nubench runs 5\r\nubench getpid_ns %d.0\r\n"
+            b"fsbench: dir /tmp, file 64 MiB, 10000 files, median of 5 runs\n"
+            % getpid_ns
+            + b"".join(b"fsbench read_%d %d.0 MB/s\nfsbench write_new_%d %d.0 MB/s\nfsbench memcpy_%d 1000.0 MB/s\n"
+                       % (size, read_mb, size, read_mb // 2, size) for size in (4096, 65536, 1048576))
+            + b"fsbench create 5000.0 ops/s\n" + extra)
+
+
+class BenchReportTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.out = os.path.join(self.dir.name, "out")
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def log(self, name, data):
+        path = os.path.join(self.dir.name, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def run_report(self, ours, linux, ktest=()):
+        stdout, stderr = io.StringIO(), io.StringIO()
+        with redirect_stdout(stdout), redirect_stderr(stderr):
+            status = bench_report.main(["--out", self.out, "--accel", "tcg", "--mem", "512M", "--boots", "2",
+                                        "--mode", "test", "--load-start", "1.00 2.00 3.00",
+                                        "--linux-kernel", "linux-image-6.1.0-57-amd64",
+                                        "--linux-cmdline", "clearcpuid=erms,fsrm",
+                                        "--teachos", *ours, "--linux", *linux, "--ktest", *ktest])
+        self.stdout, self.stderr = stdout.getvalue(), stderr.getvalue()
+        return status
+
+    def sample(self, teachos_extra=b""):
+        """Two boots of each kernel: teachos reads at 200/400 MB/s (median 300),
+        Linux at 600 (ratio 0.50); getpid 400/500 ns against 200 (ratio 2.25,
+        so teachos better by 0.44x); and one in-kernel suite log."""
+        ours = [self.log("t1", user_log(400, 200, teachos_extra)), self.log("t2", user_log(500, 400, teachos_extra))]
+        linux = [self.log("l1", user_log(200, 600)), self.log("l2", user_log(200, 600))]
+        ktest = [self.log("k1", b"BENCH zero_fill_fault 3000 ns\r\nKTEST bench_vm PASS\n"),
+                 self.log("k2", b"BENCH zero_fill_fault 5000 ns\n")]
+        return ours, linux, ktest
+
+    def report_md(self):
+        with open(os.path.join(self.out, "report.md")) as f:
+            return f.read()
+
+    def test_report_header_and_tables(self):
+        self.assertEqual(self.run_report(*self.sample()), 0)
+        md = self.report_md()
+        for fact in ("**accelerator**: tcg", "**guest**: memory 512M", "**boots**: 2 of each kernel",
+                     "**QEMU**:", "**host CPU**:", "**fsbench**: dir /tmp, file 64 MiB,", "**date**: 20", "1.00 2.00 3.00 at the start",
+                     "linux-image-6.1.0-57-amd64", "command line: clearcpuid=erms,fsrm"):
+            self.assertIn(fact, md)
+        self.assertIn("absolute numbers are emulator numbers", md)
+        self.assertIn("only the ratios", md)
+        self.assertIn("| fsbench.read_4096 | MB/s | 300 (200-400) | 600 (600-600) | 0.50 | higher | 0.50x |", md)
+        self.assertIn("| ubench.getpid_ns | ns | 450 (400-500) | 200 (200-200) | 2.25 | lower | 0.44x |", md)
+        self.assertNotIn("ubench.runs", md)
+        self.assertIn("| zero_fill_fault | ns | 4000 (3000-5000) |", md)
+        self.assertIn("MFS, FFS, AIO and swap", md)
+        # The terminal gets the same table as text.
+        self.assertRegex(self.stdout, r"fsbench\.read_4096\s+MB/s\s+300 \(200-400\)\s+600 \(600-600\)\s+0\.50")
+
+    def test_figure_data(self):
+        self.assertEqual(self.run_report(*self.sample()), 0)
+        with open(os.path.join(self.out, "throughput.dat")) as f:
+            blocks = f.read().split("\n\n\n")
+        titles = [block.splitlines()[-4] for block in blocks]
+        self.assertEqual(titles, ['size "user memcpy (teachos)"', 'size "teachos tmpfs read"',
+                                  'size "teachos tmpfs write (new file)"', 'size "Linux tmpfs read"',
+                                  'size "Linux tmpfs write (new file)"'])  # no MFS: no data yet
+        self.assertIn("4096 300.0 200.0 400.0", blocks[1])
+        with open(os.path.join(self.out, "ratios.dat")) as f:
+            ratios = f.read()
+        self.assertIn('"read 4 KiB" 0.5000', ratios)
+        self.assertIn('"read 1 MiB" 0.5000', ratios)
+        self.assertIn('"getpid" 0.4444', ratios)  # a time: Linux/teachos
+
+    def test_mfs_series_appears_when_its_data_does(self):
+        mfs = b"".join(b"fsbench mfs_read_%d 450.0 MB/s\n" % size for size in (4096, 65536, 1048576))
+        self.assertEqual(self.run_report(*self.sample(mfs)), 0)
+        with open(os.path.join(self.out, "throughput.dat")) as f:
+            self.assertIn('size "teachos MFS read"\n4096 450.0 450.0 450.0', f.read())
+
+    def test_a_failed_check_fails_the_report(self):
+        ours, linux, _ = self.sample(b"fsbench: FAIL verify (wrong data)\n")
+        self.assertEqual(self.run_report(ours, linux), 1)
+        self.assertIn("FAIL verify", self.stderr)
+
+    def test_without_gnuplot_the_report_says_so(self):
+        with mock.patch.object(bench_report.shutil, "which", return_value=None):
+            self.assertEqual(self.run_report(*self.sample()), 0)
+        self.assertIn("not drawn: gnuplot is not installed", self.report_md())
+        self.assertIn("gnuplot is not installed", self.stderr)
+        self.assertTrue(os.path.exists(os.path.join(self.out, "throughput.dat")))
+
+    def test_figures_are_pngs(self):
+        if not shutil.which("gnuplot"):
+            self.skipTest("gnuplot is not installed (Debian: gnuplot-nox): the figure part is skipped")
+        self.assertEqual(self.run_report(*self.sample()), 0, self.stderr)
+        for name in ("throughput.png", "ratios.png"):
+            path = os.path.join(self.out, name)
+            with open(path, "rb") as f:
+                data = f.read()
+            self.assertTrue(data.startswith(PNG_MAGIC), f"{name} is not a PNG")
+            self.assertGreater(len(data), 1000, f"{name} is nearly empty")
+            self.assertIn(f"]({name})", self.report_md())
+
+    def test_size_labels(self):
+        self.assertEqual(bench_report.size_label("fsbench.write_new_65536"), "write new 64 KiB")
+        self.assertEqual(bench_report.size_label("fsbench.read_1048576"), "read 1 MiB")
+        self.assertEqual(bench_report.size_label("ubench.getpid_ns"), "getpid")
+        self.assertEqual(bench_report.size_label("fsbench.create"), "create")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
