@@ -143,6 +143,43 @@ ErrorOr<void> background_terminal_access(int sig);
 // next return to user mode even if it is blocked or ignored (then as SIG_DFL).
 void force_signal(const SigInfo& info);
 
+// ---- the current process's actions and mask (the signal calls) ----
+// Each takes the tree lock itself. SIGKILL and SIGSTOP are never blocked;
+// a change that unblocks a pending signal interrupts the caller at once.
+
+// rt_sigaction: the action for `sig`, replaced by `*next` if not null.
+// Setting SIG_IGN (or SIG_DFL of an ignored-by-default signal) discards a
+// pending `sig` (POSIX). Returns the old action. => 1 <= sig <= NSIG; `next`
+// is null for SIGKILL and SIGSTOP.
+SigAction exchange_signal_action(int sig, const SigAction* next);
+// rt_sigprocmask: apply `*set` as `how` says (uapi::SIG_BLOCK, SIG_UNBLOCK,
+// SIG_SETMASK), if `set` is not null. Returns the old mask.
+// => `how` is one of the three when `set` is not null.
+SigSet change_signal_mask(u32 how, const SigSet* set);
+// rt_sigpending: the signals that are pending and blocked.
+SigSet blocked_pending_signals();
+// rt_sigsuspend: put `mask` in place until a signal comes; it stays for
+// the handler and the old mask returns after it (rt_sigreturn). Returns
+// when the sleep is interrupted (the call's EINTR).
+void wait_for_signal_with_mask(SigSet mask);
+
+// ppoll's and pselect6's mask: `mask` in place for the call, then the old
+// one back -- at once, or after the handler if the call ends with EINTR
+// (then as rt_sigsuspend's). => on the current process's thread.
+class TemporarySignalMask {
+public:
+    // Put `mask` in place; a pending signal it unblocks interrupts the
+    // wait at once.
+    explicit TemporarySignalMask(SigSet mask);
+    // The call ends: after EINTR the old mask returns after the handler
+    // runs, otherwise now.
+    void finish(bool interrupted);
+
+private:
+    Process& m_process;
+    SigSet m_old = 0;
+};
+
 // ---- continuing an interrupted sleep (Linux's restart_block) ----
 // A relative sleep (nanosleep, clock_nanosleep without TIMER_ABSTIME) or a
 // poll that a signal interrupts, and that no handler follows -- the signal
