@@ -57,8 +57,8 @@
 #include <arch/time.h>
 #include <fs/vfs/poll.h>
 #include <kernel/base/sched/thread.h>
+#include <kernel/base/lib/kbuffer.h>
 #include <kernel/top/proc/process.h>
-#include <kernel/top/syscall/kernel_buffer.h>
 #include <kernel/top/syscall/syscall.h>
 #include <kernel/top/syscall/user_file.h>
 
@@ -241,10 +241,8 @@ ErrorOr<u64> do_poll(UserPollFds user_fds, u64 nfds, u64 deadline)
 {
     if (nfds > u64(Process::current()->fds().limit()))
         return Errno::EINVAL;  // above RLIMIT_NOFILE, as Linux
-    KernelBuffer buf(nfds * sizeof(PollFd));
-    if (!buf)
-        return Errno::ENOMEM;
-    auto* fds = reinterpret_cast<PollFd*>(buf.get());
+    KBuffer buf = TRY(KBuffer::create(max<size_t>(nfds * sizeof(PollFd), 1)));
+    auto* fds = reinterpret_cast<PollFd*>(buf.data());
     if (nfds > 0)  // poll(NULL, 0, ms) is a sleep
         TRY(copy_from_user(fds, user_fds, nfds));
     ErrorOr<u64> result = poll_loop(deadline, [&]() -> ErrorOr<u64> { return scan_pollfds(fds, nfds); });
