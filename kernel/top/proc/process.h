@@ -40,6 +40,7 @@
 #pragma once
 
 #include <fs/vfs/context.h>
+#include <kernel/base/abi/linux/resource.h>
 #include <kernel/base/lib/error_or.h>
 #include <kernel/base/lib/kbuffer.h>
 #include <kernel/base/lib/kstring.h>
@@ -72,17 +73,15 @@ struct TakenSignal;      // signal.cpp
 [[noreturn]] void process_exit(int wait_status);  // below
 
 // ---- resource limits: getrlimit(2), setrlimit(2), prlimit(2) ----
-// Linux's resource numbers and struct rlimit64: a soft limit (`cur`, what is
+// Linux's resource numbers (kernel/base/abi/linux/resource.h, under the
+// kernel's names here) and struct rlimit64: a soft limit (`cur`, what is
 // enforced) at or below a hard one (`max`, the ceiling for the soft one).
 // Defaults and enforcement: process.cpp (DEFAULT_RLIMITS) and
 // docs/processes.md ("Resource limits").
-enum : u32 {
-    RLIMIT_CPU = 0, RLIMIT_FSIZE = 1, RLIMIT_DATA = 2, RLIMIT_STACK = 3, RLIMIT_CORE = 4,
-    RLIMIT_RSS = 5, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7, RLIMIT_MEMLOCK = 8, RLIMIT_AS = 9,
-    RLIMIT_LOCKS = 10, RLIMIT_SIGPENDING = 11, RLIMIT_MSGQUEUE = 12, RLIMIT_NICE = 13,
-    RLIMIT_RTPRIO = 14, RLIMIT_RTTIME = 15, RLIM_NLIMITS = 16,
-};
-constexpr u64 RLIM_INFINITY = ~0ull;  // "no limit"
+using uapi::RLIMIT_CPU, uapi::RLIMIT_FSIZE, uapi::RLIMIT_DATA, uapi::RLIMIT_STACK, uapi::RLIMIT_CORE,
+    uapi::RLIMIT_RSS, uapi::RLIMIT_NPROC, uapi::RLIMIT_NOFILE, uapi::RLIMIT_MEMLOCK, uapi::RLIMIT_AS,
+    uapi::RLIMIT_LOCKS, uapi::RLIMIT_SIGPENDING, uapi::RLIMIT_MSGQUEUE, uapi::RLIMIT_NICE,
+    uapi::RLIMIT_RTPRIO, uapi::RLIMIT_RTTIME, uapi::RLIM_NLIMITS, uapi::RLIM_INFINITY;
 
 struct Rlimit {
     u64 cur;  // soft

@@ -26,6 +26,7 @@
 // See docs/processes.md ("Signals").
 #pragma once
 
+#include <kernel/base/abi/linux/signal.h>
 #include <kernel/base/abi/linux/unistd.h>
 #include <arch/usermode.h>
 #include <kernel/base/lib/error_or.h>
@@ -34,24 +35,22 @@ namespace kern {
 
 class Process;
 
-constexpr int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6,
-              SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12,
-              SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15, SIGSTKFLT = 16, SIGCHLD = 17,
-              SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22, SIGURG = 23,
-              SIGXCPU = 24, SIGXFSZ = 25, SIGVTALRM = 26, SIGPROF = 27, SIGWINCH = 28,
-              SIGIO = 29, SIGPWR = 30, SIGSYS = 31;
-constexpr int NSIG = 64;  // 1..64; 32..64 are the real-time signals
+// Linux's signal numbers, SIG_DFL/SIG_IGN and sa_flags bits, under the
+// kernel's names (kernel/base/abi/linux/signal.h).
+using uapi::SIGHUP, uapi::SIGINT, uapi::SIGQUIT, uapi::SIGILL, uapi::SIGTRAP, uapi::SIGABRT,
+    uapi::SIGBUS, uapi::SIGFPE, uapi::SIGKILL, uapi::SIGUSR1, uapi::SIGSEGV, uapi::SIGUSR2,
+    uapi::SIGPIPE, uapi::SIGALRM, uapi::SIGTERM, uapi::SIGSTKFLT, uapi::SIGCHLD, uapi::SIGCONT,
+    uapi::SIGSTOP, uapi::SIGTSTP, uapi::SIGTTIN, uapi::SIGTTOU, uapi::SIGURG, uapi::SIGXCPU,
+    uapi::SIGXFSZ, uapi::SIGVTALRM, uapi::SIGPROF, uapi::SIGWINCH, uapi::SIGIO, uapi::SIGPWR,
+    uapi::SIGSYS, uapi::NSIG;
+using uapi::SIG_DFL, uapi::SIG_IGN;
+using uapi::SA_NOCLDSTOP, uapi::SA_NOCLDWAIT, uapi::SA_SIGINFO, uapi::SA_RESTORER, uapi::SA_ONSTACK,
+    uapi::SA_RESTART, uapi::SA_NODEFER, uapi::SA_RESETHAND;
 
 // One bit per signal: bit (sig - 1). The layout of Linux's kernel sigset_t.
 using SigSet = u64;
 constexpr SigSet sig_bit(int sig) { return SigSet(1) << (sig - 1); }
 constexpr SigSet UNBLOCKABLE = sig_bit(SIGKILL) | sig_bit(SIGSTOP);
-
-constexpr uptr SIG_DFL = 0, SIG_IGN = 1;
-// sa_flags bits (Linux x86-64).
-constexpr u64 SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4, SA_RESTORER = 0x04000000,
-              SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000,
-              SA_RESETHAND = 0x80000000;
 
 // rt_sigaction's struct (the kernel's layout, not libc's).
 struct SigAction {
