@@ -126,8 +126,11 @@ void finish_call(Process& p, arch::UserRegs& regs, i64 syscall_number, Restart h
 
 } // namespace
 
-// ---- what takes a Process's fields (its friends, process.h) ----
+// ---- the process's signal state (the functions below that read or write
+// it are Process's friends, named in process.h) ----
 
+// Does `p` ignore `sig`: SIG_IGN, or SIG_DFL of a signal ignored by
+// default? => the tree lock held.
 bool is_ignored_locked(const Process& p, int sig)
 {
     const SigAction& a = p.m_sig_actions[sig - 1];

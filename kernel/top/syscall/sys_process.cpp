@@ -1,7 +1,8 @@
 // kernel/top/syscall/sys_process.cpp -- process calls: fork, clone, execve, exit, wait4, ids, groups, prctl.
 //
-// The work is in kernel/top/proc/ (fork.cpp, exec.cpp, process.cpp);
-// these handlers check and copy the user's arguments. (The signal calls
+// The work is in kernel/top/proc/ (fork.cpp, exec.cpp, wait.cpp,
+// process.cpp), asked through process.h and exec.h; these handlers check
+// and copy the user's arguments. (The signal calls
 // are sys_signal.cpp's.) Linux's conventions:
 //   wait4 status  exit code << 8, or the signal number (no core dumps);
 //                 a stop is (sig << 8) | 0x7f, a continue 0xffff
