@@ -68,7 +68,7 @@ struct SigInfo {
     u32 pid = 0;      // sender, for kill()
     uptr address = 0; // fault address, for SIGSEGV/SIGBUS
 };
-constexpr int SI_USER = 0, SI_KERNEL = 0x80, SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRERR = 2;
+using uapi::SI_USER, uapi::SI_KERNEL, uapi::SEGV_MAPERR, uapi::SEGV_ACCERR, uapi::BUS_ADRERR;
 
 // ---- the alternate signal stack (sigaltstack(2); Linux's sas_ss_*) ----
 // A thread may name a block of its memory where the handlers that ask for
@@ -77,8 +77,8 @@ constexpr int SI_USER = 0, SI_KERNEL = 0x80, SEGV_MAPERR = 1, SEGV_ACCERR = 2, B
 // stack_t; `flags` keeps what the program set (0 or SS_ONSTACK, with
 // SS_AUTODISARM on top; SS_DISABLE with size 0 when there is none). The
 // signal frame's uc_stack saves it and rt_sigreturn sets it again.
-constexpr u32 SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 1u << 31;
-constexpr u64 MINSIGSTKSZ = 2048;  // Linux's x86 value: smaller is ENOMEM
+using uapi::SS_ONSTACK, uapi::SS_DISABLE, uapi::SS_AUTODISARM;
+using uapi::MINSIGSTKSZ;  // smaller is ENOMEM
 struct SigAltStack {
     uptr sp = 0;      // the lowest address
     u32 flags = 0;
