@@ -83,6 +83,7 @@
 #include <fs/dev/tty.h>
 #include <fs/vfs/device.h>
 #include <fs/vfs/poll.h>
+#include <kernel/base/abi/linux/ioctls.h>
 #include <kernel/top/proc/process.h>
 #include <kernel/top/proc/signal.h>
 
@@ -97,12 +98,11 @@ namespace {
 constexpr size_t CHUNK = 256;  // bytes per bounce through the stack
 constexpr u64 NS_PER_DECISECOND = 100000000;
 
-// ioctl requests (Linux asm-generic/ioctls.h).
-constexpr u32 TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404,
-              TCSBRK = 0x5409, TCXONC = 0x540a, TCFLSH = 0x540b, TIOCSCTTY = 0x540e,
-              TIOCGPGRP = 0x540f, TIOCSPGRP = 0x5410, TIOCOUTQ = 0x5411, TIOCGWINSZ = 0x5413,
-              TIOCSWINSZ = 0x5414, FIONREAD = 0x541b, TIOCNOTTY = 0x5422, TIOCGSID = 0x5429;
-constexpr u64 TCIFLUSH = 0, TCIOFLUSH = 2;
+// ioctl requests: kernel/base/abi/linux/ioctls.h.
+using uapi::FIONREAD, uapi::TCFLSH, uapi::TCGETS, uapi::TCIFLUSH, uapi::TCIOFLUSH, uapi::TCSBRK,
+    uapi::TCSETS, uapi::TCSETSF, uapi::TCSETSW, uapi::TCXONC, uapi::TIOCGPGRP, uapi::TIOCGSID,
+    uapi::TIOCGWINSZ, uapi::TIOCNOTTY, uapi::TIOCOUTQ, uapi::TIOCSCTTY, uapi::TIOCSPGRP,
+    uapi::TIOCSWINSZ;
 
 // Echo and output go straight to the UART, with no "\n" translation: the
 // line discipline has done the output processing.

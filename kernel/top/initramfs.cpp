@@ -86,7 +86,7 @@ ErrorOr<void> Unpacker::entry(const fs::CpioEntry& e)
     return result;
 }
 
-// One entry, its parent existing. => as the VFS call for its type.
+// One entry, its parent existing. Errors: the VFS call's for its type.
 ErrorOr<void> Unpacker::create(StringView path, const fs::CpioEntry& e)
 {
     u32 type = e.mode & fs::CPIO_S_IFMT;
@@ -119,7 +119,7 @@ ErrorOr<void> Unpacker::create(StringView path, const fs::CpioEntry& e)
 }
 
 // A regular file with the entry's data. On a failed write the half-written
-// file is removed again. => EEXIST, ENOSPC, ENOMEM, ...
+// file is removed again. Errors: EEXIST, ENOSPC, ENOMEM, ...
 ErrorOr<void> Unpacker::create_file(StringView path, const fs::CpioEntry& e)
 {
     fs::File* file = TRY(fs::open(m_where, path, fs::O_CREAT | fs::O_EXCL | fs::O_WRONLY,
@@ -145,7 +145,7 @@ ErrorOr<void> Unpacker::create_file(StringView path, const fs::CpioEntry& e)
 }
 
 // mkdir -p of every directory above `path`, mode 0755.
-// => the first mkdir error other than EEXIST.
+// Errors: the first mkdir error other than EEXIST.
 ErrorOr<void> Unpacker::make_parents(StringView path)
 {
     size_t slash = path.find('/');
@@ -162,7 +162,7 @@ ErrorOr<void> Unpacker::make_parents(StringView path)
 }
 
 // An entry replaces an existing non-directory of the same name.
-// => EEXIST (a directory is in the way), and unlink's errors.
+// Errors: EEXIST (a directory is in the way), and unlink's.
 ErrorOr<void> Unpacker::remove_existing(StringView path)
 {
     fs::VAttr attr = TRY(fs::lstat(m_where, path));

@@ -36,8 +36,8 @@ struct InitramfsStats {
 
 // Unpack the newc archive in [data, data + size) relative to where.cwd
 // (make where.root the same directory so that absolute symlinks met on the
-// way stay inside it). => what was created. A message naming the entry and
-// its offset is printed for every error:
+// way stay inside it). Returns what was created. A message naming the
+// entry and its offset is printed for every error. Errors:
 //   EINVAL   the archive is malformed (fs/cpio/cpio.h lists how); nothing
 //            was created;
 //   EEXIST   an entry clashes with a directory of another type;
@@ -47,7 +47,7 @@ ErrorOr<InitramfsStats> initramfs_unpack(const fs::Context& where, const void* d
 
 // At boot, after the root is mounted: unpack the module named "initramfs"
 // (if there is one) into "/" and print the summary line, or the error.
-// => true if a module was unpacked.
+// Returns whether a module was unpacked.
 bool initramfs_load_boot_module();
 
 } // namespace kern

@@ -3,7 +3,9 @@
 
 #include <fs/vfs/context.h>
 #include <kernel/base/lib/error_or.h>
+#include <kernel/base/lib/kstring.h>
 #include <kernel/base/lib/string_view.h>
+#include <kernel/base/lib/vector.h>
 #include <vm/vm.h>
 
 namespace vm {
@@ -38,5 +40,32 @@ ErrorOr<ExecImage> load_program(const fs::Context& ctx, StringView path, vm::VmM
 // pointer. Errors: E2BIG, ENOMEM, EFAULT.
 ErrorOr<uptr> setup_stack(vm::VmMap& map, const char* const* argv, const char* const* envp,
                           const ExecImage& image, StringView path);
+
+// A NULL-terminated list of strings the kernel owns (a new program's argv
+// or envp): the strings, and the array of their characters that exec and
+// load_program read. Every way out of its owner frees it. (exec.cpp)
+class StringList {
+public:
+    // Copies of the strings of `list` (NULL-terminated; nullptr: empty).
+    // Errors: ENOMEM.
+    static ErrorOr<StringList> copy(const char* const* list);
+    // Add a copy of `s` at the end: all of it, or nothing. Errors: ENOMEM.
+    ErrorOr<void> try_append(StringView s);
+    // The strings' characters, then nullptr (argv's shape).
+    const char* const* pointers() const { return m_pointers.is_empty() ? s_empty : m_pointers.data(); }
+    size_t size() const { return m_strings.size(); }
+
+private:
+    static const char* const s_empty[1];
+    Vector<KString> m_strings;
+    Vector<const char*> m_pointers;  // m_strings' characters, then nullptr; empty while m_strings is
+};
+
+// exec.cpp: replace the current process's program (its address space may
+// be none yet: a spawned process) with `path`, `argv` and `envp`
+// (NULL-terminated; only read). Returns where to enter it. On failure the
+// old program goes on. Errors: ENOENT, ENOEXEC, EACCES, E2BIG, ELOOP,
+// EFAULT, ENOMEM, ...
+ErrorOr<ExecImage> exec_current(StringView path, const char* const* argv, const char* const* envp);
 
 } // namespace kern

@@ -33,7 +33,6 @@
 #include <arch/pmap.h>
 #include <arch/usermode.h>
 #include <fs/dev/devices.h>
-#include <kernel/base/heap/heap.h>
 #include <kernel/base/lib/own_ptr.h>
 #include <kernel/base/lib/string.h>
 #include <kernel/base/printk.h>
@@ -151,13 +150,6 @@ size_t process_count()
     return s_count;
 }
 
-void free_string_array(char** list)
-{
-    for (size_t i = 0; list && list[i]; ++i)
-        kfree(list[i]);
-    kfree(list);
-}
-
 void Process::set_name(StringView path)
 {
     size_t slash = path.length();
@@ -168,8 +160,6 @@ void Process::set_name(StringView path)
     memcpy(m_name, base.characters(), n);
     m_name[n] = 0;
 }
-
-void set_process_name(Process& p, StringView path) { p.set_name(path); }
 
 ErrorOr<void> register_process(Process& p, Process* parent, bool as_init)
 {
@@ -250,6 +240,37 @@ bool group_exists_in_session_locked(u32 pgid, u32 sid)
     return false;
 }
 
+ErrorOr<void> set_process_group(u32 pid, u32 pgid)
+{
+    Process& self = *Process::current();
+    SpinGuard guard(s_tree_lock);
+    Process* target = pid == 0 ? &self : Process::find_locked(pid);
+    if (!target || (target != &self && target->m_parent != &self))
+        return Errno::ESRCH;
+    if (target->m_sid != self.m_sid)
+        return Errno::EPERM;
+    if (target != &self && target->m_did_exec)
+        return Errno::EACCES;
+    if (target->m_pid == target->m_sid)
+        return Errno::EPERM;  // a session leader stays in its group
+    u32 group = pgid == 0 ? target->m_pid : pgid;
+    if (group != target->m_pid && !group_exists_in_session_locked(group, self.m_sid))
+        return Errno::EPERM;
+    __atomic_store_n(&target->m_pgid, group, __ATOMIC_RELAXED);
+    return {};
+}
+
+ErrorOr<u32> start_session()
+{
+    Process& self = *Process::current();
+    SpinGuard guard(s_tree_lock);
+    if (self.m_pgid == self.m_pid)
+        return Errno::EPERM;  // already a group leader
+    __atomic_store_n(&self.m_sid, self.m_pid, __ATOMIC_RELAXED);
+    __atomic_store_n(&self.m_pgid, self.m_pid, __ATOMIC_RELAXED);
+    return self.m_pid;
+}
+
 // Does `p` keep its group from being orphaned: is its parent in another
 // group of the same session? `exiting` counts neither as member nor parent.
 // => s_tree_lock held.
@@ -262,8 +283,7 @@ bool links_group_locked(const Process& p, const Process* exiting)
     return parent->m_pgid != p.m_pgid && parent->m_sid == p.m_sid;
 }
 
-namespace {
-
+// Is a member of group `pgid` stopped? => s_tree_lock held.
 bool has_stopped_member_locked(u32 pgid)
 {
     for (Process& p : s_table)
@@ -271,6 +291,8 @@ bool has_stopped_member_locked(u32 pgid)
             return true;
     return false;
 }
+
+namespace {
 
 // The exit of `exiting` took away a link of group `pgid`: if that orphaned
 // it and a member is stopped, SIGHUP then SIGCONT to the group (POSIX).

@@ -26,10 +26,10 @@
 // The fields. What the rest of the kernel may know of a process is the
 // calls of the class and the questions declared after it (the terminal's,
 // /proc's: session_leader_running, check_group_in_session,
-// snapshot_process, ...; implemented in snapshot.cpp). The fields are
-// private to kernel/top/proc/ (the friends named in the class), except a
-// group the system calls still use directly, marked "public until the
-// syscall layer uses accessors (issue 9)".
+// snapshot_process, ...; implemented in snapshot.cpp), and the operations
+// the system calls ask for (fork_current, wait_for_child,
+// set_process_group, start_session; signal.h's for the signal calls). The
+// fields are private to kernel/top/proc/ (the friends named in the class).
 //
 // Locking. s_tree_lock (process.cpp), a SpinLock, guards the pid table, the
 // parent/children links, m_state, m_wait_status, m_pgid, m_sid and the signal
@@ -40,6 +40,7 @@
 #pragma once
 
 #include <fs/vfs/context.h>
+#include <kernel/base/abi/linux/resource.h>
 #include <kernel/base/lib/error_or.h>
 #include <kernel/base/lib/kbuffer.h>
 #include <kernel/base/lib/kstring.h>
@@ -63,23 +64,24 @@ namespace kern {
 
 class Thread;
 struct ExecImage;        // exec.h
-struct ForkOptions;      // process_internal.h
+struct ForkOptions;      // below
 struct TimerSetting;     // alarm.cpp
 struct ProcessSnapshot;  // below
+struct ChildReport;      // below
+enum class ChildEvent : u8;  // wait.cpp
+struct TakenSignal;      // signal.cpp
 [[noreturn]] void process_exit(int wait_status);  // below
 
 // ---- resource limits: getrlimit(2), setrlimit(2), prlimit(2) ----
-// Linux's resource numbers and struct rlimit64: a soft limit (`cur`, what is
+// Linux's resource numbers (kernel/base/abi/linux/resource.h, under the
+// kernel's names here) and struct rlimit64: a soft limit (`cur`, what is
 // enforced) at or below a hard one (`max`, the ceiling for the soft one).
 // Defaults and enforcement: process.cpp (DEFAULT_RLIMITS) and
 // docs/processes.md ("Resource limits").
-enum : u32 {
-    RLIMIT_CPU = 0, RLIMIT_FSIZE = 1, RLIMIT_DATA = 2, RLIMIT_STACK = 3, RLIMIT_CORE = 4,
-    RLIMIT_RSS = 5, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7, RLIMIT_MEMLOCK = 8, RLIMIT_AS = 9,
-    RLIMIT_LOCKS = 10, RLIMIT_SIGPENDING = 11, RLIMIT_MSGQUEUE = 12, RLIMIT_NICE = 13,
-    RLIMIT_RTPRIO = 14, RLIMIT_RTTIME = 15, RLIM_NLIMITS = 16,
-};
-constexpr u64 RLIM_INFINITY = ~0ull;  // "no limit"
+using uapi::RLIMIT_CPU, uapi::RLIMIT_FSIZE, uapi::RLIMIT_DATA, uapi::RLIMIT_STACK, uapi::RLIMIT_CORE,
+    uapi::RLIMIT_RSS, uapi::RLIMIT_NPROC, uapi::RLIMIT_NOFILE, uapi::RLIMIT_MEMLOCK, uapi::RLIMIT_AS,
+    uapi::RLIMIT_LOCKS, uapi::RLIMIT_SIGPENDING, uapi::RLIMIT_MSGQUEUE, uapi::RLIMIT_NICE,
+    uapi::RLIMIT_RTPRIO, uapi::RLIMIT_RTTIME, uapi::RLIM_NLIMITS, uapi::RLIM_INFINITY;
 
 struct Rlimit {
     u64 cur;  // soft
@@ -123,6 +125,8 @@ public:
     u32 ppid() const;
     u32 pgid() const { return __atomic_load_n(&m_pgid, __ATOMIC_RELAXED); }
     u32 sid() const { return __atomic_load_n(&m_sid, __ATOMIC_RELAXED); }
+    // Has it exited (a zombie waiting to be reaped)? => s_tree_lock held.
+    bool is_zombie_locked() const { return m_state == State::Zombie; }
     const char* name() const { return m_name; }
     // Set the name from a program's path: its last component, cut at
     // NAME_LEN - 1 characters (execve, prctl(PR_SET_NAME)).
@@ -163,12 +167,78 @@ public:
     // by return_to_user and restart_syscall, emptied by execve; no lock.
     RestartBlock& restart_block() { return m_restart; }
 
-    // ---- public until the syscall layer uses accessors (issue 9): the
-    // fields kernel/top/syscall/ reads or writes itself (wait4, setpgid,
-    // setsid, brk, the signal calls). Locking as in the header comment. ----
+    // The program break (brk(2)): the heap grows up from brk_start() (set
+    // by execve) to brk_end_locked(), which brk moves. Guarded by brk_lock()
+    // (threads of one process will share it).
+    Mutex& brk_lock() { return m_brk_lock; }
+    uptr brk_start() const { return m_brk_start; }
+    // => brk_lock() held.
+    uptr brk_end_locked() const { return m_brk; }
+    // => brk_lock() held.
+    void set_brk_end_locked(uptr end) { m_brk = end; }
 
-    // The program break (brk): the heap grows up from m_brk_start. Guarded
-    // by m_brk_lock (threads of one process will share it).
+private:
+    // The code of kernel/top/proc/ that works on the fields below; nothing
+    // else may (the rest of the kernel uses the calls above, and the
+    // questions declared after the class).
+    // process.cpp: the table, the tree, exit and reaping.
+    friend ErrorOr<void> register_process(Process&, Process*, bool);
+    friend void release_vfork_parent_locked(Process&);
+    friend bool links_group_locked(const Process&, const Process*);
+    friend bool group_exists_in_session_locked(u32, u32);
+    friend bool has_stopped_member_locked(u32);
+    friend bool is_orphaned_pgrp_locked(u32, const Process*);
+    friend void process_exit(int);
+    friend bool reap_child(Process&, Process&, int&);
+    friend Usage process_usage_locked(Process&);
+    friend Usage process_children_usage_locked(Process&);
+    friend ErrorOr<void> set_process_group(u32, u32);
+    friend ErrorOr<u32> start_session();
+    // wait.cpp: wait4.
+    friend ErrorOr<ChildEvent> scan_children_locked(Process&, i64, u32, Process*&, int&);
+    friend ErrorOr<ChildReport> wait_for_child(i64, u32);
+    // fork.cpp, exec.cpp: a new process, a new program.
+    friend ErrorOr<u32> fork_current(const arch::UserRegs&, const ForkOptions&);
+    friend ErrorOr<ExecImage> exec_current(StringView, const char* const*, const char* const*);
+    // signal.cpp: sending, forcing, taking and stopping.
+    friend void send_signal_locked(Process&, int, u32);
+    friend void force_signal(const SigInfo&);
+    friend int next_signal_locked(const Process&);
+    friend SigInfo dequeue_signal_locked(Process&, int, bool&);
+    friend void stop_locked(Process&, int);
+    friend bool is_ignored_locked(const Process&, int);
+    friend void notify_parent_locked(Process&);
+    friend TakenSignal take_signal(Process&, Thread&);
+    friend void handler_started(Process&, Thread&, const TakenSignal&);
+    friend void return_to_user(arch::UserRegs&, i64);
+    friend ErrorOr<void> background_terminal_access(int);
+    friend void set_blocked_locked(Process&, SigSet);
+    friend SigAction exchange_signal_action(int, const SigAction*);
+    friend SigSet change_signal_mask(u32, const SigSet*);
+    friend SigSet blocked_pending_signals();
+    friend void wait_for_signal_with_mask(SigSet);
+    friend class TemporarySignalMask;
+    // alarm.cpp: the real-time timer.
+    friend void fire_or_note(Process&, void*);
+    friend ErrorOr<TimerSetting> set_timer(const TimerSetting*);
+    // snapshot.cpp: what the terminal and /proc are told.
+    friend ErrorOr<ProcessSnapshot> snapshot_process(u32);
+    friend char state_letter_locked(const Process&);
+    friend ErrorOr<size_t> copy_process_cmdline(u32, char*, size_t);
+    friend ErrorOr<size_t> copy_process_exe(u32, char*, size_t);
+
+    u32 m_pid = 0;
+    char m_name[NAME_LEN] = {};  // the program's base name (execve sets it)
+    fs::Context m_fs;
+    FdTable m_fds;
+    vm::VmMap* m_map = nullptr;
+    bool m_borrowed_map = false;  // vfork: m_map is the parent's, not ours to destroy
+    Thread* m_thread = nullptr;
+    u32 m_umask = 022;
+    SigAltStack m_alt_stack;  // alt_stack()
+    RestartBlock m_restart;   // restart_block()
+
+    // The program break (brk_lock()).
     Mutex m_brk_lock;
     uptr m_brk_start = 0;
     uptr m_brk = 0;
@@ -188,50 +258,8 @@ public:
     SigSet m_sig_pending = 0;
     SigSet m_sig_blocked = 0;
     SigAction m_sig_actions[NSIG];
-    bool m_has_saved_mask = false; // rt_sigsuspend: the mask to restore after the handler
+    bool m_has_saved_mask = false; // rt_sigsuspend, ppoll: the mask to restore after the handler
     SigSet m_saved_mask = 0;
-
-private:
-    // The code of kernel/top/proc/ that works on the fields below; nothing
-    // else may (the rest of the kernel uses the calls above, and the
-    // questions declared after the class).
-    // process.cpp: the table, the tree, exit and reaping.
-    friend ErrorOr<void> register_process(Process&, Process*, bool);
-    friend void release_vfork_parent_locked(Process&);
-    friend bool links_group_locked(const Process&, const Process*);
-    friend void process_exit(int);
-    friend bool reap_child(Process&, Process&, int&);
-    friend Usage process_usage_locked(Process&);
-    friend Usage process_children_usage_locked(Process&);
-    // fork.cpp, exec.cpp: a new process, a new program.
-    friend ErrorOr<u32> fork_current(const arch::UserRegs&, const ForkOptions&);
-    friend ErrorOr<ExecImage> exec_current(StringView, const char* const*, const char* const*);
-    // signal.cpp: sending, forcing, taking and stopping.
-    friend void send_signal_locked(Process&, int, u32);
-    friend void force_signal(const SigInfo&);
-    friend int next_signal_locked(const Process&);
-    friend SigInfo dequeue_signal_locked(Process&, int, bool&);
-    friend void stop_locked(Process&, int);
-    // alarm.cpp: the real-time timer.
-    friend void fire_or_note(Process&, void*);
-    friend ErrorOr<TimerSetting> set_timer(const TimerSetting*);
-    // snapshot.cpp: what the terminal and /proc are told.
-    friend ErrorOr<ProcessSnapshot> snapshot_process(u32);
-    friend ErrorOr<size_t> copy_process_cmdline(u32, char*, size_t);
-    friend ErrorOr<size_t> copy_process_exe(u32, char*, size_t);
-
-    u32 m_pid = 0;
-    char m_name[NAME_LEN] = {};  // the program's base name (execve sets it)
-    fs::Context m_fs;
-    FdTable m_fds;
-    vm::VmMap* m_map = nullptr;
-    bool m_borrowed_map = false;  // vfork: m_map is the parent's, not ours to destroy
-    Thread* m_thread = nullptr;
-    u32 m_umask = 022;
-    SigAltStack m_alt_stack;  // alt_stack()
-    RestartBlock m_restart;   // restart_block()
-
-    // ---- s_tree_lock ----
     bool m_adopted = false;       // m_parent is init, which adopted it: links no group (orphans)
     bool m_kernel_waits = false;  // spawn(): wait()/release() reap it
     Process* m_vfork_parent = nullptr;  // vfork: the parent waiting for our execve or exit
@@ -267,6 +295,53 @@ private:
 // The lock named in the header comment (for signal.cpp, sys_* code that
 // walks the tree: kill, setpgid).
 SpinLock& process_tree_lock();
+
+// ---- what the system calls ask for (kernel/top/syscall/) ------------------
+// Each works on the current process, takes the locks it needs itself and
+// keeps Linux's order of checks (kernel/fork.c, kernel/exit.c, kernel/sys.c).
+
+// fork.cpp: a copy of the current process whose thread resumes user mode
+// with `regs` (result 0). Returns the child's pid. Errors: EAGAIN, ENOMEM.
+struct ForkOptions {
+    uptr stack = 0;          // the child's stack pointer, if not 0 (clone)
+    bool set_tls = false;    // CLONE_SETTLS: the child's thread pointer is `tls`
+    uptr tls = 0;
+    uptr child_tid = 0;      // CLONE_CHILD_SETTID: store the child's tid here
+    u8 exit_signal = SIGCHLD;  // what the parent gets when the child exits (0: nothing)
+    bool share_memory = false;   // CLONE_VM (only with wait_for_release): the parent's map
+    bool wait_for_release = false;  // CLONE_VFORK: the parent sleeps until the child's
+                                    // execve or exit (release_vfork_parent)
+};
+ErrorOr<u32> fork_current(const arch::UserRegs& regs, const ForkOptions& options);
+
+// wait.cpp: what wait4 reports about one child.
+struct ChildReport {
+    u32 pid = 0;     // the child; 0: none yet (WNOHANG)
+    int status = 0;  // Linux's wait status: exit, signal, stop or continue
+    Usage usage;     // the child's own and its reaped children's (RUSAGE_BOTH)
+};
+// wait4's work: sleep until a child the selector `pid` names (> 0 that
+// pid, 0 the caller's group, -1 any, < -1 the group -pid) has exited --
+// it is then reaped -- or, with WUNTRACED / WCONTINUED in `options`, has
+// stopped or continued; with WNOHANG do not sleep.
+// => `options` holds only WNOHANG, WUNTRACED, WCONTINUED (and the flags
+// that change nothing here: __WALL, ...).
+// Errors: ECHILD (no child matches), EINTR (a signal came first).
+ErrorOr<ChildReport> wait_for_child(i64 pid, u32 options);
+
+// process.cpp, setpgid(2): move the current process or its child `pid`
+// (0: itself) into group `pgid` (0: the group `pid` leads), a group of the
+// same session. Errors, in Linux's order: ESRCH (not the caller nor its
+// child), EPERM (a child in another session), EACCES (a child that has
+// called execve), EPERM (a session leader; a group that is not in the
+// caller's session).
+ErrorOr<void> set_process_group(u32 pid, u32 pgid);
+// setsid(2): the current process leads a new session and a new group.
+// Returns the new session id (its pid). Errors: EPERM (it leads a group
+// already).
+ErrorOr<u32> start_session();
+// How many processes exist (zombies too).
+size_t process_count();
 
 // ---- questions from the rest of the kernel (snapshot.cpp) ----------------
 // Each takes the tree lock itself and copies out what it found: no caller

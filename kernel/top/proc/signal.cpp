@@ -45,7 +45,9 @@
 // its frame is written; a frame that cannot be written is Linux's
 // force_sigsegv (frame_failed).
 #include <arch/usermode.h>
+#include <kernel/base/abi/linux/signal.h>
 #include <kernel/base/printk.h>
+#include <kernel/base/sched/wait_queue.h>
 #include <kernel/top/proc/process_internal.h>
 #include <kernel/base/sched/thread.h>
 
@@ -66,23 +68,6 @@ Default default_action(int sig)
 }
 
 constexpr SigSet STOP_SIGNALS = sig_bit(SIGSTOP) | sig_bit(SIGTSTP) | sig_bit(SIGTTIN) | sig_bit(SIGTTOU);
-
-bool is_ignored_locked(const Process& p, int sig)
-{
-    const SigAction& a = p.m_sig_actions[sig - 1];
-    return a.handler == SIG_IGN || (a.handler == SIG_DFL && default_action(sig) == Default::Ignore);
-}
-
-// The parent of `p` learns that it stopped or continued. => the tree lock held.
-void notify_parent_locked(Process& p)
-{
-    Process* parent = p.m_parent;
-    if (!parent)
-        return;
-    if (!(parent->m_sig_actions[SIGCHLD - 1].flags & SA_NOCLDSTOP))
-        send_signal_locked(*parent, SIGCHLD, p.pid());
-    parent->m_child_waiters.wake_all();
-}
 
 // A handler for `sig` could not get its frame (a bad or used-up stack, an
 // overflowing alternate stack, no sa_restorer): Linux's force_sigsegv. A
@@ -140,6 +125,28 @@ void finish_call(Process& p, arch::UserRegs& regs, i64 syscall_number, Restart h
 }
 
 } // namespace
+
+// ---- the process's signal state (the functions below that read or write
+// it are Process's friends, named in process.h) ----
+
+// Does `p` ignore `sig`: SIG_IGN, or SIG_DFL of a signal ignored by
+// default? => the tree lock held.
+bool is_ignored_locked(const Process& p, int sig)
+{
+    const SigAction& a = p.m_sig_actions[sig - 1];
+    return a.handler == SIG_IGN || (a.handler == SIG_DFL && default_action(sig) == Default::Ignore);
+}
+
+// The parent of `p` learns that it stopped or continued. => the tree lock held.
+void notify_parent_locked(Process& p)
+{
+    Process* parent = p.m_parent;
+    if (!parent)
+        return;
+    if (!(parent->m_sig_actions[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+        send_signal_locked(*parent, SIGCHLD, p.pid());
+    parent->m_child_waiters.wake_all();
+}
 
 bool ignored_by_default(int sig) { return default_action(sig) == Default::Ignore; }
 
@@ -306,7 +313,7 @@ ErrorOr<void> kill(i64 pid, int sig)
     SpinGuard guard(process_tree_lock());
     if (pid > 0) {
         Process* p = pid <= 0xffffffff ? Process::find_locked(u32(pid)) : nullptr;
-        if (!p || p->m_state == Process::State::Zombie)
+        if (!p || p->is_zombie_locked())
             return p ? ErrorOr<void>{} : Errno::ESRCH;  // a zombie takes signals silently
         send_signal_locked(*p, sig, sender);
         return {};
@@ -320,6 +327,79 @@ ErrorOr<void> kill(i64 pid, int sig)
     }
     for_each_process_locked(send_to_member, &g);
     return g.found ? ErrorOr<void>{} : Errno::ESRCH;
+}
+
+// ---- the current process's actions and mask ----
+
+// Put `blocked` in place (never SIGKILL, SIGSTOP); a pending signal it
+// unblocks interrupts the thread. => s_tree_lock held, `p` is current.
+void set_blocked_locked(Process& p, SigSet blocked)
+{
+    p.m_sig_blocked = blocked & ~UNBLOCKABLE;
+    if (p.m_sig_pending & ~p.m_sig_blocked)
+        Thread::current()->interrupt();  // something just became deliverable
+}
+
+SigAction exchange_signal_action(int sig, const SigAction* next)
+{
+    Process& self = *Process::current();
+    SpinGuard guard(process_tree_lock());
+    SigAction old = self.m_sig_actions[sig - 1];
+    if (next) {
+        self.m_sig_actions[sig - 1] = *next;
+        bool ignored = next->handler == SIG_IGN || (next->handler == SIG_DFL && ignored_by_default(sig));
+        if (ignored)
+            self.m_sig_pending &= ~sig_bit(sig);
+    }
+    return old;
+}
+
+SigSet change_signal_mask(u32 how, const SigSet* set)
+{
+    using uapi::SIG_BLOCK, uapi::SIG_UNBLOCK;
+    Process& self = *Process::current();
+    SpinGuard guard(process_tree_lock());
+    SigSet old = self.m_sig_blocked;
+    if (set)
+        set_blocked_locked(self, how == u32(SIG_BLOCK) ? old | *set : how == u32(SIG_UNBLOCK) ? old & ~*set : *set);
+    return old;
+}
+
+SigSet blocked_pending_signals()
+{
+    Process& self = *Process::current();
+    SpinGuard guard(process_tree_lock());
+    return self.m_sig_pending & self.m_sig_blocked;
+}
+
+void wait_for_signal_with_mask(SigSet mask)
+{
+    Process& self = *Process::current();
+    SpinGuard guard(process_tree_lock());
+    self.m_saved_mask = self.m_sig_blocked;
+    self.m_has_saved_mask = true;
+    set_blocked_locked(self, mask);
+    WaitQueue never;
+    while (never.wait_interruptible(process_tree_lock()) != WaitQueue::Result::Interrupted) {
+    }
+}
+
+TemporarySignalMask::TemporarySignalMask(SigSet mask) : m_process(*Process::current())
+{
+    SpinGuard guard(process_tree_lock());
+    m_old = m_process.m_sig_blocked;
+    set_blocked_locked(m_process, mask);
+}
+
+void TemporarySignalMask::finish(bool interrupted)
+{
+    SpinGuard guard(process_tree_lock());
+    if (interrupted) {
+        m_process.m_saved_mask = m_old;
+        m_process.m_has_saved_mask = true;
+        return;
+    }
+    set_blocked_locked(m_process, m_old);
 }
 
 ErrorOr<void> change_alt_stack(Process& p, const SigAltStack* wanted, SigAltStack* old, uptr sp)
@@ -348,11 +428,9 @@ ErrorOr<void> change_alt_stack(Process& p, const SigAltStack* wanted, SigAltStac
     return {};
 }
 
-namespace {
-
 // One pending signal taken off the pending set, and what is left to do
 // with it outside the tree lock.
-struct Taken {
+struct TakenSignal {
     enum class Then : u8 {
         NoneLeft,   // nothing deliverable: the interrupt flag is down
         Done,       // ignored, or it stopped and continued the process
@@ -369,10 +447,10 @@ struct Taken {
 // Take the next deliverable signal of the current process `p` and do what
 // needs no user stack and no exit: drop an ignored one, stop for a stop
 // signal (sleeping until SIGCONT). Returns what is left to do.
-Taken take_signal(Process& p, Thread& self)
+TakenSignal take_signal(Process& p, Thread& self)
 {
     SpinGuard guard(process_tree_lock());
-    Taken t;
+    TakenSignal t;
     t.sig = next_signal_locked(p);
     if (!t.sig) {
         self.clear_interrupt();  // under the tree lock: a new signal re-sets it after this
@@ -384,7 +462,7 @@ Taken take_signal(Process& p, Thread& self)
     t.action = p.m_sig_actions[sig - 1];
     if (forced && (t.action.handler == SIG_IGN || (p.m_sig_blocked & sig_bit(sig))))
         t.action = {};  // a fault cannot be ignored or blocked away
-    t.then = Taken::Then::Done;
+    t.then = TakenSignal::Then::Done;
     if (t.action.handler == SIG_IGN)
         return t;
     if (t.action.handler == SIG_DFL) {
@@ -394,10 +472,10 @@ Taken take_signal(Process& p, Thread& self)
         if (d == Default::Stop)
             stop_locked(p, sig);
         if (d == Default::Terminate)
-            t.then = Taken::Then::Terminate;
+            t.then = TakenSignal::Then::Terminate;
         return t;
     }
-    t.then = Taken::Then::Handler;
+    t.then = TakenSignal::Then::Handler;
     t.saved_mask = p.m_has_saved_mask ? p.m_saved_mask : p.m_sig_blocked;
     if (t.action.flags & SA_RESETHAND)
         p.m_sig_actions[sig - 1] = {};
@@ -407,7 +485,7 @@ Taken take_signal(Process& p, Thread& self)
 // A handler's frame for `t` is on the user stack: block what the handler
 // asks for while it runs, and disarm an SS_AUTODISARM stack until its
 // rt_sigreturn.
-void handler_started(Process& p, Thread& self, const Taken& t)
+void handler_started(Process& p, Thread& self, const TakenSignal& t)
 {
     if (p.alt_stack().flags & SS_AUTODISARM)
         p.alt_stack() = {0, SS_DISABLE, 0, 0};
@@ -422,8 +500,6 @@ void handler_started(Process& p, Thread& self, const Taken& t)
     if (!next_signal_locked(p))
         self.clear_interrupt();
 }
-
-} // namespace
 
 void return_to_user(arch::UserRegs& regs, i64 syscall_number)
 {
@@ -446,12 +522,12 @@ void return_to_user(arch::UserRegs& regs, i64 syscall_number)
                        i64(arch::user_regs_result(regs)) == -i64(Errno::EINTR);
     bool handler_ran = false;
     for (;;) {
-        Taken t = take_signal(*p, *self);
-        if (t.then == Taken::Then::NoneLeft)
+        TakenSignal t = take_signal(*p, *self);
+        if (t.then == TakenSignal::Then::NoneLeft)
             break;
-        if (t.then == Taken::Then::Done)
+        if (t.then == TakenSignal::Then::Done)
             continue;
-        if (t.then == Taken::Then::Terminate)
+        if (t.then == TakenSignal::Then::Terminate)
             process_exit(t.sig);  // Linux's status for "killed by sig" (no core dumps here)
         // A handler.
         if (interrupted && (t.action.flags & SA_RESTART) && restartable(syscall_number))

@@ -26,6 +26,7 @@
 // See docs/processes.md ("Signals").
 #pragma once
 
+#include <kernel/base/abi/linux/signal.h>
 #include <kernel/base/abi/linux/unistd.h>
 #include <arch/usermode.h>
 #include <kernel/base/lib/error_or.h>
@@ -34,24 +35,22 @@ namespace kern {
 
 class Process;
 
-constexpr int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6,
-              SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12,
-              SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15, SIGSTKFLT = 16, SIGCHLD = 17,
-              SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22, SIGURG = 23,
-              SIGXCPU = 24, SIGXFSZ = 25, SIGVTALRM = 26, SIGPROF = 27, SIGWINCH = 28,
-              SIGIO = 29, SIGPWR = 30, SIGSYS = 31;
-constexpr int NSIG = 64;  // 1..64; 32..64 are the real-time signals
+// Linux's signal numbers, SIG_DFL/SIG_IGN and sa_flags bits, under the
+// kernel's names (kernel/base/abi/linux/signal.h).
+using uapi::SIGHUP, uapi::SIGINT, uapi::SIGQUIT, uapi::SIGILL, uapi::SIGTRAP, uapi::SIGABRT,
+    uapi::SIGBUS, uapi::SIGFPE, uapi::SIGKILL, uapi::SIGUSR1, uapi::SIGSEGV, uapi::SIGUSR2,
+    uapi::SIGPIPE, uapi::SIGALRM, uapi::SIGTERM, uapi::SIGSTKFLT, uapi::SIGCHLD, uapi::SIGCONT,
+    uapi::SIGSTOP, uapi::SIGTSTP, uapi::SIGTTIN, uapi::SIGTTOU, uapi::SIGURG, uapi::SIGXCPU,
+    uapi::SIGXFSZ, uapi::SIGVTALRM, uapi::SIGPROF, uapi::SIGWINCH, uapi::SIGIO, uapi::SIGPWR,
+    uapi::SIGSYS, uapi::NSIG;
+using uapi::SIG_DFL, uapi::SIG_IGN;
+using uapi::SA_NOCLDSTOP, uapi::SA_NOCLDWAIT, uapi::SA_SIGINFO, uapi::SA_RESTORER, uapi::SA_ONSTACK,
+    uapi::SA_RESTART, uapi::SA_NODEFER, uapi::SA_RESETHAND;
 
 // One bit per signal: bit (sig - 1). The layout of Linux's kernel sigset_t.
 using SigSet = u64;
 constexpr SigSet sig_bit(int sig) { return SigSet(1) << (sig - 1); }
 constexpr SigSet UNBLOCKABLE = sig_bit(SIGKILL) | sig_bit(SIGSTOP);
-
-constexpr uptr SIG_DFL = 0, SIG_IGN = 1;
-// sa_flags bits (Linux x86-64).
-constexpr u64 SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4, SA_RESTORER = 0x04000000,
-              SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000,
-              SA_RESETHAND = 0x80000000;
 
 // rt_sigaction's struct (the kernel's layout, not libc's).
 struct SigAction {
@@ -69,7 +68,7 @@ struct SigInfo {
     u32 pid = 0;      // sender, for kill()
     uptr address = 0; // fault address, for SIGSEGV/SIGBUS
 };
-constexpr int SI_USER = 0, SI_KERNEL = 0x80, SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRERR = 2;
+using uapi::SI_USER, uapi::SI_KERNEL, uapi::SEGV_MAPERR, uapi::SEGV_ACCERR, uapi::BUS_ADRERR;
 
 // ---- the alternate signal stack (sigaltstack(2); Linux's sas_ss_*) ----
 // A thread may name a block of its memory where the handlers that ask for
@@ -78,8 +77,8 @@ constexpr int SI_USER = 0, SI_KERNEL = 0x80, SEGV_MAPERR = 1, SEGV_ACCERR = 2, B
 // stack_t; `flags` keeps what the program set (0 or SS_ONSTACK, with
 // SS_AUTODISARM on top; SS_DISABLE with size 0 when there is none). The
 // signal frame's uc_stack saves it and rt_sigreturn sets it again.
-constexpr u32 SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 1u << 31;
-constexpr u64 MINSIGSTKSZ = 2048;  // Linux's x86 value: smaller is ENOMEM
+using uapi::SS_ONSTACK, uapi::SS_DISABLE, uapi::SS_AUTODISARM;
+using uapi::MINSIGSTKSZ;  // smaller is ENOMEM
 struct SigAltStack {
     uptr sp = 0;      // the lowest address
     u32 flags = 0;
@@ -142,6 +141,43 @@ ErrorOr<void> background_terminal_access(int sig);
 // The current process raised a CPU exception: deliver `info.signo` at the
 // next return to user mode even if it is blocked or ignored (then as SIG_DFL).
 void force_signal(const SigInfo& info);
+
+// ---- the current process's actions and mask (the signal calls) ----
+// Each takes the tree lock itself. SIGKILL and SIGSTOP are never blocked;
+// a change that unblocks a pending signal interrupts the caller at once.
+
+// rt_sigaction: the action for `sig`, replaced by `*next` if not null.
+// Setting SIG_IGN (or SIG_DFL of an ignored-by-default signal) discards a
+// pending `sig` (POSIX). Returns the old action. => 1 <= sig <= NSIG; `next`
+// is null for SIGKILL and SIGSTOP.
+SigAction exchange_signal_action(int sig, const SigAction* next);
+// rt_sigprocmask: apply `*set` as `how` says (uapi::SIG_BLOCK, SIG_UNBLOCK,
+// SIG_SETMASK), if `set` is not null. Returns the old mask.
+// => `how` is one of the three when `set` is not null.
+SigSet change_signal_mask(u32 how, const SigSet* set);
+// rt_sigpending: the signals that are pending and blocked.
+SigSet blocked_pending_signals();
+// rt_sigsuspend: put `mask` in place until a signal comes; it stays for
+// the handler and the old mask returns after it (rt_sigreturn). Returns
+// when the sleep is interrupted (the call's EINTR).
+void wait_for_signal_with_mask(SigSet mask);
+
+// ppoll's and pselect6's mask: `mask` in place for the call, then the old
+// one back -- at once, or after the handler if the call ends with EINTR
+// (then as rt_sigsuspend's). => on the current process's thread.
+class TemporarySignalMask {
+public:
+    // Put `mask` in place; a pending signal it unblocks interrupts the
+    // wait at once.
+    explicit TemporarySignalMask(SigSet mask);
+    // The call ends: after EINTR the old mask returns after the handler
+    // runs, otherwise now.
+    void finish(bool interrupted);
+
+private:
+    Process& m_process;
+    SigSet m_old = 0;
+};
 
 // ---- continuing an interrupted sleep (Linux's restart_block) ----
 // A relative sleep (nanosleep, clock_nanosleep without TIMER_ABSTIME) or a

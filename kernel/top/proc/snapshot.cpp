@@ -27,8 +27,6 @@
 
 namespace kern {
 
-namespace {
-
 // The letter ps shows: R running or runnable, S sleeping, T stopped, Z zombie.
 // => the tree lock held.
 char state_letter_locked(const Process& p)
@@ -42,6 +40,8 @@ char state_letter_locked(const Process& p)
         return 'R';
     return 'S';
 }
+
+namespace {
 
 // What check_group_in_session learns in one walk of the table.
 struct GroupSearch {
@@ -71,7 +71,7 @@ void count_process(Process& p, void* arg)
     ++counts.total;
     if (state_letter_locked(p) == 'R')
         ++counts.running;
-    if (p.m_state != Process::State::Zombie && p.thread()) {
+    if (!p.is_zombie_locked() && p.thread()) {
         Usage u = process_usage_locked(p);
         counts.user_ns += u.user_ns;
         counts.system_ns += u.system_ns;
@@ -87,7 +87,7 @@ bool session_leader_running(u32 sid)
 {
     SpinGuard guard(process_tree_lock());
     Process* leader = Process::find_locked(sid);
-    return leader && leader->m_state == Process::State::Running;
+    return leader && !leader->is_zombie_locked();
 }
 
 ErrorOr<void> check_group_in_session(u32 pgid, u32 sid)

@@ -49,10 +49,10 @@
 #include <kernel/base/abi/linux/ioctls.h>
 #include <kernel/base/abi/linux/limits.h>
 #include <kernel/base/lib/string.h>
+#include <kernel/base/lib/kbuffer.h>
 #include <kernel/top/proc/process.h>
 #include <kernel/top/proc/signal.h>
 #include <kernel/top/syscall/fsize.h>
-#include <kernel/top/syscall/kernel_buffer.h>
 #include <kernel/top/syscall/syscall.h>
 #include <kernel/top/syscall/user_file.h>
 #include <kernel/top/syscall/user_iovec.h>
@@ -206,22 +206,20 @@ ErrorOr<size_t> read_vector(fs::File& file, const IovecArray& iov, i64 offset)
 // bytes written. Errors: EFAULT (not even the first could), EPIPE, EAGAIN, ...
 ErrorOr<size_t> write_gathered(fs::File& file, const IovecArray& iov)
 {
-    KernelBuffer buf(iov.total());
-    if (!buf)
-        return Errno::ENOMEM;
+    KBuffer buf = TRY(KBuffer::create(max<size_t>(iov.total(), 1)));
     size_t gathered = 0;
     for (size_t i = 0; i < iov.count(); ++i) {
         if (iov[i].length == 0)
             continue;  // its base may be anything, even NULL
         UserPtr<const u8> base(iov[i].base);
-        if (copy_from_user(buf.get() + gathered, base, size_t(iov[i].length)).is_error()) {
+        if (copy_from_user(buf.data() + gathered, base, size_t(iov[i].length)).is_error()) {
             if (gathered == 0)
                 return Errno::EFAULT;
             break;
         }
         gathered += size_t(iov[i].length);
     }
-    return write_file(file, fs::IoBuffer::kernel(buf.get()), gathered);
+    return write_file(file, fs::IoBuffer::kernel(buf.data()), gathered);
 }
 
 // writev at the file offset (offset < 0) or at `offset` (pwritev). The
@@ -565,15 +563,13 @@ static ErrorOr<u64> sys_getdents64(int fd, UserPtr<u8> dirp, unsigned count)
         return Errno::ENOTDIR;  // before the buffer, as Linux's iterate_dir
     TRY(check_user_range(dirp, count));
     size_t size = min(size_t(count), GETDENTS_CHUNK);
-    KernelBuffer buf(max<size_t>(size, 1));
-    if (!buf)
-        return Errno::ENOMEM;
+    KBuffer buf = TRY(KBuffer::create(max<size_t>(size, 1)));
     u64 before = TRY(file->lseek(0, fs::SEEK_CUR));
-    Dirent64Sink sink(buf.get(), size);
+    Dirent64Sink sink(buf.data(), size);
     TRY(file->readdir(sink));
     if (sink.used() == 0 && sink.full())
         return Errno::EINVAL;
-    if (copy_to_user(dirp, buf.get(), sink.used()).is_error()) {
+    if (copy_to_user(dirp, buf.data(), sink.used()).is_error()) {
         (void)file->lseek(i64(before), fs::SEEK_SET);
         return Errno::EFAULT;
     }
@@ -602,19 +598,17 @@ constexpr size_t SENDFILE_CHUNK = 16 * 1024;
 // 0 ends the copy first).
 ErrorOr<size_t> copy_between(fs::File& in, fs::File& out, u64& position, size_t count)
 {
-    KernelBuffer buf(SENDFILE_CHUNK);
-    if (!buf)
-        return Errno::ENOMEM;
+    KBuffer buf = TRY(KBuffer::create(SENDFILE_CHUNK));
     size_t done = 0;
     while (done < count) {
         size_t want = min(count - done, SENDFILE_CHUNK);
-        auto got = in.pread(position, fs::IoBuffer::kernel(buf.get()), want);
+        auto got = in.pread(position, fs::IoBuffer::kernel(buf.data()), want);
         if (got.is_error() || got.value() == 0)
             return done > 0 || !got.is_error() ? ErrorOr<size_t>(done) : ErrorOr<size_t>(got.error());
         auto allowed = fsize_limit(out, -1, got.value());
         if (allowed.is_error())
             return done > 0 ? ErrorOr<size_t>(done) : ErrorOr<size_t>(allowed.error());
-        auto put = write_file(out, fs::IoBuffer::kernel(buf.get()), allowed.value());
+        auto put = write_file(out, fs::IoBuffer::kernel(buf.data()), allowed.value());
         if (put.is_error())
             return done > 0 ? ErrorOr<size_t>(done) : ErrorOr<size_t>(put.error());
         position += put.value();

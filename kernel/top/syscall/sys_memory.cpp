@@ -146,22 +146,23 @@ ErrorOr<void> check_growth(size_t length, bool data, uptr replaced = 0)
 static ErrorOr<u64> sys_brk(uptr want)
 {
     Process* p = Process::current();
-    MutexGuard guard(p->m_brk_lock);
-    if (want < p->m_brk_start || want >= MMAP_BASE)
-        return u64(p->m_brk);
-    uptr old_end = align_up(p->m_brk, PAGE_SIZE), new_end = align_up(want, PAGE_SIZE);
+    MutexGuard guard(p->brk_lock());
+    uptr old_brk = p->brk_end_locked();
+    if (want < p->brk_start() || want >= MMAP_BASE)
+        return u64(old_brk);
+    uptr old_end = align_up(old_brk, PAGE_SIZE), new_end = align_up(want, PAGE_SIZE);
     if (new_end > old_end) {
         if (check_growth(new_end - old_end, true).is_error())
-            return u64(p->m_brk);
+            return u64(old_brk);
         auto r = current_map().map(old_end, new_end - old_end, vm::PROT_READ | vm::PROT_WRITE, vm::PROT_ALL,
                                    vm::Inherit::Copy, nullptr, 0, vm::MAP_PRIVATE | vm::MAP_FIXED | vm::MAP_NOREPLACE);
         if (r.is_error())
-            return u64(p->m_brk);
+            return u64(old_brk);
     } else if (new_end < old_end) {
         if (current_map().unmap(new_end, old_end - new_end).is_error())
-            return u64(p->m_brk);
+            return u64(old_brk);
     }
-    p->m_brk = want;
+    p->set_brk_end_locked(want);
     return u64(want);
 }
 SYSCALL(12, brk);

@@ -43,9 +43,9 @@
 #include <kernel/base/abi/linux/statfs.h>
 #include <kernel/base/abi/linux/unistd.h>
 #include <kernel/base/lib/string.h>
+#include <kernel/base/lib/kbuffer.h>
 #include <kernel/top/proc/process.h>
 #include <kernel/top/syscall/fsize.h>
-#include <kernel/top/syscall/kernel_buffer.h>
 #include <kernel/top/syscall/syscall.h>
 #include <kernel/top/syscall/user_file.h>
 #include <kernel/top/syscall/user_path.h>
@@ -418,11 +418,10 @@ ErrorOr<TwoPaths> two_paths_at(int from_dirfd, Path from_user, int to_dirfd, Pat
         return TwoPaths{std::move(to.ctx), std::move(from.path), std::move(to.path)};
     if (to.path.is_absolute())
         return TwoPaths{std::move(from.ctx), std::move(from.path), std::move(to.path)};
-    KernelBuffer dir(fs::PATH_MAX);
-    if (!dir)
-        return Errno::ENOMEM;
-    size_t length = TRY(fs::getcwd(from.ctx, dir.chars(), fs::PATH_MAX));
-    auto absolute = TRY(UserPath::joined(StringView(dir.chars(), length), from.path.view()));
+    KBuffer dir = TRY(KBuffer::create(fs::PATH_MAX));
+    auto* dir_chars = reinterpret_cast<char*>(dir.data());
+    size_t length = TRY(fs::getcwd(from.ctx, dir_chars, fs::PATH_MAX));
+    auto absolute = TRY(UserPath::joined(StringView(dir_chars, length), from.path.view()));
     return TwoPaths{std::move(to.ctx), std::move(absolute), std::move(to.path)};
 }
 
@@ -432,19 +431,17 @@ ErrorOr<TwoPaths> two_paths_at(int from_dirfd, Path from_user, int to_dirfd, Pat
 // Errors: ELOOP, ENOENT, namei's errors.
 ErrorOr<UserPath> follow_final_symlinks(const fs::Context& ctx, UserPath path)
 {
-    KernelBuffer target(fs::PATH_MAX);
-    if (!target)
-        return Errno::ENOMEM;
+    KBuffer target = TRY(KBuffer::create(fs::PATH_MAX));
     for (unsigned links = 0;; ++links) {
         auto v = VnodeRef::adopt(TRY(fs::lookup(ctx, path.view(), fs::Follow::No)));
         if (v->type() != fs::VType::Symlink)
             return path;
         if (links == fs::SYMLOOP_MAX)
             return Errno::ELOOP;
-        size_t n = TRY(v->readlink(fs::IoBuffer::kernel(target.get()), fs::PATH_MAX - 1));
+        size_t n = TRY(v->readlink(fs::IoBuffer::kernel(target.data()), fs::PATH_MAX - 1));
         if (n == 0)
             return Errno::ENOENT;
-        StringView text(target.chars(), n);
+        StringView text(reinterpret_cast<const char*>(target.data()), n);
         size_t slash = path.view().find_last('/');
         if (text.starts_with('/') || slash == StringView::NPOS)
             path = TRY(UserPath::joined("", text));
@@ -554,11 +551,10 @@ SYSCALL(80, chdir);
 // too small), ENOENT (the cwd was removed), EFAULT.
 static ErrorOr<u64> sys_getcwd(UserPtr<char> buf, u64 size)
 {
-    KernelBuffer path(fs::PATH_MAX);
-    if (!path)
-        return Errno::ENOMEM;
-    size_t length = TRY(fs::getcwd(own_context(), path.chars(), min(size_t(size), fs::PATH_MAX)));
-    TRY(copy_to_user(buf, path.chars(), length + 1));
+    KBuffer path = TRY(KBuffer::create(fs::PATH_MAX));
+    auto* chars = reinterpret_cast<char*>(path.data());
+    size_t length = TRY(fs::getcwd(own_context(), chars, min(size_t(size), fs::PATH_MAX)));
+    TRY(copy_to_user(buf, chars, length + 1));
     return length + 1;
 }
 SYSCALL(79, getcwd);

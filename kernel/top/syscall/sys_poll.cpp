@@ -47,18 +47,18 @@
 // sees EINTR, even with SA_RESTART, as in Linux, which never restarts poll
 // or select after a handler (kernel/top/proc/signal.cpp:restartable).
 //
-// The temporary signal mask of ppoll/pselect6 works as rt_sigsuspend's
-// (kernel/top/syscall/sys_signal.cpp): when the wait ends with EINTR, the old
-// mask is saved in the process and comes back after the handler
-// (m_has_saved_mask); otherwise it comes back at once.
+// The temporary signal mask of ppoll/pselect6 (kernel/top/proc/signal.h:
+// TemporarySignalMask) works as rt_sigsuspend's: when the wait ends with
+// EINTR, the old mask is saved in the process and comes back after the
+// handler; otherwise it comes back at once.
 //
 // Read more: poll(2), select(2); Linux fs/select.c (do_sys_poll,
 // core_sys_select, poll_select_finish, do_restart_poll); fs/vfs/poll.h.
 #include <arch/time.h>
 #include <fs/vfs/poll.h>
 #include <kernel/base/sched/thread.h>
+#include <kernel/base/lib/kbuffer.h>
 #include <kernel/top/proc/process.h>
-#include <kernel/top/syscall/kernel_buffer.h>
 #include <kernel/top/syscall/syscall.h>
 #include <kernel/top/syscall/user_file.h>
 
@@ -190,40 +190,6 @@ void write_back_timeval(UserTimeval user_tv, u64 deadline)
     (void)copy_to_user(user_tv, &tv);
 }
 
-// ---- the signal mask of ppoll and pselect6 ----
-
-class TemporaryMask {
-public:
-    // Put `mask` in place (SIGKILL and SIGSTOP stay unblocked); a pending
-    // signal it unblocks interrupts the wait at once.
-    explicit TemporaryMask(SigSet mask) : m_process(*Process::current())
-    {
-        SpinGuard guard(process_tree_lock());
-        m_old = m_process.m_sig_blocked;
-        m_process.m_sig_blocked = mask & ~UNBLOCKABLE;
-        if (m_process.m_sig_pending & ~m_process.m_sig_blocked)
-            Thread::current()->interrupt();
-    }
-    // The call ends: after EINTR the old mask returns after the handler
-    // runs (as for rt_sigsuspend), otherwise now.
-    void finish(bool interrupted)
-    {
-        SpinGuard guard(process_tree_lock());
-        if (interrupted) {
-            m_process.m_saved_mask = m_old;
-            m_process.m_has_saved_mask = true;
-            return;
-        }
-        m_process.m_sig_blocked = m_old;
-        if (m_process.m_sig_pending & ~m_old)
-            Thread::current()->interrupt();
-    }
-
-private:
-    Process& m_process;
-    SigSet m_old;
-};
-
 // Run `call` with the user's mask at `user_mask` (NULL: the current one).
 // Returns call's result. Errors: EINVAL (size), EFAULT, call's.
 template <typename Call> ErrorOr<u64> with_mask(UserPtr<const SigSet> user_mask, u64 size, Call&& call)
@@ -234,7 +200,7 @@ template <typename Call> ErrorOr<u64> with_mask(UserPtr<const SigSet> user_mask,
         return Errno::EINVAL;
     SigSet mask;
     TRY(copy_from_user(&mask, user_mask));
-    TemporaryMask temporary(mask);
+    TemporarySignalMask temporary(mask);
     ErrorOr<u64> result = call();
     temporary.finish(result.is_error() && result.error() == Errno::EINTR);
     return result;
@@ -275,10 +241,8 @@ ErrorOr<u64> do_poll(UserPollFds user_fds, u64 nfds, u64 deadline)
 {
     if (nfds > u64(Process::current()->fds().limit()))
         return Errno::EINVAL;  // above RLIMIT_NOFILE, as Linux
-    KernelBuffer buf(nfds * sizeof(PollFd));
-    if (!buf)
-        return Errno::ENOMEM;
-    auto* fds = reinterpret_cast<PollFd*>(buf.get());
+    KBuffer buf = TRY(KBuffer::create(max<size_t>(nfds * sizeof(PollFd), 1)));
+    auto* fds = reinterpret_cast<PollFd*>(buf.data());
     if (nfds > 0)  // poll(NULL, 0, ms) is a sleep
         TRY(copy_from_user(fds, user_fds, nfds));
     ErrorOr<u64> result = poll_loop(deadline, [&]() -> ErrorOr<u64> { return scan_pollfds(fds, nfds); });

@@ -1,7 +1,8 @@
 // kernel/top/syscall/sys_process.cpp -- process calls: fork, clone, execve, exit, wait4, ids, groups, prctl.
 //
-// The work is in kernel/top/proc/ (fork.cpp, exec.cpp, process.cpp);
-// these handlers check and copy the user's arguments. (The signal calls
+// The work is in kernel/top/proc/ (fork.cpp, exec.cpp, wait.cpp,
+// process.cpp), asked through process.h and exec.h; these handlers check
+// and copy the user's arguments. (The signal calls
 // are sys_signal.cpp's.) Linux's conventions:
 //   wait4 status  exit code << 8, or the signal number (no core dumps);
 //                 a stop is (sig << 8) | 0x7f, a continue 0xffff
@@ -28,12 +29,14 @@
 #include <kernel/base/abi/linux/prctl.h>
 #include <kernel/base/abi/linux/sched.h>
 #include <kernel/base/abi/linux/wait.h>
-#include <kernel/base/heap/heap.h>
+#include <kernel/base/lib/kbuffer.h>
 #include <kernel/base/lib/string.h>
 #include <kernel/base/sched/sched.h>
 #include <kernel/base/sched/thread.h>
-#include <kernel/top/proc/process_internal.h>
+#include <kernel/top/proc/exec.h>
+#include <kernel/top/proc/process.h>
 #include <kernel/top/syscall/syscall.h>
+#include <kernel/top/syscall/user_path.h>
 #include <vm/vm.h>
 
 namespace kern {
@@ -53,9 +56,12 @@ struct ArgBudget {
 // A user's NULL-terminated array of string pointers (argv, envp).
 using UserStringArray = UserPtr<const uptr>;
 
-// Returns a kernel copy of a user NULL-terminated array of strings, charged
-// to `budget`. Errors: EFAULT, E2BIG, ENOMEM.
-ErrorOr<char**> copy_string_vector(UserStringArray user_array, ArgBudget& budget)
+// Append copies of the strings of a user NULL-terminated array to `out`,
+// charged to `budget`: first the pointers are counted (E2BIG before any
+// string is read), then each string is copied through `scratch`
+// (MAX_ARG_BYTES). Errors: EFAULT, E2BIG, ENOMEM.
+ErrorOr<void> copy_string_vector(UserStringArray user_array, ArgBudget& budget, KBuffer& scratch,
+                                 StringList& out)
 {
     size_t n = 0;
     if (user_array) {
@@ -68,36 +74,20 @@ ErrorOr<char**> copy_string_vector(UserStringArray user_array, ArgBudget& budget
                 break;
         }
     }
-    auto** out = static_cast<char**>(kzalloc((n + 1) * sizeof(char*)));
-    if (!out)
-        return Errno::ENOMEM;
     budget.strings -= n;
-    auto* buf = static_cast<char*>(kmalloc(MAX_ARG_BYTES));
-    if (!buf) {
-        kfree(out);
-        return Errno::ENOMEM;
-    }
+    auto* buf = reinterpret_cast<char*>(scratch.data());
     for (size_t i = 0; i < n; ++i) {
         uptr ptr;
-        auto r = copy_from_user(&ptr, user_array.element(i));
-        auto len = r.is_error() ? ErrorOr<size_t>(r.error())
-                                : copy_string_from_user(buf, UserPtr<const char>(ptr), MAX_ARG_BYTES);
-        Errno e = Errno::ENOMEM;
+        TRY(copy_from_user(&ptr, user_array.element(i)));
+        auto len = copy_string_from_user(buf, UserPtr<const char>(ptr), MAX_ARG_BYTES);
         if (len.is_error())
-            e = len.error() == Errno::ENAMETOOLONG ? Errno::E2BIG : len.error();
-        else if (len.value() + 1 > budget.bytes)
-            e = Errno::E2BIG;
-        else if ((out[i] = static_cast<char*>(kmalloc(len.value() + 1))))
-            memcpy(out[i], buf, len.value() + 1);
-        if (!out[i]) {
-            kfree(buf);
-            free_string_array(out);
-            return e;
-        }
+            return len.error() == Errno::ENAMETOOLONG ? Errno::E2BIG : len.error();
+        if (len.value() + 1 > budget.bytes)
+            return Errno::E2BIG;
+        TRY(out.try_append(StringView(buf, len.value())));
         budget.bytes -= len.value() + 1;
     }
-    kfree(buf);
-    return out;
+    return {};
 }
 
 // ---- wait4 ----
@@ -105,49 +95,6 @@ ErrorOr<char**> copy_string_vector(UserStringArray user_array, ArgBudget& budget
 using uapi::WCONTINUED, uapi::WNOHANG, uapi::WNOWAIT, uapi::WUNTRACED;
 // The options wait4 knows (WNOWAIT is then refused: not supported).
 constexpr u32 WAIT_KNOWN = WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | uapi::WNOTHREAD | uapi::WALL | uapi::WCLONE;
-
-bool matches(const Process& caller, const Process& child, i64 pid)
-{
-    if (pid > 0)
-        return child.pid() == u64(pid);
-    if (pid == 0)
-        return child.pgid() == caller.pgid();
-    if (pid == -1)
-        return true;
-    return child.pgid() == u64(-pid);
-}
-
-// One look at the children. Returns 1: `found` is a zombie to reap; 2: a
-// stop or continue to report (status in `status`); 0: nothing yet.
-// Errors: ECHILD (no child matches).
-ErrorOr<int> scan_children_locked(Process& self, i64 pid, u32 options, Process*& found, int& status)
-{
-    bool any = false;
-    for (Process& child : self.m_children) {
-        if (!matches(self, child, pid))
-            continue;
-        any = true;
-        if (child.m_state == Process::State::Zombie) {
-            found = &child;
-            return 1;
-        }
-        if ((options & WUNTRACED) && child.m_stopped && !child.m_stop_reported) {
-            child.m_stop_reported = true;
-            found = &child;
-            status = (child.m_stop_signal << 8) | 0x7f;
-            return 2;
-        }
-        if ((options & WCONTINUED) && child.m_continued) {
-            child.m_continued = false;
-            found = &child;
-            status = 0xffff;
-            return 2;
-        }
-    }
-    if (!any)
-        return Errno::ECHILD;
-    return 0;
-}
 
 } // namespace
 
@@ -204,33 +151,14 @@ SYSCALL(56, clone);
 static ErrorOr<u64> sys_execve(UserPtr<const char> user_path, UserStringArray user_argv,
                                UserStringArray user_envp)
 {
-    char* path = static_cast<char*>(kmalloc(fs::PATH_MAX));
-    if (!path)
-        return Errno::ENOMEM;
-    auto len = copy_string_from_user(path, user_path, fs::PATH_MAX);
-    if (len.is_error()) {
-        kfree(path);
-        return len.error();
-    }
+    UserPath path = TRY(UserPath::copy_in(user_path));
+    KBuffer scratch = TRY(KBuffer::create(MAX_ARG_BYTES));
     ArgBudget budget;
-    auto argv = copy_string_vector(user_argv, budget);
-    auto envp = argv.is_error() ? ErrorOr<char**>(argv.error()) : copy_string_vector(user_envp, budget);
-    ErrorOr<ExecImage> result = Errno::ENOMEM;
-    if (argv.is_error())
-        result = argv.error();
-    else if (envp.is_error())
-        result = envp.error();
-    else
-        result = exec_current(StringView(path, len.value()), argv.value(), envp.value());
-    if (!argv.is_error())
-        free_string_array(argv.value());
-    if (!envp.is_error())
-        free_string_array(envp.value());
-    kfree(path);
-    if (result.is_error())
-        return result.error();
-    arch::user_regs_reset(arch::current_user_regs(), result.value().entry,
-                          result.value().stack_pointer);
+    StringList argv, envp;
+    TRY(copy_string_vector(user_argv, budget, scratch, argv));
+    TRY(copy_string_vector(user_envp, budget, scratch, envp));
+    ExecImage image = TRY(exec_current(path.view(), argv.pointers(), envp.pointers()));
+    arch::user_regs_reset(arch::current_user_regs(), image.entry, image.stack_pointer);
     return 0;  // rax of the new program
 }
 SYSCALL(59, execve);
@@ -244,51 +172,24 @@ SYSCALL_ALIAS(60, exit, exit_group);
 // wait4(pid, status, options, rusage). Returns the pid of the child
 // reported, 0 (WNOHANG, nothing yet). Errors: EINVAL (an unknown option,
 // or WNOWAIT), ESRCH (pid INT_MIN), ECHILD, EINTR, EFAULT.
-static ErrorOr<u64> sys_wait4(pid_t pid_arg, UserPtr<int> user_status, int options_arg,
+static ErrorOr<u64> sys_wait4(pid_t pid, UserPtr<int> user_status, int options_arg,
                               UserPtr<LinuxRusage> user_rusage)
 {
-    i64 pid = pid_arg;
     u32 options = u32(options_arg);
     if ((options & ~WAIT_KNOWN) || (options & WNOWAIT))
         return Errno::EINVAL;
-    if (pid == i64(INT32_MIN))
+    if (pid == INT32_MIN)
         return Errno::ESRCH;
-    Process& self = *Process::current();
-    for (;;) {
-        Process* found = nullptr;
-        int status = 0;
-        int kind;
-        Usage used;
-        {
-            SpinGuard guard(process_tree_lock());
-            auto scan = scan_children_locked(self, pid, options, found, status);
-            if (scan.is_error())
-                return scan.error();
-            kind = scan.value();
-            if (kind == 0) {
-                if (options & WNOHANG)
-                    return 0;
-                if (self.m_child_waiters.wait_interruptible(process_tree_lock()) ==
-                    WaitQueue::Result::Interrupted)
-                    return Errno::EINTR;
-                continue;
-            }
-            // The rusage: the child's own and its reaped children's (Linux's
-            // RUSAGE_BOTH); final for a zombie, so the same after the reap.
-            used = process_usage_locked(*found);
-            used.add(process_children_usage_locked(*found));
-        }
-        u32 child_pid = found->pid();
-        if (kind == 1 && !reap_child(self, *found, status))
-            continue;  // someone else reaped it
-        if (user_status)
-            TRY(copy_to_user(user_status, &status));
-        if (user_rusage) {
-            const LinuxRusage usage = to_linux_rusage(used);
-            TRY(copy_to_user(user_rusage, &usage));
-        }
-        return child_pid;
+    ChildReport report = TRY(wait_for_child(pid, options));
+    if (report.pid == 0)
+        return 0;  // WNOHANG: nothing yet
+    if (user_status)
+        TRY(copy_to_user(user_status, &report.status));
+    if (user_rusage) {
+        const LinuxRusage usage = to_linux_rusage(report.usage);
+        TRY(copy_to_user(user_rusage, &usage));
     }
+    return report.pid;
 }
 SYSCALL(61, wait4);
 
@@ -313,23 +214,9 @@ SYSCALL(218, set_tid_address);
 // leader; a group that is not in the caller's session).
 static ErrorOr<u64> sys_setpgid(pid_t pid, pid_t pgid)
 {
-    Process& self = *Process::current();
     if (pgid < 0)
         return Errno::EINVAL;
-    SpinGuard guard(process_tree_lock());
-    Process* target = pid == 0 ? &self : Process::find_locked(u32(pid));
-    if (!target || (target != &self && target->m_parent != &self))
-        return Errno::ESRCH;
-    if (target->sid() != self.sid())
-        return Errno::EPERM;
-    if (target != &self && target->m_did_exec)
-        return Errno::EACCES;
-    if (target->pid() == target->sid())
-        return Errno::EPERM;  // a session leader stays in its group
-    u32 group = pgid == 0 ? target->pid() : u32(pgid);
-    if (group != target->pid() && !group_exists_in_session_locked(group, self.sid()))
-        return Errno::EPERM;
-    __atomic_store_n(&target->m_pgid, group, __ATOMIC_RELAXED);
+    TRY(set_process_group(u32(pid), u32(pgid)));
     return 0;
 }
 SYSCALL(109, setpgid);
@@ -365,16 +252,7 @@ SYSCALL(124, getsid);
 
 // setsid(): a new session and group, led by the caller. Returns the new
 // session id. Errors: EPERM (the caller leads a group already).
-static ErrorOr<u64> sys_setsid()
-{
-    Process& self = *Process::current();
-    SpinGuard guard(process_tree_lock());
-    if (self.pgid() == self.pid())
-        return Errno::EPERM;  // already a group leader
-    __atomic_store_n(&self.m_sid, self.pid(), __ATOMIC_RELAXED);
-    __atomic_store_n(&self.m_pgid, self.pid(), __ATOMIC_RELAXED);
-    return u64(self.pid());
-}
+static ErrorOr<u64> sys_setsid() { return u64(TRY(start_session())); }
 SYSCALL(112, setsid);
 
 // prctl(option, ...): only the process name (PR_SET_NAME, PR_GET_NAME),
@@ -392,7 +270,7 @@ static ErrorOr<u64> sys_prctl(int option, uptr arg2)
         if (len.is_error())  // longer names are cut, as in Linux
             TRY(copy_from_user(name, user_name, sizeof(name) - 1));
         name[sizeof(name) - 1] = 0;
-        set_process_name(self, StringView(name, strlen(name)));
+        self.set_name(StringView(name, strlen(name)));
         return 0;
     }
     if (option == uapi::PR_GET_NAME) {

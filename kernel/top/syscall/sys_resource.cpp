@@ -20,7 +20,7 @@
 #include <arch/time.h>
 #include <kernel/base/abi/linux/resource.h>
 #include <kernel/base/sched/thread.h>
-#include <kernel/top/proc/process_internal.h>
+#include <kernel/top/proc/process.h>
 #include <kernel/top/syscall/syscall.h>
 
 namespace kern {

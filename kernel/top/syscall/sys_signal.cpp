@@ -23,7 +23,8 @@
 #include <kernel/base/abi/linux/signal.h>
 #include <kernel/base/sched/sched.h>
 #include <kernel/base/sched/thread.h>
-#include <kernel/top/proc/process_internal.h>
+#include <kernel/top/proc/process.h>
+#include <kernel/top/proc/signal.h>
 #include <kernel/top/syscall/syscall.h>
 
 namespace kern {
@@ -75,20 +76,7 @@ static ErrorOr<u64> sys_rt_sigaction(int sig, UserPtr<const SigAction> act, User
         TRY(copy_from_user(&next, act));
     if (sig < 1 || sig > NSIG || (act && (sig == SIGKILL || sig == SIGSTOP)))
         return Errno::EINVAL;
-    Process& self = *Process::current();
-    SigAction old;
-    {
-        SpinGuard guard(process_tree_lock());
-        old = self.m_sig_actions[sig - 1];
-        if (act) {
-            self.m_sig_actions[sig - 1] = next;
-            // Setting SIG_IGN (or SIG_DFL of an ignore-by-default signal)
-            // discards one that is pending (POSIX).
-            bool ignored = next.handler == SIG_IGN || (next.handler == SIG_DFL && ignored_by_default(sig));
-            if (ignored)
-                self.m_sig_pending &= ~sig_bit(sig);
-        }
-    }
+    SigAction old = exchange_signal_action(sig, act ? &next : nullptr);
     if (oldact)
         TRY(copy_to_user(oldact, &old));
     return 0;
@@ -101,28 +89,16 @@ SYSCALL(13, rt_sigaction);
 static ErrorOr<u64> sys_rt_sigprocmask(int how_arg, UserPtr<const SigSet> user_set, UserPtr<SigSet> oldset,
                                        size_t sigsetsize)
 {
-    using uapi::SIG_BLOCK, uapi::SIG_SETMASK, uapi::SIG_UNBLOCK;
     if (sigsetsize != sizeof(SigSet))
         return Errno::EINVAL;
     SigSet set = 0;
     u32 how = u32(how_arg);
     if (user_set) {
         TRY(copy_from_user(&set, user_set));
-        if (how > u32(SIG_SETMASK))
+        if (how > u32(uapi::SIG_SETMASK))
             return Errno::EINVAL;
     }
-    Process& self = *Process::current();
-    SigSet old;
-    {
-        SpinGuard guard(process_tree_lock());
-        old = self.m_sig_blocked;
-        if (user_set) {
-            SigSet next = how == SIG_BLOCK ? old | set : how == SIG_UNBLOCK ? old & ~set : set;
-            self.m_sig_blocked = next & ~UNBLOCKABLE;
-            if (self.m_sig_pending & ~self.m_sig_blocked)
-                Thread::current()->interrupt();  // something just became deliverable
-        }
-    }
+    SigSet old = change_signal_mask(how, user_set ? &set : nullptr);
     if (oldset)
         TRY(copy_to_user(oldset, &old));
     return 0;
@@ -135,12 +111,7 @@ static ErrorOr<u64> sys_rt_sigpending(UserPtr<u8> set, size_t sigsetsize)
 {
     if (sigsetsize > sizeof(SigSet))
         return Errno::EINVAL;
-    Process& self = *Process::current();
-    SigSet pending;
-    {
-        SpinGuard guard(process_tree_lock());
-        pending = self.m_sig_pending & self.m_sig_blocked;
-    }
+    SigSet pending = blocked_pending_signals();
     TRY(copy_to_user(set, reinterpret_cast<const u8*>(&pending), sigsetsize));
     return 0;
 }
@@ -166,14 +137,8 @@ static ErrorOr<u64> sys_rt_sigreturn()
         force_signal(info);
         return Errno::EFAULT;
     }
-    Process& self = *Process::current();
-    (void)change_alt_stack(self, &uc_stack, nullptr, arch::user_regs_sp(regs));
-    {
-        SpinGuard guard(process_tree_lock());
-        self.m_sig_blocked = mask.value() & ~UNBLOCKABLE;
-        if (self.m_sig_pending & ~self.m_sig_blocked)
-            Thread::current()->interrupt();
-    }
+    (void)change_alt_stack(*Process::current(), &uc_stack, nullptr, arch::user_regs_sp(regs));
+    (void)change_signal_mask(uapi::SIG_SETMASK, &mask.value());
     // The restored rax goes back through the syscall return path.
     return arch::user_regs_result(regs);
 }
@@ -197,16 +162,7 @@ static ErrorOr<u64> sys_rt_sigsuspend(UserPtr<const SigSet> user_mask, size_t si
         return Errno::EINVAL;
     SigSet mask;
     TRY(copy_from_user(&mask, user_mask));
-    Process& self = *Process::current();
-    SpinGuard guard(process_tree_lock());
-    self.m_saved_mask = self.m_sig_blocked;
-    self.m_has_saved_mask = true;
-    self.m_sig_blocked = mask & ~UNBLOCKABLE;
-    if (self.m_sig_pending & ~self.m_sig_blocked)
-        Thread::current()->interrupt();
-    WaitQueue never;
-    while (never.wait_interruptible(process_tree_lock()) != WaitQueue::Result::Interrupted) {
-    }
+    wait_for_signal_with_mask(mask);
     return Errno::EINTR;
 }
 SYSCALL(130, rt_sigsuspend);

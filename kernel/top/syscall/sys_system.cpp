@@ -43,7 +43,7 @@
 #include <kernel/base/page/page_allocator.h>
 #include <kernel/base/printk.h>
 #include <kernel/base/sched/thread.h>
-#include <kernel/top/proc/process_internal.h>
+#include <kernel/top/proc/process.h>
 #include <kernel/top/syscall/syscall.h>
 
 namespace kern {
@@ -104,12 +104,7 @@ static ErrorOr<u64> sys_sysinfo(UserPtr<Sysinfo> user_info)
     info.totalram = pages.total * PAGE_SIZE;
     // Every byte that holds nothing: see the top comment.
     info.freeram = (pages.free + arch::pmap_table_pages() + heap.pages) * PAGE_SIZE - heap.bytes_in_use;
-    {
-        u32 count = 0;
-        SpinGuard guard(process_tree_lock());
-        for_each_process_locked([](Process&, void* n) { ++*static_cast<u32*>(n); }, &count);
-        info.procs = u16(min<u32>(count, 0xffff));
-    }
+    info.procs = u16(min<size_t>(process_count(), 0xffff));
     info.mem_unit = 1;
     TRY(copy_to_user(user_info, &info));
     return 0;

@@ -1,7 +1,6 @@
 // kernel/top/syscall/user_iovec.cpp -- copying and checking an iovec array (see user_iovec.h).
 #include <kernel/base/abi/linux/fs.h>
 #include <kernel/base/abi/linux/limits.h>
-#include <kernel/base/heap/heap.h>
 #include <kernel/top/syscall/user_iovec.h>
 
 namespace kern {
@@ -27,18 +26,14 @@ ErrorOr<IovecArray> IovecArray::copy_in(UserPtr<const UserIovec> user_iov, u64 c
 {
     if (count > uapi::UIO_MAXIOV)
         return Errno::EINVAL;
+    IovecArray array;
     if (count == 0)
-        return IovecArray(nullptr, 0, 0);
-    auto* items = static_cast<UserIovec*>(kmalloc(count * sizeof(UserIovec)));
-    if (!items)
-        return Errno::ENOMEM;
-    IovecArray array(items, count, 0);  // frees `items` on every return below
-    TRY(copy_from_user(items, user_iov, count));
-    for (size_t i = 0; i < count; ++i)
-        TRY(check_iovec(items[i], array.m_total));
+        return array;
+    TRY(array.m_items.try_resize(count));
+    TRY(copy_from_user(array.m_items.data(), user_iov, count));
+    for (UserIovec& item : array.m_items)
+        TRY(check_iovec(item, array.m_total));
     return array;
 }
-
-IovecArray::~IovecArray() { kfree(m_items); }
 
 } // namespace kern

@@ -15,6 +15,7 @@
 
 #include <fs/vfs/iobuffer.h>
 #include <kernel/base/lib/error_or.h>
+#include <kernel/base/lib/vector.h>
 #include <kernel/top/syscall/user_ptr.h>
 
 namespace kern {
@@ -34,28 +35,15 @@ public:
     // half), ENOMEM.
     static ErrorOr<IovecArray> copy_in(UserPtr<const UserIovec> user_iov, u64 count);
 
-    IovecArray(IovecArray&& other) : m_items(other.m_items), m_count(other.m_count), m_total(other.m_total)
-    {
-        other.m_items = nullptr;
-    }
-    IovecArray(const IovecArray&) = delete;
-    IovecArray& operator=(const IovecArray&) = delete;
-    IovecArray& operator=(IovecArray&&) = delete;
-    ~IovecArray();
-
-    size_t count() const { return m_count; }
+    size_t count() const { return m_items.size(); }
     const UserIovec& operator[](size_t i) const { return m_items[i]; }
     // The sum of the lengths (at most MAX_RW_COUNT).
     size_t total() const { return m_total; }
 
 private:
-    IovecArray(UserIovec* items, size_t count, size_t total)
-        : m_items(items), m_count(count), m_total(total)
-    {
-    }
-    UserIovec* m_items;  // kmalloc'd (nullptr when count is 0)
-    size_t m_count;
-    size_t m_total;
+    IovecArray() = default;
+    Vector<UserIovec> m_items;
+    size_t m_total = 0;
 };
 
 // The walk readv and writev share: `step(buffer, length, done)` moves up to

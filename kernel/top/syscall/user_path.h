@@ -13,13 +13,15 @@
 #pragma once
 
 #include <kernel/base/lib/error_or.h>
+#include <kernel/base/lib/kbuffer.h>
 #include <kernel/base/lib/string_view.h>
 #include <kernel/top/syscall/user_ptr.h>
 #include <utility>
 
 namespace kern {
 
-// A NUL-terminated path, PATH_MAX bytes of heap. Movable, not copyable.
+// A NUL-terminated path, PATH_MAX bytes of heap (a KBuffer). Movable, not
+// copyable.
 class UserPath {
 public:
     // Returns the path at `user_path`. An empty string is allowed here
@@ -32,27 +34,17 @@ public:
     // Errors: ENAMETOOLONG (PATH_MAX or longer), ENOMEM.
     static ErrorOr<UserPath> joined(StringView dir, StringView rest);
 
-    UserPath(UserPath&& other) : m_chars(other.m_chars), m_length(other.m_length)
-    {
-        other.m_chars = nullptr;
-    }
-    UserPath(const UserPath&) = delete;
-    UserPath& operator=(const UserPath&) = delete;
-    UserPath& operator=(UserPath&& other)
-    {
-        std::swap(m_chars, other.m_chars);
-        std::swap(m_length, other.m_length);
-        return *this;
-    }
-    ~UserPath();
+    UserPath(UserPath&&) = default;
+    UserPath& operator=(UserPath&&) = default;
 
-    StringView view() const { return StringView(m_chars, m_length); }
+    StringView view() const { return StringView(chars(), m_length); }
     bool is_empty() const { return m_length == 0; }
-    bool is_absolute() const { return m_length > 0 && m_chars[0] == '/'; }
+    bool is_absolute() const { return m_length > 0 && chars()[0] == '/'; }
 
 private:
-    UserPath(char* chars, size_t length) : m_chars(chars), m_length(length) {}
-    char* m_chars;  // PATH_MAX bytes, NUL-terminated
+    UserPath(KBuffer bytes, size_t length) : m_bytes(std::move(bytes)), m_length(length) {}
+    const char* chars() const { return reinterpret_cast<const char*>(m_bytes.data()); }
+    KBuffer m_bytes;  // PATH_MAX bytes, NUL-terminated
     size_t m_length;
 };
 
