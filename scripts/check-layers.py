@@ -4,7 +4,8 @@
 Prints one line per include that the layer rules forbid,
     kernel/base/sched/scheduler.cpp:33: includes vm/map.h: layer base may not include layer vm
 and a summary line; exits 1 if there was any. Headers outside the project
-(<new>, <stdarg.h>, <sanitizer/...>) are not checked. An include <arch/x.h>
+(<new>, <stdarg.h>, <sanitizer/...>) are not checked. A header named by a
+"private" line may be included only from its own directory. An include <arch/x.h>
 resolves to arch/include/arch/x.h, as the compiler's -Iarch/include does.
 """
 import os
@@ -17,7 +18,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
 
 
 def read_rules(path):
-    layers, upcalls = [], []   # [(name, [dirs])], [(from_dir, header)]
+    layers, upcalls, private = [], [], []   # [(name, [dirs])], [(from_dir, header)], [(header, dir)]
     with open(path) as f:
         for number, line in enumerate(f, 1):
             words = line.split("#", 1)[0].split()
@@ -27,9 +28,11 @@ def read_rules(path):
                 layers.append((words[1], [w.rstrip("/") for w in words[2:]]))
             elif words[0] == "upcall" and len(words) >= 3:
                 upcalls += [(words[1].rstrip("/"), h) for h in words[2:]]
+            elif words[0] == "private" and len(words) == 3:
+                private.append((words[1], words[2].rstrip("/")))
             else:
                 sys.exit(f"{path}:{number}: cannot read this line")
-    return layers, upcalls
+    return layers, upcalls, private
 
 
 def under(path, prefix):
@@ -56,7 +59,7 @@ def resolve(include):
 
 def main():
     rules = sys.argv[1] if len(sys.argv) > 1 else "scripts/layers.conf"
-    layers, upcalls = read_rules(rules)
+    layers, upcalls, private = read_rules(rules)
     bad = checked = 0
     for root in ROOTS:
         for dirpath, _, files in os.walk(root):
@@ -78,6 +81,12 @@ def main():
                         if target is None or os.path.dirname(target) == os.path.dirname(path):
                             continue
                         checked += 1
+                        owner = next((d for h, d in private if h == target), None)
+                        if owner is not None and not under(path, owner):
+                            print(f"{path}:{number}: includes {target}, which is private to "
+                                  f"{owner}/ ({rules})")
+                            bad += 1
+                            continue
                         dst = layer_of(target, layers)
                         if dst is None or dst[0] <= src[0]:
                             continue

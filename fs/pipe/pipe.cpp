@@ -63,6 +63,7 @@
 #include <fs/pipe/pipe.h>
 #include <fs/pipe/pipe_ring.h>
 #include <fs/vfs/poll.h>
+#include <kernel/base/abi/linux/ioctls.h>
 #include <kernel/base/heap/heap.h>
 #include <kernel/base/sched/wait_queue.h>
 #include <kernel/base/sync/spinlock.h>
@@ -71,7 +72,7 @@ namespace fs {
 
 namespace {
 
-constexpr u32 FIONREAD = 0x541b;
+using uapi::FIONREAD;  // kernel/base/abi/linux/ioctls.h
 
 u64 next_pipe_ino()
 {

@@ -24,7 +24,7 @@
 #include <kernel/base/ktest/ktest.h>
 #include <kernel/top/main.h>
 #include <kernel/base/printk.h>
-#include <kernel/top/proc/process_internal.h>
+#include <kernel/top/proc/process.h>
 #include <kernel/base/sched/sched.h>
 #include <kernel/base/sched/thread.h>
 #include <vm/kmem.h>

@@ -1,7 +1,8 @@
 // kernel/base/lib/kbuffer.h -- KBuffer: an owned block of bytes of a fixed size.
 //
-// A KBuffer is `size` bytes on the heap, zeroed when made, freed with the
-// KBuffer. It is the owner for a scratch block a function fills and hands
+// A KBuffer is `size` bytes on the heap, zeroed when made (unless made
+// with create_uninitialized, for scratch the caller overwrites before any
+// byte can leave the kernel), freed with the KBuffer. It is the owner for a scratch block a function fills and hands
 // on -- the image of a new program's stack before it is copied out, a
 // path's worth of room for getcwd, the bytes of a command line -- so that
 // every way out of the function frees it. Its size never changes (a
@@ -45,13 +46,24 @@ public:
     // `size` zero bytes. Errors: ENOMEM.
     static ErrorOr<KBuffer> create(size_t size)
     {
+        KBuffer out = TRY(create_uninitialized(size));
+        if (size)
+            memset(out.m_data, 0, size);
+        return out;
+    }
+    // `size` bytes of whatever the heap held: for scratch that is written
+    // before it is read (a path copied in, a chunk read into), where
+    // zeroing would cost a memset per system call. Never copy out a byte
+    // that was not written first: it would leak old kernel data.
+    // Errors: ENOMEM.
+    static ErrorOr<KBuffer> create_uninitialized(size_t size)
+    {
         KBuffer out;
         if (size == 0)
             return out;
         auto* data = static_cast<u8*>(::operator new(size, std::nothrow));
         if (!data)
             return Errno::ENOMEM;
-        memset(data, 0, size);
         out.m_data = data;
         out.m_size = size;
         return out;

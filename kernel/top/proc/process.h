@@ -407,6 +407,10 @@ ProcessCounts count_processes();
 void exit_on_exception(int signal, int code, const char* name, const char* access, uptr address,
                        uptr rip);
 
+// At boot (kernel/top/main.cpp): start the thread that sends alarm(2)'s
+// SIGALRM (kernel/top/proc/alarm.cpp).
+void alarm_init();
+
 // ---- accounting: times(2), getrusage(2), wait4's rusage ----
 // A process's own usage is its threads' (kernel/base/sched/cputime.cpp); when it
 // exits it is kept in m_exit_usage. Reaping a child (wait4) adds the

@@ -41,9 +41,6 @@ bool is_orphaned_pgrp_locked(u32 pgid, const Process* exiting = nullptr);
 // Linux wait status -> a shell's $? (code, or 128 + signal).
 int shell_status(int wait_status);
 
-// alarm.cpp: start the thread that sends SIGALRM (once, at boot).
-void alarm_init();
-
 // signal.cpp
 // send_signal with process_tree_lock() held.
 void send_signal_locked(Process& p, int sig, u32 sender_pid);

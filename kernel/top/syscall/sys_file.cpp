@@ -206,7 +206,8 @@ ErrorOr<size_t> read_vector(fs::File& file, const IovecArray& iov, i64 offset)
 // bytes written. Errors: EFAULT (not even the first could), EPIPE, EAGAIN, ...
 ErrorOr<size_t> write_gathered(fs::File& file, const IovecArray& iov)
 {
-    KBuffer buf = TRY(KBuffer::create(max<size_t>(iov.total(), 1)));
+    // Not zeroed: only the `gathered` bytes copied in are written out.
+    KBuffer buf = TRY(KBuffer::create_uninitialized(max<size_t>(iov.total(), 1)));
     size_t gathered = 0;
     for (size_t i = 0; i < iov.count(); ++i) {
         if (iov[i].length == 0)
@@ -598,7 +599,8 @@ constexpr size_t SENDFILE_CHUNK = 16 * 1024;
 // 0 ends the copy first).
 ErrorOr<size_t> copy_between(fs::File& in, fs::File& out, u64& position, size_t count)
 {
-    KBuffer buf = TRY(KBuffer::create(SENDFILE_CHUNK));
+    // Not zeroed: only the bytes a read put in are written out.
+    KBuffer buf = TRY(KBuffer::create_uninitialized(SENDFILE_CHUNK));
     size_t done = 0;
     while (done < count) {
         size_t want = min(count - done, SENDFILE_CHUNK);

@@ -82,6 +82,17 @@ TEST(KBuffer, CreateReportsENOMEM)
     test::FailAllocations fail(0);
     EXPECT_EQ(KBuffer::create(16).error(), Errno::ENOMEM);
     EXPECT_EQ(KBuffer::create_copy("abc", 3).error(), Errno::ENOMEM);
+    EXPECT_EQ(KBuffer::create_uninitialized(16).error(), Errno::ENOMEM);
+}
+
+TEST(KBuffer, CreateUninitializedHasTheSizeAndNoZeroingPromise)
+{
+    KBuffer b = KBuffer::create_uninitialized(4096).release_value();
+    ASSERT_EQ(b.size(), 4096u);
+    ASSERT_NE(b.data(), nullptr);
+    memset(b.data(), 0x5a, b.size());  // writable, all of it (ASan checks the bounds)
+    EXPECT_EQ(b.data()[4095], 0x5a);
+    EXPECT_TRUE(KBuffer::create_uninitialized(0).release_value().is_empty());
 }
 
 } // namespace
