@@ -4,7 +4,8 @@
 # memcpy's speed).
 #
 #   gnuplot -e "datafile='D'; outfile='O.png'; nseries=N; colours='C...'; \
-#               dashes='D...'; line45=Y; subtitle='S'" scripts/bench-throughput.gp
+#               dashes='D...'; line45=Y; line45title='T'; subtitle='S'" \
+#           scripts/bench-throughput.gp
 #
 # Written by scripts/bench-report.py, which also writes the data file: one
 # block per series (blocks separated by two blank lines, so `index i` picks
@@ -15,10 +16,11 @@
 #   4096 295.0 290.1 301.7        (bytes, median MB/s, min, max over the boots)
 #
 # The vertical bars are the min-max spread over the boots. line45 is 45% of
-# user memcpy's best median; 0 leaves the line out. colours and dashes give
+# the best median of the two user copies (libc memcpy, fsbench's copy loop)
+# and line45title says which copy and size that was; 0 leaves the line out. colours and dashes give
 # each series its colour and dash type, word i for block i (the generator
-# picks them: memcpy black, teachos blue, Linux orange, MFS green; reads
-# solid, writes dashed), so a series that has no data -- MFS, until
+# picks them: the copies black, memcpy solid and the copy loop dashed;
+# teachos blue, Linux orange, MFS green, reads solid and writes dashed), so a series that has no data -- MFS, until
 # fsbench runs on it -- is simply not there.
 set terminal pngcairo size 960,720 font ",11" noenhanced
 set output outfile
@@ -36,4 +38,4 @@ set bars small
 plot for [i=0:nseries-1] datafile index i using 1:2:3:4 with yerrorlines \
          lw 2 lc rgb word(colours, i + 1) dt int(word(dashes, i + 1)) pt 7 ps 0.8 title columnhead(2), \
      (line45 > 0 ? line45 : 1/0) with lines lw 1.5 dt 3 lc rgb "#2ca02c" \
-         title "MFS paper: 45% of memcpy (no MFS yet)"
+         title line45title
