@@ -61,6 +61,19 @@ class BenchTableTest(unittest.TestCase):
         self.assertEqual(rows["fsbench.mfs_read_4096"][3:], ["-", "-", "higher"])
         self.assertEqual(rows["fsbench.read_4096"][2], "-")
 
+    def test_fsbench_case_names(self):
+        # Every kind of name fsbench prints: digits and several underscores, or none.
+        data = (b"fsbench write_fsync_65536 80.5 MB/s\nfsbench copy_4096 2000.0 MB/s\n"
+                b"fsbench read_random_4096 300.0 MB/s\nfsbench stat 90000.0 ops/s\n")
+        status, out = self.table(self.log("t", data), "--", self.log("l", data))
+        self.assertEqual(status, 0)
+        rows = {line.split()[0]: line.split() for line in out.splitlines()[1:]}
+        self.assertEqual(list(rows), ["fsbench.write_fsync_65536", "fsbench.copy_4096",
+                                      "fsbench.read_random_4096", "fsbench.stat"])
+        self.assertEqual(rows["fsbench.read_random_4096"][1:3], ["MB/s", "300"])
+        self.assertEqual(rows["fsbench.stat"][1], "ops/s")
+        self.assertEqual(rows["fsbench.write_fsync_65536"][-2:], ["1.00", "higher"])
+
     def test_ubench_header_is_no_case(self):
         status, out = self.table(self.log("t", b"ubench runs 5\nubench fork_us 100\n"), "--", self.log("l", b""))
         self.assertEqual(status, 0)
