@@ -89,11 +89,20 @@ static int compare_doubles(const void* a, const void* b)
     return x < y ? -1 : x > y;
 }
 
+/* Prints "fsbench: FAIL WHAT (why)" and exits 1. fail() is for a call that
+ * failed (why: errno), wrong_data() for a check of the data that did not
+ * hold (why: "wrong data", whatever an earlier call left in errno). */
 static void fail(const char* what)
 {
     printf("fsbench: FAIL %s (%s)\n", what, errno ? strerror(errno) : "wrong data");
     fflush(stdout);
     exit(1);
+}
+
+static void wrong_data(const char* what)
+{
+    errno = 0;
+    fail(what);
 }
 
 /* The 8-byte word stored at byte offset `off` (a multiple of 8) of the file,
@@ -169,7 +178,7 @@ static double read_file(size_t chunk_bytes, uint64_t gen, uint64_t* chunk)
         if (read(fd, chunk, chunk_bytes) != (ssize_t)chunk_bytes)
             fail("read");
         if (chunk[0] != pattern_word(off, gen))
-            fail("read: first word of a chunk");
+            wrong_data("read: first word of a chunk");
     }
     double took = now_s() - start;
     close(fd);
@@ -205,7 +214,7 @@ static double read_random_file(uint64_t gen, uint64_t* chunk)
         if (pread(fd, chunk, RANDOM_BLOCK, (off_t)off) != RANDOM_BLOCK)
             fail("pread");
         if (chunk[0] != pattern_word(off, gen))
-            fail("read_random: first word of a block");
+            wrong_data("read_random: first word of a block");
     }
     double took = now_s() - start;
     close(fd);
@@ -247,7 +256,7 @@ static double copy_file_image(size_t sz, int libc, const uint64_t* image, uint64
     }
     double took = now_s() - start;
     if (memcmp(chunk, (const char*)image + s_file_bytes - sz, sz) != 0)
-        fail(libc ? "memcpy" : "copy");
+        wrong_data(libc ? "memcpy" : "copy");
     return took;
 }
 
@@ -262,11 +271,11 @@ static void verify_file(uint64_t gen, uint64_t* chunk)
             fail("read while verifying");
         for (size_t i = 0; i < MIB / 8; i++)
             if (chunk[i] != pattern_word(off + i * 8, gen))
-                fail("verify: a word of the file differs from what was written");
+                wrong_data("verify: a word of the file differs from what was written");
     }
     char extra;
     if (read(fd, &extra, 1) != 0)
-        fail("verify: the file is longer than written");
+        wrong_data("verify: the file is longer than written");
     close(fd);
 }
 
@@ -362,7 +371,7 @@ static void bench_metadata(void)
             if (stat(name, &st) != 0)
                 fail("stat: a file made is missing");
             if (!S_ISREG(st.st_mode) || st.st_size != 0)
-                fail("stat: a file made is not an empty regular file");
+                wrong_data("stat: a file made is not an empty regular file");
         }
         stat_rate[r] = s_nfiles / (now_s() - start);
         start = now_s();
