@@ -9,7 +9,8 @@
 #
 # 1. The user-level benchmarks -- user/bench/ubench.c (system call, fork,
 #    vfork, execve, page fault) and user/bench/fsbench.c (tmpfs write,
-#    overwrite and read at 4 KiB/64 KiB/1 MiB, beside memcpy; create and
+#    overwrite, write+fsync and read at 4 KiB/64 KiB/1 MiB, random 4 KiB
+#    reads, beside memcpy and the best user copy loop; create, stat and
 #    unlink) -- each the very same static binary, on teachos
 #    (scripts/run-in-guest) and on Debian's own Linux kernel booted in the
 #    same QEMU (scripts/linux-ref), BENCH_BOOTS boots of each (default 3),
