@@ -12,12 +12,18 @@
 //
 // /proc/mounts: the mount table's list (fs/vfs/mount.h:list_mounts), each
 // mount point's path found as getcwd finds a directory's (walking "..").
+//
+// /proc/<pid>/maps: a copy of the process's map entries
+// (kern::copy_process_regions, made under the map's lock), each formatted
+// by maps_line.h with no lock held.
 #include <arch/time.h>
+#include <fs/procfs/maps_line.h>
 #include <fs/procfs/procfs.h>
 #include <fs/vfs/mount.h>
 #include <fs/vfs/namei.h>
 #include <fs/vfs/vfs.h>
 #include <fs/vfs/vnode.h>
+#include <kernel/base/lib/assert.h>
 #include <kernel/base/lib/format.h>
 #include <kernel/base/lib/kbuffer.h>
 #include <kernel/base/lib/string.h>
@@ -25,6 +31,7 @@
 #include <stdarg.h>
 #include <kernel/base/page/page_allocator.h>
 #include <vm/stats.h>
+#include <vm/vm.h>
 
 namespace fs::procfs {
 
@@ -176,6 +183,39 @@ void pid_status(Text& out, const kern::ProcessSnapshot& p)
                p.usage.nivcsw);
 }
 
+// ---- /proc/<pid>/maps ----
+
+const char* region_name(kern::MapRegion::Label label)
+{
+    switch (label) {
+    case kern::MapRegion::Label::Heap: return "[heap]";
+    case kern::MapRegion::Label::Stack: return "[stack]";
+    default: return nullptr;
+    }
+}
+
+// Errors: ESRCH (the process is gone), ENOMEM.
+ErrorOr<void> pid_maps(Text& out, u32 pid)
+{
+    kern::Vector<kern::MapRegion> regions = TRY(kern::copy_process_regions(pid));
+    for (const kern::MapRegion& r : regions) {
+        MapsLine line;
+        line.start = r.start;
+        line.end = r.end;
+        line.offset = r.offset;
+        line.read = r.prot & vm::PROT_READ;
+        line.write = r.prot & vm::PROT_WRITE;
+        line.exec = r.prot & vm::PROT_EXEC;
+        line.shared = r.shared;
+        line.name = region_name(r.label);
+        char text[MAPS_LINE_MAX];
+        size_t length = format_maps_line(line, text, sizeof text);
+        KASSERT(length < sizeof text);  // no name is longer than "[stack]"
+        out.append(text, length);
+    }
+    return {};
+}
+
 } // namespace
 
 ErrorOr<void> generate(Kind kind, u32 pid, Text& out)
@@ -199,6 +239,7 @@ ErrorOr<void> generate(Kind kind, u32 pid, Text& out)
     case Kind::Stat: cpu_stat(out); break;
     case Kind::Version: out.printf("teachos version 0.1 #1 teachos 0.1 (an x86-64 teaching kernel)\n"); break;
     case Kind::Mounts: mounts(out); break;
+    case Kind::PidMaps: TRY(pid_maps(out, pid)); break;
     case Kind::PidCmdline: {
         // What execve kept (at most CMDLINE_MAX bytes), or the name.
         kern::KBuffer buf = TRY(kern::KBuffer::create(kern::Process::CMDLINE_MAX));

@@ -386,6 +386,19 @@ ErrorOr<Vector<u32>> list_pids();
 // Errors: ESRCH (no such process).
 ErrorOr<size_t> copy_process_cmdline(u32 pid, char* buf, size_t n);
 ErrorOr<size_t> copy_process_exe(u32 pid, char* buf, size_t n);
+// One entry of a process's memory map, as /proc/<pid>/maps shows it
+// (maps.cpp copies them under the map's lock).
+struct MapRegion {
+    enum class Label : u8 { None, Heap, Stack };  // [heap], [stack]
+    uptr start = 0, end = 0;  // [start, end), page-aligned
+    u64 offset = 0;           // in the backing object (0 for zero-fill memory)
+    u8 prot = 0;              // vm::PROT_READ | PROT_WRITE | PROT_EXEC
+    bool shared = false;      // writes reach the object (MAP_SHARED): not copy-on-write
+    Label label = Label::None;
+};
+// The entries of `pid`'s address space in address order; none for a zombie.
+// Errors: ESRCH (no such process), ENOMEM.
+ErrorOr<Vector<MapRegion>> copy_process_regions(u32 pid);
 // Counts for /proc/loadavg and /proc/stat: processes (zombies too), how many
 // are runnable, the last pid given out, and the CPU time and context
 // switches of the live ones.
