@@ -7,7 +7,7 @@
 //
 //   /proc/meminfo uptime loadavg stat version mounts   the system
 //   /proc/self -> "<pid of the reader>"                a symlink
-//   /proc/<pid>/stat status cmdline maps               one per live process
+//   /proc/<pid>/stat status cmdline maps smaps         one per live process
 //   /proc/<pid>/exe -> the program's path              a symlink (what execve kept)
 //
 // Formats are Linux's (proc(5)) where busybox's ps, free, df, uptime and
@@ -60,6 +60,7 @@ enum class Kind : u8 {
     Root, Self, PidDir,
     Meminfo, Uptime, Loadavg, Stat, Version, Mounts,  // in /proc
     PidStat, PidStatus, PidCmdline, PidExe, PidMaps,   // in /proc/<pid>
+    PidSmaps,
 };
 
 // Write file `kind`'s text (of process `pid` for the Pid* kinds).

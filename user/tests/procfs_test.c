@@ -1,4 +1,4 @@
-/* user/tests/procfs_test.c -- /proc: self, per-process stat, cmdline, exe and maps, meminfo,
+/* user/tests/procfs_test.c -- /proc: self, per-process stat, cmdline, exe, maps and smaps, meminfo,
  * mounts, uptime, read-only.
  *
  * The formats are Linux's (proc(5)), so every case runs unchanged on Linux
@@ -157,6 +157,7 @@ TEST_CASE(self_exe_is_this_program)
     EXPECT(S_ISREG(st.st_mode)); /* every symlink on the way followed */
     EXPECT(dir_has("/proc/self", "exe"));
     EXPECT(dir_has("/proc/self", "maps"));
+    EXPECT(dir_has("/proc/self", "smaps"));
 }
 
 /* A child exec'd with known arguments: its cmdline is them, NUL-separated,
@@ -290,6 +291,7 @@ TEST_CASE(readdir_lists_self_and_pids)
     EXPECT(dir_has("/proc/self", "cmdline"));
     EXPECT(dir_has("/proc/self", "exe"));
     EXPECT(dir_has("/proc/self", "maps"));
+    EXPECT(dir_has("/proc/self", "smaps"));
 }
 
 TEST_CASE(meminfo_moves)
@@ -590,6 +592,108 @@ TEST_CASE(maps_of_child_then_zombie)
     int status;
     EXPECT_EQ(waitpid(child, &status, 0), child);
     EXPECT_ERRNO(open(path, O_RDONLY), ENOENT);
+}
+
+/* ---- /proc/<pid>/smaps ---- */
+
+/* The smaps record of the entry starting at `start`: its first field line,
+ * or 0. Reads /proc/self/smaps into maps_text. */
+static const char* smaps_record(unsigned long start)
+{
+    if (read_file("/proc/self/smaps", maps_text, sizeof maps_text) <= 0)
+        return 0;
+    char head[32];
+    snprintf(head, sizeof head, "%08lx-", start);
+    for (const char* line = maps_text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : 0)
+        if (strncmp(line, head, strlen(head)) == 0)
+            return strchr(line, '\n') + 1;
+    return 0;
+}
+
+/* The value of "Name:" in the record at `record` (up to its VmFlags line), in kB, or -1. */
+static long smaps_kb(const char* record, const char* name)
+{
+    size_t len = strlen(name);
+    for (const char* line = record; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : 0) {
+        if (strncmp(line, name, len) == 0 && line[len] == ':') {
+            long kb = -1;
+            char unit[4] = "";
+            if (sscanf(line + len + 1, "%ld %3s", &kb, unit) != 2 || strcmp(unit, "kB") != 0)
+                return -1;
+            return kb;
+        }
+        if (strncmp(line, "VmFlags:", 8) == 0)
+            break;
+    }
+    return -1;
+}
+
+/* Four guarded read-write pages, the first two written. */
+static char* guarded_written_pages(void)
+{
+    char* base = mmap(0, 6 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    EXPECT(base != MAP_FAILED);
+    char* p = mmap(base + PAGE, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    EXPECT(p == base + PAGE);
+    p[0] = 1;
+    p[PAGE] = 2;
+    return p;
+}
+
+TEST_CASE(smaps_counts_resident_pages)
+{
+    char* p = guarded_written_pages();
+    const char* r = smaps_record((unsigned long)p);
+    EXPECT(r != 0);
+    EXPECT(strncmp(r, "Size:                 16 kB\n", 28) == 0); /* Linux's padding */
+    EXPECT_EQ(smaps_kb(r, "KernelPageSize"), 4);
+    EXPECT_EQ(smaps_kb(r, "Rss"), 8);
+    EXPECT_EQ(smaps_kb(r, "Pss"), 8);
+    EXPECT_EQ(smaps_kb(r, "Anonymous"), 8);
+    EXPECT_EQ(smaps_kb(r, "Private_Clean") + smaps_kb(r, "Private_Dirty"), 8);
+    EXPECT_EQ(smaps_kb(r, "Shared_Clean") + smaps_kb(r, "Shared_Dirty"), 0);
+    EXPECT_EQ(smaps_kb(r, "Swap"), 0);
+    EXPECT_EQ(smaps_kb(r, "Locked"), 0);
+    const char* flags = strstr(r, "\nVmFlags: rd wr ");
+    EXPECT(flags != 0);
+    /* Every record of the file has the same fields: count Size and VmFlags. */
+    int sizes = 0, vmflags = 0;
+    for (const char* line = maps_text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : 0) {
+        sizes += strncmp(line, "Size:", 5) == 0;
+        vmflags += strncmp(line, "VmFlags:", 8) == 0;
+    }
+    EXPECT(sizes > 3);
+    EXPECT_EQ(sizes, vmflags);
+    EXPECT_EQ(munmap(p - PAGE, 6 * PAGE), 0);
+}
+
+TEST_CASE(smaps_splits_pages_shared_with_a_child)
+{
+    char* p = guarded_written_pages();
+    int ready[2], done[2];
+    EXPECT_EQ(pipe(ready), 0);
+    EXPECT_EQ(pipe(done), 0);
+    pid_t child = fork();
+    if (child == 0) {
+        close(ready[1]);
+        char c = (char)(p[0] + p[PAGE]); /* map both pages in the child too */
+        (void)write(done[1], &c, 1);
+        (void)read(ready[0], &c, 1);
+        _exit(0);
+    }
+    EXPECT(child > 0);
+    char c;
+    EXPECT_EQ(read(done[0], &c, 1), 1);
+    EXPECT_EQ(c, 3);
+    const char* r = smaps_record((unsigned long)p);
+    EXPECT(r != 0);
+    EXPECT_EQ(smaps_kb(r, "Rss"), 8);
+    EXPECT_EQ(smaps_kb(r, "Pss"), 4); /* each page is half ours */
+    EXPECT_EQ(smaps_kb(r, "Shared_Clean") + smaps_kb(r, "Shared_Dirty"), 8);
+    close(ready[1]);
+    int status;
+    EXPECT_EQ(waitpid(child, &status, 0), child);
+    EXPECT_EQ(munmap(p - PAGE, 6 * PAGE), 0);
 }
 
 int main(void) { return run_suite("procfs"); }
