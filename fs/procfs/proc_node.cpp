@@ -52,7 +52,7 @@ constexpr Entry ROOT_ENTRIES[] = {
 // /proc/<pid>'s entries.
 constexpr Entry PID_ENTRIES[] = {
     {"stat", Kind::PidStat}, {"status", Kind::PidStatus}, {"cmdline", Kind::PidCmdline},
-    {"exe", Kind::PidExe},
+    {"exe", Kind::PidExe}, {"maps", Kind::PidMaps}, {"smaps", Kind::PidSmaps},
 };
 constexpr u64 COOKIE_FIRST = 2;       // after "." and ".."
 constexpr u64 COOKIE_PIDS = 1000;     // root: pid p is cookie COOKIE_PIDS + p

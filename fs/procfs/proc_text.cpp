@@ -12,12 +12,20 @@
 //
 // /proc/mounts: the mount table's list (fs/vfs/mount.h:list_mounts), each
 // mount point's path found as getcwd finds a directory's (walking "..").
+//
+// /proc/<pid>/maps: a copy of the process's map entries
+// (kern::copy_process_regions, made under the map's lock), each formatted
+// by maps_line.h with no lock held. smaps adds Linux's fields below each
+// line: the sizes and page counts copy_process_regions counted, 0 kB for
+// what this kernel has not (swap, huge pages).
 #include <arch/time.h>
+#include <fs/procfs/maps_line.h>
 #include <fs/procfs/procfs.h>
 #include <fs/vfs/mount.h>
 #include <fs/vfs/namei.h>
 #include <fs/vfs/vfs.h>
 #include <fs/vfs/vnode.h>
+#include <kernel/base/lib/assert.h>
 #include <kernel/base/lib/format.h>
 #include <kernel/base/lib/kbuffer.h>
 #include <kernel/base/lib/string.h>
@@ -25,6 +33,7 @@
 #include <stdarg.h>
 #include <kernel/base/page/page_allocator.h>
 #include <vm/stats.h>
+#include <vm/vm.h>
 
 namespace fs::procfs {
 
@@ -176,6 +185,96 @@ void pid_status(Text& out, const kern::ProcessSnapshot& p)
                p.usage.nivcsw);
 }
 
+// ---- /proc/<pid>/maps ----
+
+const char* region_name(kern::MapRegion::Label label)
+{
+    switch (label) {
+    case kern::MapRegion::Label::Heap: return "[heap]";
+    case kern::MapRegion::Label::Stack: return "[stack]";
+    default: return nullptr;
+    }
+}
+
+void put_maps_line(Text& out, const kern::MapRegion& r)
+{
+    MapsLine line;
+    line.start = r.start;
+    line.end = r.end;
+    line.offset = r.offset;
+    line.read = r.prot & vm::PROT_READ;
+    line.write = r.prot & vm::PROT_WRITE;
+    line.exec = r.prot & vm::PROT_EXEC;
+    line.shared = r.shared;
+    line.name = region_name(r.label);
+    char text[MAPS_LINE_MAX];
+    size_t length = format_maps_line(line, text, sizeof text);
+    KASSERT(length < sizeof text);  // no name is longer than "[stack]"
+    out.append(text, length);
+}
+
+// One smaps field: the name padded to 16 columns, the value to 8 (Linux's
+// SEQ_PUT_DEC).
+void put_kb(Text& out, const char* name, u64 bytes) { out.printf("%-16s%8lu kB\n", name, bytes / 1024); }
+
+// Linux's VmFlags mnemonics (fs/proc/task_mmu.c:show_smap_vma_flags), in
+// its order, for the flags an entry here has.
+void put_vm_flags(Text& out, const kern::MapRegion& r)
+{
+    out.printf("VmFlags:");
+    const struct { bool on; const char* name; } flags[] = {
+        {bool(r.prot & vm::PROT_READ), "rd"},      {bool(r.prot & vm::PROT_WRITE), "wr"},
+        {bool(r.prot & vm::PROT_EXEC), "ex"},      {r.shared, "sh"},
+        {bool(r.max_prot & vm::PROT_READ), "mr"},  {bool(r.max_prot & vm::PROT_WRITE), "mw"},
+        {bool(r.max_prot & vm::PROT_EXEC), "me"},  {r.shared, "ms"},
+        {r.wired, "lo"},                           {r.not_inherited, "dc"},
+    };
+    for (const auto& f : flags)
+        if (f.on)
+            out.printf(" %s", f.name);
+    out.printf(" \n");
+}
+
+// The fields of Linux 6.x in its order; those this kernel cannot know
+// (swap, huge pages, KSM, MADV_FREE) are 0 kB.
+void put_smaps_entry(Text& out, const kern::MapRegion& r)
+{
+    put_maps_line(out, r);
+    put_kb(out, "Size:", r.end - r.start);
+    put_kb(out, "KernelPageSize:", PAGE_SIZE);
+    put_kb(out, "MMUPageSize:", PAGE_SIZE);
+    put_kb(out, "Rss:", r.rss);
+    put_kb(out, "Pss:", r.pss_shifted >> kern::MapRegion::PSS_SHIFT);
+    put_kb(out, "Pss_Dirty:", 0);
+    put_kb(out, "Shared_Clean:", r.shared_clean);
+    put_kb(out, "Shared_Dirty:", r.shared_dirty);
+    put_kb(out, "Private_Clean:", r.private_clean);
+    put_kb(out, "Private_Dirty:", r.private_dirty);
+    put_kb(out, "Referenced:", r.referenced);
+    put_kb(out, "Anonymous:", r.anonymous);
+    const char* zero[] = {"KSM:", "LazyFree:", "AnonHugePages:", "ShmemPmdMapped:", "FilePmdMapped:",
+                          "Shared_Hugetlb:", "Private_Hugetlb:", "Swap:", "SwapPss:"};
+    for (const char* name : zero)
+        put_kb(out, name, 0);
+    put_kb(out, "Locked:", r.wired ? r.rss : 0);
+    out.printf("%-16s%8d\n", "THPeligible:", 0);
+    put_vm_flags(out, r);
+}
+
+// /proc/<pid>/maps, or smaps with `detailed`. Errors: ESRCH (the process
+// is gone), ENOMEM.
+ErrorOr<void> pid_maps(Text& out, u32 pid, bool detailed)
+{
+    kern::Vector<kern::MapRegion> regions = TRY(kern::copy_process_regions(pid, detailed));
+    for (const kern::MapRegion& r : regions) {
+        if (detailed)
+            put_smaps_entry(out, r);
+        else
+            put_maps_line(out, r);
+    }
+    return {};
+}
+
 } // namespace
 
 ErrorOr<void> generate(Kind kind, u32 pid, Text& out)
@@ -199,6 +298,8 @@ ErrorOr<void> generate(Kind kind, u32 pid, Text& out)
     case Kind::Stat: cpu_stat(out); break;
     case Kind::Version: out.printf("teachos version 0.1 #1 teachos 0.1 (an x86-64 teaching kernel)\n"); break;
     case Kind::Mounts: mounts(out); break;
+    case Kind::PidMaps: TRY(pid_maps(out, pid, false)); break;
+    case Kind::PidSmaps: TRY(pid_maps(out, pid, true)); break;
     case Kind::PidCmdline: {
         // What execve kept (at most CMDLINE_MAX bytes), or the name.
         kern::KBuffer buf = TRY(kern::KBuffer::create(kern::Process::CMDLINE_MAX));

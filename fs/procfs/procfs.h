@@ -7,7 +7,7 @@
 //
 //   /proc/meminfo uptime loadavg stat version mounts   the system
 //   /proc/self -> "<pid of the reader>"                a symlink
-//   /proc/<pid>/stat status cmdline                    one per live process
+//   /proc/<pid>/stat status cmdline maps smaps         one per live process
 //   /proc/<pid>/exe -> the program's path              a symlink (what execve kept)
 //
 // Formats are Linux's (proc(5)) where busybox's ps, free, df, uptime and
@@ -19,7 +19,8 @@
 // process table nor keeps a Process*.
 //
 // Files: procfs.h (this: the interface and what the files share),
-// proc_text.cpp (the text of each file), proc_node.cpp (the vnodes and
+// proc_text.cpp (the text of each file), maps_line.h (a line of
+// maps), proc_node.cpp (the vnodes and
 // the FileSystem).
 #pragma once
 
@@ -58,7 +59,8 @@ private:
 enum class Kind : u8 {
     Root, Self, PidDir,
     Meminfo, Uptime, Loadavg, Stat, Version, Mounts,  // in /proc
-    PidStat, PidStatus, PidCmdline, PidExe,            // in /proc/<pid>
+    PidStat, PidStatus, PidCmdline, PidExe, PidMaps,   // in /proc/<pid>
+    PidSmaps,
 };
 
 // Write file `kind`'s text (of process `pid` for the Pid* kinds).

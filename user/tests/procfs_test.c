@@ -1,5 +1,5 @@
-/* user/tests/procfs_test.c -- /proc: self, per-process stat, cmdline and exe, meminfo, mounts,
- * uptime, read-only.
+/* user/tests/procfs_test.c -- /proc: self, per-process stat, cmdline, exe, maps and smaps, meminfo,
+ * mounts, uptime, read-only.
  *
  * The formats are Linux's (proc(5)), so every case runs unchanged on Linux
  * and in the guest; see harness.h and docs/procfs.md.
@@ -156,6 +156,8 @@ TEST_CASE(self_exe_is_this_program)
     EXPECT_EQ(lstat(target, &st), 0);
     EXPECT(S_ISREG(st.st_mode)); /* every symlink on the way followed */
     EXPECT(dir_has("/proc/self", "exe"));
+    EXPECT(dir_has("/proc/self", "maps"));
+    EXPECT(dir_has("/proc/self", "smaps"));
 }
 
 /* A child exec'd with known arguments: its cmdline is them, NUL-separated,
@@ -288,6 +290,8 @@ TEST_CASE(readdir_lists_self_and_pids)
     EXPECT(dir_has("/proc/self", "stat"));
     EXPECT(dir_has("/proc/self", "cmdline"));
     EXPECT(dir_has("/proc/self", "exe"));
+    EXPECT(dir_has("/proc/self", "maps"));
+    EXPECT(dir_has("/proc/self", "smaps"));
 }
 
 TEST_CASE(meminfo_moves)
@@ -392,6 +396,304 @@ TEST_CASE(vanished_pid_is_enoent)
     EXPECT_ERRNO(open("/proc/999999/stat", O_RDONLY), ENOENT);
     EXPECT_ERRNO(open("/proc/self/no_such_file", O_RDONLY), ENOENT);
     EXPECT_ERRNO(open("/proc/12abc", O_RDONLY), ENOENT);
+}
+
+/* ---- /proc/<pid>/maps ---- */
+
+#define PAGE 4096ul
+
+/* One line of maps, parsed. */
+struct maps_line {
+    unsigned long start, end, offset;
+    char perms[5];
+    char name[64]; /* "" for none */
+};
+
+/* Parse the line at `text` into *l; checks Linux's layout on the way
+ * (lowercase hex of 8 digits or more, rwx-/ps perms, the name at column
+ * 73 after the padding, no trailing space after a name).
+ * => the start of the next line, or 0 at the end or on a malformed line. */
+static const char* parse_maps_line(const char* text, struct maps_line* l, int* well_formed)
+{
+    const char* eol = strchr(text, '\n');
+    if (!*text || !eol)
+        return 0;
+    unsigned int major, minor;
+    unsigned long inode;
+    int at = -1, addr_digits = -1;
+    sscanf(text, "%*[0-9a-f]%n", &addr_digits);
+    if (sscanf(text, "%lx-%lx %4s %lx %x:%x %lu %n", &l->start, &l->end, l->perms, &l->offset, &major,
+               &minor, &inode, &at) != 7 || at < 0 || addr_digits < 8)
+        *well_formed = 0;
+    const char* p = l->perms;
+    if (strlen(p) != 4 || (p[0] != 'r' && p[0] != '-') || (p[1] != 'w' && p[1] != '-') ||
+        (p[2] != 'x' && p[2] != '-') || (p[3] != 'p' && p[3] != 's'))
+        *well_formed = 0;
+    l->name[0] = 0;
+    if (at > 0 && text + at < eol) {
+        /* Padded to 72 columns, then one space: the name at column 73. */
+        if (at < 73 && text + 73 <= eol)
+            at = 73;
+        size_t n = (size_t)(eol - (text + at));
+        if (n >= sizeof l->name)
+            n = sizeof l->name - 1;
+        memcpy(l->name, text + at, n);
+        l->name[n] = 0;
+        if (text[at - 1] != ' ' || l->name[0] == ' ')
+            *well_formed = 0;
+    } else if (eol[-1] != ' ') {
+        *well_formed = 0; /* no name: the line ends with the space after the inode */
+    }
+    return eol + 1;
+}
+
+static char maps_text[32768];
+
+/* Read `path` and find the line that contains address `va`. => 1 if found. */
+static int find_mapping(const char* path, unsigned long va, struct maps_line* out)
+{
+    if (read_file(path, maps_text, sizeof maps_text) <= 0)
+        return 0;
+    struct maps_line l;
+    int ok = 1;
+    for (const char* p = maps_text; (p = parse_maps_line(p, &l, &ok)) != 0;)
+        if (l.start <= va && va < l.end) {
+            *out = l;
+            return 1;
+        }
+    return 0;
+}
+
+TEST_CASE(maps_lines_sorted_and_well_formed)
+{
+    EXPECT(read_file("/proc/self/maps", maps_text, sizeof maps_text) > 0);
+    struct maps_line l;
+    int ok = 1, lines = 0, stack = 0;
+    unsigned long prev_end = 0;
+    for (const char* p = maps_text; (p = parse_maps_line(p, &l, &ok)) != 0; ++lines) {
+        EXPECT(ok);
+        EXPECT(l.start < l.end && l.start % PAGE == 0 && l.end % PAGE == 0);
+        EXPECT(l.start >= prev_end);
+        prev_end = l.end;
+        if (strcmp(l.name, "[stack]") == 0) {
+            unsigned long sp = (unsigned long)&l;
+            EXPECT(l.start <= sp && sp < l.end);
+            EXPECT_EQ(strcmp(l.perms, "rw-p"), 0);
+            ++stack;
+        }
+    }
+    EXPECT(lines >= 3);
+    EXPECT_EQ(stack, 1);
+    /* The code of this program: its own address is in an r-x private mapping. */
+    EXPECT(find_mapping("/proc/self/maps", (unsigned long)&read_file, &l));
+    EXPECT_EQ(strcmp(l.perms, "r-xp"), 0);
+}
+
+/* Five pages, the middle three readable: PROT_NONE guards on both sides keep
+ * the kernel from merging it with a neighbour. => the first readable page. */
+static char* guarded_readable_pages(void)
+{
+    char* base = mmap(0, 5 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    EXPECT(base != MAP_FAILED);
+    char* mid = mmap(base + PAGE, 3 * PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    EXPECT(mid == base + PAGE);
+    return mid;
+}
+
+TEST_CASE(maps_follows_mmap_mprotect_munmap)
+{
+    char* mid = guarded_readable_pages();
+    unsigned long a = (unsigned long)mid;
+    struct maps_line l;
+    EXPECT(find_mapping("/proc/self/maps", a, &l));
+    EXPECT_EQ(l.start, a);
+    EXPECT_EQ(l.end, a + 3 * PAGE);
+    EXPECT_EQ(strcmp(l.perms, "r--p"), 0);
+    EXPECT_EQ(l.offset, 0);
+    EXPECT_EQ(l.name[0], 0);
+    EXPECT(find_mapping("/proc/self/maps", a - PAGE, &l));
+    EXPECT_EQ(strcmp(l.perms, "---p"), 0);
+
+    EXPECT_EQ(mprotect(mid + PAGE, PAGE, PROT_READ | PROT_WRITE), 0);
+    EXPECT(find_mapping("/proc/self/maps", a + PAGE, &l));
+    EXPECT_EQ(l.start, a + PAGE);
+    EXPECT_EQ(l.end, a + 2 * PAGE);
+    EXPECT_EQ(strcmp(l.perms, "rw-p"), 0);
+    EXPECT(find_mapping("/proc/self/maps", a, &l));
+    EXPECT_EQ(l.end, a + PAGE);
+    EXPECT_EQ(strcmp(l.perms, "r--p"), 0);
+    EXPECT(find_mapping("/proc/self/maps", a + 2 * PAGE, &l));
+    EXPECT_EQ(l.start, a + 2 * PAGE);
+    EXPECT_EQ(strcmp(l.perms, "r--p"), 0);
+
+    EXPECT_EQ(munmap(mid + PAGE, PAGE), 0);
+    EXPECT(!find_mapping("/proc/self/maps", a + PAGE, &l));
+    EXPECT_EQ(munmap(mid - PAGE, 5 * PAGE), 0);
+    EXPECT(!find_mapping("/proc/self/maps", a, &l));
+    EXPECT(!find_mapping("/proc/self/maps", a - PAGE, &l));
+}
+
+TEST_CASE(maps_shared_is_s)
+{
+    char* p = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    EXPECT(p != MAP_FAILED);
+    struct maps_line l;
+    EXPECT(find_mapping("/proc/self/maps", (unsigned long)p, &l));
+    EXPECT(l.start <= (unsigned long)p && (unsigned long)p + 2 * PAGE <= l.end);
+    EXPECT_EQ(strcmp(l.perms, "rw-s"), 0);
+    EXPECT_EQ(munmap(p, 2 * PAGE), 0);
+}
+
+TEST_CASE(maps_heap_after_brk)
+{
+    /* musl's sbrk only answers sbrk(0): move the break with the system call. */
+    unsigned long start = (unsigned long)syscall(SYS_brk, 0);
+    EXPECT_EQ((unsigned long)syscall(SYS_brk, start + 3 * PAGE), start + 3 * PAGE);
+    ((volatile char*)start)[0] = 1;
+    struct maps_line l;
+    EXPECT(find_mapping("/proc/self/maps", start, &l));
+    EXPECT_EQ(strcmp(l.name, "[heap]"), 0);
+    EXPECT_EQ(strcmp(l.perms, "rw-p"), 0);
+    EXPECT(l.end >= start + 3 * PAGE);
+}
+
+TEST_CASE(maps_of_child_then_zombie)
+{
+    int ready[2], mapped[2];
+    EXPECT_EQ(pipe(ready), 0);
+    EXPECT_EQ(pipe(mapped), 0);
+    pid_t child = fork();
+    if (child == 0) {
+        char c;
+        close(ready[1]);
+        char* mid = guarded_readable_pages();
+        (void)write(mapped[1], &mid, sizeof mid);
+        (void)read(ready[0], &c, 1); /* until the parent closes its end */
+        _exit(0);
+    }
+    EXPECT(child > 0);
+    close(ready[0]);
+    char* mid = 0;
+    EXPECT_EQ(read(mapped[0], &mid, sizeof mid), (long)sizeof mid);
+    char path[64], text[64];
+    snprintf(path, sizeof path, "/proc/%d/maps", (int)child);
+    struct maps_line l;
+    EXPECT(find_mapping(path, (unsigned long)mid, &l));
+    EXPECT_EQ(l.start, (unsigned long)mid);
+    EXPECT_EQ(l.end, (unsigned long)mid + 3 * PAGE);
+    EXPECT_EQ(strcmp(l.perms, "r--p"), 0);
+    close(ready[1]);
+    for (int i = 0; i < 500 && state_of(child) != 'Z'; ++i) {
+        struct timespec t = {0, 10 * 1000 * 1000};
+        nanosleep(&t, 0);
+    }
+    EXPECT_EQ(state_of(child), 'Z');
+    EXPECT_EQ(read_file(path, text, sizeof text), 0); /* a zombie has no memory */
+    int status;
+    EXPECT_EQ(waitpid(child, &status, 0), child);
+    EXPECT_ERRNO(open(path, O_RDONLY), ENOENT);
+}
+
+/* ---- /proc/<pid>/smaps ---- */
+
+/* The smaps record of the entry starting at `start`: its first field line,
+ * or 0. Reads /proc/self/smaps into maps_text. */
+static const char* smaps_record(unsigned long start)
+{
+    if (read_file("/proc/self/smaps", maps_text, sizeof maps_text) <= 0)
+        return 0;
+    char head[32];
+    snprintf(head, sizeof head, "%08lx-", start);
+    for (const char* line = maps_text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : 0)
+        if (strncmp(line, head, strlen(head)) == 0)
+            return strchr(line, '\n') + 1;
+    return 0;
+}
+
+/* The value of "Name:" in the record at `record` (up to its VmFlags line), in kB, or -1. */
+static long smaps_kb(const char* record, const char* name)
+{
+    size_t len = strlen(name);
+    for (const char* line = record; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : 0) {
+        if (strncmp(line, name, len) == 0 && line[len] == ':') {
+            long kb = -1;
+            char unit[4] = "";
+            if (sscanf(line + len + 1, "%ld %3s", &kb, unit) != 2 || strcmp(unit, "kB") != 0)
+                return -1;
+            return kb;
+        }
+        if (strncmp(line, "VmFlags:", 8) == 0)
+            break;
+    }
+    return -1;
+}
+
+/* Four guarded read-write pages, the first two written. */
+static char* guarded_written_pages(void)
+{
+    char* base = mmap(0, 6 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    EXPECT(base != MAP_FAILED);
+    char* p = mmap(base + PAGE, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    EXPECT(p == base + PAGE);
+    p[0] = 1;
+    p[PAGE] = 2;
+    return p;
+}
+
+TEST_CASE(smaps_counts_resident_pages)
+{
+    char* p = guarded_written_pages();
+    const char* r = smaps_record((unsigned long)p);
+    EXPECT(r != 0);
+    EXPECT(strncmp(r, "Size:                 16 kB\n", 28) == 0); /* Linux's padding */
+    EXPECT_EQ(smaps_kb(r, "KernelPageSize"), 4);
+    EXPECT_EQ(smaps_kb(r, "Rss"), 8);
+    EXPECT_EQ(smaps_kb(r, "Pss"), 8);
+    EXPECT_EQ(smaps_kb(r, "Anonymous"), 8);
+    EXPECT_EQ(smaps_kb(r, "Private_Clean") + smaps_kb(r, "Private_Dirty"), 8);
+    EXPECT_EQ(smaps_kb(r, "Shared_Clean") + smaps_kb(r, "Shared_Dirty"), 0);
+    EXPECT_EQ(smaps_kb(r, "Swap"), 0);
+    EXPECT_EQ(smaps_kb(r, "Locked"), 0);
+    const char* flags = strstr(r, "\nVmFlags: rd wr ");
+    EXPECT(flags != 0);
+    /* Every record of the file has the same fields: count Size and VmFlags. */
+    int sizes = 0, vmflags = 0;
+    for (const char* line = maps_text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : 0) {
+        sizes += strncmp(line, "Size:", 5) == 0;
+        vmflags += strncmp(line, "VmFlags:", 8) == 0;
+    }
+    EXPECT(sizes > 3);
+    EXPECT_EQ(sizes, vmflags);
+    EXPECT_EQ(munmap(p - PAGE, 6 * PAGE), 0);
+}
+
+TEST_CASE(smaps_splits_pages_shared_with_a_child)
+{
+    char* p = guarded_written_pages();
+    int ready[2], done[2];
+    EXPECT_EQ(pipe(ready), 0);
+    EXPECT_EQ(pipe(done), 0);
+    pid_t child = fork();
+    if (child == 0) {
+        close(ready[1]);
+        char c = (char)(p[0] + p[PAGE]); /* map both pages in the child too */
+        (void)write(done[1], &c, 1);
+        (void)read(ready[0], &c, 1);
+        _exit(0);
+    }
+    EXPECT(child > 0);
+    char c;
+    EXPECT_EQ(read(done[0], &c, 1), 1);
+    EXPECT_EQ(c, 3);
+    const char* r = smaps_record((unsigned long)p);
+    EXPECT(r != 0);
+    EXPECT_EQ(smaps_kb(r, "Rss"), 8);
+    EXPECT_EQ(smaps_kb(r, "Pss"), 4); /* each page is half ours */
+    EXPECT_EQ(smaps_kb(r, "Shared_Clean") + smaps_kb(r, "Shared_Dirty"), 8);
+    close(ready[1]);
+    int status;
+    EXPECT_EQ(waitpid(child, &status, 0), child);
+    EXPECT_EQ(munmap(p - PAGE, 6 * PAGE), 0);
 }
 
 int main(void) { return run_suite("procfs"); }

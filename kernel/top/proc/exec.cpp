@@ -495,7 +495,10 @@ ErrorOr<ExecImage> exec_current(StringView path_in, const char* const* argv, con
 
     // 3. The point of no return: nothing below can fail.
     on_new_map.commit();
-    p->m_map = map.leak();
+    {
+        MutexGuard guard(process_map_swap_lock());  // /proc's readers (maps.cpp)
+        p->m_map = map.leak();
+    }
     if (old_map && !p->m_borrowed_map)
         old_map->destroy();  // a vfork child's was its parent's: given back below
     p->m_borrowed_map = false;

@@ -389,9 +389,13 @@ void process_exit(int wait_status)
     p->m_fs.root = nullptr;
     p->m_fs.cwd = nullptr;
     self->set_address_space(nullptr, nullptr);
-    if (p->m_map && !p->m_borrowed_map)  // none if a spawned program failed to load
-        p->m_map->destroy();
-    p->m_map = nullptr;
+    vm::VmMap* map;
+    {
+        MutexGuard guard(process_map_swap_lock());  // /proc's readers (maps.cpp)
+        map = std::exchange(p->m_map, nullptr);
+    }
+    if (map && !p->m_borrowed_map)  // none if a spawned program failed to load
+        map->destroy();
     {
         // A zombie has no exe and an empty cmdline (procfs). Moved out under
         // the lock, freed after it.

@@ -386,6 +386,30 @@ ErrorOr<Vector<u32>> list_pids();
 // Errors: ESRCH (no such process).
 ErrorOr<size_t> copy_process_cmdline(u32 pid, char* buf, size_t n);
 ErrorOr<size_t> copy_process_exe(u32 pid, char* buf, size_t n);
+// One entry of a process's memory map, as /proc/<pid>/maps and smaps show
+// it (maps.cpp copies them under the map's lock).
+struct MapRegion {
+    enum class Label : u8 { None, Heap, Stack };  // [heap], [stack]
+    uptr start = 0, end = 0;  // [start, end), page-aligned
+    u64 offset = 0;           // in the backing object (0 for zero-fill memory)
+    u8 prot = 0;              // vm::PROT_READ | PROT_WRITE | PROT_EXEC
+    u8 max_prot = 0;          // what mprotect may allow
+    bool shared = false;      // writes reach the object (MAP_SHARED): not copy-on-write
+    bool wired = false;       // mlock'ed (wire())
+    bool not_inherited = false;  // fork leaves it out (MADV_DONTFORK)
+    Label label = Label::None;
+    // With `count_pages` only (smaps): pages present in the page table, in
+    // bytes. rss = shared_* + private_* (shared: mapped by more than one
+    // page table); pss_shifted is Linux's proportional share, each page's
+    // size divided by its mapping count, << PSS_SHIFT.
+    static constexpr u32 PSS_SHIFT = 12;
+    u64 rss = 0, pss_shifted = 0, shared_clean = 0, shared_dirty = 0, private_clean = 0,
+        private_dirty = 0, referenced = 0, anonymous = 0;
+};
+// The entries of `pid`'s address space in address order; none for a zombie.
+// With `count_pages`, each entry's page counts too (a page-table lookup per
+// page of the entry). Errors: ESRCH (no such process), ENOMEM.
+ErrorOr<Vector<MapRegion>> copy_process_regions(u32 pid, bool count_pages = false);
 // Counts for /proc/loadavg and /proc/stat: processes (zombies too), how many
 // are runnable, the last pid given out, and the CPU time and context
 // switches of the live ones.

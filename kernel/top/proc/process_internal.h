@@ -53,4 +53,11 @@ size_t signal_process_group_locked(u32 pgid, int sig);
 // passed the point of no return, or it is exiting. => s_tree_lock held.
 void release_vfork_parent_locked(Process& child);
 
+// maps.cpp
+// Held by whoever changes the m_map of a process that is in the table
+// (process_exit, execve) -- for the swap only: the old map is destroyed
+// after it is dropped -- and by /proc's reader while it copies a map
+// (copy_process_regions): see maps.cpp.
+Mutex& process_map_swap_lock();
+
 } // namespace kern
