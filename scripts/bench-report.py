@@ -26,7 +26,7 @@ only). It writes into DIR (default build/bench):
 
 and prints the same tables as plain text. Without gnuplot the figures are
 left out (the report says so, and so does stderr) and the rest is written.
-Exit status 1 if a log holds "fsbench: FAIL" (a benchmark that computed a
+Exit status 1 if a log holds "fsbench: FAIL" or "ubench: FAIL" (a benchmark that computed a
 wrong answer has no number), else 0: a benchmark is never pass/fail.
 docs/bench.md explains how to read all of it.
 """

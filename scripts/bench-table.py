@@ -10,7 +10,7 @@ scripts/linux-ref) running the user-level benchmarks; the lines read are
                                       name's suffix: getpid_ns, fork_us)
     fsbench NAME VALUE UNIT          (user/bench/fsbench.c: MB/s, ops/s)
 
-and a line "fsbench: FAIL ..." makes the whole table fail (exit 1): a
+and a line "fsbench: FAIL ..." or "ubench: FAIL ..." makes the whole table fail (exit 1): a
 benchmark that computed a wrong answer has no number. For every case the
 table gives the median over the boots for each kernel, with the min-max
 spread of the boots, and the ratio teachos/Linux of the medians. A ratio
@@ -36,7 +36,7 @@ def read_log(path):
     with open(path, "rb") as f:
         for raw in f:
             raw = raw.replace(b"\r", b"")
-            if raw.startswith(b"fsbench: FAIL"):
+            if raw.startswith((b"fsbench: FAIL", b"ubench: FAIL")):
                 raise ValueError(f"{path}: {raw.decode(errors='replace').strip()}")
             m = LINE.match(raw)
             if not m:

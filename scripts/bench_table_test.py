@@ -84,6 +84,11 @@ class BenchTableTest(unittest.TestCase):
                                "--", self.log("l", b""))
         self.assertEqual(status, 1)
 
+    def test_a_failed_ubench_check_fails_the_table(self):
+        status, _ = self.table(self.log("t", b"ubench getpid_ns 100\nubench: FAIL stat\n"),
+                               "--", self.log("l", b""))
+        self.assertEqual(status, 1)
+
     def test_markdown(self):
         status, out = self.table("--markdown", self.log("t", b"ubench fork_us 100\n"), "--",
                                  self.log("l", b"ubench fork_us 200\n"))
