@@ -48,7 +48,7 @@ static const char* at(const char* name)
 
 static void on_signal(int sig) { (void)sig; }
 
-/* A new FIFO `name` in the suite's directory. => its path. */
+/* A new FIFO `name` in the suite's directory. Returns its path. */
 static const char* make_fifo(const char* name)
 {
     const char* path = at(name);

@@ -351,7 +351,7 @@ static inline void harness_report_death(const struct harness_case* c, pid_t pid,
     harness_send(&line);
 }
 
-/* Run one case in a child. => 1 if it passed. */
+/* Run one case in a child. Returns 1 if it passed. */
 static inline int harness_run_case(const struct harness_case* c)
 {
     struct harness_line line;
@@ -536,7 +536,7 @@ __attribute__((noinline, unused)) static void harness_remove_tree(const char* pa
     rmdir(path);
 }
 
-/* The leak check line. => 1 if it passed. */
+/* The leak check line. Returns 1 if it passed. */
 static inline int harness_leak_check(long long before, int on_teachos)
 {
     struct harness_line line;
@@ -566,7 +566,7 @@ static inline int harness_leak_check(long long before, int on_teachos)
     return passed;
 }
 
-/* Run every registered case of `suite`. => 0 if all passed (and no leak), else 1. */
+/* Run every registered case of `suite`. Returns 0 if all passed (and no leak), else 1. */
 static inline int run_suite(const char* suite)
 {
     harness_suite_name = suite;

@@ -255,7 +255,7 @@ static int s_pty_master = -1; /* kept open: closing it would hang up the termina
 /* Make the caller (not a group leader) a session leader with a controlling
  * terminal: on Linux a pseudo-terminal (opened by a session leader that has
  * none, it becomes the controlling one), on teachos, which has no ptys,
- * the console, taken with TIOCSCTTY. => its descriptor, or -1. */
+ * the console, taken with TIOCSCTTY. Returns its descriptor, or -1. */
 static int own_terminal(void)
 {
     if (setsid() < 0)

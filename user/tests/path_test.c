@@ -26,7 +26,7 @@
 
 /* ==== directories ==== */
 
-/* Look for `name` in a getdents64 listing; => its d_type, or -1. */
+/* Look for `name` in a getdents64 listing; returns its d_type, or -1. */
 static int find_entry(const char* buf, long n, const char* name)
 {
     for (long pos = 0; pos < n;) {

@@ -29,7 +29,7 @@
 
 static char big[CAPACITY + CHUNK];
 
-/* Write until the non-blocking pipe is full. => bytes written. */
+/* Write until the non-blocking pipe is full. Returns bytes written. */
 static long fill(int fd)
 {
     long total = 0;

@@ -548,7 +548,7 @@ static void report_signal(int sig)
     (void)write(s_report_fd, &c, 1);
 }
 
-/* Read `fd` until end of file, or 5 seconds without a byte. => bytes read;
+/* Read `fd` until end of file, or 5 seconds without a byte. Returns bytes read;
  * `buf` NUL-terminated. */
 static size_t read_until_eof(int fd, char* buf, size_t size)
 {

@@ -18,7 +18,7 @@
 extern char** environ;
 
 /* The whole file into buf (NUL-terminated), read in small pieces to
- * exercise reads at offsets past 0. => bytes, or -1. */
+ * exercise reads at offsets past 0. Returns bytes, or -1. */
 static long read_file(const char* path, char* buf, size_t size)
 {
     int fd = open(path, O_RDONLY);
@@ -125,7 +125,7 @@ TEST_CASE(status_and_cmdline)
     EXPECT(strstr(text, "procfs_test") != 0);
 }
 
-/* readlink into buf (NUL-terminated). => its length, or -1. */
+/* readlink into buf (NUL-terminated). Returns its length, or -1. */
 static long read_link(const char* path, char* buf, size_t size)
 {
     ssize_t n = readlink(path, buf, size - 1);
@@ -412,7 +412,7 @@ struct maps_line {
 /* Parse the line at `text` into *l; checks Linux's layout on the way
  * (lowercase hex of 8 digits or more, rwx-/ps perms, the name at column
  * 73 after the padding, no trailing space after a name).
- * => the start of the next line, or 0 at the end or on a malformed line. */
+ * Returns the start of the next line, or 0 at the end or on a malformed line. */
 static const char* parse_maps_line(const char* text, struct maps_line* l, int* well_formed)
 {
     const char* eol = strchr(text, '\n');
@@ -449,7 +449,7 @@ static const char* parse_maps_line(const char* text, struct maps_line* l, int* w
 
 static char maps_text[32768];
 
-/* Read `path` and find the line that contains address `va`. => 1 if found. */
+/* Read `path` and find the line that contains address `va`. Returns 1 if found. */
 static int find_mapping(const char* path, unsigned long va, struct maps_line* out)
 {
     if (read_file(path, maps_text, sizeof maps_text) <= 0)
@@ -490,7 +490,7 @@ TEST_CASE(maps_lines_sorted_and_well_formed)
 }
 
 /* Five pages, the middle three readable: PROT_NONE guards on both sides keep
- * the kernel from merging it with a neighbour. => the first readable page. */
+ * the kernel from merging it with a neighbour. Returns the first readable page. */
 static char* guarded_readable_pages(void)
 {
     char* base = mmap(0, 5 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -45,7 +45,7 @@ static pid_t reap(pid_t pid, int* status)
     return r;
 }
 
-/* Fork a child that execs this program with `mode`; => its wait status. */
+/* Fork a child that execs this program with `mode`; returns its wait status. */
 static int run_self(const char* mode)
 {
     pid_t pid = fork();

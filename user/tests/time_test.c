@@ -222,7 +222,7 @@ static pid_t sleep_in_child(enum sleep_kind how)
     return child;
 }
 
-/* => the child's exit code: the time it slept, in 10 ms. */
+/* Returns the child's exit code: the time it slept, in 10 ms. */
 static int child_slept(pid_t child)
 {
     int status;
