@@ -63,3 +63,6 @@ x86_usercopy_fixup:
     movq $-EFAULT, %rax
     ret
     .size x86_usercopy_fixup, . - x86_usercopy_fixup
+
+    /* No executable stack wanted (the host unit tests link this file too). */
+    .section .note.GNU-stack, "", @progbits

@@ -50,17 +50,13 @@ static int in_bounds(const struct ffs_image *img, uint64_t off, size_t len)
     return off <= img->size && len <= img->size - off;
 }
 
-int ffs_image_read(const struct ffs_image *img, uint64_t off, void *buf, size_t len)
+/* The whole of [off, off + len) through pread or pwrite, on as many calls as
+ * the kernel needs (a short transfer is continued, EINTR retried); a
+ * transfer of 0 bytes before the end is -EIO. */
+static int transfer_all(int fd, uint64_t off, uint8_t *p, size_t len, int writing)
 {
-    if (!in_bounds(img, off, len))
-        return -EIO;
-    if (img->mem) {
-        memcpy(buf, img->mem + off, len);
-        return 0;
-    }
-    uint8_t *p = (uint8_t *)buf;
     while (len > 0) {
-        ssize_t n = pread(img->fd, p, len, (off_t)off);
+        ssize_t n = writing ? pwrite(fd, p, len, (off_t)off) : pread(fd, p, len, (off_t)off);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
@@ -72,6 +68,17 @@ int ffs_image_read(const struct ffs_image *img, uint64_t off, void *buf, size_t 
     return 0;
 }
 
+int ffs_image_read(const struct ffs_image *img, uint64_t off, void *buf, size_t len)
+{
+    if (!in_bounds(img, off, len))
+        return -EIO;
+    if (img->mem) {
+        memcpy(buf, img->mem + off, len);
+        return 0;
+    }
+    return transfer_all(img->fd, off, (uint8_t *)buf, len, 0);
+}
+
 int ffs_image_write(struct ffs_image *img, uint64_t off, const void *buf, size_t len)
 {
     if (!in_bounds(img, off, len))
@@ -80,18 +87,8 @@ int ffs_image_write(struct ffs_image *img, uint64_t off, const void *buf, size_t
         memcpy(img->mem + off, buf, len);
         return 0;
     }
-    const uint8_t *p = (const uint8_t *)buf;
-    while (len > 0) {
-        ssize_t n = pwrite(img->fd, p, len, (off_t)off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        if (n == 0)
-            return -EIO;
-        p += n, off += (uint64_t)n, len -= (size_t)n;
-    }
-    return 0;
+    /* pwrite only reads the buffer: the cast drops const for the shared loop. */
+    return transfer_all(img->fd, off, (uint8_t *)(uintptr_t)buf, len, 1);
 }
 
 int ffs_bread(const struct ffs_image *img, const struct ffs_superblock *fs, uint32_t bno,
