@@ -1,4 +1,4 @@
-/* user/tests/file_helpers.h -- what file_test.c and path_test.c share: a scratch directory and small file helpers.
+/* user/tests/file_helpers.h -- what file_test.c, fileattr_test.c and path_test.c share: a scratch directory and small file helpers.
  *
  * Each program sets s_base (/tmp/<program>.<pid>) in main(); the cases make
  * their files in it (at("name")); SUITE_TEARDOWN removes whatever a failed
