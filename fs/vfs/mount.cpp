@@ -54,7 +54,10 @@ FileSystem::FileSystem() : m_id(__atomic_fetch_add(&s_next_fs_id, 1, __ATOMIC_RE
 class MountTable {
 public:
     void register_type(const FileSystemType& type);
-    ErrorOr<void> mount(StringView fstype, StringView options, Vnode* covered);
+    ErrorOr<void> mount(const FileSystemType& type, u64 rdev, StringView options, Vnode* covered);
+    const FileSystemType* find_type(StringView name);
+    ErrorOr<void> sync_all();
+    void drop_caches_all();
     ErrorOr<void> unmount(Vnode* root_ref);
     Vnode* mounted_root(Vnode& v);
     Vnode* covered_vnode(Vnode& v);
@@ -114,17 +117,17 @@ MountRecord* MountTable::find_by_root_locked(Vnode& v)
     return nullptr;
 }
 
-// mount: make an instance of `fstype` and put it on `covered` (nullptr: as
-// the root). Errors: ENODEV, ENOTDIR, EBUSY, ENOMEM, and create()'s errors.
-ErrorOr<void> MountTable::mount(StringView fstype, StringView options, Vnode* covered)
+const FileSystemType* MountTable::find_type(StringView name)
 {
-    const FileSystemType* type;
-    {
-        kern::MutexGuard guard(m_lock);
-        type = find_type_locked(fstype);
-    }
-    if (!type)
-        return Errno::ENODEV;
+    kern::MutexGuard guard(m_lock);
+    return find_type_locked(name);
+}
+
+// mount: make an instance of `type` (on the device `rdev` if it lives on
+// one) and put it on `covered` (nullptr: as the root). Errors: ENOTDIR,
+// EBUSY, ENOMEM, and create()'s errors.
+ErrorOr<void> MountTable::mount(const FileSystemType& type, u64 rdev, StringView options, Vnode* covered)
+{
     if (covered && !covered->is_directory())
         return Errno::ENOTDIR;
     if (covered && !covered->can_be_mount_point())
@@ -132,13 +135,13 @@ ErrorOr<void> MountTable::mount(StringView fstype, StringView options, Vnode* co
     auto* rec = new (std::nothrow) MountRecord;
     if (!rec)
         return Errno::ENOMEM;
-    auto fs = type->create(options);
+    auto fs = type.create_on_device ? type.create_on_device(rdev, options) : type.create(options);
     if (fs.is_error()) {
         delete rec;
         return fs.error();
     }
     rec->m_fs = fs.value();
-    rec->m_type = type->name;
+    rec->m_type = type.name;
     rec->m_root = rec->m_fs->root();
     rec->m_root_base_refs = rec->m_root->ref_count();
     auto inserted = insert(*rec, covered);
@@ -304,9 +307,39 @@ size_t MountTable::list(MountEntry* out, size_t max)
 
 size_t list_mounts(MountEntry* out, size_t max) { return s_table.list(out, max); }
 
+// sync and drop_caches hold the table's lock throughout, so that no file
+// system is unmounted under them: simple, and both are rare (the periodic
+// flushing of a disk file system is its own thread's, not this).
+ErrorOr<void> MountTable::sync_all()
+{
+    kern::MutexGuard guard(m_lock);
+    ErrorOr<void> first;
+    for (Mount& m : m_mounts) {
+        auto result = m.fs().sync();
+        if (result.is_error() && !first.is_error())
+            first = result;
+    }
+    return first;
+}
+
+void MountTable::drop_caches_all()
+{
+    kern::MutexGuard guard(m_lock);
+    for (Mount& m : m_mounts)
+        m.fs().drop_caches();
+}
+
+ErrorOr<void> sync_all() { return s_table.sync_all(); }
+void drop_caches_all() { s_table.drop_caches_all(); }
+
 ErrorOr<void> mount_root(StringView fstype, StringView options)
 {
-    return s_table.mount(fstype, options, nullptr);
+    const FileSystemType* type = s_table.find_type(fstype);
+    if (!type)
+        return Errno::ENODEV;
+    if (type->create_on_device)
+        return Errno::EINVAL;  // the root file system lives in memory
+    return s_table.mount(*type, 0, options, nullptr);
 }
 
 ErrorOr<void> unmount_root()
@@ -330,8 +363,38 @@ ErrorOr<Context> root_context()
 
 ErrorOr<void> mount(const Context& ctx, StringView fstype, StringView path, StringView options)
 {
+    return mount(ctx, fstype, "", path, options);
+}
+
+namespace {
+// The device number of the block device node `source`. Errors: ENOENT (an
+// empty source), ENOTBLK, and lookup's.
+ErrorOr<u64> device_of(const Context& ctx, StringView source)
+{
+    if (source.is_empty())
+        return Errno::ENOENT;
+    Vnode* node = TRY(lookup(ctx, source, Follow::Yes));
+    auto attr = node->getattr();
+    node->unref();
+    if (attr.is_error())
+        return attr.error();
+    if (attr.value().type != VType::BlockDevice)
+        return Errno::ENOTBLK;
+    return attr.value().rdev;
+}
+} // namespace
+
+ErrorOr<void> mount(const Context& ctx, StringView fstype, StringView source, StringView path,
+                    StringView options)
+{
+    const FileSystemType* type = s_table.find_type(fstype);
+    if (!type)
+        return Errno::ENODEV;
+    u64 rdev = 0;
+    if (type->create_on_device)
+        rdev = TRY(device_of(ctx, source));
     Vnode* covered = TRY(lookup(ctx, path, Follow::Yes));
-    auto result = s_table.mount(fstype, options, covered);
+    auto result = s_table.mount(*type, rdev, options, covered);
     covered->unref();
     return result;
 }

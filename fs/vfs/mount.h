@@ -29,6 +29,15 @@ public:
     // referenced.
     // On success the FileSystem may be deleted by the caller.
     virtual ErrorOr<void> unmount() = 0;
+    // Write everything dirty -- file data, inodes, metadata -- to the
+    // backing store and wait for it (sync(2), syncfs(2), unmount). The
+    // default: nothing to write (a file system in memory). Errors: EIO.
+    virtual ErrorOr<void> sync() { return {}; }
+    // Free what is cached but clean and unused -- pages of files nobody
+    // has open, idle metadata buffers, inactive vnodes -- as Linux's
+    // /proc/sys/vm/drop_caches does. Dirty data stays (sync first). The
+    // default: nothing (tmpfs's pages *are* its files).
+    virtual void drop_caches() {}
     u64 id() const { return m_id; }
 
 protected:
@@ -39,7 +48,13 @@ protected:
 struct FileSystemType {
     const char* name;
     // A new instance from comma-separated options ("size=64m,nodes=1000").
+    // nullptr for a type that lives on a device (below).
     ErrorOr<FileSystem*> (*create)(StringView options);
+    // For a file system on a disk ("ffs"): a new instance on the block
+    // device numbered `rdev` (mount(2)'s source names a block device node;
+    // the VFS looks it up and passes the node's device number). nullptr for
+    // the others, whose source is only a label.
+    ErrorOr<FileSystem*> (*create_on_device)(u64 rdev, StringView options) = nullptr;
 };
 
 // Make a type known to mount(). => at boot, before any mount.

@@ -46,6 +46,18 @@ ErrorOr<Context> root_context();
 // (bad options; a directory whose file system cannot hold a mount there:
 // Vnode::can_be_mount_point), EBUSY (already a mount point), ENOTDIR, ENOMEM.
 ErrorOr<void> mount(const Context& ctx, StringView fstype, StringView path, StringView options);
+// The same with mount(2)'s `source`: for a type that lives on a device
+// (FileSystemType::create_on_device) the path of a block device node.
+// Errors: as above; ENOENT, ENOTDIR, ELOOP (looking up the source), ENOTBLK
+// (the source is not a block device node), EBUSY (the device is in use), and
+// the file system's (EINVAL, EIO, EUCLEAN for a damaged image).
+ErrorOr<void> mount(const Context& ctx, StringView fstype, StringView source, StringView path,
+                    StringView options);
+// sync(2): every mounted file system's FileSystem::sync(). Returns the first
+// error. Errors: EIO.
+ErrorOr<void> sync_all();
+// /proc/sys/vm/drop_caches: every mounted file system's drop_caches().
+void drop_caches_all();
 // Unmount the file system whose root is `path`. Errors: EINVAL (not a mount
 // root), EBUSY (the root file system; files, directories or a cwd in use;
 // mounts below it).

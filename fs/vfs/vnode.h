@@ -144,6 +144,11 @@ public:
     // (tmpfs overrides).
     virtual ErrorOr<size_t> append(const IoBuffer& buf, size_t n, u64& at);
 
+    // Write the file's dirty data and its inode to the backing store and
+    // wait (fsync(2); fdatasync(2) too). The default: nothing to write (a
+    // file in memory). Errors: EIO.
+    virtual ErrorOr<void> fsync() { return {}; }
+
     // ---- symbolic links ----
     // Copy the target (no NUL) into buf, at most n bytes. Returns its
     // length. Errors: EINVAL.

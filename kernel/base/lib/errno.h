@@ -52,6 +52,7 @@
 #undef EOVERFLOW
 #undef ENOTSUP
 #undef ETIMEDOUT
+#undef EUCLEAN
 #undef ECANCELED
 #endif
 
@@ -65,7 +66,9 @@ enum class Errno : int {
     ENOTTY = 25, ETXTBSY = 26, EFBIG = 27, ENOSPC = 28, ESPIPE = 29, EROFS = 30,
     EMLINK = 31, EPIPE = 32, EDOM = 33, ERANGE = 34, EDEADLK = 35,
     ENAMETOOLONG = 36, ENOLCK = 37, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40,
-    ENOMSG = 42, EOVERFLOW = 75, ENOTSUP = 95, ETIMEDOUT = 110, ECANCELED = 125,
+    ENOMSG = 42, EOVERFLOW = 75, ENOTSUP = 95, ETIMEDOUT = 110,
+    EUCLEAN = 117,  // "structure needs cleaning": a damaged file-system image
+    ECANCELED = 125,
 };
 
 // The symbolic name ("ENOENT"), or "E?" for a number not listed above.

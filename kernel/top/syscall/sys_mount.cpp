@@ -59,16 +59,16 @@ static ErrorOr<u64> sys_mount(UserPtr<const char> user_source, UserPtr<const cha
 {
     if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
         flags &= ~MS_MGC_MSK;
-    auto source = TRY(optional_string(user_source));  // read, as Linux does, then unused
+    auto source = TRY(optional_string(user_source));  // a device node for a disk file system
     auto target = TRY(UserPath::copy_in(user_target));
     if (!user_fstype)
         return Errno::EINVAL;  // a new mount needs a type
     auto fstype = TRY(UserPath::copy_in(user_fstype));
     auto data = TRY(optional_string(user_data));
-    UNUSED(source);
     if (flags & ~MOUNT_FLAGS_IGNORED)
         return Errno::EINVAL;
-    TRY(fs::mount(Process::current()->fs_context(), fstype.view(), target.view(), data.view()));
+    TRY(fs::mount(Process::current()->fs_context(), fstype.view(), source.view(), target.view(),
+                        data.view()));
     return 0;
 }
 SYSCALL(165, mount);
