@@ -148,8 +148,8 @@ static ErrorOr<void> fault_object(VmMap& map, MapEntry& e, Amap* amap, size_t sl
     }
     // 2A: map the object's own page.
     Prot prot = e.m_prot;
-    if (e.has(MapEntry::COPY_ON_WRITE))
-        prot &= Prot(~PROT_WRITE);
+    if (e.has(MapEntry::COPY_ON_WRITE) || (!(access & PROT_WRITE) && object.tracks_writes()))
+        prot &= Prot(~PROT_WRITE);  // a store faults again (2B, or the pager sees it)
     else if (access & PROT_WRITE)
         page->m_flags |= Page::DIRTY;
     stat_add(stats().faults_object_hit);

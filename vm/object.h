@@ -56,9 +56,25 @@ public:
     virtual kern::ErrorOr<void> put_pages_locked(u64 start, u64 end, u32 flags) = 0;
 
     // One more reference (a map entry, an open file, ...).
-    void reference();
+    virtual void reference();
     // Drop a reference; the last one destroys the object. => m_lock not held.
-    void detach();
+    // A vnode's object (fs/ffs/ffs_object.h) overrides both to count on its
+    // vnode instead, as UVM's vnode pager does (pgo_reference = vref): the
+    // object lives exactly as long as the vnode it is part of.
+    virtual void detach();
+
+    // ---- what the layers above need to know about a pager ----
+    // Does a page that is not resident still have contents somewhere (a
+    // disk block)? Then read() must ask the pager for it (fs/ubc/ubc.cpp)
+    // rather than read zeros, which is right for an aobj's never-written
+    // page. The default: no (anonymous memory; swap comes later).
+    virtual bool absent_pages_have_data() const { return false; }
+    // Must the pager see the first write to each page (to give it a disk
+    // block, and to know it is dirty)? Then a read fault maps the page
+    // read-only, so that a later store faults again with PROT_WRITE
+    // (vm/fault.cpp:fault_object), and the pager write-protects a page
+    // when it cleans it. The default: no (an aobj page is always dirty).
+    virtual bool tracks_writes() const { return false; }
 
     // ---- the resident page tree ----
     // => m_lock held. nullptr if no page is resident at `offset`.

@@ -155,18 +155,31 @@ void release(vm::VmObject& object, Window& w)
 
 // ---- reading ---------------------------------------------------------------
 
-// Find and hold the window's resident pages; a hole gets nullptr.
+// Find and hold the window's resident pages; a hole gets nullptr. For a
+// pager whose absent pages have data (a disk file), an absent page is
+// brought in (get_page_locked; the pager reads a hole as a zero page).
+// Returns why fewer than all pieces are held (EIO), or no error.
 // => object lock not held.
-void hold_resident(vm::VmObject& object, Window& w)
+ErrorOr<void> hold_resident(vm::VmObject& object, Window& w)
 {
     MutexGuard guard(object.lock());
+    const bool ask_pager = object.absent_pages_have_data();
     vm::Page* cursor = object.first_page_from_locked(w.pieces[0].page_offset);
     for (; w.held < w.count; ++w.held) {
-        vm::Page* page = resident_at(object, cursor, w.pieces[w.held].page_offset);
+        const u64 offset = w.pieces[w.held].page_offset;
+        vm::Page* page = resident_at(object, cursor, offset);
+        if (!page && ask_pager) {
+            auto brought = object.get_page_locked(offset, vm::PROT_READ);
+            if (brought.is_error())
+                return brought.error();
+            page = brought.value();
+            cursor = object.next_page_locked(*page);
+        }
         if (page)
             object.hold_page_locked(*page);
         w.pages[w.held] = page;
     }
+    return {};
 }
 
 // Read a window: copy from each resident page, zeros for a hole. Returns
@@ -174,10 +187,10 @@ void hold_resident(vm::VmObject& object, Window& w)
 // Errors: EFAULT, only when the first piece could not be copied.
 ErrorOr<size_t> read_window(vm::VmObject& object, Window& w, const IoBuffer& buf, size_t buf_offset)
 {
-    hold_resident(object, w);
+    const ErrorOr<void> gathered = hold_resident(object, w);
     size_t done = 0;
     ErrorOr<void> result;
-    for (size_t i = 0; i < w.count && !result.is_error(); ++i) {
+    for (size_t i = 0; i < w.held && !result.is_error(); ++i) {
         const Piece& piece = w.pieces[i];
         result = w.pages[i] ? buf.write_from(buf_offset + done, bytes_of(*w.pages[i]) + piece.in_page,
                                              piece.length)
@@ -186,6 +199,8 @@ ErrorOr<size_t> read_window(vm::VmObject& object, Window& w, const IoBuffer& buf
             done += piece.length;
     }
     release(object, w);
+    if (!result.is_error())
+        result = gathered;  // why fewer pieces than planned were held, if so
     if (result.is_error() && done == 0)
         return result.error();
     return done;

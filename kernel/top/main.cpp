@@ -13,6 +13,7 @@
 #include <arch/debug.h>
 #include <arch/time.h>
 #include <fs/block/blkdev.h>
+#include <fs/ffs/ffs_mount.h>
 #include <fs/dev/devices.h>
 #include <fs/procfs/procfs.h>
 #include <fs/tmpfs/tmpfs.h>
@@ -103,6 +104,7 @@ void kmain()
     arch::late_init();
 
     fs::tmpfs_register();
+    fs::ffs::ffs_register();
     MUST(fs::mount_root("tmpfs", ""));
     initramfs_load_boot_module();  // the "initramfs" module, if any, into "/"
     dev::init();                   // the console, /dev/null, ... (fs/dev)
