@@ -183,13 +183,24 @@ ErrorOr<void> FfsNode::truncate_locked(u64 size)
     return write_inode_locked();
 }
 
-ErrorOr<void> FfsNode::fsync()
+ErrorOr<void> FfsNode::write_back()
 {
+    __atomic_store_n(&m_maybe_dirty, false, __ATOMIC_RELEASE);  // a later dirtying sets it again
+    ErrorOr<void> pages;
     if (type() == VType::Regular) {
         MutexGuard guard(m_object.lock());
-        TRY(m_object.put_pages_locked(0, ~u64(PAGE_SIZE - 1), vm::PUT_CLEAN));
+        pages = m_object.put_pages_locked(0, ~u64(PAGE_SIZE - 1), vm::PUT_CLEAN);
     }
-    TRY(write_inode());
+    auto inode = write_inode();
+    if (pages.is_error() || inode.is_error())
+        note_dirty();  // try again at the next sync
+    TRY(pages);
+    return inode;
+}
+
+ErrorOr<void> FfsNode::fsync()
+{
+    TRY(write_back());
     return block::bufcache().flush(m_ffs.device());
 }
 

@@ -115,7 +115,7 @@ ErrorOr<u32> FfsNode::balloc_locked(u64 lbn, bool& fresh)
             bufcache().bdwrite(*bp.value());
         }
         m_din.di_blocks += ffs_btodb(&sb, 1);
-        m_din_dirty = true;
+        set_din_dirty_locked();
         return bno;
     };
     if (*slot == 0) {
@@ -251,7 +251,7 @@ ErrorOr<void> FfsNode::free_blocks_from_locked(u64 first)
         }
         base += span;
     }
-    m_din_dirty = true;
+    set_din_dirty_locked();
     return result;
 }
 
@@ -284,7 +284,7 @@ void FfsNode::touch_locked(u32 which)
         m_din.di_mtime = now.sec, m_din.di_mtimensec = u32(now.nsec);
     if (which & CTIME)
         m_din.di_ctime = now.sec, m_din.di_ctimensec = u32(now.nsec);
-    m_din_dirty = true;
+    set_din_dirty_locked();
 }
 
 ErrorOr<VAttr> FfsNode::getattr()

@@ -30,6 +30,7 @@
 #include <kernel/base/lib/kbuffer.h>
 #include <kernel/base/lib/ref_ptr.h>
 #include <kernel/base/lib/string.h>
+#include <kernel/base/lib/vector.h>
 #include <kernel/base/printk.h>
 #include <kernel/base/sync/spinlock.h>
 
@@ -312,6 +313,9 @@ ErrorOr<void> FfsMount::write_superblock(bool clean)
     ffs_superblock copy;
     {
         MutexGuard guard(m_alloc_lock);
+        if (!clean && !m_sb_dirty && m_sb.fs_clean == FFS_DIRTY)
+            return {};  // nothing new since the last write
+        m_sb_dirty = false;
         m_sb.fs_clean = clean ? FFS_CLEAN : FFS_DIRTY;
         m_sb.fs_time = current_time().sec;
         copy = m_sb;
@@ -330,6 +334,7 @@ ErrorOr<void> FfsMount::write_group_counts_locked(u32 g)
     cg->cg_cs = m_cs[g];
     cg->cg_time = current_time().sec;
     hdr.dirty();
+    m_sb_dirty = true;  // the superblock's sums changed with the group's
     return {};
 }
 
@@ -580,31 +585,31 @@ void FfsMount::evict_idle_nodes()
 
 // ---- sync, unmount ---------------------------------------------------------------
 
-// Write every cached node's dirty pages and inode. The nodes are visited
-// with a reference held, so none goes away meanwhile. Errors: EIO (the first).
+// Write back every cached node that may be dirty (FfsNode::note_dirty):
+// collect them, referenced, under the cache lock, then fsync each without
+// it. Errors: EIO, ENOMEM (the first).
 ErrorOr<void> FfsMount::sync_nodes()
 {
-    ErrorOr<void> first;
-    for (u32 visited = 0;; ++visited) {
-        FfsNode* node = nullptr;
-        {
-            MutexGuard guard(m_icache_lock);
-            u32 i = 0;
-            for (FfsNode& n : m_all) {
-                if (i++ == visited) {
-                    node = &n;
-                    node->ref();
-                    break;
-                }
-            }
+    kern::Vector<FfsNode*> dirty;
+    {
+        MutexGuard guard(m_icache_lock);
+        for (FfsNode& node : m_all) {
+            if (!__atomic_load_n(&node.m_maybe_dirty, __ATOMIC_ACQUIRE))
+                continue;
+            if (dirty.try_append(&node).is_error())
+                break;  // no memory for the list: this sync writes what it has
+            node.m_idle = false;  // referenced below: not evictable meanwhile
+            node.ref();
         }
-        if (!node)
-            return first;
-        auto result = node->fsync();
+    }
+    ErrorOr<void> first;
+    for (FfsNode* node : dirty) {
+        auto result = node->write_back();
         if (result.is_error() && !first.is_error())
             first = result;
         node->unref();
     }
+    return first;
 }
 
 ErrorOr<void> FfsMount::sync()

@@ -119,6 +119,7 @@ private:
     block::BlockDevice& m_dev;
     ffs_superblock m_sb;      // counts guarded by m_alloc_lock
     ffs_csum* m_cs = nullptr; // fs_ncg entries, guarded by m_alloc_lock
+    bool m_sb_dirty = true;   // counts changed since the superblock was written (m_alloc_lock)
     kern::Mutex m_ns_lock;
     kern::Mutex m_alloc_lock;
     kern::Mutex m_icache_lock;

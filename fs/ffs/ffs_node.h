@@ -54,6 +54,7 @@ namespace fs::ffs {
 
 class FfsMount;
 class FfsNode;
+struct PageBatch;  // fs/ffs/ffs_object.cpp
 
 // The pages of a regular file, with the vnode pager behind them.
 class FfsObject final : public vm::VmObject {
@@ -77,12 +78,20 @@ public:
     bool absent_pages_have_data() const override { return true; }
     bool tracks_writes() const override { return true; }
 
+    // A page write() filled whole (ubc's fresh windows): it has its block
+    // already (allocate_range_locked); the node notes it may be dirty.
+    kern::ErrorOr<void> install_filled_page_locked(vm::Page& page, u64 offset) override;
+
 protected:
     void destroy() override;  // never called: the count is the vnode's
 
 private:
-    kern::ErrorOr<void> write_page_locked(vm::Page& page);
+    void plan_read_ahead_locked(PageBatch& batch, u64 lbn, u64 size);
+    kern::ErrorOr<void> write_batch_locked(PageBatch& batch);
+    kern::ErrorOr<void> clean_range_locked(u64 start, u64 end);
+
     FfsNode& m_node;
+    u64 m_next_read_lbn = 0;  // where a sequential reader goes next (m_lock)
 };
 
 class FfsNode final : public Vnode {
@@ -109,6 +118,10 @@ public:
 
     u32 ino() const { return m_ino; }
     FfsMount& ffs() const { return m_ffs; }
+    // Something of this node (pages, the inode) may need writing back: sync
+    // visits only such nodes. Set by every path that dirties; cleared by
+    // fsync before it writes.
+    void note_dirty() { __atomic_store_n(&m_maybe_dirty, true, __ATOMIC_RELEASE); }
     kern::HashNode m_hash_node;  // FfsMount's inode cache (its m_icache_lock)
     kern::ListNode m_all_node;   // ... and its list of every in-core node
 
@@ -134,9 +147,18 @@ private:
     // the buffer cache). Errors: EIO.
     ErrorOr<void> write_inode_locked();
     ErrorOr<void> write_inode();
+    // Write the dirty pages to their blocks and the inode to its buffer (a
+    // delayed write): fsync without the buffer cache's flush, which sync
+    // does once for the whole device. Errors: EIO, ENOSPC.
+    ErrorOr<void> write_back();
     // Set the chosen times to now (ATIME, MTIME, CTIME). => m_din_lock held.
     static constexpr u32 ATIME = 1, MTIME = 2, CTIME = 4;
     void touch_locked(u32 which);
+    void set_din_dirty_locked()
+    {
+        m_din_dirty = true;
+        note_dirty();
+    }
     u64 size_locked() const { return m_din.di_size; }
     u64 size();
     VType type_of_mode() const;
@@ -163,6 +185,7 @@ private:
     mutable kern::Mutex m_din_lock;
     ffs_dinode m_din;         // guarded by m_din_lock
     bool m_din_dirty = false; // m_din differs from its inode-table slot
+    bool m_maybe_dirty = false;  // atomic: note_dirty()
     // The end a write() in progress may extend the file to (guarded by
     // m_din_lock): the pager gives pages up to max(size, this), EFAULT past.
     u64 m_write_end = 0;

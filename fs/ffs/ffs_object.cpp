@@ -46,18 +46,67 @@ void FfsObject::reference() { m_node.ref(); }
 void FfsObject::detach() { m_node.unref(); }
 void FfsObject::destroy() { KASSERT_MSG(false, "FfsObject::destroy: its count is its vnode's"); }
 
-namespace {
+// Up to CLUSTER pages moved at once: every request is submitted before the
+// first is waited for, so the disk (md's thread, a virtio queue) takes them
+// back to back -- one switch to the driver and back per cluster instead of
+// per page, which is most of the cost of a 4 KiB request under an emulator.
+// The requests live on the heap: Bufs are too big for a kernel stack.
+constexpr size_t CLUSTER = 16;
 
-// Move one page-sized block between `page` and the disk. Errors: EIO.
-ErrorOr<void> page_io(FfsMount& ffs, vm::Page& page, u32 bno, bool read)
+struct PageBatch {
+    block::Buf bufs[CLUSTER];
+    vm::Page* pages[CLUSTER];
+    ErrorOr<void> results[CLUSTER];
+    size_t count = 0;
+
+    void add(FfsMount& ffs, vm::Page& page, u32 bno, bool read)
+    {
+        KASSERT(count < CLUSTER);
+        block::bio_prepare(bufs[count], ffs.device(), ffs.sector_of(bno), vm::page_allocator().virt_of(page),
+                           PAGE_SIZE, read ? block::Buf::B_READ : 0);
+        pages[count++] = &page;
+    }
+    // Submit every request, then wait for each; results[i] says how page i
+    // fared. Returns the first error.
+    ErrorOr<void> run()
+    {
+        for (size_t i = 0; i < count; ++i)
+            block::submit(bufs[i]);
+        ErrorOr<void> first;
+        for (size_t i = 0; i < count; ++i) {
+            results[i] = block::biowait(bufs[i]);
+            if (results[i].is_error() && !first.is_error())
+                first = results[i];
+        }
+        return first;
+    }
+};
+
+// The blocks after `lbn` that a sequential reader will want next: up to
+// CLUSTER - 1 of them, stopping at the end of the file, a hole, a resident
+// page, or a page that cannot be had. Each gets a page, added to `batch`
+// (its block read with the one the caller asked for), and is inserted in
+// the object by the caller. => m_lock and nothing else held.
+void FfsObject::plan_read_ahead_locked(PageBatch& batch, u64 lbn, u64 size)
 {
-    block::Buf bp;
-    block::bio_prepare(bp, ffs.device(), ffs.sector_of(bno), vm::page_allocator().virt_of(page), PAGE_SIZE,
-                       read ? block::Buf::B_READ : 0);
-    return block::bio_sync(bp);
+    FfsMount& ffs = m_node.ffs();
+    const u32 shift = ffs.sb().fs_bshift;
+    for (u64 next = lbn + 1; batch.count < CLUSTER && (next << shift) < size; ++next) {
+        if (lookup_page_locked(next << shift))
+            return;
+        ErrorOr<u32> bno = Errno::EIO;
+        {
+            MutexGuard guard(m_node.m_din_lock);
+            bno = m_node.bmap_locked(next);
+        }
+        if (bno.is_error() || bno.value() == 0)
+            return;
+        auto page = vm::page_allocator().allocate();
+        if (page.is_error())
+            return;
+        batch.add(ffs, *page.value(), bno.value(), true);
+    }
 }
-
-} // namespace
 
 ErrorOr<vm::Page*> FfsObject::get_page_locked(u64 offset, vm::Access access)
 {
@@ -67,69 +116,138 @@ ErrorOr<vm::Page*> FfsObject::get_page_locked(u64 offset, vm::Access access)
     FfsMount& ffs = m_node.ffs();
     const u64 lbn = offset >> ffs.sb().fs_bshift;
     u32 bno;
-    bool fresh = false, past_end = false;
+    u64 size;
+    bool fresh = false;
     {
         MutexGuard guard(m_node.m_din_lock);
-        const u64 size = m_node.size_locked();
+        size = m_node.size_locked();
         const u64 end = max(size, m_node.m_write_end);
         if (offset >= align_up(end, PAGE_SIZE))
             return Errno::EFAULT;  // a fault past the end of the file: SIGBUS
         bno = (access & vm::PROT_WRITE) ? TRY(m_node.balloc_locked(lbn, fresh)) : TRY(m_node.bmap_locked(lbn));
-        // Inside the file but past its recorded size: a block a write() in
-        // progress has just allocated (its contents are not data yet).
-        past_end = offset >= size;
     }
+    if (access & vm::PROT_WRITE)
+        m_node.note_dirty();
     vm::Page* page = TRY(vm::page_allocator().allocate());
-    if (bno == 0 || fresh || past_end) {
+    // A hole, a block just given, or one past the recorded size (a write()
+    // in progress allocated it: its contents are not data yet) reads as zeros.
+    if (bno == 0 || fresh || offset >= size) {
         vm::page_allocator().zero_page(*page);
-    } else if (auto read = page_io(ffs, *page, bno, true); read.is_error()) {
-        vm::page_allocator().free(page);
-        ffs.report(m_node.ino(), "a data block could not be read");
-        return read.error();
+        if (fresh || (access & vm::PROT_WRITE))
+            page->m_flags |= vm::Page::DIRTY;
+        insert_page_locked(*page, offset);
+        return page;
     }
-    if (fresh || (access & vm::PROT_WRITE))
-        page->m_flags |= vm::Page::DIRTY;
-    insert_page_locked(*page, offset);
-    return page;
+    auto* batch = new (std::nothrow) PageBatch;
+    if (!batch) {
+        vm::page_allocator().free(page);
+        return Errno::ENOMEM;
+    }
+    batch->add(ffs, *page, bno, true);
+    // Read ahead when the reader is going through the file in order.
+    const bool sequential = lbn == 0 || lbn == m_next_read_lbn;
+    if (sequential && !(access & vm::PROT_WRITE))
+        plan_read_ahead_locked(*batch, lbn, size);
+    (void)batch->run();
+    m_next_read_lbn = lbn + batch->count;
+    ErrorOr<vm::Page*> result = page;
+    for (size_t i = 0; i < batch->count; ++i) {
+        vm::Page* p = batch->pages[i];
+        if (batch->results[i].is_error()) {
+            vm::page_allocator().free(p);
+            if (i == 0) {
+                ffs.report(m_node.ino(), "a data block could not be read");
+                result = batch->results[i].error();
+            }
+            continue;
+        }
+        if (i == 0 && (access & vm::PROT_WRITE))
+            p->m_flags |= vm::Page::DIRTY;
+        insert_page_locked(*p, offset + (u64(i) << ffs.sb().fs_bshift));
+    }
+    delete batch;
+    return result;
 }
 
-// Write one dirty page to its block (allocating it if the page was made
-// for a read of a hole and then written: ubc_write gives blocks first, so
-// this is only a safety net). => m_lock held. Errors: EIO, ENOSPC.
-ErrorOr<void> FfsObject::write_page_locked(vm::Page& page)
+ErrorOr<void> FfsObject::install_filled_page_locked(vm::Page& page, u64 offset)
 {
+    m_node.note_dirty();
+    return VmObject::install_filled_page_locked(page, offset);
+}
+
+// Write the batch's dirty pages to their blocks, which every one of them
+// has (write() and write faults allocate first; a page a read made for a
+// hole and a store then dirtied through ubc_write got its block in
+// allocate_range_locked). Each page is write-protected first, so a store
+// during the write faults and makes it DIRTY again. => m_lock held.
+// Errors: EIO.
+ErrorOr<void> FfsObject::write_batch_locked(PageBatch& batch)
+{
+    for (size_t i = 0; i < batch.count; ++i) {
+        arch::pmap_page_protect(*batch.pages[i], vm::PROT_READ);
+        batch.pages[i]->m_flags &= ~vm::Page::DIRTY;
+    }
+    auto result = batch.run();
+    for (size_t i = 0; i < batch.count; ++i) {
+        if (batch.results[i].is_error()) {
+            batch.pages[i]->m_flags |= vm::Page::DIRTY;
+            m_node.note_dirty();
+            m_node.ffs().report(m_node.ino(), "a data block could not be written");
+        }
+    }
+    batch.count = 0;
+    return result;
+}
+
+// Clean the dirty pages of [start, end), CLUSTER at a time. => m_lock held.
+// Errors: EIO, ENOSPC (a dirty page in a hole that found no block), ENOMEM.
+ErrorOr<void> FfsObject::clean_range_locked(u64 start, u64 end)
+{
+    auto* batch = new (std::nothrow) PageBatch;
+    if (!batch)
+        return Errno::ENOMEM;
     FfsMount& ffs = m_node.ffs();
-    u32 bno;
-    {
-        MutexGuard guard(m_node.m_din_lock);
-        bool fresh;
-        bno = TRY(m_node.balloc_locked(page.m_offset >> ffs.sb().fs_bshift, fresh));
+    ErrorOr<void> first;
+    for (vm::Page* page = m_pages.lower_bound(start); page && page->m_offset < end;
+         page = m_pages.next(*page)) {
+        if (!page->has(vm::Page::DIRTY))
+            continue;
+        ErrorOr<u32> bno = Errno::EIO;
+        {
+            MutexGuard guard(m_node.m_din_lock);
+            bool fresh;
+            bno = m_node.balloc_locked(page->m_offset >> ffs.sb().fs_bshift, fresh);
+        }
+        if (bno.is_error()) {
+            if (!first.is_error())
+                first = bno.error();
+            m_node.note_dirty();
+            continue;
+        }
+        batch->add(ffs, *page, bno.value(), false);
+        if (batch->count == CLUSTER) {
+            auto written = write_batch_locked(*batch);
+            if (written.is_error() && !first.is_error())
+                first = written;
+        }
     }
-    arch::pmap_page_protect(page, vm::PROT_READ);  // the next store faults: DIRTY again
-    page.m_flags &= ~vm::Page::DIRTY;
-    auto written = page_io(ffs, page, bno, false);
-    if (written.is_error()) {
-        page.m_flags |= vm::Page::DIRTY;
-        ffs.report(m_node.ino(), "a data block could not be written");
-    }
-    return written;
+    auto written = write_batch_locked(*batch);
+    if (written.is_error() && !first.is_error())
+        first = written;
+    delete batch;
+    return first;
 }
 
 ErrorOr<void> FfsObject::put_pages_locked(u64 start, u64 end, u32 flags)
 {
     KASSERT(m_lock.is_locked_by_me());
     ErrorOr<void> first;
+    if (flags & vm::PUT_CLEAN)
+        first = clean_range_locked(start, end);
+    if (!(flags & vm::PUT_FREE))
+        return first;
     vm::Page* page = m_pages.lower_bound(start);
     while (page && page->m_offset < end) {
-        if ((flags & vm::PUT_CLEAN) && page->has(vm::Page::DIRTY)) {
-            auto written = write_page_locked(*page);
-            if (written.is_error() && !first.is_error())
-                first = written;
-        }
-        if (!(flags & vm::PUT_FREE) || page->m_wire_count > 0) {
-            page = m_pages.next(*page);
-            continue;
-        }
         if (page->m_hold_count > 0) {
             // read()/write() is copying through it: wait, then look again.
             const u64 offset = page->m_offset;
@@ -137,12 +255,10 @@ ErrorOr<void> FfsObject::put_pages_locked(u64 start, u64 end, u32 flags)
             page = m_pages.lower_bound(offset);
             continue;
         }
-        if ((flags & vm::PUT_CLEAN) && page->has(vm::Page::DIRTY)) {
-            page = m_pages.next(*page);  // could not be written: keep it
-            continue;
-        }
         vm::Page* next = m_pages.next(*page);
-        free_page_locked(*page);
+        // Wired pages stay; so do dirty ones that could not be written.
+        if (page->m_wire_count == 0 && !((flags & vm::PUT_CLEAN) && page->has(vm::Page::DIRTY)))
+            free_page_locked(*page);
         page = next;
     }
     return first;

@@ -328,7 +328,7 @@ ErrorOr<Vnode*> DirOps::make(FfsNode& dir, StringView name, VType type, u32 mode
             if (target.length() < FFS_MAXSYMLINKLEN)
                 memcpy(node->m_din.di_db, target.characters(), target.length());
         }
-        node->m_din_dirty = true;
+        node->set_din_dirty_locked();
     }
     // Its first block: a directory's "." and "..", a long symlink's target.
     if (is_dir || (type == VType::Symlink && target.length() >= FFS_MAXSYMLINKLEN)) {

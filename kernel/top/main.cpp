@@ -24,6 +24,7 @@
 #include <kernel/top/initramfs.h>
 #include <kernel/base/ktest/ktest.h>
 #include <kernel/top/main.h>
+#include <kernel/top/syncer.h>
 #include <kernel/base/printk.h>
 #include <kernel/top/proc/process.h>
 #include <kernel/base/sched/sched.h>
@@ -111,6 +112,7 @@ void kmain()
     block::init();                 // RAM disks from the command line (md0=64M) and /dev/md0
     mount_proc();                  // /proc (fs/procfs), if the root has the directory
     alarm_init();                  // alarm(2)'s SIGALRM sender
+    syncer_init();                 // sync every 30 s (syncer=N): kernel/top/syncer.h
 
     Thread* main = MUST(Thread::create("main", main_thread, nullptr));
     main->detach();
