@@ -220,15 +220,13 @@ def same_boot_rows(boots, labels, cases=None):
                     cases.append(plain)
     result = []
     for case in cases:
-        unit = next((boot[case][1] for boot in boots if case in boot), None)
+        names = [case] + [labelled_case(case, label) for label in labels]
+        unit = next((boot[name][1] for name in names for boot in boots if name in boot), "?")
         row = {"case": case, "unit": unit, "tmpfs": [boot[case][0] for boot in boots if case in boot]}
-        for label in labels:
-            mine = labelled_case(case, label)
+        for label, mine in zip(labels, names[1:]):
             row[label] = [boot[mine][0] for boot in boots if mine in boot]
             row[label + "_ratio"] = [boot[mine][0] / boot[case][0] for boot in boots
                                      if mine in boot and case in boot and boot[case][0] > 0]
-            unit = unit or next((boot[mine][1] for boot in boots if mine in boot), None)
-        row["unit"] = unit or "?"
         if any(row[label] for label in labels):
             result.append(row)
     return result
@@ -274,31 +272,30 @@ def guest_notes(paths):
 
 
 def same_boot_section(boots, failures, notes, ffs_text):
-    """The report's lines about the second passes."""
+    """The report's lines about the second passes: what they ran on, what
+    the guest said (notes: guest_notes), the checks that failed (failures:
+    read_log's), the issue's rows and then every case."""
     labels = same_boot_labels(boots)
     lines = [f"## {same_boot_title(labels, ffs_text)}", ""]
-    if not labels:
+    if labels:
+        lines += [f"On teachos, after the tmpfs pass, the same boot ran fsbench again with the same "
+                  f"file size and file count on a second file system: /mnt/ffs is {ffs_text}. Linux "
+                  f"has no FFS here: its column stays tmpfs, and the fair comparisons are ffs against "
+                  f"teachos's tmpfs in the same boot (this table) and tmpfs against Linux's tmpfs "
+                  f"(the table above). Each ratio is taken within one boot, then the median over the "
+                  f"boots, with the spread; above 1, the second file system is faster. The FFS issue's "
+                  f"rough target is reads within 1.5x of tmpfs (ffs/tmpfs of 0.67 or more): the ratio "
+                  f"is printed, never a verdict.", ""]
+    else:
         lines += [f"No second-pass rows in the logs (/mnt/ffs: {ffs_text}).", ""]
-        lines += [f"- the guest said: `{note}`" for note in notes]
-        lines += [f"- {label}: fsbench failed a check, so its rows of that boot are left out: `{text}`"
-                  for label, texts in failures.items() for text in texts]
-        return lines + ([""] if notes or failures else [])
-    lines += [f"On teachos, after the tmpfs pass, the same boot ran fsbench again with the same "
-              f"file size and file count on a second file system: /mnt/ffs is {ffs_text}. Linux "
-              f"has no FFS here: its column stays tmpfs, and the fair comparisons are ffs against "
-              f"teachos's tmpfs in the same boot (this table) and tmpfs against Linux's tmpfs "
-              f"(the table above). Each ratio is taken within one boot, then the median over the "
-              f"boots, with the spread; above 1, the second file system is faster. The FFS issue's "
-              f"rough target is reads within 1.5x of tmpfs (ffs/tmpfs of 0.67 or more): the ratio "
-              f"is printed, never a verdict.", ""]
-    lines += [f"- the guest said: `{note}`" for note in notes]
-    lines += [f"- {label}: fsbench failed a check, so its rows of that boot are left out: `{text}`"
-              for label, texts in failures.items() for text in texts]
-    if notes or failures:
-        lines += [""]
-    lines += same_boot_table(same_boot_rows(boots, labels, SAME_BOOT_CASES), labels, True) + [""]
-    lines += ["Every case of the second pass:", ""]
-    lines += same_boot_table(same_boot_rows(boots, labels), labels, True) + [""]
+    said = [f"- the guest said: `{note}`" for note in notes]
+    said += [f"- {label}: fsbench failed a check, so its rows of that boot are left out: `{text}`"
+             for label, texts in failures.items() for text in texts]
+    lines += said + ([""] if said else [])
+    if labels:
+        lines += same_boot_table(same_boot_rows(boots, labels, SAME_BOOT_CASES), labels, True) + [""]
+        lines += ["Every case of the second pass:", ""]
+        lines += same_boot_table(same_boot_rows(boots, labels), labels, True) + [""]
     return lines
 
 

@@ -46,7 +46,9 @@
 #    boot repeated BENCH_BOOTS times.
 # 3. The report: the median over the boots with the min-max spread, for
 #    each kernel, and the ratio teachos/Linux -- on the terminal as text,
-#    in report.md as Markdown, and as figures.
+#    in report.md as Markdown, and as figures; and beside it the table
+#    "FFS on md vs tmpfs, same boot" (teachos's two passes, ratio ffs/tmpfs
+#    within each boot: Linux has no FFS here).
 #
 # Linux's reference under TCG: LINUX_CMDLINE (default, under TCG only,
 # "clearcpuid=erms,fsrm") is added to Linux's kernel command line. The
@@ -100,7 +102,7 @@ progress() { printf '== [%4ds] %s\n' $((SECONDS - start)) "$*"; }
 write_teachos_script() {  # $1: the file
     local mount_ffs=""
     case $ffs in
-        ffs) mount_ffs='/sbin/newfs /dev/md0 >/dev/null && mount -t ffs /dev/md0 /mnt/ffs' ;;
+        ffs) mount_ffs='/sbin/newfs /dev/md0 && mount -t ffs /dev/md0 /mnt/ffs' ;;
         tmpfs) mount_ffs='mount -t tmpfs none /mnt/ffs' ;;
     esac
     {
@@ -111,13 +113,15 @@ write_teachos_script() {  # $1: the file
 # second_pass LABEL DIR MOUNT: run MOUNT (a shell command that mounts a
 # file system on DIR), then fsbench there with its rows labelled LABEL_ --
 # the file system's cases only, not the user copies -- then umount DIR.
-# Returns 1 if MOUNT failed; the lines starting "bench: " say what went wrong.
+# Returns 1 if MOUNT failed; the lines starting "bench: " say what went
+# wrong (MOUNT's last line on stderr included: "... No such device").
 second_pass() {
     mkdir -p "$2"
-    sh -c "$3"
+    why=$(sh -c "$3" 2>&1 >/dev/null)
     mounted=$?
     if [ $mounted != 0 ]; then
-        echo "bench: no $1 pass: '$3' failed (status $mounted); the tmpfs rows stand alone"
+        why=$(echo "$why" | tail -n 1)
+        echo "bench: no $1 pass: '$3' failed (status $mounted: $why); the tmpfs rows stand alone"
         return 1
     fi
     $fsbench -l "$1" -c write,overwrite,read,create,stat,unlink "$2" ||
