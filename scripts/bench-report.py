@@ -326,13 +326,17 @@ def median_min_max(values):
     return statistics.median(values), min(values), max(values)
 
 
-def throughput_series(ours, linux):
-    """[(title, colour, dash, [(size, median, min, max)])] of the series that have data."""
+def throughput_series(ours, linux, ffs_text=""):
+    """[(title, colour, dash, [(size, median, min, max)])] of the series that
+    have data; `ffs_text` (bench.sh's --ffs) renames the FFS series when
+    they are the tmpfs stand-in."""
     sides = {"teachos": ours, "linux": linux}
     result = []
     for title, side, case, colour, dash in THROUGHPUT_SERIES:
         points = [(size,) + median_min_max(sides[side][case.format(size)][0])
                   for size in SIZES if sides[side].get(case.format(size), ([],))[0]]
+        if ffs_text.startswith("STAND-IN"):
+            title = title.replace("FFS (md)", "ffs STAND-IN (tmpfs)")
         if points:
             result.append((title, colour, dash, points))
     return result
@@ -403,11 +407,12 @@ def ratio_figure(out, name, values, subtitle, **titles):
                    ymax=max(2.0, ymax * 1.25), subtitle=subtitle, **titles)
 
 
-def figures(out, ours, linux, rows, subtitle, same_rows=(), labels=(), same_title=""):
-    """Draws what has data (`same_title`: figure (d)'s, same_boot_title's);
-    returns ([(file, caption)], [problems])."""
+def figures(out, ours, linux, rows, subtitle, same_rows=(), labels=(), ffs_text=""):
+    """Draws what has data (`ffs_text`: bench.sh's --ffs); returns
+    ([(file, caption)], [problems])."""
     made, problems = [], []
-    series = throughput_series(ours, linux)
+    series = throughput_series(ours, linux, ffs_text)
+    same_title = same_boot_title(labels, ffs_text)
     compared = [row for row in rows if row["normalised"] is not None]
     write_throughput_data(os.path.join(out, "throughput.dat"), series)
     write_ratio_data(os.path.join(out, "ratios.dat"), compared)
@@ -521,8 +526,7 @@ def main(argv):
     same_rows = same_boot_rows(boots, labels)
     subtitle = (f"{dict(facts)['date']}, {args.accel}, {args.boots} boot(s) each, guest {args.mem}; "
                 f"fsbench: {dict(facts)['fsbench']}")
-    made, problems = figures(args.out, ours, linux, rows, subtitle, same_rows, labels,
-                             same_boot_title(labels, args.ffs))
+    made, problems = figures(args.out, ours, linux, rows, subtitle, same_rows, labels, args.ffs)
     limit = copy_limit(throughput_series(ours, linux))
     same_boot = same_boot_section(boots, failures, guest_notes(args.teachos), args.ffs)
     with open(os.path.join(args.out, "report.md"), "w") as f:

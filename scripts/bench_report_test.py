@@ -212,6 +212,11 @@ class BenchReportTest(unittest.TestCase):
         self.assertEqual(bench_report.same_boot_title(["ffs"], "STAND-IN: a second tmpfs, not FFS"),
                          "FFS on md vs tmpfs, same boot (ffs rows: a STAND-IN tmpfs)")
         self.assertEqual(bench_report.same_boot_title(["ffs", "mfs"]), "FFS on md and MFS vs tmpfs, same boot")
+        ours = {"fsbench.ffs_read_4096": ([10.0], "MB/s")}
+        self.assertEqual([t for t, *_ in bench_report.throughput_series(ours, {}, "STAND-IN: a second tmpfs")],
+                         ["teachos ffs STAND-IN (tmpfs) read"])
+        self.assertEqual([t for t, *_ in bench_report.throughput_series(ours, {}, "FFS on /dev/md0")],
+                         ["teachos FFS (md) read"])
 
     def test_copy_limit_is_the_faster_copy(self):
         series = [("user memcpy (teachos)", "black", 1, [(4096, 900.0, 800.0, 950.0), (65536, 1200.0, 1, 2)]),
