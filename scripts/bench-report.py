@@ -243,9 +243,12 @@ def ratio_cell(ratios):
 
 
 def same_boot_table(rows, labels, markdown):
+    """The lines of the same-boot table (same_boot_rows's rows): case, unit,
+    tmpfs, then for each label its values and its ratio to tmpfs."""
     header = ("case", "unit", "tmpfs") + tuple(c for label in labels for c in (label, f"{label}/tmpfs"))
     cells = [(row["case"], row["unit"], bench_table.cell(row["tmpfs"]))
-             + tuple(c for label in labels for c in (bench_table.cell(row[label]), ratio_cell(row[label + "_ratio"])))
+             + tuple(c for label in labels
+                     for c in (bench_table.cell(row[label]), ratio_cell(row[label + "_ratio"])))
              for row in rows]
     return bench_table.format_table(header, cells, markdown)
 

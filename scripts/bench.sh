@@ -225,7 +225,8 @@ progress "report: $boots boot(s) each, $accel, MEM=${MEM:-1G}; median (min-max);
 shopt -s nullglob
 python3 "$here/bench-report.py" --out "$out" --accel "$accel" --mem "${MEM:-1G}" --boots "$boots" \
     --mode "$mode" --linux-kernel "$(ls build/linux-ref 2>/dev/null | tail -n 1)" \
-    --linux-cmdline "${linux_cmdline:-(none)}" --ffs "$ffs_what" --load-start "${load_start:-?}" --teachos "$out"/user-teachos-*.log --linux "$out"/user-linux-*.log \
+    --linux-cmdline "${linux_cmdline:-(none)}" --ffs "$ffs_what" --load-start "${load_start:-?}" \
+    --teachos "$out"/user-teachos-*.log --linux "$out"/user-linux-*.log \
     --ktest "$out"/boot*.log || status=1
 progress "done"
 exit $status
