@@ -162,6 +162,7 @@ $(FFS_TOOLS_GUEST): $(BUILD)/user/tools/%: user/tools/%.c $(FFS_TOOLS_DEPS)
 	@echo "  MUSLCC  $@"
 	@$(USER_CC) -static $(FFS_TOOLS_CFLAGS) $< $(FFS_LIB_SRCS) -o $@
 $(INITRAMFS): $(FFS_TOOLS_GUEST)
+bench: $(FFS_TOOLS_GUEST)  # scripts/bench.sh's FFS pass: newfs, fsck_ffs in the guest
 .PHONY: tools
 tools: $(FFS_TOOLS_HOST) $(FFS_TOOLS_GUEST)
 all: $(FFS_TOOLS_HOST)

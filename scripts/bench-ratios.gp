@@ -4,6 +4,10 @@
 #
 #   gnuplot -e "datafile='D'; outfile='O.png'; ncases=N; ymax=Y; subtitle='S'" scripts/bench-ratios.gp
 #
+# Optional: heading='H' and ytitle='T' replace the title's first line and
+# the y label -- figure (d), the second passes (FFS on md) against tmpfs in
+# the same boot, is drawn by this script too.
+#
 # Written by scripts/bench-report.py, with the data file: one line per case,
 #
 #   "read 4 KiB" 0.23
@@ -13,8 +17,10 @@
 # each bar starts at 1 (boxxyerror: x, y, x from-to, y from 1 to the ratio).
 set terminal pngcairo size (ncases * 34 + 260 < 960 ? 960 : ncases * 34 + 260),640 font ",11" noenhanced
 set output outfile
-set title "teachos against Linux in the same QEMU (above 1: teachos better)\n".subtitle
-set ylabel "normalised ratio (teachos/Linux; Linux/teachos for times; log scale)"
+if (!exists("heading")) heading = "teachos against Linux in the same QEMU (above 1: teachos better)"
+if (!exists("ytitle")) ytitle = "normalised ratio (teachos/Linux; Linux/teachos for times; log scale)"
+set title heading."\n".subtitle
+set ylabel ytitle
 set xlabel "case (throughput: MB/s or ops/s; time: ns or us per operation)"
 set logscale y 2
 set yrange [1.0 / ymax:ymax]

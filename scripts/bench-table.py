@@ -11,7 +11,12 @@ scripts/linux-ref) running the user-level benchmarks; the lines read are
     fsbench NAME VALUE UNIT          (user/bench/fsbench.c: MB/s, ops/s)
 
 and a line "fsbench: FAIL ..." or "ubench: FAIL ..." makes the whole table fail (exit 1): a
-benchmark that computed a wrong answer has no number. For every case the
+benchmark that computed a wrong answer has no number. fsbench run with -l
+LABEL on a second file system in the same boot prefixes its names with
+LABEL_ (fsbench ffs_read_4096 ...; FS_LABELS lists the labels known) and
+its failure with the label (fsbench: FAIL [ffs] ...): such a failure drops
+that label's rows of that log and is reported on stderr, the other rows
+stand (split_label, read_log's `failures`). For every case the
 table gives the median over the boots for each kernel, with the min-max
 spread of the boots, and the ratio teachos/Linux of the medians. A ratio
 above 1 means teachos is faster for a throughput (MB/s, ops/s) and *slower*
@@ -27,15 +32,38 @@ import statistics
 import sys
 
 LINE = re.compile(rb"^(ubench|fsbench) ([A-Za-z0-9_]+) ([0-9.]+)(?: (\S+))?\s*$")
+LABELLED_FAIL = re.compile(rb"^fsbench: FAIL \[([a-z0-9]+)\] ")
 TIME_UNITS = ("ns", "us", "ms", "s")
+# The file systems fsbench's second passes label their rows with (fsbench
+# -l; scripts/bench.sh): FFS on a RAM disk now, MFS when it exists.
+FS_LABELS = ("ffs", "mfs")
 
 
-def read_log(path):
-    """{case: (value, unit)} of one boot; raises on a FAIL line."""
-    cases = {}
+def split_label(case):
+    """(label, the case's unlabelled name): "fsbench.ffs_read_4096" ->
+    ("ffs", "fsbench.read_4096"); a case of no FS_LABELS file system -> ("", case)."""
+    tool, _, name = case.partition(".")
+    label, _, rest = name.partition("_")
+    if tool == "fsbench" and label in FS_LABELS and rest:
+        return label, f"{tool}.{rest}"
+    return "", case
+
+
+def read_log(path, failures=None):
+    """{case: (value, unit)} of one boot. A FAIL line raises ValueError --
+    except, when `failures` is a dict, a labelled one ("fsbench: FAIL [ffs]
+    ..."): then that label's cases are left out of this log's and
+    failures[label] gets a list of "PATH: LINE" texts."""
+    cases, failed = {}, set()
     with open(path, "rb") as f:
         for raw in f:
             raw = raw.replace(b"\r", b"")
+            labelled = LABELLED_FAIL.match(raw)
+            if labelled and failures is not None:
+                label = labelled.group(1).decode()
+                failed.add(label)
+                failures.setdefault(label, []).append(f"{path}: {raw.decode(errors='replace').strip()}")
+                continue
             if raw.startswith((b"fsbench: FAIL", b"ubench: FAIL")):
                 raise ValueError(f"{path}: {raw.decode(errors='replace').strip()}")
             m = LINE.match(raw)
@@ -47,14 +75,15 @@ def read_log(path):
             if unit is None:  # ubench: the unit is the name's suffix
                 unit = name.rsplit("_", 1)[-1] if "_" in name else ""
             cases[f"{tool}.{name}"] = (float(value), unit)
-    return cases
+    return {case: v for case, v in cases.items() if split_label(case)[0] not in failed}
 
 
-def collect(paths):
-    """{case: ([values per boot], unit)}, in the order the cases first appear."""
+def collect(paths, failures=None):
+    """{case: ([values per boot], unit)}, in the order the cases first appear
+    (`failures`: as read_log's)."""
     table = {}
     for path in paths:
-        for case, (value, unit) in read_log(path).items():
+        for case, (value, unit) in read_log(path, failures).items():
             table.setdefault(case, ([], unit))[0].append(value)
     return table
 
@@ -128,11 +157,14 @@ def main(argv):
     if "--" not in argv:
         sys.exit(__doc__)
     split = argv.index("--")
+    failures = {}
     try:
-        ours, linux = collect(argv[:split]), collect(argv[split + 1:])
+        ours, linux = collect(argv[:split], failures), collect(argv[split + 1:], failures)
     except ValueError as e:
         print(f"bench-table: {e}", file=sys.stderr)
         return 1
+    for label, lines in failures.items():
+        print(f"bench-table: the {label} rows of a boot are left out: " + "; ".join(lines), file=sys.stderr)
     print("\n".join(format_table(HEADER, [text_cells(r) for r in rows(ours, linux)], markdown)))
     return 0
 

@@ -17,13 +17,38 @@
 #    interleaved (teachos, Linux, teachos, ...) so that a change in the
 #    machine's load hits both alike. UBENCH=0 skips them; UBENCH_RUNS
 #    (default 5) runs inside each boot; FSBENCH_ARGS adds fsbench options.
+#    On teachos the same boot then runs fsbench a second time, on FFS on a
+#    RAM disk (1b), its rows labelled ffs_; Linux has no FFS here, so its
+#    column stays tmpfs only.
+# 1b. The FFS pass (teachos only). The boot gets the kernel command line
+#    md0=BENCH_MD (a RAM disk, /dev/md0; default 64M, 128M in a full run:
+#    at least twice fsbench's file, so that the file, its indirect blocks
+#    and 10^4 inodes fit), then in the guest
+#        newfs /dev/md0 && mount -t ffs /dev/md0 /mnt/ffs
+#        fsbench -l ffs -c write,overwrite,read,create,stat,unlink /mnt/ffs
+#    -- the same file size and file count as the tmpfs pass, without the
+#    user copies (memcpy_, copy_: no file system in them) -- then umount
+#    and fsck_ffs -n. BENCH_FFS chooses what /mnt/ffs is:
+#        ffs    (default) FFS on /dev/md0, as above;
+#        tmpfs  a stand-in: a second tmpfs, mounted there instead -- it
+#               tests the plumbing (rows, report table) without FFS, and
+#               its ffs/tmpfs ratios should be 1 within the noise;
+#        0      no second pass.
+#    If newfs or mount fails, the guest prints "bench: no ffs pass: ..."
+#    and the run goes on: the tmpfs and Linux columns do not depend on it.
+#    The guest's memory (MEM, default 1G) holds the RAM disk besides
+#    fsbench's two file images and the tmpfs file: 1G is plenty for the
+#    defaults (128M disk + 2 x 64 MiB images + 64 MiB in tmpfs + FFS's
+#    cached pages).
 # 2. The in-kernel micro-benchmarks: the bench_* ktest suites named by
 #    BENCH_SUITES (default bench_vm; empty skips them), each case printing
 #    "BENCH <name> <value> <unit>" (a median of runs inside one boot), the
 #    boot repeated BENCH_BOOTS times.
 # 3. The report: the median over the boots with the min-max spread, for
 #    each kernel, and the ratio teachos/Linux -- on the terminal as text,
-#    in report.md as Markdown, and as figures.
+#    in report.md as Markdown, and as figures; and beside it the table
+#    "FFS on md vs tmpfs, same boot" (teachos's two passes, ratio ffs/tmpfs
+#    within each boot: Linux has no FFS here).
 #
 # Linux's reference under TCG: LINUX_CMDLINE (default, under TCG only,
 # "clearcpuid=erms,fsrm") is added to Linux's kernel command line. The
@@ -48,13 +73,20 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=build/bench; mkdir -p "$out"
 if [ "${QUICK:-0}" = 1 ]; then
     boots=${BENCH_BOOTS:-1}; suites=${BENCH_SUITES-}
-    runs=${UBENCH_RUNS:-3}; fsargs=${FSBENCH_ARGS:--m 16 -n 1000}
+    runs=${UBENCH_RUNS:-3}; fsargs=${FSBENCH_ARGS:--m 16 -n 1000}; md=${BENCH_MD:-64M}
     mode="QUICK=1 smoke run: median of $runs runs per case, fsbench $fsargs, no in-kernel suites unless BENCH_SUITES"
 else
     boots=${BENCH_BOOTS:-3}; suites=${BENCH_SUITES-bench_vm}
-    runs=${UBENCH_RUNS:-5}; fsargs=${FSBENCH_ARGS:-}
+    runs=${UBENCH_RUNS:-5}; fsargs=${FSBENCH_ARGS:-}; md=${BENCH_MD:-128M}
     mode="full run: median of $runs runs per case in each boot, fsbench ${fsargs:-defaults (64 MiB file, 10000 files)}"
 fi
+ffs=${BENCH_FFS:-ffs}
+case $ffs in
+    ffs) ffs_what="FFS on /dev/md0 (md0=$md, newfs's defaults)" ;;
+    tmpfs) ffs_what="STAND-IN: a second tmpfs, not FFS (BENCH_FFS=tmpfs)" ;;
+    0) ffs_what="not run (BENCH_FFS=0)" ;;
+    *) echo "bench: BENCH_FFS must be ffs, tmpfs or 0, not '$ffs'" >&2; exit 2 ;;
+esac
 start=$SECONDS
 load_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
 status=0
@@ -63,11 +95,78 @@ status=0
 progress() { printf '== [%4ds] %s\n' $((SECONDS - start)) "$*"; }
 
 # ---- 1. user-level benchmarks on both kernels ----
+# The guest's script on teachos (1 and 1b above), written to $out and
+# added to the boot's initramfs as /bin/bench-teachos.sh. Its exit status
+# is the tmpfs pass's: a second pass can only add rows (or lines saying why
+# there are none), never fail the boot.
+write_teachos_script() {  # $1: the file
+    local mount_ffs=""
+    case $ffs in
+        ffs) mount_ffs='/sbin/newfs /dev/md0 && mount -t ffs /dev/md0 /mnt/ffs' ;;
+        tmpfs) mount_ffs='mount -t tmpfs none /mnt/ffs' ;;
+    esac
+    {
+        echo '#!/bin/sh'
+        echo '# bench-teachos.sh -- written by scripts/bench.sh for one teachos boot.'
+        echo "fsbench=\"/bin/fsbench -r $runs $fsargs\""
+        cat <<'EOF'
+# second_pass LABEL DIR MOUNT: run MOUNT (a shell command that mounts a
+# file system on DIR), then fsbench there with its rows labelled LABEL_ --
+# the file system's cases only, not the user copies -- then umount DIR.
+# Returns 1 if MOUNT failed; the lines starting "bench: " say what went
+# wrong (MOUNT's last line on stderr included: "... No such device").
+second_pass() {
+    mkdir -p "$2"
+    why=$(sh -c "$3" 2>&1 >/dev/null)
+    mounted=$?
+    if [ $mounted != 0 ]; then
+        why=$(echo "$why" | tail -n 1)
+        echo "bench: no $1 pass: '$3' failed (status $mounted: $why); the tmpfs rows stand alone"
+        return 1
+    fi
+    $fsbench -l "$1" -c write,overwrite,read,create,stat,unlink "$2" ||
+        echo "bench: $1 pass: fsbench exited with status $?"
+    umount "$2" || echo "bench: $1 pass: umount $2 failed"
+    return 0
+}
+EOF
+        echo "/bin/ubench -r $runs && \$fsbench /tmp"
+        echo 'status=$?'
+        echo "# The ffs pass: BENCH_FFS=$ffs, /mnt/ffs is $ffs_what."
+        if [ -n "$mount_ffs" ]; then
+            echo "second_pass ffs /mnt/ffs '$mount_ffs' &&"
+            if [ "$ffs" = ffs ]; then
+                echo '    { /sbin/fsck_ffs -n /dev/md0 >/dev/null 2>&1'
+                echo '      echo "bench: ffs pass: fsck_ffs -n /dev/md0 afterwards: status $? (0: clean)"; }'
+            else
+                echo '    true'
+            fi
+        fi
+        echo '# The mfs pass goes here (issue 12): second_pass mfs /mnt/mfs with the'
+        echo '# command that mounts MFS there. The report already reads mfs_ rows'
+        echo "# (figure (a)'s MFS series, a column of the same-boot table)."
+        echo 'exit $status'
+    } >"$1"
+    chmod 755 "$1"
+}
+
 user_bench() {  # $1: runner script, $2: log, $3...: more runner options
-    bash "$here/$1" --no-build --timeout 1800 "${@:3}" \
-        --add build/user/bench/ubench:/bin/ubench --add build/user/bench/fsbench:/bin/fsbench \
-        -- sh -c "/bin/ubench -r $runs && /bin/fsbench -r $runs $fsargs /tmp" \
-        >"$2" 2>&1
+    local guest=(sh -c "/bin/ubench -r $runs && /bin/fsbench -r $runs $fsargs /tmp")
+    local adds=(--add build/user/bench/ubench:/bin/ubench --add build/user/bench/fsbench:/bin/fsbench)
+    if [ "$1" = run-in-guest ]; then
+        write_teachos_script "$out/bench-teachos.sh"
+        guest=(/bin/bench-teachos.sh)
+        adds+=(--add "$out/bench-teachos.sh:/bin/bench-teachos.sh" --cmdline "md0=$md")
+        local tool
+        for tool in newfs fsck_ffs; do
+            if [ -x build/user/tools/$tool ]; then
+                adds+=(--add "build/user/tools/$tool:/sbin/$tool")
+            else
+                echo "bench: no build/user/tools/$tool (make tools): the ffs pass will say it failed" >&2
+            fi
+        done
+    fi
+    bash "$here/$1" --no-build --timeout 1800 "${@:3}" "${adds[@]}" -- "${guest[@]}" >"$2" 2>&1
 }
 rm -f "$out"/user-teachos-*.log "$out"/user-linux-*.log
 # linux_cmdline: LINUX_CMDLINE's value for this run. Called after teachos's
@@ -94,6 +193,9 @@ if [ "${UBENCH:-1}" != 0 ] && [ -x build/user/bench/ubench ] && [ -x build/user/
             user_bench $runner "$out/user-$side-$i.log" "${extra[@]}" ||
                 echo "bench: $name boot $i failed, see $out/user-$side-$i.log" >&2
             progress "user benchmarks, boot $i of $boots: $name done in $((SECONDS - t0)) s"
+            if [ $side = teachos ]; then  # the second pass's own lines, if any
+                grep -a '^bench: ' "$out/user-$side-$i.log" | sed 's/^/       /'
+            fi
         done
     done
 fi
@@ -123,7 +225,8 @@ progress "report: $boots boot(s) each, $accel, MEM=${MEM:-1G}; median (min-max);
 shopt -s nullglob
 python3 "$here/bench-report.py" --out "$out" --accel "$accel" --mem "${MEM:-1G}" --boots "$boots" \
     --mode "$mode" --linux-kernel "$(ls build/linux-ref 2>/dev/null | tail -n 1)" \
-    --linux-cmdline "${linux_cmdline:-(none)}" --load-start "${load_start:-?}" --teachos "$out"/user-teachos-*.log --linux "$out"/user-linux-*.log \
+    --linux-cmdline "${linux_cmdline:-(none)}" --ffs "$ffs_what" --load-start "${load_start:-?}" \
+    --teachos "$out"/user-teachos-*.log --linux "$out"/user-linux-*.log \
     --ktest "$out"/boot*.log || status=1
 progress "done"
 exit $status

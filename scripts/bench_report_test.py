@@ -6,9 +6,10 @@ would only be found by whoever next waits ten minutes for a benchmark.
 This turns two boots of each kernel (made-up numbers, in the formats of
 user/bench/ubench.c, user/bench/fsbench.c and the bench_* ktest suites)
 into report.md and the figures, and checks what comes out: the header,
-the medians and ratios in the Markdown table, the figures' data, and --
-when gnuplot is installed -- that the two PNG files are PNGs. Without
-gnuplot the figure part is skipped, and the output says so.
+the medians and ratios in the Markdown table, the same-boot table of a
+second pass (ffs_ rows beside tmpfs, ratios within each boot), the
+figures' data, and -- when gnuplot is installed -- that the PNG files are
+PNGs. Without gnuplot the figure part is skipped, and the output says so.
 Run: python3 scripts/bench_report_test.py
 """
 import importlib.util
@@ -46,6 +47,17 @@ def user_log(getpid_ns, read_mb, extra=b"", copy=True):
             + b"fsbench create 5000.0 ops/s\nfsbench stat 90000.0 ops/s\nfsbench unlink 7000.0 ops/s\n" + extra)
 
 
+def ffs_pass(write_mb, read_mb, create):
+    """A second pass's lines, as scripts/bench.sh's guest script makes them
+    (fsbench -l ffs on /mnt/ffs: the file system's cases, no copies)."""
+    return (b"fsbench: dir /mnt/ffs, label ffs, file 64 MiB, 10000 files, median of 5 runs\n"
+            + b"".join(b"fsbench ffs_write_new_%d %d.0 MB/s\nfsbench ffs_overwrite_%d %d.0 MB/s\n"
+                       b"fsbench ffs_read_%d %d.0 MB/s\n" % (size, write_mb, size, write_mb, size, read_mb)
+                       for size in (4096, 65536, 1048576))
+            + b"fsbench ffs_read_random_4096 %d.0 MB/s\n" % (read_mb // 2)
+            + b"fsbench ffs_create %d.0 ops/s\nfsbench ffs_unlink 3500.0 ops/s\n" % create)
+
+
 class BenchReportTest(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.TemporaryDirectory()
@@ -67,15 +79,19 @@ class BenchReportTest(unittest.TestCase):
                                         "--mode", "test", "--load-start", "1.00 2.00 3.00",
                                         "--linux-kernel", "linux-image-6.1.0-57-amd64",
                                         "--linux-cmdline", "clearcpuid=erms,fsrm",
+                                        "--ffs", "FFS on /dev/md0 (md0=128M)",
                                         "--teachos", *ours, "--linux", *linux, "--ktest", *ktest])
         self.stdout, self.stderr = stdout.getvalue(), stderr.getvalue()
         return status
 
-    def sample(self, teachos_extra=b""):
+    def sample(self, teachos_extra=b"", teachos_extra2=None):
         """Two boots of each kernel: teachos reads at 200/400 MB/s (median 300),
         Linux at 600 (ratio 0.50); getpid 400/500 ns against 200 (ratio 2.25,
-        so teachos better by 0.44x); and one in-kernel suite log."""
-        ours = [self.log("t1", user_log(400, 200, teachos_extra)), self.log("t2", user_log(500, 400, teachos_extra))]
+        so teachos better by 0.44x); and one in-kernel suite log. The
+        extras end teachos's first and second boot (the second's defaults
+        to the first's)."""
+        extra2 = teachos_extra if teachos_extra2 is None else teachos_extra2
+        ours = [self.log("t1", user_log(400, 200, teachos_extra)), self.log("t2", user_log(500, 400, extra2))]
         linux = [self.log("l1", user_log(200, 600)), self.log("l2", user_log(200, 600))]
         ktest = [self.log("k1", b"BENCH zero_fill_fault 3000 ns\r\nKTEST bench_vm PASS\n"),
                  self.log("k2", b"BENCH zero_fill_fault 5000 ns\n")]
@@ -98,7 +114,9 @@ class BenchReportTest(unittest.TestCase):
         self.assertIn("| ubench.getpid_ns | ns | 450 (400-500) | 200 (200-200) | 2.25 | lower | 0.44x |", md)
         self.assertNotIn("ubench.runs", md)
         self.assertIn("| zero_fill_fault | ns | 4000 (3000-5000) |", md)
-        self.assertIn("MFS, FFS, AIO and swap", md)
+        self.assertIn("MFS, FFS on virtio-blk, AIO and swap", md)
+        self.assertIn("**ffs pass (teachos, same boot)**: /mnt/ffs is FFS on /dev/md0 (md0=128M)", md)
+        self.assertIn("## FFS on md vs tmpfs, same boot\n\nNo second-pass rows in the logs", md)
         # The new cases are rows like any other: 4 KiB write+fsync 50/100 against 150.
         self.assertIn("| fsbench.write_fsync_4096 | MB/s | 75 (50-100) | 150 (150-150) | 0.50 | higher | 0.50x |",
                       md)
@@ -135,6 +153,71 @@ class BenchReportTest(unittest.TestCase):
         with open(os.path.join(self.out, "throughput.dat")) as f:
             self.assertIn('size "teachos MFS read"\n4096 450.0 450.0 450.0', f.read())
 
+    def test_same_boot_table(self):
+        # Boot 1: tmpfs reads 200, ffs 100 (0.50); boot 2: 400 and 320 (0.80).
+        # The ratio is taken within each boot: median 0.65, not 210/300.
+        status = self.run_report(*self.sample(ffs_pass(50, 100, 2500), ffs_pass(150, 320, 2500)))
+        self.assertEqual(status, 0, self.stderr)
+        md = self.report_md()
+        section = md[md.index("## FFS on md vs tmpfs, same boot"):]
+        self.assertIn("| case | unit | tmpfs | ffs | ffs/tmpfs |", section)
+        self.assertIn("| fsbench.read_1048576 | MB/s | 300 (200-400) | 210 (100-320) | 0.65 (0.50-0.80) |", section)
+        # write_new 1 MiB: tmpfs 100 and 200, ffs 50 and 150: 0.50 and 0.75.
+        self.assertIn("| fsbench.write_new_1048576 | MB/s | 150 (100-200) | 100 (50-150) | 0.62 (0.50-0.75) |",
+                      section)
+        self.assertIn("| fsbench.create | ops/s | 5000 (5000-5000) | 2500 (2500-2500) | 0.50 (0.50-0.50) |", section)
+        self.assertIn("| fsbench.unlink | ops/s |", section)
+        self.assertIn("| fsbench.read_random_4096 | MB/s |", section)
+        self.assertIn("1.5x of tmpfs", section)
+        self.assertIn("never a verdict", section)
+        self.assertNotIn("PASS", section)
+        # The headline table holds the issue's six rows, in its order; the
+        # second every case, 4 KiB included.
+        headline = section[:section.index("Every case of the second pass")]
+        self.assertEqual([line.split(" | ")[0][2:] for line in headline.splitlines() if line.startswith("| fsbench")],
+                         [c for c in bench_report.SAME_BOOT_CASES])
+        self.assertIn("| fsbench.read_4096 |", section[section.index("Every case of the second pass"):])
+        # Not in the table against Linux, where it has no counterpart.
+        self.assertNotIn("ffs_", md[:md.index("## FFS on md vs tmpfs")])
+        # The terminal gets the headline table, and figure (a) an FFS series.
+        self.assertRegex(self.stdout, r"fsbench\.read_1048576\s+MB/s\s+300 \(200-400\)\s+210 \(100-320\)\s+0\.65")
+        with open(os.path.join(self.out, "throughput.dat")) as f:
+            self.assertIn('size "teachos FFS (md) read"\n4096 210.0 100.0 320.0', f.read())
+        with open(os.path.join(self.out, "same-boot.dat")) as f:
+            self.assertIn('"read 1 MiB" 0.6500', f.read())
+
+    def test_a_failed_second_pass_leaves_the_rest(self):
+        # Boot 2's ffs pass failed a check: its ffs rows go, the rest stands.
+        failed = ffs_pass(150, 320, 2500) + b"fsbench: FAIL [ffs] verify: a word differs (wrong data)\n"
+        status = self.run_report(*self.sample(ffs_pass(50, 100, 2500), failed))
+        self.assertEqual(status, 0, self.stderr)
+        md = self.report_md()
+        self.assertIn("| fsbench.read_4096 | MB/s | 300 (200-400) | 600 (600-600) | 0.50 |", md)
+        self.assertIn("| fsbench.read_1048576 | MB/s | 300 (200-400) | 100 | 0.50 |", md)
+        self.assertIn("ffs: fsbench failed a check, so its rows of that boot are left out", md)
+        self.assertIn("FAIL [ffs] verify", self.stderr)
+
+    def test_guest_lines_are_quoted(self):
+        note = b"bench: no ffs pass: 'mount -t ffs /dev/md0 /mnt/ffs' failed (status 255); the tmpfs rows stand alone\n"
+        self.assertEqual(self.run_report(*self.sample(note)), 0, self.stderr)
+        md = self.report_md()
+        self.assertIn("No second-pass rows in the logs", md)
+        self.assertEqual(md.count("- the guest said: `bench: no ffs pass:"), 1)  # once, not per boot
+        self.assertIn("guest: bench: no ffs pass", self.stdout)
+        self.assertIn("| fsbench.read_4096 | MB/s | 300 (200-400) |", md)
+
+    def test_the_stand_in_is_named(self):
+        self.assertEqual(bench_report.same_boot_title(["ffs"], "FFS on /dev/md0 (md0=64M)"),
+                         "FFS on md vs tmpfs, same boot")
+        self.assertEqual(bench_report.same_boot_title(["ffs"], "STAND-IN: a second tmpfs, not FFS"),
+                         "FFS on md vs tmpfs, same boot (ffs rows: a STAND-IN tmpfs)")
+        self.assertEqual(bench_report.same_boot_title(["ffs", "mfs"]), "FFS on md and MFS vs tmpfs, same boot")
+        ours = {"fsbench.ffs_read_4096": ([10.0], "MB/s")}
+        self.assertEqual([t for t, *_ in bench_report.throughput_series(ours, {}, "STAND-IN: a second tmpfs")],
+                         ["teachos ffs STAND-IN (tmpfs) read"])
+        self.assertEqual([t for t, *_ in bench_report.throughput_series(ours, {}, "FFS on /dev/md0")],
+                         ["teachos FFS (md) read"])
+
     def test_copy_limit_is_the_faster_copy(self):
         series = [("user memcpy (teachos)", "black", 1, [(4096, 900.0, 800.0, 950.0), (65536, 1200.0, 1, 2)]),
                   ("user copy loop (teachos)", "black", 2, [(4096, 1100.0, 1, 2), (65536, 1000.0, 1, 2)]),
@@ -165,8 +248,8 @@ class BenchReportTest(unittest.TestCase):
     def test_figures_are_pngs(self):
         if not shutil.which("gnuplot"):
             self.skipTest("gnuplot is not installed (Debian: gnuplot-nox): the figure part is skipped")
-        self.assertEqual(self.run_report(*self.sample()), 0, self.stderr)
-        for name in ("throughput.png", "ratios.png"):
+        self.assertEqual(self.run_report(*self.sample(ffs_pass(50, 100, 2500))), 0, self.stderr)
+        for name in ("throughput.png", "ratios.png", "same-boot.png"):
             path = os.path.join(self.out, name)
             with open(path, "rb") as f:
                 data = f.read()

@@ -74,6 +74,32 @@ class BenchTableTest(unittest.TestCase):
         self.assertEqual(rows["fsbench.stat"][1], "ops/s")
         self.assertEqual(rows["fsbench.write_fsync_65536"][-2:], ["1.00", "higher"])
 
+    def test_labels(self):
+        self.assertEqual(bench_table.split_label("fsbench.ffs_read_4096"), ("ffs", "fsbench.read_4096"))
+        self.assertEqual(bench_table.split_label("fsbench.mfs_create"), ("mfs", "fsbench.create"))
+        self.assertEqual(bench_table.split_label("fsbench.read_4096"), ("", "fsbench.read_4096"))
+        self.assertEqual(bench_table.split_label("fsbench.write_new_4096"), ("", "fsbench.write_new_4096"))
+        self.assertEqual(bench_table.split_label("ubench.ffs_x"), ("", "ubench.ffs_x"))  # fsbench's only
+        self.assertEqual(bench_table.split_label("fsbench.ffs"), ("", "fsbench.ffs"))
+
+    def test_a_failed_labelled_pass_drops_its_rows_only(self):
+        data = (b"fsbench read_4096 1.0 MB/s\nfsbench ffs_read_4096 0.5 MB/s\n"
+                b"fsbench: FAIL [ffs] create (No space left on device)\n")
+        failures = {}
+        self.assertEqual(bench_table.read_log(self.log("t", data), failures), {"fsbench.read_4096": (1.0, "MB/s")})
+        self.assertEqual(list(failures), ["ffs"])
+        self.assertIn("FAIL [ffs] create", failures["ffs"][0])
+        with self.assertRaises(ValueError):  # without a place for failures: strict, as before
+            bench_table.read_log(self.log("t", data))
+        status, out = self.table(self.log("t", data), "--", self.log("l", b"fsbench read_4096 2.0 MB/s\n"))
+        self.assertEqual(status, 0)
+        self.assertEqual([line.split()[0] for line in out.splitlines()[1:]], ["fsbench.read_4096"])
+
+    def test_an_unlabelled_failure_still_fails_the_table(self):
+        status, _ = self.table(self.log("t", b"fsbench ffs_read_4096 1.0 MB/s\nfsbench: FAIL read (wrong data)\n"),
+                               "--", self.log("l", b""))
+        self.assertEqual(status, 1)
+
     def test_ubench_header_is_no_case(self):
         status, out = self.table(self.log("t", b"ubench runs 5\nubench fork_us 100\n"), "--", self.log("l", b""))
         self.assertEqual(status, 0)

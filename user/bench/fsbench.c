@@ -34,6 +34,15 @@
  *
  *   fsbench read_65536 2583.1 MB/s
  *
+ * With -l LABEL (the file system's name, e.g. "ffs") every case's name
+ * gets the prefix LABEL_, so one boot can run fsbench on several file
+ * systems and the report tell their rows apart:
+ *
+ *   fsbench ffs_read_65536 1210.4 MB/s
+ *
+ * Unlabelled rows are the reference file system's (tmpfs in /tmp), the
+ * names scripts/bench-table.py matches between teachos and Linux.
+ *
  * No case can be fast by being wrong: every byte written is a function of
  * its offset (pattern_word), every write and read must move the whole count,
  * a read run checks the first word of every chunk (or random block) as it
@@ -41,10 +50,13 @@
  * (untimed); the copies compare their last piece with its source. stat
  * checks that every name is an empty regular file, unlink that the
  * directory is empty afterwards. Any mismatch prints "fsbench: FAIL ..." and
- * exits 1 -- a benchmark's wrong answer must not look like a number.
+ * exits 1 -- a benchmark's wrong answer must not look like a number. A
+ * labelled run says whose failure it is: "fsbench: FAIL [ffs] ...", so the
+ * report can drop that file system's rows and keep the others.
  *
- * Usage: fsbench [-r RUNS] [-m FILE_MB] [-n NFILES] [-c CASES] [DIR]
- * (CASES: a comma list of prefixes, e.g. "read,write"; default all.)
+ * Usage: fsbench [-r RUNS] [-m FILE_MB] [-n NFILES] [-c CASES] [-l LABEL] [DIR]
+ * (CASES: a comma list of prefixes of the unlabelled names, e.g.
+ * "read,write"; default all. LABEL: lower-case letters and digits.)
  *
  * Sources: the method of lmbench's bw_file_rd and lat_fs (McVoy & Staelin,
  * USENIX 1996) and of Bonnie's block write/rewrite/read; the MFS paper's
@@ -72,6 +84,7 @@ static size_t s_file_bytes = 64 * MIB;
 static int s_nfiles = 10000;
 static const char* s_cases = "";
 static const char* s_dir = "/tmp";
+static const char* s_label = "";  /* -l: the rows' prefix without its '_' */
 static char s_path[4096];
 
 static const size_t SIZES[] = {4096, 65536, 1024 * 1024};
@@ -94,7 +107,11 @@ static int compare_doubles(const void* a, const void* b)
  * hold (why: "wrong data", whatever an earlier call left in errno). */
 static void fail(const char* what)
 {
-    printf("fsbench: FAIL %s (%s)\n", what, errno ? strerror(errno) : "wrong data");
+    const char* why = errno ? strerror(errno) : "wrong data";
+    if (*s_label)
+        printf("fsbench: FAIL [%s] %s (%s)\n", s_label, what, why);
+    else
+        printf("fsbench: FAIL %s (%s)\n", what, why);
     fflush(stdout);
     exit(1);
 }
@@ -119,7 +136,7 @@ static void fill_chunk(uint64_t* chunk, size_t bytes, uint64_t off, uint64_t gen
         chunk[i] = pattern_word(off + i * 8, gen);
 }
 
-/* Is this case selected by -c? */
+/* Is this case (its unlabelled name) selected by -c? */
 static int wanted(const char* name)
 {
     if (!*s_cases)
@@ -134,11 +151,12 @@ static int wanted(const char* name)
     return 0;
 }
 
-/* Print the median of `runs` results, each in `unit`. */
+/* Print the median of `runs` results, each in `unit`, under the case's
+ * name with the label's prefix (if -l gave one). */
 static void report(const char* name, double* results, const char* unit)
 {
     qsort(results, s_runs, sizeof(double), compare_doubles);
-    printf("fsbench %s %.1f %s\n", name, results[s_runs / 2], unit);
+    printf("fsbench %s%s%s %.1f %s\n", s_label, *s_label ? "_" : "", name, results[s_runs / 2], unit);
     fflush(stdout);
 }
 
@@ -399,22 +417,33 @@ static void bench_metadata(void)
         report("unlink", unlink_rate, "ops/s");
 }
 
+/* A label is up to 15 lower-case letters and digits: a row name stays one
+ * word of [a-z0-9_], which is what the report's parser reads. */
+static int label_ok(const char* label)
+{
+    size_t n = strlen(label);
+    return n <= 15 && strspn(label, "abcdefghijklmnopqrstuvwxyz0123456789") == n;
+}
+
 int main(int argc, char** argv)
 {
     int opt;
-    while ((opt = getopt(argc, argv, "r:m:n:c:")) != -1) {
+    while ((opt = getopt(argc, argv, "r:m:n:c:l:")) != -1) {
         switch (opt) {
         case 'r': s_runs = atoi(optarg); break;
         case 'm': s_file_bytes = (size_t)atoi(optarg) * MIB; break;
         case 'n': s_nfiles = atoi(optarg); break;
         case 'c': s_cases = optarg; break;
+        case 'l': s_label = optarg; break;
         default:
-            fprintf(stderr, "usage: fsbench [-r RUNS] [-m FILE_MB] [-n NFILES] [-c CASES] [DIR]\n");
+            fprintf(stderr, "usage: fsbench [-r RUNS] [-m FILE_MB] [-n NFILES] [-c CASES] [-l LABEL] [DIR]\n");
             return 2;
         }
     }
-    if (s_runs < 1 || s_runs > MAX_RUNS || s_file_bytes < MIB || s_nfiles < 1 || s_nfiles > 99999) {
-        fprintf(stderr, "fsbench: RUNS 1..%d, FILE_MB >= 1, NFILES 1..99999\n", MAX_RUNS);
+    if (s_runs < 1 || s_runs > MAX_RUNS || s_file_bytes < MIB || s_nfiles < 1 || s_nfiles > 99999 ||
+        !label_ok(s_label)) {
+        fprintf(stderr, "fsbench: RUNS 1..%d, FILE_MB >= 1, NFILES 1..99999, LABEL [a-z0-9]{0,15}\n",
+                MAX_RUNS);
         return 2;
     }
     if (optind < argc)
@@ -431,8 +460,8 @@ int main(int argc, char** argv)
     fill_chunk(image, s_file_bytes, 0, 1);
     fill_chunk(image2, s_file_bytes, 0, 2);
 
-    printf("fsbench: dir %s, file %zu MiB, %d files, median of %d runs\n", s_dir,
-           s_file_bytes / MIB, s_nfiles, s_runs);
+    printf("fsbench: dir %s%s%s, file %zu MiB, %d files, median of %d runs\n", s_dir,
+           *s_label ? ", label " : "", s_label, s_file_bytes / MIB, s_nfiles, s_runs);
     bench_data_path(image, image2, chunk);
     bench_metadata();
     return 0;
