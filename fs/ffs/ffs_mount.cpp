@@ -556,30 +556,37 @@ void FfsMount::free_node(FfsNode& node)
 }
 
 // Evict every idle node: write back what is dirty, free its pages, delete
-// it. A node that cannot be written (EIO) is kept.
+// it. The victims leave the cache in one pass under its lock (nobody can
+// find them after that), then are written and freed without it.
 void FfsMount::evict_idle_nodes()
 {
-    for (;;) {
-        FfsNode* victim = nullptr;
+    kern::IntrusiveList<FfsNode, &FfsNode::m_all_node> victims;
+    {
+        MutexGuard guard(m_icache_lock);
+        for (FfsNode* node = m_all.first(); node;) {
+            FfsNode* next = m_all.next(*node);
+            if (node->m_idle && node->ref_count() == 0 && node != m_root) {  // m_root: referenced
+                m_nodes.remove(*node);
+                m_all.remove(*node);
+                victims.push_back(*node);
+            }
+            node = next;
+        }
+    }
+    while (!victims.is_empty()) {
+        FfsNode& victim = victims.take_first();
         {
-            MutexGuard guard(m_icache_lock);
-            for (FfsNode& node : m_all) {
-                if (node.m_idle && node.ref_count() == 0 && &node != m_root) {  // m_root: referenced
-                    victim = &node;
-                    m_nodes.remove(node);
-                    m_all.remove(node);
-                    break;
-                }
+            MutexGuard guard(victim.m_object.lock());
+            (void)victim.m_object.put_pages_locked(0, ~u64(PAGE_SIZE - 1), vm::PUT_CLEAN | vm::PUT_FREE);
+            if (victim.m_object.resident_pages_locked() > 0) {
+                // Dirty pages that could not be written (EIO): the data is
+                // lost with the node; say so rather than keep it for ever.
+                report(victim.ino(), "evicted with pages that could not be written");
+                (void)victim.m_object.put_pages_locked(0, ~u64(PAGE_SIZE - 1), vm::PUT_FREE);
             }
         }
-        if (!victim)
-            return;
-        {
-            MutexGuard guard(victim->m_object.lock());
-            (void)victim->m_object.put_pages_locked(0, ~u64(PAGE_SIZE - 1), vm::PUT_CLEAN | vm::PUT_FREE);
-        }
-        (void)victim->write_inode();
-        delete victim;
+        (void)victim.write_inode();
+        delete &victim;
     }
 }
 
