@@ -145,9 +145,9 @@ user: $(USER_GUEST_TESTS) $(USER_BLOBS) $(USER_BENCH)
 # musl-gcc into build/user/tools/, which the initramfs carries as /sbin/NAME.
 # The host tests link the same library (tests/host/host.mk).
 HOST_CC ?= gcc
-FFS_TOOLS := newfs fsck_ffs dumpfs
+FFS_TOOLS := newfs fsck_ffs dumpfs mount_mfs
 FFS_LIB_SRCS := $(sort $(wildcard user/tools/ffs_*.c))
-FFS_TOOLS_DEPS := $(FFS_LIB_SRCS) $(wildcard user/tools/*.h) fs/ffs/ffs_format.h Makefile
+FFS_TOOLS_DEPS := $(FFS_LIB_SRCS) $(wildcard user/tools/*.h) fs/ffs/ffs_format.h fs/mfs/mfs_args.h Makefile
 FFS_TOOLS_HOST := $(addprefix $(BUILD)/tools/,$(FFS_TOOLS))
 FFS_TOOLS_GUEST := $(addprefix $(BUILD)/user/tools/,$(FFS_TOOLS))
 FFS_TOOLS_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -I.

@@ -180,6 +180,20 @@ public:
     // => bp checked by submit() (length and range fit the device).
     virtual void strategy(Buf& bp) = 0;
 
+    // The blocks of sectors [sector, sector + count) hold nothing anyone
+    // will read again (the file system freed them): a device may forget
+    // them (a disk's TRIM; MFS gives the server's pages back). Advice only:
+    // nothing waits for it, and the default ignores it.
+    virtual void discard(u64 sector, u64 count)
+    {
+        (void)sector;
+        (void)count;
+    }
+    // Has the device gone for good (MFS: its server died)? Then every
+    // request fails with EIO, and a file system on it may unmount without
+    // writing back (its data is lost with the device).
+    virtual bool gone() const { return false; }
+
     const char* name() const { return m_name; }
     u64 devno() const { return m_devno; }        // Linux's dev_t encoding
     u64 size_sectors() const { return m_sectors; }

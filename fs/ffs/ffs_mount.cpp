@@ -121,6 +121,8 @@ FfsMount::~FfsMount()
     KASSERT(m_all.is_empty());
     delete[] m_cs;
     release_device(m_dev);
+    if (m_on_delete)
+        m_on_delete(m_on_delete_arg);
 }
 
 void FfsMount::report(u32 ino, const char* what) const
@@ -410,6 +412,7 @@ void FfsMount::free_block(u32 bno, bool metadata)
     ref.dirty();
     ++m_cs[g].cs_nbfree, ++m_sb.fs_cstotal.cs_nbfree;
     (void)write_group_counts_locked(g);
+    m_dev.discard(sector_of(bno), m_sb.fs_bsize / block::DEV_BSIZE);  // MFS: the memory goes back
 }
 
 u32 FfsMount::block_pref(u32 ino, u64 lbn, u32 prev)
@@ -665,13 +668,22 @@ ErrorOr<void> FfsMount::unmount()
             if (&node != m_root && node.ref_count() > 0)
                 return Errno::EBUSY;
     }
-    TRY(sync());
+    // A device that is gone (MFS whose server died) cannot take the data:
+    // unmount anyway, dropping it, so the mount does not stay for ever.
+    const bool forced = m_dev.gone();
+    auto synced = sync();
+    if (synced.is_error() && !forced)
+        return synced.error();
     FfsNode* root = m_root;
     m_root = nullptr;
     root->unref();  // the last reference: node_inactive marks it idle
     evict_idle_nodes();
-    TRY(write_superblock(true));
-    TRY(bufcache().flush(m_dev));
+    auto clean = write_superblock(true);
+    auto flushed = bufcache().flush(m_dev);
+    if (!forced) {
+        TRY(clean);
+        TRY(flushed);
+    }
     bufcache().invalidate(m_dev);
     return {};
 }

@@ -99,6 +99,14 @@ public:
     // A node's last reference went (FfsNode::inactive).
     void node_inactive(FfsNode& node);
 
+    // Call fn(arg) when this mount is deleted (after unmount): MFS lets its
+    // server go then (fs/mfs/mfs.cpp).
+    void on_delete(void (*fn)(void*), void* arg)
+    {
+        m_on_delete = fn;
+        m_on_delete_arg = arg;
+    }
+
 private:
     FfsMount(block::BlockDevice& dev, const ffs_superblock& sb);
     ErrorOr<void> load_groups();
@@ -126,6 +134,8 @@ private:
     kern::HashTableWithBuckets<FfsNode, &FfsNode::m_hash_node, ByIno, 256> m_nodes;  // m_icache_lock
     kern::IntrusiveList<FfsNode, &FfsNode::m_all_node> m_all;                        // m_icache_lock
     FfsNode* m_root = nullptr;
+    void (*m_on_delete)(void*) = nullptr;
+    void* m_on_delete_arg = nullptr;
 };
 
 // Register type "ffs" with the VFS (at boot).

@@ -55,6 +55,7 @@ class MountTable {
 public:
     void register_type(const FileSystemType& type);
     ErrorOr<void> mount(const FileSystemType& type, u64 rdev, StringView options, Vnode* covered);
+    ErrorOr<void> attach(MountRecord* rec, FileSystem& fs, const char* type_name, Vnode* covered);
     const FileSystemType* find_type(StringView name);
     ErrorOr<void> sync_all();
     void drop_caches_all();
@@ -140,8 +141,16 @@ ErrorOr<void> MountTable::mount(const FileSystemType& type, u64 rdev, StringView
         delete rec;
         return fs.error();
     }
-    rec->m_fs = fs.value();
-    rec->m_type = type.name;
+    return attach(rec, *fs.value(), type.name, covered);
+}
+
+// Put the new file system `fs` (of type `type_name`) on `covered`, with the
+// record `rec`. On an error `fs` is unmounted and deleted, `rec` too.
+// Errors: EBUSY, ENOENT (insert's).
+ErrorOr<void> MountTable::attach(MountRecord* rec, FileSystem& fs, const char* type_name, Vnode* covered)
+{
+    rec->m_fs = &fs;
+    rec->m_type = type_name;
     rec->m_root = rec->m_fs->root();
     rec->m_root_base_refs = rec->m_root->ref_count();
     auto inserted = insert(*rec, covered);
@@ -396,6 +405,30 @@ ErrorOr<void> mount(const Context& ctx, StringView fstype, StringView source, St
     Vnode* covered = TRY(lookup(ctx, path, Follow::Yes));
     auto result = s_table.mount(*type, rdev, options, covered);
     covered->unref();
+    return result;
+}
+
+ErrorOr<void> mount_instance(const Context& ctx, FileSystem& fs, const char* type_name, StringView path)
+{
+    auto covered = lookup(ctx, path, Follow::Yes);
+    if (covered.is_error() || !covered.value()->is_directory() || !covered.value()->can_be_mount_point()) {
+        const Errno err = covered.is_error() ? covered.error()
+                          : !covered.value()->is_directory() ? Errno::ENOTDIR : Errno::EINVAL;
+        if (!covered.is_error())
+            covered.value()->unref();
+        MUST(fs.unmount());
+        delete &fs;
+        return err;
+    }
+    auto* rec = new (std::nothrow) MountRecord;
+    if (!rec) {
+        covered.value()->unref();
+        MUST(fs.unmount());
+        delete &fs;
+        return Errno::ENOMEM;
+    }
+    auto result = s_table.attach(rec, fs, type_name, covered.value());
+    covered.value()->unref();
     return result;
 }
 

@@ -53,6 +53,12 @@ ErrorOr<void> mount(const Context& ctx, StringView fstype, StringView path, Stri
 // the file system's (EINVAL, EIO, EUCLEAN for a damaged image).
 ErrorOr<void> mount(const Context& ctx, StringView fstype, StringView source, StringView path,
                     StringView options);
+// Mount `fs`, made by its own code rather than through a FileSystemType
+// (MFS: fs/mfs/mfs.h, whose mount(2) builds its device from the caller's
+// memory first), on the directory `path`; /proc/mounts names it
+// `type_name` (a string that lives for ever). On an error `fs` is
+// unmounted and deleted. Errors: ENOTDIR, EINVAL, EBUSY, ENOMEM, lookup's.
+ErrorOr<void> mount_instance(const Context& ctx, FileSystem& fs, const char* type_name, StringView path);
 // sync(2): every mounted file system's FileSystem::sync(). Returns the first
 // error. Errors: EIO.
 ErrorOr<void> sync_all();

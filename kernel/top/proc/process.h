@@ -211,6 +211,7 @@ private:
     friend TakenSignal take_signal(Process&, Thread&);
     friend void handler_started(Process&, Thread&, const TakenSignal&);
     friend void return_to_user(arch::UserRegs&, i64);
+    friend bool pending_signals_end_call();
     friend ErrorOr<void> background_terminal_access(int);
     friend void set_blocked_locked(Process&, SigSet);
     friend SigAction exchange_signal_action(int, const SigAction*);

@@ -444,6 +444,25 @@ struct TakenSignal {
     SigSet saved_mask = 0;  // the mask the handler's sigreturn restores
 };
 
+bool pending_signals_end_call()
+{
+    Process* p = Process::current();
+    if (!p)
+        return false;
+    SpinGuard guard(process_tree_lock());
+    SigSet ready = p->m_sig_pending & ~(p->m_sig_blocked & ~UNBLOCKABLE);
+    for (int sig = 1; ready; ++sig, ready >>= 1) {
+        if (!(ready & 1))
+            continue;
+        const SigAction& action = p->m_sig_actions[sig - 1];
+        if (sig == SIGKILL || (action.handler != SIG_IGN && action.handler != SIG_DFL))
+            return true;
+        if (action.handler == SIG_DFL && default_action(sig) == Default::Terminate)
+            return true;
+    }
+    return false;
+}
+
 // Take the next deliverable signal of the current process `p` and do what
 // needs no user stack and no exit: drop an ignored one, stop for a stop
 // signal (sleeping until SIGCONT). Returns what is left to do.

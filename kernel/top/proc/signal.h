@@ -201,6 +201,7 @@ struct RestartBlock {
     uptr user_rem = 0;          // nanosleep, clock_nanosleep: where the time left goes (0: nowhere)
     uptr user_fds = 0;          // poll: struct pollfd[nfds]
     u64 nfds = 0;
+    void* object = nullptr;     // mount (MFS): the device the server serves
 };
 
 // The current call is about to return EINTR: if no handler runs, continue
@@ -211,6 +212,13 @@ void arm_restart_block(const RestartBlock& block);
 // result. Errors: EINTR if there is none (Linux's do_no_restart_syscall),
 // and the continuation's.
 ErrorOr<u64> run_restart_block();
+
+// Will the current process's pending signals end the system call in
+// progress for good -- one that terminates the process or runs a handler --
+// rather than only stop the process for a while or be ignored (after which
+// a restart block continues the call)? For calls that must know whether
+// they will be continued: MFS's server (kernel/top/syscall/sys_mount.cpp).
+bool pending_signals_end_call();
 
 // On the way back to user mode (after every system call, interrupt and
 // exception from user mode), with interrupts on: take every pending,

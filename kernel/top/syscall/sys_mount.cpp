@@ -29,9 +29,12 @@
 // fs::unmount's (fs/vfs/vfs.h). Read more: Linux fs/namespace.c
 // (path_mount, do_new_mount, copy_mount_options, ksys_umount), mount(2),
 // umount(2); docs/vfs.md ("Mounts").
+#include <fs/mfs/mfs.h>
+#include <fs/mfs/mfs_args.h>
 #include <fs/vfs/vfs.h>
 #include <kernel/base/abi/linux/mount.h>
 #include <kernel/top/proc/process.h>
+#include <kernel/top/proc/signal.h>
 #include <kernel/top/syscall/syscall.h>
 #include <kernel/top/syscall/user_path.h>
 
@@ -54,6 +57,53 @@ ErrorOr<UserPath> optional_string(UserPtr<const char> user_string)
 } // namespace
 
 // mount(source, target, fstype, flags, data): see the top of the file.
+// ---- MFS: mount(2) that becomes the file system's server ----
+//
+// mount("mfs", dir, "mfs", 0, &mfs_args) mounts an FFS on the caller's own
+// memory (fs/mfs/mfs.h) and then does not return: the thread serves the
+// file system's block requests until it is unmounted (then mount returns
+// 0). A signal that only stops the process (SIGSTOP) or is ignored ends the
+// wait for a moment: the call returns to take it with a restart block
+// armed, and restart_syscall comes back here to serve again -- requests
+// queue meanwhile, nothing fails. A signal that ends the call for good (a
+// fatal one, or a handler to run) ends the service: the device is gone,
+// every request fails with EIO, and the mount can only be unmounted.
+
+namespace {
+
+ErrorOr<u64> serve_mfs(fs::mfs::MfsDevice& dev)
+{
+    auto served = fs::mfs::serve(dev);
+    if (!served.is_error())
+        return 0;  // unmounted
+    if (pending_signals_end_call()) {
+        fs::mfs::server_died(dev);
+        return Errno::EINTR;
+    }
+    RestartBlock block;
+    block.fn = [](const RestartBlock& b) { return serve_mfs(*static_cast<fs::mfs::MfsDevice*>(b.object)); };
+    block.object = &dev;
+    arm_restart_block(block);
+    return Errno::EINTR;
+}
+
+// Errors: EFAULT (args), EINVAL (a version this kernel does not know), and
+// fs::mfs::mount's.
+ErrorOr<u64> mount_mfs(UserPtr<const char> user_args, const UserPath& target)
+{
+    if (!user_args)
+        return Errno::EINVAL;
+    mfs_args args;
+    TRY(arch::copy_from_user(&args, user_args.address(), sizeof args));
+    if (args.version != MFS_ARGS_VERSION)
+        return Errno::EINVAL;
+    auto* dev = TRY(fs::mfs::mount(Process::current()->fs_context(), target.view(), uptr(args.base), args.size,
+                                   args.flags));
+    return serve_mfs(*dev);
+}
+
+} // namespace
+
 static ErrorOr<u64> sys_mount(UserPtr<const char> user_source, UserPtr<const char> user_target,
                               UserPtr<const char> user_fstype, u64 flags, UserPtr<const char> user_data)
 {
@@ -64,6 +114,11 @@ static ErrorOr<u64> sys_mount(UserPtr<const char> user_source, UserPtr<const cha
     if (!user_fstype)
         return Errno::EINVAL;  // a new mount needs a type
     auto fstype = TRY(UserPath::copy_in(user_fstype));
+    if (fstype.view() == "mfs") {
+        if (flags & ~MOUNT_FLAGS_IGNORED)
+            return Errno::EINVAL;
+        return mount_mfs(user_data, target);
+    }
     auto data = TRY(optional_string(user_data));
     if (flags & ~MOUNT_FLAGS_IGNORED)
         return Errno::EINVAL;
