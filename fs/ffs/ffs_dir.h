@@ -37,6 +37,8 @@
 
 namespace fs::ffs {
 
+using kern::StringView;
+
 // Is `block` (bsize bytes) a sound directory block? Every chunk exactly
 // filled; every d_reclen a multiple of 4, at least ffs_dirsiz(d_namlen) and
 // inside its chunk; every live entry's d_ino below `ninodes`, its name
