@@ -56,6 +56,7 @@ u64 max_file_size(const ffs_superblock& sb)
 ErrorOr<size_t> FfsNode::read(u64 offset, const IoBuffer& buf, size_t n)
 {
     TRY(check_regular(*this));
+    TRY(check_device());
     const size_t done = TRY(ubc_read(m_object, offset, buf, n, size()));
     MutexGuard guard(m_din_lock);
     touch_locked(ATIME);
@@ -65,6 +66,7 @@ ErrorOr<size_t> FfsNode::read(u64 offset, const IoBuffer& buf, size_t n)
 ErrorOr<size_t> FfsNode::write(u64 offset, const IoBuffer& buf, size_t n)
 {
     TRY(check_regular(*this));
+    TRY(check_device());
     MutexGuard guard(m_lock);
     return write_locked(offset, buf, n);
 }
@@ -72,6 +74,7 @@ ErrorOr<size_t> FfsNode::write(u64 offset, const IoBuffer& buf, size_t n)
 ErrorOr<size_t> FfsNode::append(const IoBuffer& buf, size_t n, u64& at)
 {
     TRY(check_regular(*this));
+    TRY(check_device());
     MutexGuard guard(m_lock);
     at = size();
     return write_locked(at, buf, n);
@@ -200,6 +203,7 @@ ErrorOr<void> FfsNode::write_back()
 
 ErrorOr<void> FfsNode::fsync()
 {
+    TRY(check_device());
     TRY(write_back());
     return block::bufcache().flush(m_ffs.device());
 }

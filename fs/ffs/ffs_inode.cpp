@@ -312,6 +312,7 @@ ErrorOr<VAttr> FfsNode::getattr()
 
 ErrorOr<void> FfsNode::setattr(const VAttr& attr, u32 mask)
 {
+    TRY(check_device());
     MutexGuard op(m_lock);
     if (mask & SETATTR_SIZE) {
         if (type() == VType::Directory)
@@ -365,6 +366,13 @@ ErrorOr<size_t> FfsNode::readlink(const IoBuffer& buf, size_t n)
     }
     TRY(buf.write_from(0, copy.data(), length));
     return length;
+}
+
+ErrorOr<void> FfsNode::check_device() const
+{
+    if (m_ffs.device().gone())
+        return Errno::EIO;
+    return {};
 }
 
 VType FfsNode::type_of_mode() const { return mode_to_vtype(m_din.di_mode & FFS_IFMT); }

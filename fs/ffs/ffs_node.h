@@ -162,6 +162,9 @@ private:
     u64 size_locked() const { return m_din.di_size; }
     u64 size();
     VType type_of_mode() const;
+    // EIO once the device is gone for good (MFS whose server died): cached
+    // pages must not make a dead file system look alive.
+    ErrorOr<void> check_device() const;
 
     // ---- regular files (fs/ffs/ffs_file.cpp); => m_lock held ----
     ErrorOr<size_t> write_locked(u64 offset, const IoBuffer& buf, size_t n);

@@ -290,6 +290,7 @@ ErrorOr<Vnode*> FfsNode::lookup(StringView name)
 {
     if (!is_directory())
         return Errno::ENOTDIR;
+    TRY(check_device());
     MutexGuard guard(m_ffs.ns_lock());
     const Slot s = TRY(DirOps::find(*this, name));
     return static_cast<Vnode*>(TRY(m_ffs.get_node(s.ino)));
@@ -300,6 +301,7 @@ ErrorOr<Vnode*> DirOps::make(FfsNode& dir, StringView name, VType type, u32 mode
 {
     if (!dir.is_directory())
         return Errno::ENOTDIR;
+    TRY(dir.check_device());
     FfsMount& ffs = dir.m_ffs;
     const ffs_superblock& sb = ffs.sb();
     if (type == VType::Symlink && target.length() >= sb.fs_bsize)
@@ -388,6 +390,7 @@ ErrorOr<void> FfsNode::link(StringView name, Vnode& target_vnode)
     if (target_vnode.is_directory())
         return Errno::EPERM;
     auto& target = static_cast<FfsNode&>(target_vnode);  // same mount: the VFS checked
+    TRY(check_device());
     MutexGuard guard(m_ffs.ns_lock());
     if (DirOps::nlink(*this) == 0 || DirOps::nlink(target) == 0)
         return Errno::ENOENT;
@@ -408,6 +411,7 @@ ErrorOr<void> FfsNode::unlink(StringView name)
 {
     if (!is_directory())
         return Errno::ENOTDIR;
+    TRY(check_device());
     kern::RefPtr<Vnode> victim_hold;  // dropped after the lock: may free the node
     MutexGuard guard(m_ffs.ns_lock());
     const Slot s = TRY(DirOps::find(*this, name));
@@ -423,6 +427,7 @@ ErrorOr<void> FfsNode::rmdir(StringView name)
 {
     if (!is_directory())
         return Errno::ENOTDIR;
+    TRY(check_device());
     if (name == "." || name == "..")
         return Errno::EINVAL;
     kern::RefPtr<Vnode> victim_hold;
@@ -447,6 +452,7 @@ ErrorOr<u64> FfsNode::readdir(u64 cookie, ReaddirSink& sink)
 {
     if (!is_directory())
         return Errno::ENOTDIR;
+    TRY(check_device());
     const u32 bsize = m_ffs.sb().fs_bsize;
     MutexGuard guard(m_ffs.ns_lock());
     const u64 size = DirOps::dir_size(*this);
@@ -483,6 +489,7 @@ ErrorOr<void> FfsNode::rename(StringView from, Vnode& to_vnode, StringView to, u
     if (from == "." || from == ".." || to == "." || to == "..")
         return Errno::EINVAL;
     auto& to_dir = static_cast<FfsNode&>(to_vnode);  // same mount: the VFS checked
+    TRY(check_device());
     MutexGuard guard(m_ffs.ns_lock());
     return DirOps::rename(*this, from, to_dir, to, flags);
 }
