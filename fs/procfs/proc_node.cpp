@@ -22,6 +22,13 @@
 // Read-only: opening a file for writing is EACCES (mode 0444), creating
 // anything is EACCES, removing or renaming is EPERM, truncating EACCES and
 // other setattr (chmod, utimes) EPERM.
+//
+// But for /proc/sys/vm/drop_caches (proc_sys.cpp): write-only, mode 0200.
+// As Linux's sysctl files, whose permission check applies the mode to root
+// too (proc_sys_permission), opening it for reading is EACCES even for
+// root; opening for writing, O_TRUNC and ftruncate are allowed (the size
+// stays 0), and a write goes to write_sysctl. /proc/sys and /proc/sys/vm
+// are plain directories with fixed entries, like /proc/<pid>.
 #include <fs/procfs/procfs.h>
 #include <fs/vfs/mount.h>
 #include <fs/vfs/vnode.h>
@@ -47,13 +54,40 @@ struct Entry {
 constexpr Entry ROOT_ENTRIES[] = {
     {"meminfo", Kind::Meminfo}, {"uptime", Kind::Uptime}, {"loadavg", Kind::Loadavg},
     {"stat", Kind::Stat},       {"version", Kind::Version}, {"mounts", Kind::Mounts},
-    {"self", Kind::Self},
+    {"self", Kind::Self},       {"vmstat", Kind::Vmstat}, {"sys", Kind::SysDir},
 };
 // /proc/<pid>'s entries.
 constexpr Entry PID_ENTRIES[] = {
     {"stat", Kind::PidStat}, {"status", Kind::PidStatus}, {"cmdline", Kind::PidCmdline},
     {"exe", Kind::PidExe}, {"maps", Kind::PidMaps}, {"smaps", Kind::PidSmaps},
 };
+// /proc/sys's and /proc/sys/vm's.
+constexpr Entry SYS_ENTRIES[] = {{"vm", Kind::SysVmDir}};
+constexpr Entry SYS_VM_ENTRIES[] = {{"drop_caches", Kind::DropCaches}};
+
+// The fixed entries of a directory.
+struct Entries {
+    const Entry* first;
+    size_t count;
+    const Entry* begin() const { return first; }
+    const Entry* end() const { return first + count; }
+};
+template <size_t N> constexpr Entries entries(const Entry (&table)[N]) { return {table, N}; }
+
+Entries entries_of(Kind dir)
+{
+    switch (dir) {
+    case Kind::Root: return entries(ROOT_ENTRIES);
+    case Kind::PidDir: return entries(PID_ENTRIES);
+    case Kind::SysDir: return entries(SYS_ENTRIES);
+    case Kind::SysVmDir: return entries(SYS_VM_ENTRIES);
+    default: return {nullptr, 0};
+    }
+}
+
+// The directory ".." of directory `dir` names.
+Kind parent_of(Kind dir) { return dir == Kind::SysVmDir ? Kind::SysDir : Kind::Root; }
+
 constexpr u64 COOKIE_FIRST = 2;       // after "." and ".."
 constexpr u64 COOKIE_PIDS = 1000;     // root: pid p is cookie COOKIE_PIDS + p
 
@@ -78,7 +112,9 @@ VType type_of(Kind kind)
 {
     switch (kind) {
     case Kind::Root:
-    case Kind::PidDir: return VType::Directory;
+    case Kind::PidDir:
+    case Kind::SysDir:
+    case Kind::SysVmDir: return VType::Directory;
     case Kind::Self:
     case Kind::PidExe: return VType::Symlink;
     default: return VType::Regular;
@@ -96,19 +132,14 @@ public:
     ErrorOr<size_t> readlink(const IoBuffer& buf, size_t n) override;
     ErrorOr<VAttr> getattr() override;
 
-    // ---- read-only ----
-    ErrorOr<void> open(u32 flags) override
-    {
-        if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
-            return Errno::EACCES;
-        return {};
-    }
-    ErrorOr<size_t> write(u64, const IoBuffer&, size_t) override { return Errno::EIO; }
-    ErrorOr<size_t> append(const IoBuffer&, size_t, u64&) override { return Errno::EIO; }
-    ErrorOr<void> setattr(const VAttr&, u32 mask) override
-    {
-        return (mask & SETATTR_SIZE) ? Errno::EACCES : Errno::EPERM;  // O_TRUNC: as a 0444 file
-    }
+    // ---- read-only, but for the write-only files of /proc/sys ----
+    ErrorOr<void> open(u32 flags) override;
+    ErrorOr<size_t> write(u64 offset, const IoBuffer& buf, size_t n) override;
+    ErrorOr<size_t> append(const IoBuffer& buf, size_t n, u64& at) override;
+    ErrorOr<void> setattr(const VAttr& attr, u32 mask) override;
+    // fsync(2) of a /proc file or directory: EINVAL, as Linux's, whose
+    // proc files have no fsync operation. Errors: EINVAL.
+    ErrorOr<void> fsync() override { return Errno::EINVAL; }
     ErrorOr<Vnode*> create(StringView, VType, u32, u64, const Cred&) override { return refuse(Errno::EACCES); }
     ErrorOr<Vnode*> symlink(StringView, StringView, const Cred&) override { return refuse(Errno::EACCES); }
     ErrorOr<void> link(StringView, Vnode&) override { return refuse(Errno::EACCES); }
@@ -123,6 +154,7 @@ protected:
 
 private:
     Errno refuse(Errno e) const { return is_directory() ? e : Errno::ENOTDIR; }
+    bool is_write_only() const { return m_kind == Kind::DropCaches; }
     ErrorOr<Vnode*> make(Kind kind, u32 pid);
     u64 ino() const { return (u64(m_pid) << 8) | (u64(m_kind) + 1); }
 
@@ -207,44 +239,38 @@ ErrorOr<Vnode*> ProcNode::lookup(StringView name)
 {
     if (!is_directory())
         return Errno::ENOTDIR;
-    if (name == "..")
-        return static_cast<Vnode*>(m_fs.root());
-    if (m_kind == Kind::Root) {
-        for (const Entry& e : ROOT_ENTRIES)
-            if (name == e.name)
-                return make(e.kind, 0);
-        u32 pid;
-        if (parse_pid(name, pid) && kern::process_exists(pid))
-            return make(Kind::PidDir, pid);
-        return Errno::ENOENT;
+    if (name == "..") {
+        Kind parent = parent_of(m_kind);
+        return parent == Kind::Root ? static_cast<Vnode*>(m_fs.root()) : make(parent, 0);
     }
-    if (!kern::process_exists(m_pid))
+    if (m_kind == Kind::PidDir && !kern::process_exists(m_pid))
         return Errno::ENOENT;
-    for (const Entry& e : PID_ENTRIES)
+    for (const Entry& e : entries_of(m_kind))
         if (name == e.name)
-            return make(e.kind, m_pid);
+            return make(e.kind, m_pid);  // m_pid: 0 outside /proc/<pid>
+    u32 pid;
+    if (m_kind == Kind::Root && parse_pid(name, pid) && kern::process_exists(pid))
+        return make(Kind::PidDir, pid);
     return Errno::ENOENT;
 }
 
 // Root: ".", "..", the fixed entries (cookies 2...), then one directory per
 // pid (cookie COOKIE_PIDS + pid, so a cookie stays valid as processes come
-// and go). A pid directory: ".", "..", its files. Returns the next cookie.
-// Errors: ENOTDIR, ENOMEM.
+// and go). Any other directory: ".", "..", its fixed entries. Returns the
+// next cookie. Errors: ENOTDIR, ENOMEM.
 ErrorOr<u64> ProcNode::readdir(u64 cookie, ReaddirSink& sink)
 {
     if (!is_directory())
         return Errno::ENOTDIR;
-    u64 dotdot_ino = m_fs.root_node() == this ? ino() : (u64(Kind::Root) + 1);
+    u64 dotdot_ino = m_fs.root_node() == this ? ino() : (u64(parent_of(m_kind)) + 1);
     if (cookie == 0 && !sink.emit({ino(), VType::Directory, ".", 1}))
         return u64(0);
     if (cookie <= 1 && !sink.emit({dotdot_ino, VType::Directory, "..", COOKIE_FIRST}))
         return u64(1);
     cookie = max(cookie, COOKIE_FIRST);
-    const Entry* entries = m_kind == Kind::Root ? ROOT_ENTRIES : PID_ENTRIES;
-    size_t count = m_kind == Kind::Root ? sizeof ROOT_ENTRIES / sizeof ROOT_ENTRIES[0]
-                                        : sizeof PID_ENTRIES / sizeof PID_ENTRIES[0];
-    for (; cookie < COOKIE_FIRST + count; ++cookie) {
-        const Entry& e = entries[cookie - COOKIE_FIRST];
+    Entries fixed = entries_of(m_kind);
+    for (; cookie < COOKIE_FIRST + fixed.count; ++cookie) {
+        const Entry& e = fixed.first[cookie - COOKIE_FIRST];
         u64 node_ino = (u64(m_pid) << 8) | (u64(e.kind) + 1);
         if (!sink.emit({node_ino, type_of(e.kind), e.name, cookie + 1}))
             return cookie;
@@ -268,12 +294,13 @@ ErrorOr<u64> ProcNode::readdir(u64 cookie, ReaddirSink& sink)
 }
 
 // Returns the bytes read, 0 at the end. Errors: EISDIR, EINVAL (not a
-// file), ESRCH (the process is gone), ENOMEM, EFAULT.
+// file, or a write-only one: open refuses to read it, so only a kernel
+// caller gets here), ESRCH (the process is gone), ENOMEM, EFAULT.
 ErrorOr<size_t> ProcNode::read(u64 offset, const IoBuffer& buf, size_t n)
 {
     if (is_directory())
         return Errno::EISDIR;
-    if (type() != VType::Regular)
+    if (type() != VType::Regular || is_write_only())
         return Errno::EINVAL;
     kern::MutexGuard guard(m_lock);
     if (offset == 0 || !m_has_text) {
@@ -340,11 +367,50 @@ ErrorOr<VAttr> ProcNode::getattr()
         break;
     }
     default:
-        attr.mode = 0444;
+        attr.mode = is_write_only() ? 0200 : 0444;
         attr.nlink = 1;
         break;  // size 0, as Linux's: the text exists only when read
     }
     return attr;
+}
+
+// A write-only file opens only for writing (O_TRUNC too); the others only
+// for reading, without O_TRUNC. Errors: EACCES.
+ErrorOr<void> ProcNode::open(u32 flags)
+{
+    if (is_write_only())
+        return (flags & O_ACCMODE) == O_WRONLY ? ErrorOr<void>() : ErrorOr<void>(Errno::EACCES);
+    if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
+        return Errno::EACCES;
+    return {};
+}
+
+// Returns the bytes taken. Errors: EIO (a read-only file: open refused to
+// write it, so only a kernel caller gets here), and write_sysctl's.
+ErrorOr<size_t> ProcNode::write(u64 offset, const IoBuffer& buf, size_t n)
+{
+    if (!is_write_only())
+        return Errno::EIO;
+    return write_sysctl(m_kind, offset, buf, n);
+}
+
+// O_APPEND ("echo 3 >> drop_caches"): the size is 0, so Vnode's default
+// writes at offset 0. Errors: as write.
+ErrorOr<size_t> ProcNode::append(const IoBuffer& buf, size_t n, u64& at)
+{
+    if (!is_write_only())
+        return Errno::EIO;
+    return Vnode::append(buf, n, at);
+}
+
+// A write-only file takes a truncation (open's O_TRUNC, ftruncate) and
+// stays empty, as Linux's. Errors: EACCES (truncating a read-only file, as
+// a 0444 one), EPERM (chmod, chown, utimes).
+ErrorOr<void> ProcNode::setattr(const VAttr&, u32 mask)
+{
+    if (mask == SETATTR_SIZE && is_write_only())
+        return {};
+    return (mask & SETATTR_SIZE) ? Errno::EACCES : Errno::EPERM;
 }
 
 // Errors: ENOMEM. Options are ignored (Linux's hidepid= and the like do not exist).

@@ -10,6 +10,9 @@
 // Times: Linux reports CPU times in clock ticks (USER_HZ, 100 a second);
 // the kernel counts nanoseconds, so they are divided by 10^7.
 //
+// /proc/vmstat: "name value" lines, as Linux's; only drop_caches' two
+// counters (proc_sys.cpp) for now.
+//
 // /proc/mounts: the mount table's list (fs/vfs/mount.h:list_mounts), each
 // mount point's path found as getcwd finds a directory's (walking "..").
 //
@@ -298,6 +301,12 @@ ErrorOr<void> generate(Kind kind, u32 pid, Text& out)
     case Kind::Stat: cpu_stat(out); break;
     case Kind::Version: out.printf("teachos version 0.1 #1 teachos 0.1 (an x86-64 teaching kernel)\n"); break;
     case Kind::Mounts: mounts(out); break;
+    case Kind::Vmstat: {
+        // Linux's has ~180 counters; teachos keeps only drop_caches' so far.
+        DropCounts drops = drop_counts();
+        out.printf("drop_pagecache %lu\ndrop_slab %lu\n", drops.pagecache, drops.slab);
+        break;
+    }
     case Kind::PidMaps: TRY(pid_maps(out, pid, false)); break;
     case Kind::PidSmaps: TRY(pid_maps(out, pid, true)); break;
     case Kind::PidCmdline: {

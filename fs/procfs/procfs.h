@@ -1,4 +1,4 @@
-// fs/procfs/procfs.h -- /proc: a read-only file system made up on demand.
+// fs/procfs/procfs.h -- /proc: a file system made up on demand, read-only but for /proc/sys.
 //
 // procfs has no storage. Its nodes are made by lookup and readdir and freed
 // when their last reference goes; a file's text is made when it is read at
@@ -6,6 +6,9 @@
 // one) so a reader with a small buffer sees one consistent snapshot. The tree:
 //
 //   /proc/meminfo uptime loadavg stat version mounts   the system
+//   /proc/vmstat                                       drop_caches' counts
+//   /proc/sys/vm/drop_caches                           write-only (0200): "1",
+//                                                      "2", "3" drop clean caches
 //   /proc/self -> "<pid of the reader>"                a symlink
 //   /proc/<pid>/stat status cmdline maps smaps         one per live process
 //   /proc/<pid>/exe -> the program's path              a symlink (what execve kept)
@@ -20,10 +23,11 @@
 //
 // Files: procfs.h (this: the interface and what the files share),
 // proc_text.cpp (the text of each file), maps_line.h (a line of
-// maps), proc_node.cpp (the vnodes and
-// the FileSystem).
+// maps), proc_sys.cpp and sysctl_int.h (what a write to /proc/sys does),
+// proc_node.cpp (the vnodes and the FileSystem).
 #pragma once
 
+#include <fs/vfs/iobuffer.h>
 #include <fs/vfs/types.h>
 #include <kernel/base/lib/types.h>
 #include <kernel/base/lib/vector.h>
@@ -61,10 +65,30 @@ enum class Kind : u8 {
     Meminfo, Uptime, Loadavg, Stat, Version, Mounts,  // in /proc
     PidStat, PidStatus, PidCmdline, PidExe, PidMaps,   // in /proc/<pid>
     PidSmaps,
+    Vmstat, SysDir,                                    // in /proc
+    SysVmDir,                                          // /proc/sys/vm
+    DropCaches,                                        // in /proc/sys/vm
 };
 
 // Write file `kind`'s text (of process `pid` for the Pid* kinds).
 // Errors: ESRCH (the process is gone), ENOMEM.
 ErrorOr<void> generate(Kind kind, u32 pid, Text& out);
+
+// ---- /proc/sys (proc_sys.cpp) ----
+
+// A write of n bytes at `offset` to the writable file `kind`. Returns the
+// bytes taken. Errors: EINVAL (not a number in the file's range; more than
+// SYSCTL_WRITE_MAX bytes), EFAULT.
+ErrorOr<size_t> write_sysctl(Kind kind, u64 offset, const IoBuffer& buf, size_t n);
+// A write looks at most this many bytes (Linux: a page).
+constexpr size_t SYSCTL_WRITE_MAX = 64;
+
+// How often drop_caches dropped the page cache (1 or 3 written) and the
+// rest (2 or 3): /proc/vmstat's drop_pagecache and drop_slab, as Linux's.
+struct DropCounts {
+    u64 pagecache;
+    u64 slab;
+};
+DropCounts drop_counts();
 
 } // namespace fs::procfs

@@ -3,9 +3,9 @@
  * The descriptor flags (fcntl's FD_CLOEXEC and status flags, F_DUPFD, the
  * generic ioctls FIOCLEX/FIONCLEX/FIONBIO, ENOTTY for a file) and the
  * attributes (stat, lstat, fstat, newfstatat, statx, access, chmod, chown,
- * umask, truncate, statfs, utimensat, fsync) -- each in its own child
- * (harness.h), happy path and the errors Linux gives (EBADF, EFAULT,
- * ENOENT, EINVAL). Opening, reading, writing, offsets, vectors, dup,
+ * umask, truncate, statfs, utimensat, fsync, sync, syncfs) -- each in its
+ * own child (harness.h), happy path and the errors Linux gives (EBADF,
+ * EFAULT, ENOENT, EINVAL). Opening, reading, writing, offsets, vectors, dup,
  * sendfile and pipes are in file_test.c; names and directories in
  * path_test.c. Every expectation was first checked on Linux:
  *
@@ -323,6 +323,51 @@ TEST_CASE(fsync_fdatasync)
     EXPECT_ERRNO(fdatasync(999), EBADF);
     close(fd);
     EXPECT_EQ(unlink(at("sy")), 0);
+}
+
+/* Linux's fsync is EINVAL for a file with no fsync operation: pipes,
+ * terminals, character devices (vfs_fsync_range). A directory is synced. */
+TEST_CASE(fsync_directory_pipe_device)
+{
+    int dir = open("/tmp", O_RDONLY | O_DIRECTORY);
+    EXPECT(dir >= 0);
+    EXPECT_EQ(fsync(dir), 0);
+    EXPECT_EQ(fdatasync(dir), 0);
+    close(dir);
+    int fds[2];
+    EXPECT_EQ(pipe(fds), 0);
+    EXPECT_ERRNO(fsync(fds[0]), EINVAL);
+    EXPECT_ERRNO(fdatasync(fds[1]), EINVAL);
+    close(fds[0]);
+    close(fds[1]);
+    int null = open("/dev/null", O_RDWR);
+    EXPECT(null >= 0);
+    EXPECT_ERRNO(fsync(null), EINVAL);
+    EXPECT_ERRNO(fdatasync(null), EINVAL);
+    close(null);
+}
+
+/* sync(2) returns nothing; syncfs reports (EBADF here). A pipe's file
+ * system has nothing to write: 0, as on Linux. */
+TEST_CASE(sync_and_syncfs)
+{
+    int fd = open(at("sfs"), O_CREAT | O_RDWR, 0644);
+    EXPECT(fd >= 0);
+    EXPECT_EQ(write(fd, "data", 4), 4);
+    sync();
+    EXPECT_EQ(syncfs(fd), 0);
+    EXPECT_ERRNO(syncfs(-1), EBADF);
+    EXPECT_ERRNO(syncfs(999), EBADF);
+    int dir = open("/tmp", O_RDONLY | O_DIRECTORY);
+    EXPECT_EQ(syncfs(dir), 0);
+    close(dir);
+    int fds[2];
+    EXPECT_EQ(pipe(fds), 0);
+    EXPECT_EQ(syncfs(fds[0]), 0);
+    close(fds[0]);
+    close(fds[1]);
+    close(fd);
+    EXPECT_EQ(unlink(at("sfs")), 0);
 }
 
 int main(void) { return run_file_suite("fileattr", "fileattr_test"); }

@@ -1,5 +1,5 @@
 /* user/tests/procfs_test.c -- /proc: self, per-process stat, cmdline, exe, maps and smaps, meminfo,
- * mounts, uptime, read-only.
+ * mounts, uptime, read-only; /proc/sys/vm/drop_caches and /proc/vmstat.
  *
  * The formats are Linux's (proc(5)), so every case runs unchanged on Linux
  * and in the guest; see harness.h and docs/procfs.md.
@@ -375,6 +375,106 @@ TEST_CASE(writes_are_refused)
     EXPECT(errno == EPERM || errno == EACCES || errno == EROFS);
     char text[256];
     EXPECT(read_file("/proc/version", text, sizeof text) > 0);
+}
+
+/* ==== /proc/sys/vm/drop_caches: write-only, even for root ==== */
+
+#define DROP_CACHES "/proc/sys/vm/drop_caches"
+
+/* write(2) of `text` to drop_caches on a fresh descriptor: its result, with
+ * errno as write left it. */
+static long write_drop_caches(const char* text)
+{
+    int fd = open(DROP_CACHES, O_WRONLY);
+    if (fd < 0)
+        return -2;
+    errno = 0;
+    long n = (long)write(fd, text, strlen(text));
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return n;
+}
+
+/* The value of `key` in /proc/vmstat, or -1. */
+static long vmstat_value(const char* key)
+{
+    static char text[16384];
+    if (read_file("/proc/vmstat", text, sizeof text) <= 0)
+        return -1;
+    size_t len = strlen(key);
+    for (char* line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : 0)
+        if (strncmp(line, key, len) == 0 && line[len] == ' ')
+            return strtol(line + len + 1, 0, 10);
+    return -1;
+}
+
+/* Linux's /proc/sys files apply their mode to root too (proc_sys_permission):
+ * a 0200 file cannot be opened for reading at all. */
+TEST_CASE(drop_caches_is_write_only)
+{
+    struct stat st;
+    EXPECT_EQ(stat(DROP_CACHES, &st), 0);
+    EXPECT(S_ISREG(st.st_mode));
+    EXPECT_EQ(st.st_mode & 07777, 0200);
+    EXPECT_ERRNO(open(DROP_CACHES, O_RDONLY), EACCES);
+    EXPECT_ERRNO(open(DROP_CACHES, O_RDWR), EACCES);
+    EXPECT(dir_has("/proc", "sys"));
+    EXPECT(dir_has("/proc/sys", "vm"));
+    EXPECT(dir_has("/proc/sys/vm", "drop_caches"));
+    struct stat sys, up;
+    EXPECT_EQ(stat("/proc/sys", &sys), 0);
+    EXPECT(S_ISDIR(sys.st_mode));
+    EXPECT_EQ(stat("/proc/sys/vm/..", &up), 0);
+    EXPECT_EQ(up.st_ino, sys.st_ino);
+    int fd = open(DROP_CACHES, O_WRONLY | O_TRUNC); /* as the shell's '>' */
+    EXPECT(fd >= 0);
+    char c;
+    EXPECT_ERRNO(read(fd, &c, 1), EBADF);
+    EXPECT_ERRNO(fsync(fd), EINVAL); /* no /proc file has an fsync */
+    EXPECT_EQ(ftruncate(fd, 0), 0);
+    close(fd);
+}
+
+TEST_CASE(drop_caches_takes_1_to_4)
+{
+    EXPECT_EQ(write_drop_caches("3"), 1);
+    EXPECT_EQ(write_drop_caches("3\n"), 2);
+    EXPECT_EQ(write_drop_caches("1"), 1);
+    EXPECT_EQ(write_drop_caches(" 2\n"), 3);
+    EXPECT_EQ(write_drop_caches("4"), 1); /* Linux: stop logging; nothing dropped */
+    EXPECT_EQ(write_drop_caches(""), 0);
+    EXPECT_EQ(write_drop_caches("0"), -1);
+    EXPECT_EQ(errno, EINVAL);
+    EXPECT_EQ(write_drop_caches("x"), -1);
+    EXPECT_EQ(errno, EINVAL);
+    EXPECT_EQ(write_drop_caches("3x"), -1);
+    EXPECT_EQ(errno, EINVAL);
+    EXPECT_EQ(write_drop_caches("-1"), -1);
+    EXPECT_EQ(errno, EINVAL);
+    EXPECT_EQ(write_drop_caches("\n"), -1);
+    EXPECT_EQ(errno, EINVAL);
+    /* Mainline Linux's range is 1..4 too, but some vendor kernels take more. */
+    if (harness_on_teachos()) {
+        EXPECT_EQ(write_drop_caches("5"), -1);
+        EXPECT_EQ(errno, EINVAL);
+    }
+}
+
+/* /proc/vmstat counts the drops (Linux's drop_pagecache, drop_slab); other
+ * programs may drop meanwhile, so "at least". */
+TEST_CASE(drop_caches_counted_in_vmstat)
+{
+    long pagecache = vmstat_value("drop_pagecache"), slab = vmstat_value("drop_slab");
+    EXPECT(pagecache >= 0 && slab >= 0);
+    EXPECT_EQ(write_drop_caches("1\n"), 2);
+    EXPECT(vmstat_value("drop_pagecache") >= pagecache + 1);
+    EXPECT_EQ(write_drop_caches("2\n"), 2);
+    EXPECT(vmstat_value("drop_slab") >= slab + 1);
+    long before = vmstat_value("drop_pagecache");
+    EXPECT_EQ(write_drop_caches("0"), -1);
+    if (harness_on_teachos())
+        EXPECT_EQ(vmstat_value("drop_pagecache"), before);
 }
 
 /* A /proc directory is made afresh at every lookup, so a mount on it could

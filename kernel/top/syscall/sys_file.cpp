@@ -32,6 +32,9 @@
 //     bytes waiting, as Linux's pipe_read does; a writev of at most
 //     PIPE_BUF bytes to a stream is gathered into one write so it stays
 //     atomic on a pipe (POSIX);
+//   - fsync and fdatasync are EINVAL for a file Linux has no fsync for
+//     (pipes, terminals, character devices, /proc); sync drops errors,
+//     syncfs reports them;
 //   - getdents64 fills struct linux_dirent64 records (8-byte aligned,
 //     d_off = the cookie after the entry) into a kernel buffer -- readdir
 //     runs under the file system's lock, where a page fault on the user
@@ -39,11 +42,14 @@
 //
 // Read more: Linux fs/read_write.c (ksys_read, do_iter_readv_writev,
 // do_sendfile), fs/readdir.c (filldir64), fs/fcntl.c (do_fcntl, f_dupfd),
-// fs/file.c (ksys_dup3), mm/filemap.c
+// fs/file.c (ksys_dup3), fs/sync.c (do_fsync, ksys_sync, syncfs), mm/filemap.c
 // (generic_write_check_limits), fs/attr.c (inode_newsize_ok),
 // fs/ioctl.c (do_vfs_ioctl); xv6 sysfile.c;
 // docs/vfs.md ("Open files"), docs/processes.md.
 #include <fs/vfs/file.h>
+#include <fs/vfs/mount.h>
+#include <fs/vfs/namei.h>
+#include <fs/vfs/vfs.h>
 #include <kernel/base/abi/linux/fcntl.h>
 #include <kernel/base/abi/linux/fs.h>
 #include <kernel/base/abi/linux/ioctls.h>
@@ -470,26 +476,54 @@ static ErrorOr<u64> sys_ftruncate(int fd, i64 length)
 }
 SYSCALL(77, ftruncate);
 
-// fsync(fd) and fdatasync(fd): tmpfs has nothing to write back. A stream
-// has no fsync in Linux either. Errors: EBADF, EINVAL (a stream).
+// ---- writing back: fsync, fdatasync, sync, syncfs ----
+//
+// A file system in memory (tmpfs) has nothing to write back and says so at
+// once (the defaults of Vnode::fsync and FileSystem::sync); one on a disk
+// writes its dirty pages, inodes and metadata and waits for them.
+
+// fsync(fd) and fdatasync(fd): the file's dirty data and inode, written
+// back and waited for (Vnode::fsync). fdatasync may leave out what is not
+// needed to read the data back (the times), but no file system here tells
+// the two apart. Linux says EINVAL for a file whose operations have no
+// fsync (vfs_fsync_range): pipes and FIFOs, sockets, terminals and the
+// other character devices (null, zero, random: none has one) -- here the
+// stream and CharDevice vnodes; procfs's nodes say it themselves
+// (ProcNode::fsync). A directory and a block device are synced. Checked
+// on Linux 6.18. Errors: EBADF (also an O_PATH descriptor), EINVAL, EIO.
 static ErrorOr<u64> sys_fsync(int fd)
 {
     auto file = TRY(file_of(fd));
-    if (file->vnode().is_stream())
+    fs::Vnode& vnode = file->vnode();
+    if (vnode.is_stream() || vnode.type() == fs::VType::CharDevice)
         return Errno::EINVAL;
+    TRY(vnode.fsync());
     return 0;
 }
 SYSCALL(74, fsync);
 SYSCALL_ALIAS(75, fdatasync, fsync);
 
-// sync(): every file system lives in memory: nothing to write back.
-static ErrorOr<u64> sys_sync() { return 0; }
+// sync(): every mounted file system writes everything dirty back
+// (fs::sync_all). sync(2) returns nothing: errors are dropped, as Linux's
+// ksys_sync drops them (syncfs and fsync are the calls that report them).
+static ErrorOr<u64> sys_sync()
+{
+    (void)fs::sync_all();
+    return 0;
+}
 SYSCALL(162, sync);
 
-// syncfs(fd): the same, for the file system of `fd`. Errors: EBADF.
+// syncfs(fd): the same for the one file system that holds fd's file
+// (fs::filesystem_of). The File's reference keeps that file system
+// mounted meanwhile (unmount says EBUSY while a file is in use). A vnode
+// of no mounted file system (a pipe, a device's driver) has nothing to
+// sync: 0, as Linux's syncfs of a pipe. Unlike sync, its error is
+// returned (Linux does since 5.8). Errors: EBADF (also O_PATH), EIO.
 static ErrorOr<u64> sys_syncfs(int fd)
 {
-    TRY(file_of(fd));
+    auto file = TRY(file_of(fd));
+    if (fs::FileSystem* fsys = fs::filesystem_of(file->vnode()))
+        TRY(fsys->sync());
     return 0;
 }
 SYSCALL(306, syncfs);
