@@ -45,6 +45,12 @@ for bin in build/user/tests/*_test; do
     fi
     adds+=(--add "$bin:/test/$name")
 done
+# The FFS tools as /sbin/NAME, as the initramfs of make run has them: the
+# suites that make or check images run them (ffs_mount_test runs newfs).
+tools=()
+for tool in build/user/tools/newfs build/user/tools/fsck_ffs build/user/tools/dumpfs; do
+    [ -x "$tool" ] && tools+=(--add "$tool:/sbin/$(basename "$tool")")
+done
 if [ ${#adds[@]} -eq 0 ]; then
     echo "user: no test programs (build/user/tests/*_test)"
     echo "0 0" > "$out/user.counts"
@@ -58,6 +64,7 @@ echo "0 1" > "$out/user.counts"
 start=$(date +%s.%N)
 # md0=16M: a RAM disk for the suites that need a block device (blockdev_test).
 bash "$here/run-in-guest" --no-build --timeout "$timeout_s" --cmdline "md0=16M" "${adds[@]}" \
+    "${tools[@]+"${tools[@]}"}" \
     --add user/tests/run-all.sh:/test/run-all -- /test/run-all 2>"$err" |
     tee "$log" | python3 "$here/testlog.py" verdicts
 status=${PIPESTATUS[0]}

@@ -166,6 +166,7 @@ static inline const char* harness_errno_name(int e)
         {EROFS, "EROFS"},   {EMLINK, "EMLINK"}, {EPIPE, "EPIPE"},     {ERANGE, "ERANGE"},
         {ENAMETOOLONG, "ENAMETOOLONG"}, {ENOSYS, "ENOSYS"}, {ENOTEMPTY, "ENOTEMPTY"},
         {ELOOP, "ELOOP"},   {EOVERFLOW, "EOVERFLOW"}, {EOPNOTSUPP, "EOPNOTSUPP"},
+        {ENOTBLK, "ENOTBLK"}, {EUCLEAN, "EUCLEAN"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; ++i)
         if (names[i].value == e)
