@@ -58,7 +58,7 @@ public:
     // One more reference (a map entry, an open file, ...).
     virtual void reference();
     // Drop a reference; the last one destroys the object. => m_lock not held.
-    // A vnode's object (fs/ffs/ffs_object.h) overrides both to count on its
+    // A vnode's object (fs/ffs/ffs_node.h) overrides both to count on its
     // vnode instead, as UVM's vnode pager does (pgo_reference = vref): the
     // object lives exactly as long as the vnode it is part of.
     virtual void detach();

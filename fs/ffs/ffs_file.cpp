@@ -137,6 +137,7 @@ ErrorOr<size_t> FfsNode::write_locked(u64 offset, const IoBuffer& buf, size_t n)
         return Errno::EFBIG;
     n = size_t(min<u64>(n, limit - offset));
     const size_t covered = TRY(allocate_range_locked(offset, n));
+    note_dirty();  // ubc_write dirties pages it finds resident without asking the pager
     {
         MutexGuard guard(m_din_lock);
         m_write_end = offset + covered;

@@ -11,7 +11,8 @@
 // Everything else -- group headers, bitmaps, inode tables, directories,
 // indirect blocks -- is read and written a block at a time through the
 // buffer cache (fs/block/bufcache.h); file data through each file's pages
-// (fs/ffs/ffs_node.h). The allocator is fs/ffs/ffs_alloc.cpp.
+// (fs/ffs/ffs_node.h). The allocator is FfsMount's own (ffs_mount.cpp:
+// alloc_block, free_block, allocate_node, free_inode).
 //
 // Mounting checks before trusting (fs/ffs/ffs_mount.cpp:check_structure):
 // the superblock (ffs_sb_check, shared with fsck_ffs), every group header
@@ -26,7 +27,10 @@
 // Locks, outermost first (docs/locking.md): m_ns_lock (the namespace: one
 // directory operation at a time per mount, as tmpfs), then a node's locks
 // (fs/ffs/ffs_node.h), then m_alloc_lock (bitmaps, group headers, counts),
-// with m_icache_lock (the inode cache) taken with at most m_ns_lock held.
+// with m_icache_lock (the inode cache) last but for the allocator's and the
+// buffer cache's: node_inactive takes it wherever a last reference goes --
+// also under a VmMap's lock, when munmap drops a mapping's vnode reference
+// (docs/locking.md).
 // Read more: McKusick et al., "A Fast File System for UNIX" (1984); NetBSD
 // sys/ufs/ffs/ffs_vfsops.c (ffs_mountfs, ffs_sync), sys/ufs/ufs/ufs_ihash.c.
 // Design only; our own code.

@@ -33,7 +33,7 @@
 //   FfsMount::m_ns_lock   the namespace: directory contents, link counts
 //                         (di_nlink is written under it and m_din_lock)
 //   m_lock                one data operation at a time: write, truncate,
-//                         setattr, readlink of a long link
+//                         setattr
 //   m_object.lock()       the page tree (the VM's lock; fs/ubc, faults)
 //   m_din_lock            m_din (every field: block pointers, size, times)
 //                         and this file's indirect blocks; the pager takes it
@@ -96,7 +96,7 @@ private:
 
 class FfsNode final : public Vnode {
 public:
-    // ---- directories (fs/ffs/ffs_vnops.cpp, ffs_rename.cpp) ----
+    // ---- directories (fs/ffs/ffs_vnops.cpp) ----
     ErrorOr<Vnode*> lookup(StringView name) override;
     ErrorOr<Vnode*> create(StringView name, VType type, u32 mode, u64 rdev, const Cred& cred) override;
     ErrorOr<Vnode*> symlink(StringView name, StringView target, const Cred& cred) override;

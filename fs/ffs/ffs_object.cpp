@@ -16,18 +16,21 @@
 //     else: read block bno into a new page
 //
 // One block is one page (the mount insists on 4 KiB blocks), so a page's
-// I/O is one request of one block, submitted and waited for with the
-// object's lock held: simple, and nothing else can touch the page while it
-// is being read (NetBSD marks pages busy instead and drops the lock; ours
-// costs concurrency on one file, not correctness). Read-ahead and
-// clustered writes are later steps (docs/ffs.md, "What is missing").
+// I/O is one request of one block. Requests go in batches (PageBatch): a
+// sequential reader's miss reads up to 15 following blocks with it
+// (read-ahead), and write-back sends up to 16 dirty pages before waiting
+// for the first (clustered write-back). The object's lock is held across
+// the I/O: simple, and nothing else can touch the pages meanwhile (NetBSD
+// marks pages busy instead and drops the lock; ours costs concurrency on
+// one file, not correctness).
 //
 // Dirty tracking. The object says tracks_writes(): a read fault maps a page
 // read-only, so the first store faults again with PROT_WRITE, comes here,
 // and marks the page DIRTY (vm/fault.cpp); cleaning write-protects the page
 // again (pmap_page_protect). So every page whose contents differ from its
-// block is DIRTY, and a store into a hole gets its block at fault time,
-// where ENOSPC can still be reported (SIGBUS) instead of losing data later.
+// block is DIRTY, and a store into a hole gets its block at fault time --
+// also into a resident zero page of a hole -- where ENOSPC can still be
+// reported (SIGBUS) instead of losing data later.
 //
 // References: the object counts on its node (reference = ref, detach =
 // unref), as UVM's vnode objects count on their vnode.
@@ -111,9 +114,19 @@ void FfsObject::plan_read_ahead_locked(PageBatch& batch, u64 lbn, u64 size)
 ErrorOr<vm::Page*> FfsObject::get_page_locked(u64 offset, vm::Access access)
 {
     KASSERT(m_lock.is_locked_by_me());
-    if (vm::Page* page = lookup_page_locked(offset))
-        return page;
     FfsMount& ffs = m_node.ffs();
+    if (vm::Page* page = lookup_page_locked(offset)) {
+        if (access & vm::PROT_WRITE) {
+            // A store into a page already here (read before, or cleaned and
+            // write-protected): it must have its block -- a zero page of a
+            // hole has none -- and the node must be on sync's list.
+            MutexGuard guard(m_node.m_din_lock);
+            bool fresh;
+            TRY(m_node.balloc_locked(offset >> ffs.sb().fs_bshift, fresh));
+            m_node.note_dirty();
+        }
+        return page;
+    }
     const u64 lbn = offset >> ffs.sb().fs_bshift;
     u32 bno;
     u64 size;

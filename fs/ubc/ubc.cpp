@@ -41,18 +41,20 @@
 // (PageAllocator::virt_of): every frame is always mapped, so there is nothing
 // like NetBSD's ubc_alloc/ubc_release mappings to set up.
 //
-// Holes. A read looks the page up and does *not* ask the pager for it, so a
-// hole of an aobj (never written) reads as zeros and costs no page. A pager
-// whose non-resident pages hold data (a disk file, an aobj page on swap)
-// needs a "bring it in, but do not create" pager call here; that comes with
-// the vnode pager and swap (docs/ubc.md, "What is missing").
+// Holes. For an aobj a read looks the page up and does *not* ask the pager
+// for it, so a hole (never written) reads as zeros and costs no page. A
+// pager whose absent pages hold data (VmObject::absent_pages_have_data: a
+// disk file's vnode pager) is asked for each absent page instead
+// (hold_resident), and reads a hole as a zero page itself.
 //
 // Short counts. A copy that faults part way, or a page that cannot be made,
 // ends the loop: the bytes done so far are the result; the error is returned
 // only when nothing was done (read(2)/write(2)'s rule).
 //
 // Locking: VmObject::m_lock, taken and dropped twice per window (and the page
-// allocator's lock inside it, for a fresh window); nothing else. The caller
+// allocator's lock inside it, for a fresh window); under it, a pager may take
+// its own locks and do I/O (FFS: its dinode and allocator locks, block
+// requests). The caller
 // holds no VM lock (fs/vfs/iobuffer.h's rule). Lock order: docs/locking.md.
 // Read more: docs/ubc.md; NetBSD sys/uvm/uvm_bio.c (ubc_uiomove), whose
 // windows are kernel mappings.

@@ -6,7 +6,7 @@
 // (the kernel command line; 30 by default, 0: never), so that at most about
 // N seconds of work is lost if the machine stops. It is UNIX's update(8)
 // daemon, which ran sync() every 30 seconds, moved into the kernel as
-// 4.4BSD's syncer and Linux's flusher threads did (both are finer: they
+// FreeBSD's syncer and Linux's flusher threads did (both are finer: they
 // write what has been dirty longest, a little at a time).
 #pragma once
 
