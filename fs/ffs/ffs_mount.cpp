@@ -265,8 +265,10 @@ ErrorOr<void> FfsMount::check_structure()
         }
         for (u64 lbn = 0; lbn < ffs_numblks(&m_sb, size); ++lbn) {
             auto bno = dir->bmap_locked(lbn);
-            if (bno.is_error() || bno.value() == 0) {
-                report(ino, bno.is_error() ? "a block pointer outside the data area" : "a hole in a directory");
+            if (bno.is_error())
+                return Errno::EUCLEAN;  // bmap_locked said why
+            if (bno.value() == 0) {
+                report(ino, "a hole in a directory");
                 return Errno::EUCLEAN;
             }
             BufRef blk(TRY(bread(bno.value())));
