@@ -47,7 +47,8 @@
  *     both; see Linux's Documentation/admin-guide/sysctl/vm.rst). Dirty data
  *     is written first, so everything left is clean and goes; what remains
  *     is what the file system must keep, and a leak still shows. (No such
- *     file: nothing to drop. tmpfs drops nothing: its pages are the data.) Linux's free memory moves on its own, so there the check is
+ *     file: nothing to drop. tmpfs drops nothing: its pages are the data.)
+ *     Linux's free memory moves on its own, so there the check is
  *     skipped (uname's sysname is not "teachos"). To keep the parent's own
  *     memory still between the two readings, the harness forks once and
  *     touches every page of the program and 64 KiB of stack before the
@@ -61,9 +62,9 @@
  *   - Another file system: a suite makes its files under test_dir(), the
  *     environment's TEST_DIR (default /tmp); with TEST_FS set (e.g. "ffs"),
  *     every name gets it as a prefix: "TEST ffs.file.write_then_read PASS".
- *     user/tests/run-all.sh runs the file-system suites a second time so,
- *     on a fresh mount (docs/testing.md, "Running a suite on another file
- *     system").
+ *     user/tests/run-all.sh runs the file-system suites a second time that
+ *     way, on a fresh mount (docs/testing.md, "Running a suite on another
+ *     file system").
  *   - Output goes line by line with write(1, ...): no stdio buffer to be
  *     duplicated by fork or lost by _exit.
  *
