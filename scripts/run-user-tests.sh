@@ -11,8 +11,10 @@
 #   TEST misc.uname_bad_pointer FAIL misc_test.c:88 expected EFAULT, got 0
 #
 # and run-all frames each program with "run-all: start PROGRAM" and
-# "run-all: end PROGRAM status N". This script prints the TEST lines as they
-# come, then adds one FAIL line for each thing that went wrong outside a
+# "run-all: end PROGRAM status N" ("PROGRAM on TYPE" in its second pass,
+# which runs the file-system suites again on a fresh mount of another file
+# system: "TEST tmpfs.file.open_errors PASS"; docs/testing.md). This script
+# prints the TEST lines as they come, then adds one FAIL line for each thing that went wrong outside a
 # case's own verdict (scripts/testlog.py reads the log):
 #   - a program that ended with a non-zero status (a crash, a signal) while
 #     a case was running: that case, named by its RUN line without a TEST
@@ -56,13 +58,20 @@ if [ ${#adds[@]} -eq 0 ]; then
     echo "0 0" > "$out/user.counts"
     exit 0
 fi
+# The FFS tools (user/tools), for run-all's second pass on ffs: it makes
+# the file system on /dev/md0 with newfs and checks it with fsck_ffs.
+for tool in newfs fsck_ffs; do
+    [ -x "build/user/tools/$tool" ] && adds+=(--add "build/user/tools/$tool:/sbin/$tool")
+done
 
 # The TEST lines are shown as they come (scripts/testlog.py verdicts); the
 # log is read whole at the end for what no case reported. Until the counts
 # are written, the stage has failed.
 echo "0 1" > "$out/user.counts"
 start=$(date +%s.%N)
-# md0=16M: a RAM disk for the suites that need a block device (blockdev_test).
+# md0=16M: a RAM disk for the suites that need a block device (blockdev_test),
+# and for run-all's second pass on ffs (ample: the suites' files are a few
+# pages each, and each suite removes its own).
 bash "$here/run-in-guest" --no-build --timeout "$timeout_s" --cmdline "md0=16M" "${adds[@]}" \
     "${tools[@]+"${tools[@]}"}" \
     --add user/tests/run-all.sh:/test/run-all -- /test/run-all 2>"$err" |

@@ -16,7 +16,9 @@ The lines it knows, and who prints them:
     KTEST DONE passed=N failed=M       the kernel's test run finished (ktest.h)
     run-all: start /test/x_test        user/tests/run-all.sh frames each program
     run-all: end /test/x_test status N
-    run-all: N programs, M failed      ... and says it finished
+    run-all: start /test/x_test on ffs ... the same on another file system
+    run-all: end /test/x_test on ffs status N
+    run-all: N programs, M failed...   ... and says it finished
     teachos: init exited with status N kernel/top/main.cpp, when init exits
     ... PANIC: message                 any panic: kernel/base/printk.cpp (panic),
                                        arch/x86_64/trap.cpp (CPU exceptions)
@@ -181,21 +183,39 @@ def nonzero_status(word):
         return word != "0"
 
 
+# A program's frame; the program is a path, and "on TYPE" in the second
+# pass over another file system (user/tests/run-all.sh), so it is whatever
+# lies between "start"/"end" and " status".
+START_RE = re.compile(r"^run-all: start (.+)$")
+END_RE = re.compile(r"^run-all: end (.+) status ([^ ]*)$")
+
+
+def program_case(program):
+    """Returns PROGRAM as a case name, one word as a TEST line needs: its path,
+    and the file system it ran on after an "@" ("/test/file_test@tmpfs")."""
+    words = program.split(" ")
+    if len(words) == 3 and words[1] == "on":
+        return f"{words[0]}@{words[2]}"
+    return program.replace(" ", "_")
+
+
 def program_failures(lines):
     """Walks the log program by program (run-all's frames).
 
     Returns (fail lines, unfinished): a FAIL line for each program that
     ended with a non-zero status while a case was running (that case) or
-    without any failed case; and, if the log stops inside a program,
-    (program, the case running or "").
+    without any failed case; and, if the log stops inside a program or a
+    case (run-all's own steps, such as "tmpfs.mount", are cases outside any
+    program), (the program or "", the case running or "").
     """
     extra = []
     program, running, fails = "", "", 0
     for line in lines:
         fields = awk_fields(line)
         field = lambda i: fields[i] if i < len(fields) else ""
-        if line.startswith("run-all: start "):
-            program, running, fails = field(2), "", 0
+        start, end = START_RE.match(line), END_RE.match(line)
+        if start:
+            program, running, fails = start.group(1), "", 0
         elif line.startswith("RUN "):
             running = field(1)
         elif line.startswith("TEST "):
@@ -203,14 +223,15 @@ def program_failures(lines):
                 running = ""
             if field(2) == "FAIL":
                 fails += 1
-        elif line.startswith("run-all: end "):
-            name, st = field(2), field(4)
+        elif end:
+            name, st = end.group(1), end.group(2)
             if nonzero_status(st) and running:
                 extra.append(f"TEST {running} FAIL {name} ended with status {st} during this case")
             elif nonzero_status(st) and fails == 0:
-                extra.append(f"TEST {name} FAIL exited with status {st}, no failed case reported")
+                extra.append(f"TEST {program_case(name)} FAIL exited with status {st},"
+                             " no failed case reported")
             program, running = "", ""
-    return extra, ((program, running) if program else None)
+    return extra, ((program, running) if program or running else None)
 
 
 def user_failures(lines, status, stderr_lines):
@@ -232,8 +253,9 @@ def user_failures(lines, status, stderr_lines):
         where = "boot"
         if unfinished:
             program, running = unfinished
-            where = running or program
-            reason = f"{reason} (in {program})"
+            where = running or program_case(program)
+            if program:
+                reason = f"{reason} (in {program})"
         extra.append(f"TEST {where} FAIL {reason}")
     elif not any(re.match(r"^run-all: [0-9]* programs", line) for line in lines):
         extra.append(f"TEST run-all FAIL no summary line from /test/run-all (its status: {status}):"

@@ -76,6 +76,42 @@ class UserTest(unittest.TestCase):
         self.assertEqual(len(testlog.user_failures(log, 0, [])), 1)
 
 
+class SecondPassTest(unittest.TestCase):
+    """run-all's second pass: the suites again on another file system."""
+
+    def test_prefixed_names_and_steps_count(self):
+        log = lines(b"RUN tmpfs.mount\nTEST tmpfs.mount PASS\n"
+                    b"run-all: start /test/a_test on tmpfs\nRUN tmpfs.a.x\nTEST tmpfs.a.x PASS\n"
+                    b"run-all: end /test/a_test on tmpfs status 0\n"
+                    b"RUN ffs.fsck_after_suites\nTEST ffs.fsck_after_suites FAIL '/sbin/fsck_ffs' 1\n"
+                    b"run-all: 2 programs, 0 failed, 1 steps failed\n")
+        self.assertEqual(testlog.count_verdicts(log), (2, 1))
+        self.assertEqual(testlog.user_failures(log, 1, []), [])
+
+    def test_program_deaths_name_the_file_system(self):
+        log = lines(b"run-all: start /test/a_test on tmpfs\nRUN tmpfs.a.x\n"
+                    b"run-all: end /test/a_test on tmpfs status 139\n"
+                    b"run-all: start /test/b_test on tmpfs\n"
+                    b"run-all: end /test/b_test on tmpfs status 2\n"
+                    b"run-all: 2 programs, 2 failed, 0 steps failed\n")
+        self.assertEqual(testlog.user_failures(log, 1, []), [
+            "TEST tmpfs.a.x FAIL /test/a_test on tmpfs ended with status 139 during this case",
+            "TEST /test/b_test@tmpfs FAIL exited with status 2, no failed case reported"])
+
+    def test_panic_in_a_second_pass_program(self):
+        log = lines(b"run-all: start /test/a_test on ffs\nRUN ffs.a.x\nPANIC: oops\n")
+        stderr = lines(b"run-in-guest: kernel panic: oops\n")
+        self.assertEqual(testlog.user_failures(log, 125, stderr),
+                         ["TEST ffs.a.x FAIL kernel panic: oops (in /test/a_test on ffs)"])
+
+    def test_panic_in_a_step_between_programs(self):
+        log = lines(b"run-all: start /test/a_test\nrun-all: end /test/a_test status 0\n"
+                    b"RUN ffs.mount\nPANIC: bad superblock\n")
+        stderr = lines(b"run-in-guest: kernel panic: bad superblock\n")
+        self.assertEqual(testlog.user_failures(log, 125, stderr),
+                         ["TEST ffs.mount FAIL kernel panic: bad superblock"])
+
+
 class InitStatusTest(unittest.TestCase):
     STUCK = r"^kernel ready: no .* to run|^kernel: cannot start "
 

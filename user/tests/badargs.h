@@ -37,9 +37,10 @@
  *
  * Where teachos lacks a feature Linux has, a case tests only what both
  * share (e.g. renameat2's RENAME_NOREPLACE is not tried, only undefined
- * flag bits). A suite's files live under /tmp/badargs_<area>.<pid>/
- * (s_base, set by badargs_begin in main()); its SUITE_TEARDOWN removes what
- * a failed case left behind (harness_remove_tree), before the leak check.
+ * flag bits). A suite's files live under <test_dir()>/badargs_<area>.<pid>/
+ * (s_base, set by badargs_begin in main(); test_dir() is $TEST_DIR or
+ * /tmp: harness.h); its SUITE_TEARDOWN removes what a failed case left
+ * behind (harness_remove_tree), before the leak check.
  *
  * Everything here is static (inline, or marked unused): each suite is one
  * program and uses only some of it.
@@ -61,14 +62,14 @@
 #define NO_FD 9999
 #define SIGSET_SIZE 8 /* the kernel's sigset_t: 64 signals */
 
-static char s_base[64]; /* /tmp/badargs_<area>.<pid>, set by badargs_begin() */
+static char s_base[256]; /* <test_dir()>/badargs_<area>.<pid>, set by badargs_begin() */
 
 /* In main(), before run_suite: name the scratch directory, and make and
- * remove it once, so /tmp's name index has grown before the harness's
- * first reading (harness.h). */
+ * remove it once, so the test directory's name index has grown before the
+ * harness's first reading (harness.h). */
 static inline void badargs_begin(const char* area)
 {
-    snprintf(s_base, sizeof s_base, "/tmp/badargs_%s.%d", area, (int)getpid());
+    snprintf(s_base, sizeof s_base, "%s/badargs_%s.%d", test_dir(), area, (int)getpid());
     mkdir(s_base, 0755);
     rmdir(s_base);
 }

@@ -18,8 +18,9 @@
  *
  * Checked on Linux first (as root or not, in any writable /tmp):
  *   gcc -O2 -Wall -Wextra -Werror user/tests/fifo_test.c -o /tmp/ft && /tmp/ft
- * FIFOs live in /tmp/fifo_test.<pid>/; SUITE_TEARDOWN removes what a failed
- * case left behind before the harness's leak check.
+ * FIFOs live in <test_dir()>/fifo_test.<pid>/ (test_dir(): $TEST_DIR or
+ * /tmp, harness.h); SUITE_TEARDOWN removes what a failed case left behind
+ * before the harness's leak check.
  */
 #define _GNU_SOURCE
 #include "harness.h"
@@ -34,7 +35,7 @@
 #define CAPACITY 65536
 #define CHUNK 4096
 
-static char s_base[64];
+static char s_base[256];
 static unsigned char big[4 * CAPACITY];
 
 static const char* at(const char* name)
@@ -490,9 +491,9 @@ TEST_CASE(two_fifos_are_two_pipes)
 
 int main(void)
 {
-    snprintf(s_base, sizeof s_base, "/tmp/fifo_test.%d", (int)getpid());
-    /* Before the leak check's first reading: a first entry may grow /tmp's
-     * name index for good (tmpfs keeps it), which is not a leak. */
+    snprintf(s_base, sizeof s_base, "%s/fifo_test.%d", test_dir(), (int)getpid());
+    /* Before the leak check's first reading: a first entry may grow the test
+     * directory's name index for good (tmpfs keeps it), which is not a leak. */
     if (mkdir(s_base, 0755) == 0)
         rmdir(s_base);
     return run_suite("fifo");

@@ -1,6 +1,7 @@
 /* user/tests/file_helpers.h -- what file_test.c, fileattr_test.c and path_test.c share: a scratch directory and small file helpers.
  *
- * Each program sets s_base (/tmp/<program>.<pid>) in main(); the cases make
+ * Each program sets s_base (<test_dir()>/<program>.<pid>, test_dir() being
+ * $TEST_DIR or /tmp: harness.h) in main(); the cases make
  * their files in it (at("name")); SUITE_TEARDOWN removes whatever a failed
  * case left behind, before the harness's leak check compares free memory.
  */
@@ -17,7 +18,7 @@
 #define BAD_POINTER ((void*)1)
 #define KERNEL_POINTER ((void*)0xffff800000000000ul)
 
-static char s_base[64]; /* /tmp/<program>.<pid>, set in main() */
+static char s_base[256]; /* <test_dir()>/<program>.<pid>, set in main() */
 
 /* s_base + "/" + name, in a static buffer per slot (two names at once). */
 __attribute__((unused)) static const char* at(const char* name)
@@ -79,12 +80,13 @@ struct test_statx {
     uint64_t spare[14];
 };
 
-/* Run the suite in s_base = /tmp/<program>.<pid>. Before the leak check's
- * first reading, make and remove the directory once: a first entry may
- * grow /tmp's name index for good (tmpfs keeps it), which is not a leak. */
+/* Run the suite in s_base = <test_dir()>/<program>.<pid>. Before the leak
+ * check's first reading, make and remove the directory once: a first entry
+ * may grow the test directory's name index for good (tmpfs keeps it), which
+ * is not a leak. */
 static int run_file_suite(const char* suite, const char* program)
 {
-    snprintf(s_base, sizeof s_base, "/tmp/%s.%d", program, (int)getpid());
+    snprintf(s_base, sizeof s_base, "%s/%s.%d", test_dir(), program, (int)getpid());
     if (mkdir(s_base, 0755) == 0)
         rmdir(s_base);
     return run_suite(suite);

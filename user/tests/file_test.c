@@ -12,7 +12,8 @@
  *
  *     gcc -O2 -Wall -Wextra -Werror user/tests/file_test.c -o /tmp/ft && (cd /tmp && /tmp/ft)
  *
- * Files live in /tmp/file_test.<pid>/, one name per case; SUITE_TEARDOWN
+ * Files live in <test_dir()>/file_test.<pid>/ (test_dir(): $TEST_DIR or
+ * /tmp, harness.h), one name per case; SUITE_TEARDOWN
  * removes whatever a failed case left behind, before the harness's leak
  * check compares free memory. Calls whose libc wrappers differ between musl
  * and glibc (getdents64, the bad-pointer cases) are made with

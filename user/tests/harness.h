@@ -40,7 +40,15 @@
  *     memory from sysinfo(2), freeram * mem_unit, is read before the first
  *     case and after the last, once every child is reaped and
  *     SUITE_TEARDOWN has removed the suite's files; on teachos the two must
- *     be equal. Linux's free memory moves on its own, so there the check is
+ *     be equal. A disk file system keeps what it may drop at will -- clean
+ *     metadata buffers, inactive inodes, file pages -- so before each
+ *     reading the harness drops them the Linux way: sync(), then "3" written
+ *     to /proc/sys/vm/drop_caches (1 page cache, 2 inodes and buffers, 3
+ *     both; see Linux's Documentation/admin-guide/sysctl/vm.rst). Dirty data
+ *     is written first, so everything left is clean and goes; what remains
+ *     is what the file system must keep, and a leak still shows. (No such
+ *     file: nothing to drop. tmpfs drops nothing: its pages are the data.)
+ *     Linux's free memory moves on its own, so there the check is
  *     skipped (uname's sysname is not "teachos"). To keep the parent's own
  *     memory still between the two readings, the harness forks once and
  *     touches every page of the program and 64 KiB of stack before the
@@ -48,9 +56,15 @@
  *     which would look like a leak); a suite should prepare
  *     parent-side data (names, buffers) in main(), before run_suite, and
  *     also make and remove one entry in a shared directory it will use
- *     (/tmp): a directory's name index grows on demand and stays grown.
+ *     (test_dir()): a directory's name index grows on demand and stays grown.
  *   - SUITE_SETUP { ... } and SUITE_TEARDOWN { ... } (optional, one each)
  *     run in the parent after the first reading and before the second.
+ *   - Another file system: a suite makes its files under test_dir(), the
+ *     environment's TEST_DIR (default /tmp); with TEST_FS set (e.g. "ffs"),
+ *     every name gets it as a prefix: "TEST ffs.file.write_then_read PASS".
+ *     user/tests/run-all.sh runs the file-system suites a second time that
+ *     way, on a fresh mount (docs/testing.md, "Running a suite on another
+ *     file system").
  *   - Output goes line by line with write(1, ...): no stdio buffer to be
  *     duplicated by fork or lost by _exit.
  *
@@ -65,6 +79,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
@@ -304,6 +319,35 @@ static inline void harness_register(const char* name, void (*fn)(void))
 
 /* ---- running ---- */
 
+/* The directory a suite makes its files under: $TEST_DIR, or /tmp. */
+__attribute__((unused)) static const char* test_dir(void)
+{
+    const char* dir = getenv("TEST_DIR");
+    return dir && *dir ? dir : "/tmp";
+}
+
+/* The file system under test: $TEST_FS (e.g. "ffs"), or "" if unset. */
+__attribute__((unused)) static const char* test_fs(void)
+{
+    const char* fs = getenv("TEST_FS");
+    return fs ? fs : "";
+}
+
+/* Write back dirty data, then drop the clean caches a disk file system
+ * keeps (see the leak check above); no /proc/sys/vm/drop_caches: nothing
+ * to drop. Only on teachos: on Linux it needs root, and the check is
+ * skipped there anyway. */
+static inline void harness_drop_caches(void)
+{
+    sync();
+    int fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    while (write(fd, "3", 1) < 0 && errno == EINTR) {
+    }
+    close(fd);
+}
+
 /* Free memory in bytes, or -1. */
 static inline long long harness_free_memory(void)
 {
@@ -466,8 +510,9 @@ static inline void harness_warm_up(void)
     if (pid > 0)
         while (wait4(pid, 0, 0, 0) < 0 && errno == EINTR) {
         }
+    if (harness_on_teachos())
+        harness_drop_caches(); /* its first lookup of /proc/sys/vm may cache names */
     (void)harness_free_memory();
-    (void)harness_on_teachos();
 }
 
 /* Milliseconds of the monotonic clock, for cases that measure a wait. */
@@ -547,6 +592,7 @@ static inline int harness_leak_check(long long before, int on_teachos)
         harness_send(&line);
         return 1;
     }
+    harness_drop_caches();
     long long after = harness_free_memory();
     int passed = before >= 0 && after == before;
     if (passed) {
@@ -567,12 +613,32 @@ static inline int harness_leak_check(long long before, int on_teachos)
     return passed;
 }
 
+/* The name RUN and TEST lines show: `suite`, or "TEST_FS.suite" when the
+ * environment names a file system (run-all's second pass). */
+static inline const char* harness_prefixed_name(const char* suite)
+{
+    static char name[128];
+    if (!*test_fs())
+        return suite;
+    struct harness_line line;
+    line.length = 0;
+    harness_put(&line, test_fs());
+    harness_put(&line, ".");
+    harness_put(&line, suite);
+    size_t n = line.length < sizeof name - 1 ? line.length : sizeof name - 1;
+    memcpy(name, line.text, n);
+    name[n] = 0;
+    return name;
+}
+
 /* Run every registered case of `suite`. Returns 0 if all passed (and no leak), else 1. */
 static inline int run_suite(const char* suite)
 {
-    harness_suite_name = suite;
+    harness_suite_name = harness_prefixed_name(suite);
     harness_warm_up();
     int on_teachos = harness_on_teachos();
+    if (on_teachos)
+        harness_drop_caches();
     long long before = on_teachos ? harness_free_memory() : 0;
     int failed = 0;
     if (harness_case_count > HARNESS_MAX_CASES) {

@@ -5,7 +5,8 @@
  * sees the other's bytes at once, with no msync. MAP_PRIVATE mappings copy
  * on write and never change the file. Then the argument checks of mmap,
  * munmap, mprotect and brk, with Linux's errno values. Runs unchanged on
- * Linux (gcc) and in the guest (musl-gcc -static): see harness.h.
+ * Linux (gcc) and in the guest (musl-gcc -static): see harness.h. The file
+ * lives in <test_dir()>/mmap_test.<pid>/ (test_dir(): $TEST_DIR or /tmp).
  */
 #include "harness.h"
 
@@ -16,8 +17,8 @@
 
 #define PAGE 4096
 
-static char s_path[96];
-static char s_dir[64];
+static char s_path[300];
+static char s_dir[256];
 
 static int make_file(size_t size)
 {
@@ -301,10 +302,11 @@ TEST_CASE(anonymous_shared_across_fork)
 
 int main(void)
 {
-    snprintf(s_dir, sizeof s_dir, "/tmp/mmap_test.%d", (int)getpid());
+    snprintf(s_dir, sizeof s_dir, "%s/mmap_test.%d", test_dir(), (int)getpid());
     snprintf(s_path, sizeof s_path, "%s/file", s_dir);
     mkdir(s_dir, 0700);
-    /* Grow /tmp's and the directory's name index before the leak check (harness.h). */
+    /* Grow the test directory's and our directory's name index before the
+     * leak check (harness.h). */
     int fd = open(s_path, O_CREAT | O_RDWR, 0600);
     close(fd);
     unlink(s_path);

@@ -9,7 +9,8 @@
  *
  *     gcc -O2 -Wall -Wextra -Werror user/tests/path_test.c -o /tmp/pt && (cd /tmp && /tmp/pt)
  *
- * Files live in /tmp/path_test.<pid>/ (file_helpers.h).
+ * Files live in <test_dir()>/path_test.<pid>/ (file_helpers.h; test_dir()
+ * is $TEST_DIR or /tmp).
  */
 #define _GNU_SOURCE
 #include "file_helpers.h"

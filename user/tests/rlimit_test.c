@@ -19,11 +19,14 @@
  * Each case runs in its own child (harness.h), so the limits it sets die
  * with it. Every case passes on Linux as root too:
  *     gcc -O2 -Wall -Wextra -o /tmp/t user/tests/rlimit_test.c && /tmp/t
+ * Its files are <test_dir()>/rlimit_test.* (test_dir(): $TEST_DIR or /tmp,
+ * harness.h).
  * Read more: docs/processes.md ("Resource limits"); getrlimit(2).
  */
 #define _GNU_SOURCE
 #include "harness.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -31,8 +34,10 @@
 
 static int s_on_teachos;
 static const char* s_self;  /* argv[0]: execve runs this program again */
-static const char* const FILE_PATH = "/tmp/rlimit_test.file";
-static const char* const SOURCE_PATH = "/tmp/rlimit_test.source"; /* sendfile's input */
+/* <test_dir()>/rlimit_test.{file,source,none}, set in main(). */
+static char FILE_PATH[300];
+static char SOURCE_PATH[300]; /* sendfile's input */
+static char NONE_PATH[300];   /* never made */
 
 #define MiB (1024ul * 1024)
 
@@ -254,8 +259,8 @@ TEST_CASE(nofile_lowered_gives_emfile)
     EXPECT_EQ(errno, EMFILE);
     EXPECT_EQ(last, 9);
     /* A refused open(O_CREAT) leaves no file behind. */
-    EXPECT_ERRNO(open("/tmp/rlimit_test.none", O_CREAT | O_RDWR, 0600), EMFILE);
-    EXPECT_ERRNO(access("/tmp/rlimit_test.none", F_OK), ENOENT);
+    EXPECT_ERRNO(open(NONE_PATH, O_CREAT | O_RDWR, 0600), EMFILE);
+    EXPECT_ERRNO(access(NONE_PATH, F_OK), ENOENT);
     EXPECT_ERRNO(dup(fd), EMFILE);
     int p[2];
     EXPECT_ERRNO(pipe(p), EMFILE);
@@ -427,7 +432,7 @@ TEST_CASE(fsize_limits_truncate_by_path)
     struct stat st;
     EXPECT_EQ(stat(FILE_PATH, &st), 0);
     EXPECT_EQ(st.st_size, 100);
-    EXPECT_ERRNO(truncate("/tmp", 1000), EISDIR);
+    EXPECT_ERRNO(truncate(test_dir(), 1000), EISDIR);
     EXPECT_EQ(s_xfsz, 2);
     EXPECT_EQ(unlink(FILE_PATH), 0);
 }
@@ -645,7 +650,10 @@ int main(int argc, char** argv)
         return run_mode(argv[1]);
     s_self = argv[0];
     s_on_teachos = harness_on_teachos();
-    /* Grow /tmp's name index before the leak check (harness.h). */
+    snprintf(FILE_PATH, sizeof FILE_PATH, "%s/rlimit_test.file", test_dir());
+    snprintf(SOURCE_PATH, sizeof SOURCE_PATH, "%s/rlimit_test.source", test_dir());
+    snprintf(NONE_PATH, sizeof NONE_PATH, "%s/rlimit_test.none", test_dir());
+    /* Grow the test directory's name index before the leak check (harness.h). */
     close(open(FILE_PATH, O_CREAT | O_WRONLY, 0644));
     close(open(SOURCE_PATH, O_CREAT | O_WRONLY, 0644));
     unlink(FILE_PATH);
