@@ -50,7 +50,7 @@ done
 # The FFS tools as /sbin/NAME, as the initramfs of make run has them: the
 # suites that make or check images run them (ffs_mount_test runs newfs).
 tools=()
-for tool in build/user/tools/newfs build/user/tools/fsck_ffs build/user/tools/dumpfs; do
+for tool in build/user/tools/newfs build/user/tools/fsck_ffs build/user/tools/dumpfs build/user/tools/mount_mfs; do
     [ -x "$tool" ] && tools+=(--add "$tool:/sbin/$(basename "$tool")")
 done
 if [ ${#adds[@]} -eq 0 ]; then
@@ -58,12 +58,6 @@ if [ ${#adds[@]} -eq 0 ]; then
     echo "0 0" > "$out/user.counts"
     exit 0
 fi
-# The FFS tools (user/tools), for run-all's second pass on ffs: it makes
-# the file system on /dev/md0 with newfs and checks it with fsck_ffs.
-for tool in newfs fsck_ffs; do
-    [ -x "build/user/tools/$tool" ] && adds+=(--add "build/user/tools/$tool:/sbin/$tool")
-done
-
 # The TEST lines are shown as they come (scripts/testlog.py verdicts); the
 # log is read whole at the end for what no case reported. Until the counts
 # are written, the stage has failed.

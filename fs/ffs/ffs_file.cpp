@@ -116,15 +116,21 @@ ErrorOr<size_t> FfsNode::allocate_range_locked(u64 offset, size_t n)
     return n;
 }
 
+// Only what lies past both the write's end and the file's size goes: the
+// pages and blocks inside the file hold its data (written or not yet).
 void FfsNode::trim_after_short_write_locked(u64 end)
 {
-    const u64 keep = align_up(end, PAGE_SIZE);
+    u64 keep;
+    {
+        MutexGuard guard(m_din_lock);
+        keep = max(end, m_din.di_size);
+    }
     {
         MutexGuard guard(m_object.lock());
-        (void)m_object.put_pages_locked(keep, ~u64(PAGE_SIZE - 1), vm::PUT_FREE);
+        (void)m_object.put_pages_locked(align_up(keep, PAGE_SIZE), ~u64(PAGE_SIZE - 1), vm::PUT_FREE);
     }
     MutexGuard guard(m_din_lock);
-    (void)free_blocks_from_locked(ffs_numblks(&m_ffs.sb(), max(end, m_din.di_size)));
+    (void)free_blocks_from_locked(ffs_numblks(&m_ffs.sb(), keep));
 }
 
 ErrorOr<size_t> FfsNode::write_locked(u64 offset, const IoBuffer& buf, size_t n)

@@ -659,6 +659,7 @@ ErrorOr<StatVfs> FfsMount::statvfs()
     st.ffree = m_sb.fs_cstotal.cs_nifree;
     st.fsid = id();
     st.namemax = FFS_MAXNAMLEN;
+    st.magic = uapi::UFS_MAGIC;
     return st;
 }
 

@@ -194,6 +194,7 @@ public:
         StatVfs st;
         st.bsize = PAGE_SIZE;
         st.fsid = id();
+        st.magic = uapi::PROC_SUPER_MAGIC;
         return st;
     }
     // Errors: EBUSY while any node but the root is alive.

@@ -139,6 +139,7 @@ ErrorOr<StatVfs> TmpfsMount::statvfs()
     st.ffree = m_node_limit - m_node_count;
     st.fsid = id();
     st.namemax = NAME_MAX;
+    st.magic = uapi::TMPFS_MAGIC;
     return st;
 }
 

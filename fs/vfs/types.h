@@ -7,6 +7,7 @@
 
 #include <kernel/base/abi/linux/fcntl.h>
 #include <kernel/base/abi/linux/fs.h>
+#include <kernel/base/abi/linux/statfs.h>
 #include <kernel/base/lib/error_or.h>
 #include <kernel/base/lib/string_view.h>
 #include <kernel/base/lib/types.h>
@@ -88,6 +89,7 @@ struct StatVfs {
     u64 fsid = 0;
     u64 namemax = NAME_MAX;
     u64 flags = 0;
+    u64 magic = 0;    // statfs(2)'s f_type: Linux's number for the kind (abi/linux/statfs.h)
 };
 
 // Open flags: Linux's (kernel/base/abi/linux/fcntl.h), which the system-call

@@ -114,8 +114,8 @@ for program in /test/*_test; do
     run_program "$program"
 done
 
-# The file system of the second pass: tmpfs until FFS can be mounted, then ffs.
-run_on_mount tmpfs
+# The file system of the second pass: FFS on the RAM disk /dev/md0.
+run_on_mount ffs
 
 echo "run-all: $ran programs, $failed failed, $steps_failed steps failed"
 [ "$failed" -eq 0 ] && [ "$steps_failed" -eq 0 ]

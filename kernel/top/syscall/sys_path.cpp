@@ -347,7 +347,7 @@ struct LinuxStatfs {
 };
 static_assert(sizeof(LinuxStatfs) == 120);
 
-using uapi::ST_VALID, uapi::TMPFS_MAGIC;  // tmpfs: the only file system so far
+using uapi::ST_VALID;
 
 // The statfs of the file system holding `v`; a vnode of no mounted file
 // system (a device's own vnode) reports an empty one. Errors: EFAULT,
@@ -361,7 +361,7 @@ ErrorOr<u64> statfs_out(fs::Vnode& v, UserPtr<LinuxStatfs> user_buf)
     st.flags = ST_VALID;
     if (fs::FileSystem* fsys = fs::filesystem_of(v)) {
         fs::StatVfs s = TRY(fsys->statvfs());
-        st.type = TMPFS_MAGIC;
+        st.type = i64(s.magic);
         st.bsize = st.frsize = i64(s.bsize);
         st.blocks = s.blocks;
         st.bfree = s.bfree;
