@@ -80,6 +80,7 @@ prepare()
     case $1 in
         ffs) step ffs.newfs /sbin/newfs /dev/md0 &&
              step ffs.mount mount -t ffs /dev/md0 "$2" ;;
+        mfs) step mfs.mount /sbin/mount_mfs -s 24m "$2" ;;
         *) step "$1.mount" mount -t "$1" none "$2" ;;
     esac
 }
@@ -114,8 +115,11 @@ for program in /test/*_test; do
     run_program "$program"
 done
 
-# The file system of the second pass: FFS on the RAM disk /dev/md0.
+# The file systems of the second and third passes: FFS on the RAM disk
+# /dev/md0, then MFS (FFS in the memory of a mount_mfs process, which
+# serves it until the umount: docs/mfs.md).
 run_on_mount ffs
+run_on_mount mfs
 
 echo "run-all: $ran programs, $failed failed, $steps_failed steps failed"
 [ "$failed" -eq 0 ] && [ "$steps_failed" -eq 0 ]
