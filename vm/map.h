@@ -97,6 +97,12 @@ constexpr u32 MAP_PRIVATE = 1u << 1;   // copy-on-write (else shared: writes rea
 constexpr u32 MAP_NOREPLACE = 1u << 2; // with MAP_FIXED: EEXIST instead of replacing
 constexpr u32 MAP_WIRED = 1u << 3;     // fault everything in now and keep it resident
 
+// What VmMap::sync does (msync's flags, translated by the system call).
+constexpr u32 SYNC_WRITE = 1u << 0;       // write back the dirty pages of shared object mappings
+constexpr u32 SYNC_INVALIDATE = 1u << 1;  // EBUSY if an entry of the range is wired
+// What VmMap::discard refuses.
+constexpr u32 DISCARD_ANON_ONLY = 1u << 0;  // EINVAL on an entry with an object (MADV_FREE)
+
 class VmMap {
 public:
     // An empty map managing [min, max) over `pmap` (which it owns and
@@ -128,6 +134,29 @@ public:
     // Errors: EINVAL, ENOMEM (no mapping or no memory), EACCES (protection).
     kern::ErrorOr<void> wire(uptr addr, size_t length, Access access);
     kern::ErrorOr<void> unwire(uptr addr, size_t length);
+
+    // msync and madvise (vm/map_sync.cpp). Both take a page-aligned range
+    // that does not wrap around, act on its mapped parts, and only then
+    // report a hole (Linux's order). Errors: ENOMEM (part of the range is
+    // not mapped).
+    //
+    // sync: with SYNC_WRITE, write back the dirty pages of each object that
+    // an entry of the range maps shared, in the part of it the entry covers
+    // (put_pages_locked(PUT_CLEAN)); m_lock is not held during the I/O.
+    // Private entries have nothing to write. Errors: also EIO (the pager's,
+    // the walk stops there), EBUSY (SYNC_INVALIDATE, a wired entry).
+    // => m_lock not held.
+    kern::ErrorOr<void> sync(uptr addr, size_t length, u32 flags);
+    // discard: drop the range's translations, and the private pages of its
+    // copy-on-write entries, so that it reads as zeros (private anonymous
+    // memory) or as the object's pages (a private file mapping; a shared
+    // mapping keeps its data in its object and faults it back in).
+    // Errors: also EINVAL (nothing changed: a wired entry in the range; with
+    // DISCARD_ANON_ONLY, an entry with an object), ENOMEM (a clip needed
+    // memory). => m_lock not held.
+    kern::ErrorOr<void> discard(uptr addr, size_t length, u32 flags);
+    // Is every page of [addr, addr + length) mapped? => m_lock not held.
+    bool is_fully_mapped(uptr addr, size_t length) const;
 
     // fork: a new map with the same layout, per each entry's inheritance:
     // Share -> both maps reference the same amap/object; Copy -> the child's
@@ -201,6 +230,9 @@ private:
     kern::ErrorOr<void> wire_locked(uptr start, uptr end, Access access);
     void unwire_pages_locked(uptr start, uptr end);
     void unwire_entry_locked(MapEntry& e);
+    // msync and madvise (vm/map_sync.cpp).
+    MapEntry* first_entry_from_locked(uptr va) const;
+    kern::ErrorOr<void> drop_private_pages_locked(MapEntry& e, uptr start, uptr end);
     // Fork (vm/map_clone.cpp).
     kern::ErrorOr<void> clone_entry_locked(MapEntry& e, VmMap& child);
     // Needs-copy resolution for the fault handler (vm/fault.cpp).

@@ -1,4 +1,4 @@
-// kernel/top/syscall/sys_memory.cpp -- brk, mmap, munmap, mprotect: the VM system's user interface.
+// kernel/top/syscall/sys_memory.cpp -- brk, mmap, munmap, mprotect, msync, madvise: the VM system's user interface.
 //
 // Each call checks its arguments the way Linux does (the same errno for the
 // same mistake) and then is one VmMap operation (vm/map.h):
@@ -9,7 +9,12 @@
 //             write copy through (fs/ubc/ubc.h), so a MAP_SHARED mapping and
 //             read/write see the same bytes at once; MAP_PRIVATE maps it
 //             copy-on-write (the first write copies the page into an amap);
-//   munmap    VmMap::unmap; mprotect  VmMap::protect.
+//   munmap    VmMap::unmap; mprotect  VmMap::protect;
+//   msync     VmMap::sync: MS_SYNC writes back the pages that the range's
+//             shared file mappings have dirtied (the pager's put_pages);
+//   madvise   MADV_DONTNEED and MADV_FREE: VmMap::discard (private pages
+//             dropped, translations removed); the other advice it accepts
+//             are hints it does not act on.
 // Addresses from user space are only compared and passed to the map, never
 // dereferenced here.
 //
@@ -26,8 +31,9 @@
 // (Linux checks both); there is no mremap.
 //
 // Read more: Linux mm/mmap.c (brk, do_mmap, may_expand_vm), mm/util.c
-// (vm_mmap_pgoff), mm/mprotect.c, include/uapi/linux/mman.h
-// (kernel/base/abi/linux/mman.h); mmap(2), brk(2); docs/vm.md.
+// (vm_mmap_pgoff), mm/mprotect.c, mm/msync.c, mm/madvise.c, include/uapi/linux/mman.h
+// (kernel/base/abi/linux/mman.h); mmap(2), brk(2), msync(2), madvise(2);
+// docs/vm.md.
 #include <fs/vfs/file.h>
 #include <kernel/base/abi/linux/mman.h>
 #include <kernel/base/lib/ref_ptr.h>
@@ -263,5 +269,103 @@ static ErrorOr<u64> sys_mprotect(uptr start, size_t length, u64 prot)
     return 0;
 }
 SYSCALL(10, mprotect);
+
+// Round `length` up to whole pages the way Linux does: a length within a
+// page of the top wraps around to 0.
+static size_t round_length(size_t length) { return (length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
+
+// msync(addr, length, flags), after Linux's mm/msync.c, in its order:
+// EINVAL for unknown flags, an unaligned addr, or MS_SYNC with MS_ASYNC;
+// the length is rounded up to pages, ENOMEM if the range wraps around, 0
+// if it is empty. Then one VmMap::sync walk: with MS_SYNC, the shared
+// object mappings of the range are written back; MS_ASYNC does nothing
+// more (Linux since 2.6.19: dirty pages are written back anyway, by the
+// syncer); MS_INVALIDATE only refuses wired memory (EBUSY) -- there is no
+// other copy of a page to invalidate, a mapping and read(2) see the same
+// pages. Errors: EINVAL, ENOMEM (part of the range is not mapped; the
+// mapped parts are still synced), EBUSY, EIO (the pager's).
+static ErrorOr<u64> sys_msync(uptr start, size_t length, u64 flags)
+{
+    if ((flags & ~(uapi::MS_ASYNC | uapi::MS_INVALIDATE | uapi::MS_SYNC)) || !vm::is_page_aligned(start))
+        return Errno::EINVAL;
+    if ((flags & uapi::MS_ASYNC) && (flags & uapi::MS_SYNC))
+        return Errno::EINVAL;
+    length = round_length(length);
+    if (start + length < start)
+        return Errno::ENOMEM;
+    if (length == 0)
+        return 0;
+    u32 sync_flags = ((flags & uapi::MS_SYNC) ? vm::SYNC_WRITE : 0) |
+                     ((flags & uapi::MS_INVALIDATE) ? vm::SYNC_INVALIDATE : 0);
+    TRY(current_map().sync(start, length, sync_flags));
+    return 0;
+}
+SYSCALL(26, msync);
+
+// What madvise does with each advice it accepts (every other value,
+// including the ones Linux knows but this kernel does not do, is EINVAL, as
+// from a Linux built without that feature).
+namespace {
+
+enum class AdviceAction { Nothing, Discard, DiscardAnonymous, Refuse };
+
+AdviceAction advice_action(int advice)
+{
+    switch (advice) {
+    case uapi::MADV_NORMAL:      // read-ahead hints: the file systems read
+    case uapi::MADV_RANDOM:      // ahead by their own rule; not recorded
+    case uapi::MADV_SEQUENTIAL:
+    case uapi::MADV_WILLNEED:    // a hint: the next touch faults the page in
+    case uapi::MADV_COLD:        // hints for the page daemon: none yet
+    case uapi::MADV_PAGEOUT:
+    case uapi::MADV_DONTDUMP:    // no core dumps: nothing to leave out
+    case uapi::MADV_DODUMP:
+        return AdviceAction::Nothing;
+    case uapi::MADV_DONTNEED:
+        return AdviceAction::Discard;
+    case uapi::MADV_FREE:        // may free lazily: freeing now is allowed
+        return AdviceAction::DiscardAnonymous;
+    default:                     // MADV_REMOVE, MADV_DONTFORK, MADV_DOFORK,
+        return AdviceAction::Refuse;  // huge pages, KSM, wipe-on-fork, ...
+    }
+}
+
+} // namespace
+
+// madvise(addr, length, advice), after Linux's mm/madvise.c, in its order:
+// EINVAL for advice this kernel does not take (advice_action) or an
+// unaligned addr; the length is rounded up to pages, EINVAL if that wraps
+// around, 0 if empty. Every advice then needs the range mapped (ENOMEM
+// otherwise -- after acting on the mapped parts, as Linux). MADV_DONTNEED:
+// VmMap::discard -- private memory reads as zeros or the file's bytes
+// again, shared mappings keep their data; EINVAL on wired memory.
+// MADV_FREE: the same, and EINVAL on anything but private anonymous memory
+// (Linux: only where vma_is_anonymous). Errors: EINVAL, ENOMEM.
+static ErrorOr<u64> sys_madvise(uptr start, size_t length, u64 advice)
+{
+    AdviceAction action = advice_action(int(advice));
+    if (action == AdviceAction::Refuse || !vm::is_page_aligned(start))
+        return Errno::EINVAL;
+    size_t rounded = round_length(length);
+    if ((length && !rounded) || start + rounded < start)
+        return Errno::EINVAL;
+    if (rounded == 0)
+        return 0;
+    vm::VmMap& map = current_map();
+    switch (action) {
+    case AdviceAction::Discard:
+        TRY(map.discard(start, rounded, 0));
+        break;
+    case AdviceAction::DiscardAnonymous:
+        TRY(map.discard(start, rounded, vm::DISCARD_ANON_ONLY));
+        break;
+    default:
+        if (!map.is_fully_mapped(start, rounded))
+            return Errno::ENOMEM;
+        break;
+    }
+    return 0;
+}
+SYSCALL(28, madvise);
 
 } // namespace kern

@@ -1,4 +1,4 @@
-// kernel/base/abi/linux/mman.h -- mmap(2), mprotect(2), mremap(2) and madvise(2) constants.
+// kernel/base/abi/linux/mman.h -- mmap(2), mprotect(2), mremap(2), madvise(2) and msync(2) constants.
 //
 // The PROT_* bits are the VM's own (vm/vm.h: vm::Prot has the same values;
 // kernel/top/syscall/sys_memory.cpp asserts it). The MAP_* flags are
@@ -40,6 +40,9 @@ constexpr u64 MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2, MREMAP_DONTUNMAP = 4;
 
 constexpr int MADV_NORMAL = 0, MADV_RANDOM = 1, MADV_SEQUENTIAL = 2, MADV_WILLNEED = 3,
               MADV_DONTNEED = 4, MADV_FREE = 8, MADV_REMOVE = 9, MADV_DONTFORK = 10,
-              MADV_DOFORK = 11;
+              MADV_DOFORK = 11, MADV_DONTDUMP = 16, MADV_DODUMP = 17, MADV_COLD = 20,
+              MADV_PAGEOUT = 21;
+
+constexpr u64 MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
 
 } // namespace uapi
