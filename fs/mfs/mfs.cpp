@@ -46,9 +46,12 @@ struct Discard {
 
 } // namespace
 
-// Set by the system-call layer at boot: drop the pages of [start, start +
-// length) of the current process's memory (madvise(MADV_DONTNEED)'s effect).
+namespace {
+// set_discard_hook's function (written once, before the first mount).
 ErrorOr<void> (*g_discard_hook)(uptr start, size_t length) = nullptr;
+} // namespace
+
+void set_discard_hook(ErrorOr<void> (*drop)(uptr start, size_t length)) { g_discard_hook = drop; }
 
 class MfsDevice final : public block::BlockDevice {
 public:

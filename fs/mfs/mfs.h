@@ -79,6 +79,13 @@ ErrorOr<void> serve(MfsDevice& dev);
 // from now on and release the server's hold on the device.
 void server_died(MfsDevice& dev);
 
+// How the server drops the pages of freed blocks: `drop(start, length)`
+// gives back the pages of [start, start + length) of the current process's
+// memory (madvise(MADV_DONTNEED)'s effect). The system-call layer, which
+// owns processes' maps, sets it before the first MFS mount; until then
+// freed blocks keep their pages (4.4BSD's MFS).
+void set_discard_hook(ErrorOr<void> (*drop)(uptr start, size_t length));
+
 // The counters of the device, by unit; false if there is none.
 bool stats_of(u32 unit, MfsStats& out);
 

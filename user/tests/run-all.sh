@@ -40,7 +40,7 @@ steps_failed=0
 # The suites that run a second time, on another file system: those about
 # files, names and file-backed memory. They take their directory from
 # TEST_DIR.
-MOUNT_SUITES="file_test fileattr_test path_test mmap_test fifo_test rlimit_test
+MOUNT_SUITES="file_test fileattr_test path_test mmap_test msync_test fifo_test rlimit_test
               badargs_file_test badargs_path_test"
 
 # run_program PROGRAM [LABEL]: run one test program between the runner's

@@ -37,6 +37,7 @@
 #include <kernel/top/proc/signal.h>
 #include <kernel/top/syscall/syscall.h>
 #include <kernel/top/syscall/user_path.h>
+#include <vm/map.h>
 
 namespace kern {
 
@@ -87,10 +88,18 @@ ErrorOr<u64> serve_mfs(fs::mfs::MfsDevice& dev)
     return Errno::EINTR;
 }
 
+// MFS's discard: the server drops the pages of freed blocks from its own
+// memory, as madvise(MADV_DONTNEED) on private anonymous memory would.
+ErrorOr<void> drop_server_pages(uptr start, size_t length)
+{
+    return Process::current()->map()->discard(start, length, vm::DISCARD_ANON_ONLY);
+}
+
 // Errors: EFAULT (args), EINVAL (a version this kernel does not know), and
 // fs::mfs::mount's.
 ErrorOr<u64> mount_mfs(UserPtr<const char> user_args, const UserPath& target)
 {
+    fs::mfs::set_discard_hook(drop_server_pages);
     if (!user_args)
         return Errno::EINVAL;
     mfs_args args;
