@@ -120,6 +120,7 @@ FfsMount::~FfsMount()
 {
     KASSERT(m_all.is_empty());
     delete[] m_cs;
+    delete[] m_cg_dirty;
     release_device(m_dev);
     if (m_on_delete)
         m_on_delete(m_on_delete_arg);
@@ -202,7 +203,8 @@ ErrorOr<FfsMount*> FfsMount::mount(block::BlockDevice& dev, StringView options)
 ErrorOr<void> FfsMount::load_groups()
 {
     m_cs = new (std::nothrow) ffs_csum[m_sb.fs_ncg];
-    if (!m_cs)
+    m_cg_dirty = new (std::nothrow) bool[m_sb.fs_ncg]();
+    if (!m_cs || !m_cg_dirty)
         return Errno::ENOMEM;
     ffs_csum total = {};
     for (u32 g = 0; g < m_sb.fs_ncg; ++g) {
@@ -338,8 +340,36 @@ ErrorOr<void> FfsMount::write_group_counts_locked(u32 g)
     cg->cg_cs = m_cs[g];
     cg->cg_time = current_time().sec;
     hdr.dirty();
-    m_sb_dirty = true;  // the superblock's sums changed with the group's
     return {};
+}
+
+// Group g's counts changed (in m_cs): its header is written at the next
+// sync (write_dirty_groups), not at every allocation -- the counts in
+// memory are the truth while mounted, as 4.4BSD's in-core cylinder group
+// summaries are. => m_alloc_lock held.
+void FfsMount::mark_group_locked(u32 g)
+{
+    m_cg_dirty[g] = true;
+    m_sb_dirty = true;  // the superblock's sums changed with the group's
+}
+
+// Write the header of every group whose counts changed. Errors: EIO (the first).
+ErrorOr<void> FfsMount::write_dirty_groups()
+{
+    MutexGuard guard(m_alloc_lock);
+    ErrorOr<void> first;
+    for (u32 g = 0; g < m_sb.fs_ncg; ++g) {
+        if (!m_cg_dirty[g])
+            continue;
+        auto written = write_group_counts_locked(g);
+        if (written.is_error()) {
+            if (!first.is_error())
+                first = written;
+            continue;
+        }
+        m_cg_dirty[g] = false;
+    }
+    return first;
 }
 
 // ---- the allocator -------------------------------------------------------------
@@ -362,7 +392,7 @@ ErrorOr<i64> FfsMount::alloc_in_group_locked(u32 g, u32 pref, bool inode)
         --m_cs[g].cs_nifree, --m_sb.fs_cstotal.cs_nifree;
     else
         --m_cs[g].cs_nbfree, --m_sb.fs_cstotal.cs_nbfree;
-    TRY(write_group_counts_locked(g));
+    mark_group_locked(g);
     return bit;
 }
 
@@ -413,7 +443,7 @@ void FfsMount::free_block(u32 bno, bool metadata)
     ffs_clrbit(ref.data(), ffs_dtogd(&m_sb, bno));
     ref.dirty();
     ++m_cs[g].cs_nbfree, ++m_sb.fs_cstotal.cs_nbfree;
-    (void)write_group_counts_locked(g);
+    mark_group_locked(g);
     m_dev.discard(sector_of(bno), m_sb.fs_bsize / block::DEV_BSIZE);  // MFS: the memory goes back
 }
 
@@ -438,7 +468,7 @@ void FfsMount::free_inode(u32 ino, bool was_directory)
     ++m_cs[g].cs_nifree, ++m_sb.fs_cstotal.cs_nifree;
     if (was_directory)
         --m_cs[g].cs_ndir, --m_sb.fs_cstotal.cs_ndir;
-    (void)write_group_counts_locked(g);
+    mark_group_locked(g);
 }
 
 ErrorOr<FfsNode*> FfsMount::allocate_node(FfsNode& parent, u32 mode, const Cred& cred)
@@ -461,6 +491,7 @@ ErrorOr<FfsNode*> FfsMount::allocate_node(FfsNode& parent, u32 mode, const Cred&
         ino = u32(g) * m_sb.fs_ipg + u32(bit);
         if (dir)
             ++m_cs[g].cs_ndir, ++m_sb.fs_cstotal.cs_ndir;
+        mark_group_locked(u32(g));
     }
     // The inode on the image may hold an old file's fields: start afresh,
     // keeping only the generation, which must grow (NFS-style handles).
@@ -627,9 +658,11 @@ ErrorOr<void> FfsMount::sync_nodes()
 ErrorOr<void> FfsMount::sync()
 {
     auto nodes = sync_nodes();
+    auto groups = write_dirty_groups();
     auto sb = write_superblock(false);
     auto buffers = bufcache().flush(m_dev);
     TRY(nodes);
+    TRY(groups);
     TRY(sb);
     return buffers;
 }
@@ -681,7 +714,8 @@ ErrorOr<void> FfsMount::unmount()
     m_root = nullptr;
     root->unref();  // the last reference: node_inactive marks it idle
     evict_idle_nodes();
-    auto clean = write_superblock(true);
+    auto groups = write_dirty_groups();
+    auto clean = groups.is_error() ? groups : write_superblock(true);
     auto flushed = bufcache().flush(m_dev);
     if (!forced) {
         TRY(clean);

@@ -117,6 +117,8 @@ private:
     ErrorOr<void> check_structure();
     ErrorOr<void> write_superblock(bool clean);
     ErrorOr<void> write_group_counts_locked(u32 g);
+    void mark_group_locked(u32 g);
+    ErrorOr<void> write_dirty_groups();
     ErrorOr<i64> alloc_in_group_locked(u32 g, u32 pref, bool inode);
     ErrorOr<void> sync_nodes();
     void evict_idle_nodes();
@@ -131,6 +133,7 @@ private:
     block::BlockDevice& m_dev;
     ffs_superblock m_sb;      // counts guarded by m_alloc_lock
     ffs_csum* m_cs = nullptr; // fs_ncg entries, guarded by m_alloc_lock
+    bool* m_cg_dirty = nullptr;  // fs_ncg flags: the group's header is behind m_cs (m_alloc_lock)
     bool m_sb_dirty = true;   // counts changed since the superblock was written (m_alloc_lock)
     kern::Mutex m_ns_lock;
     kern::Mutex m_alloc_lock;
