@@ -97,16 +97,32 @@ ErrorOr<u32> FfsNode::balloc_locked(u64 lbn, bool& fresh)
     fresh = false;
     const ffs_superblock& sb = m_ffs.sb();
     const BmapPath path = TRY(bmap_path(sb.fs_nindir, lbn));
-    u32 prev = 0;  // the block before, for contiguity (a hole or an error: none)
-    if (lbn > 0) {
-        auto before = bmap_locked(lbn - 1);
-        prev = before.is_error() ? 0 : before.value();
-    }
-    const u32 pref = m_ffs.block_pref(m_ino, lbn, prev);
     u32* slot = path.depth == 0 ? &m_din.di_db[path.inode_slot] : &m_din.di_ib[path.inode_slot];
+    // Where the policy wants this file's next block: right after the block
+    // before it (contiguity). Asked only when something must be allocated
+    // -- an overwrite allocates nothing -- and a file written in order
+    // remembers its last block instead of looking it up.
+    u32 pref = 0;
+    auto preference = [&]() {
+        if (pref)
+            return pref;
+        u32 prev = 0;  // the block before (a hole or an error: none)
+        if (lbn > 0 && m_last_alloc_lbn == lbn - 1) {
+            prev = m_last_alloc_bno;
+        } else if (lbn > 0) {
+            auto before = bmap_locked(lbn - 1);
+            prev = before.is_error() ? 0 : before.value();
+        }
+        pref = m_ffs.block_pref(m_ino, lbn, prev);
+        return pref;
+    };
     // An allocated pointer is counted in di_blocks; an indirect one is zeroed.
     auto allocate = [&](bool indirect) -> ErrorOr<u32> {
-        const u32 bno = TRY(m_ffs.alloc_block(pref));
+        const u32 bno = TRY(m_ffs.alloc_block(preference()));
+        if (!indirect) {
+            m_last_alloc_lbn = lbn;
+            m_last_alloc_bno = bno;
+        }
         if (indirect) {
             auto bp = m_ffs.getblk(bno);
             if (bp.is_error()) {
@@ -131,6 +147,15 @@ ErrorOr<u32> FfsNode::balloc_locked(u64 lbn, bool& fresh)
     for (u32 level = 0; level < path.depth; ++level) {
         const bool last = level + 1 == path.depth;
         Buf* bp = TRY(m_ffs.bread(block));
+        if (static_cast<u32*>(bp->b_data)[path.index[level]] == 0 && !pref) {
+            // The preference may have to read this very indirect block
+            // (bmap of the block before): let go of it while it does. The
+            // entry stays 0 meanwhile: m_din_lock keeps other allocators
+            // of this file out.
+            bufcache().brelse(*bp);
+            preference();
+            bp = TRY(m_ffs.bread(block));
+        }
         u32& entry = static_cast<u32*>(bp->b_data)[path.index[level]];
         if (entry == 0) {
             auto made = allocate(!last);

@@ -192,6 +192,10 @@ private:
     // The end a write() in progress may extend the file to (guarded by
     // m_din_lock): the pager gives pages up to max(size, this), EFAULT past.
     u64 m_write_end = 0;
+    // The last data block balloc_locked gave, and its logical block: the
+    // next one's preferred neighbour (guarded by m_din_lock).
+    u64 m_last_alloc_lbn = ~u64(0);
+    u32 m_last_alloc_bno = 0;
     FfsObject m_object;
 };
 
