@@ -1,6 +1,7 @@
 #!/bin/sh
 # /test/run-all -- run every in-guest test program, /test/*_test, one after the other;
-# then the file-system suites once more, on a fresh mount of another file system.
+# then the file-system suites twice more: on a fresh FFS (on /dev/md0) and on
+# a fresh MFS (FFS in a mount_mfs process's memory).
 #
 # The initramfs carries it (the Makefile installs user/tests/run-all.sh as
 # /test/run-all); `make test` boots with it as the command of
@@ -8,18 +9,18 @@
 # is a suite written with user/tests/harness.h: it prints "RUN suite.case"
 # and "TEST suite.case PASS|FAIL ..." lines and exits 0 if every case passed.
 # Around each program this script prints the two lines the runner
-# (scripts/testlog.py) splits the log on; a program of the second pass is
+# (scripts/testlog.py) splits the log on; a program of a later pass is
 # named with the file system it ran on:
 #
 #   run-all: start /test/misc_test
 #   run-all: end /test/misc_test status 0
-#   run-all: start /test/file_test on tmpfs
-#   run-all: end /test/file_test on tmpfs status 0
+#   run-all: start /test/file_test on ffs
+#   run-all: end /test/file_test on ffs status 0
 #
-# The second pass (run_on_mount TYPE) makes /mnt/TYPE, puts a new file
+# Each later pass (run_on_mount TYPE) makes /mnt/TYPE, puts a new file
 # system of that type there, and runs the suites of MOUNT_SUITES with
 # TEST_DIR=/mnt/TYPE (where they make their files) and TEST_FS=TYPE (the
-# prefix of their names: "TEST tmpfs.file.write_then_read PASS"); then it
+# prefix of their names: "TEST ffs.file.write_then_read PASS"); then it
 # unmounts, and for ffs checks the image with fsck_ffs. Each of these steps
 # is a case of its own, "TEST TYPE.mount PASS" and so on, so that a mount
 # that fails is a failure in the counts, not a pass that silently ran
