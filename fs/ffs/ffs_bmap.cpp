@@ -35,14 +35,15 @@ ErrorOr<u32> bmap(const ffs_superblock& fs, const ffs_dinode& dp, u64 lbn,
                   IndirectReader& reader)
 {
     BmapPath path = TRY(bmap_path(fs.fs_nindir, lbn));
-    if (path.depth == 0)
-        return dp.di_db[path.inode_slot];
-    u32 bno = dp.di_ib[path.inode_slot];
+    u32 bno = path.depth == 0 ? dp.di_db[path.inode_slot] : dp.di_ib[path.inode_slot];
     for (u32 i = 0; i < path.depth && bno != 0; i++) {
         if (!ffs_is_data_block(&fs, bno))
             return Errno::EIO;
         bno = TRY(reader.read_pointer(bno, path.index[i]));
     }
+    // The data block itself too: the caller reads (or writes) it.
+    if (bno != 0 && !ffs_is_data_block(&fs, bno))
+        return Errno::EIO;
     return bno;
 }
 

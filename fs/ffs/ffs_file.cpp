@@ -174,16 +174,18 @@ ErrorOr<void> FfsNode::truncate_locked(u64 size)
     const u64 old_size = this->size();
     if (size < old_size) {
         MutexGuard guard(m_object.lock());
-        TRY(m_object.put_pages_locked(align_up(size, PAGE_SIZE), ~u64(PAGE_SIZE - 1), vm::PUT_FREE));
         const size_t in_page = size_t(size % PAGE_SIZE);
         if (in_page) {
             // The last page's tail: zero in memory, and on the disk when the
-            // page is written back.
+            // page is written back. Done before the pages past the end are
+            // dropped: reading this page may read ahead pages after it
+            // (their blocks are still there), which must go with the rest.
             vm::Page* last = TRY(m_object.get_page_locked(align_down(size, PAGE_SIZE), vm::PROT_READ));
             auto* bytes = static_cast<u8*>(vm::page_allocator().virt_of(*last));
             memset(bytes + in_page, 0, PAGE_SIZE - in_page);
             last->m_flags |= vm::Page::DIRTY;
         }
+        TRY(m_object.put_pages_locked(align_up(size, PAGE_SIZE), ~u64(PAGE_SIZE - 1), vm::PUT_FREE));
     }
     MutexGuard guard(m_din_lock);
     m_din.di_size = size;

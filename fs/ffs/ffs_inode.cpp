@@ -242,6 +242,8 @@ ErrorOr<void> FfsNode::free_blocks_from_locked(u64 first)
     const ffs_superblock& sb = m_ffs.sb();
     if (type() == VType::Symlink && ffs_is_short_symlink(&m_din))
         return {};  // the target lives in the pointers themselves
+    if (type() == VType::CharDevice || type() == VType::BlockDevice)
+        return {};  // di_db[0] is the device number, not a block
     for (u64 lbn = first; lbn < FFS_NDADDR; ++lbn) {
         const u32 bno = m_din.di_db[lbn];
         if (bno == 0)
