@@ -160,7 +160,7 @@ ErrorOr<size_t> FfsNode::write_locked(u64 offset, const IoBuffer& buf, size_t n)
     if (done < n)
         trim_after_short_write_locked(offset + done);
     if (written.is_error())
-        return written.error() == Errno::ENOMEM ? Errno::ENOSPC : written.error();
+        return written.error();  // ENOMEM is memory, not the disk: reported as it is
     if (done == 0 && covered < n)
         return Errno::ENOSPC;
     return done;
