@@ -34,7 +34,6 @@ using vm::is_page_aligned;
 namespace {
 
 constexpr u32 MFS_MAJOR = 240;  // Linux's first "local/experimental" block major
-constexpr u32 MAX_UNITS = 16;
 constexpr u64 MAX_BYTES = u64(1) << 40;
 constexpr size_t MAX_DISCARDS = 64;  // pending discard ranges; more are dropped (advice)
 

@@ -86,6 +86,10 @@ void server_died(MfsDevice& dev);
 // freed blocks keep their pages (4.4BSD's MFS).
 void set_discard_hook(ErrorOr<void> (*drop)(uptr start, size_t length));
 
+// How many MFS devices may exist at once: units 0 .. MAX_UNITS - 1 (each
+// named mfsN; /proc/fs/mfs/N shows its counters).
+constexpr u32 MAX_UNITS = 16;
+
 // The counters of the device, by unit; false if there is none.
 bool stats_of(u32 unit, MfsStats& out);
 

@@ -29,6 +29,13 @@
 // root; opening for writing, O_TRUNC and ftruncate are allowed (the size
 // stays 0), and a write goes to write_sysctl. /proc/sys and /proc/sys/vm
 // are plain directories with fixed entries, like /proc/<pid>.
+//
+// /proc/fs/mfs lists one file per live MFS device, named by its unit
+// ("0", "1", ...; fs/mfs/mfs.h:stats_of says which exist), as the root
+// lists the live pids: a lookup checks that the device exists, and a node
+// made before it went says ENODEV when read. The node keeps the unit where
+// a pid node keeps its pid.
+#include <fs/mfs/mfs.h>
 #include <fs/procfs/procfs.h>
 #include <fs/vfs/mount.h>
 #include <fs/vfs/vnode.h>
@@ -55,6 +62,7 @@ constexpr Entry ROOT_ENTRIES[] = {
     {"meminfo", Kind::Meminfo}, {"uptime", Kind::Uptime}, {"loadavg", Kind::Loadavg},
     {"stat", Kind::Stat},       {"version", Kind::Version}, {"mounts", Kind::Mounts},
     {"self", Kind::Self},       {"vmstat", Kind::Vmstat}, {"sys", Kind::SysDir},
+    {"fs", Kind::FsDir},
 };
 // /proc/<pid>'s entries.
 constexpr Entry PID_ENTRIES[] = {
@@ -64,6 +72,8 @@ constexpr Entry PID_ENTRIES[] = {
 // /proc/sys's and /proc/sys/vm's.
 constexpr Entry SYS_ENTRIES[] = {{"vm", Kind::SysVmDir}};
 constexpr Entry SYS_VM_ENTRIES[] = {{"drop_caches", Kind::DropCaches}};
+// /proc/fs's (/proc/fs/mfs has only its units, made up when asked).
+constexpr Entry FS_ENTRIES[] = {{"mfs", Kind::FsMfsDir}};
 
 // The fixed entries of a directory.
 struct Entries {
@@ -81,12 +91,20 @@ Entries entries_of(Kind dir)
     case Kind::PidDir: return entries(PID_ENTRIES);
     case Kind::SysDir: return entries(SYS_ENTRIES);
     case Kind::SysVmDir: return entries(SYS_VM_ENTRIES);
+    case Kind::FsDir: return entries(FS_ENTRIES);
     default: return {nullptr, 0};
     }
 }
 
 // The directory ".." of directory `dir` names.
-Kind parent_of(Kind dir) { return dir == Kind::SysVmDir ? Kind::SysDir : Kind::Root; }
+Kind parent_of(Kind dir)
+{
+    switch (dir) {
+    case Kind::SysVmDir: return Kind::SysDir;
+    case Kind::FsMfsDir: return Kind::FsDir;
+    default: return Kind::Root;
+    }
+}
 
 constexpr u64 COOKIE_FIRST = 2;       // after "." and ".."
 constexpr u64 COOKIE_PIDS = 1000;     // root: pid p is cookie COOKIE_PIDS + p
@@ -108,13 +126,30 @@ bool parse_pid(StringView name, u32& pid)
     return true;
 }
 
+// "0", "1", ... -> the unit of a live MFS device. Returns false for
+// anything else ("01" included: one name per unit).
+bool parse_mfs_unit(StringView name, u32& unit)
+{
+    u64 value;
+    if (name.is_empty() || (name[0] == '0' && name.length() > 1) || !name.to_unsigned(value) ||
+        value >= fs::mfs::MAX_UNITS)
+        return false;
+    fs::mfs::MfsStats ignored;
+    if (!fs::mfs::stats_of(u32(value), ignored))
+        return false;
+    unit = u32(value);
+    return true;
+}
+
 VType type_of(Kind kind)
 {
     switch (kind) {
     case Kind::Root:
     case Kind::PidDir:
     case Kind::SysDir:
-    case Kind::SysVmDir: return VType::Directory;
+    case Kind::SysVmDir:
+    case Kind::FsDir:
+    case Kind::FsMfsDir: return VType::Directory;
     case Kind::Self:
     case Kind::PidExe: return VType::Symlink;
     default: return VType::Regular;
@@ -160,7 +195,7 @@ private:
 
     ProcFs& m_fs;
     Kind m_kind;
-    u32 m_pid;  // PidDir and Pid*: whose
+    u32 m_pid;  // PidDir and Pid*: whose; MfsUnit: which unit
 
     kern::Mutex m_lock;
     // Guarded by m_lock: the text made by the last read at offset 0.
@@ -252,13 +287,55 @@ ErrorOr<Vnode*> ProcNode::lookup(StringView name)
     u32 pid;
     if (m_kind == Kind::Root && parse_pid(name, pid) && kern::process_exists(pid))
         return make(Kind::PidDir, pid);
+    u32 unit;
+    if (m_kind == Kind::FsMfsDir && parse_mfs_unit(name, unit))
+        return make(Kind::MfsUnit, unit);
     return Errno::ENOENT;
 }
 
-// Root: ".", "..", the fixed entries (cookies 2...), then one directory per
-// pid (cookie COOKIE_PIDS + pid, so a cookie stays valid as processes come
-// and go). Any other directory: ".", "..", its fixed entries. Returns the
-// next cookie. Errors: ENOTDIR, ENOMEM.
+// Root's entries after its fixed ones: one directory per pid (cookie
+// COOKIE_PIDS + pid, so a cookie stays valid as processes come and go).
+// Returns the next cookie. Errors: ENOMEM.
+ErrorOr<u64> readdir_pids(u64 cookie, ReaddirSink& sink)
+{
+    cookie = max(cookie, COOKIE_PIDS);
+    kern::Vector<u32> pids = TRY(kern::list_pids());
+    for (u32 pid : pids) {
+        u64 c = COOKIE_PIDS + pid;
+        if (c < cookie)
+            continue;
+        char name[16];
+        kern::snprintf(name, sizeof name, "%u", pid);
+        if (!sink.emit({(u64(pid) << 8) | (u64(Kind::PidDir) + 1), VType::Directory,
+                        StringView(name, strlen(name)), c + 1}))
+            return c;
+        cookie = c + 1;
+    }
+    return cookie;
+}
+
+// /proc/fs/mfs's entries: one file per live MFS unit (cookie COOKIE_FIRST
+// + unit: valid as devices come and go). Returns the next cookie.
+u64 readdir_mfs_units(u64 cookie, ReaddirSink& sink)
+{
+    for (u32 unit = 0; unit < fs::mfs::MAX_UNITS; ++unit) {
+        u64 c = COOKIE_FIRST + unit;
+        fs::mfs::MfsStats ignored;
+        if (c < cookie || !fs::mfs::stats_of(unit, ignored))
+            continue;
+        char name[16];
+        kern::snprintf(name, sizeof name, "%u", unit);
+        if (!sink.emit({(u64(unit) << 8) | (u64(Kind::MfsUnit) + 1), VType::Regular,
+                        StringView(name, strlen(name)), c + 1}))
+            return c;
+        cookie = c + 1;
+    }
+    return max(cookie, COOKIE_FIRST + fs::mfs::MAX_UNITS);
+}
+
+// ".", "..", the directory's fixed entries (cookies 2...), then what it
+// lists of the moment: the root its pids, /proc/fs/mfs its MFS units.
+// Returns the next cookie. Errors: ENOTDIR, ENOMEM.
 ErrorOr<u64> ProcNode::readdir(u64 cookie, ReaddirSink& sink)
 {
     if (!is_directory())
@@ -276,21 +353,10 @@ ErrorOr<u64> ProcNode::readdir(u64 cookie, ReaddirSink& sink)
         if (!sink.emit({node_ino, type_of(e.kind), e.name, cookie + 1}))
             return cookie;
     }
-    if (m_kind != Kind::Root)
-        return cookie;
-    cookie = max(cookie, COOKIE_PIDS);
-    kern::Vector<u32> pids = TRY(kern::list_pids());
-    for (u32 pid : pids) {
-        u64 c = COOKIE_PIDS + pid;
-        if (c < cookie)
-            continue;
-        char name[16];
-        kern::snprintf(name, sizeof name, "%u", pid);
-        if (!sink.emit({(u64(pid) << 8) | (u64(Kind::PidDir) + 1), VType::Directory,
-                        StringView(name, strlen(name)), c + 1}))
-            return c;
-        cookie = c + 1;
-    }
+    if (m_kind == Kind::Root)
+        return readdir_pids(cookie, sink);
+    if (m_kind == Kind::FsMfsDir)
+        return readdir_mfs_units(cookie, sink);
     return cookie;
 }
 

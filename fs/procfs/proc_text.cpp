@@ -13,6 +13,16 @@
 // /proc/vmstat: "name value" lines, as Linux's; only drop_caches' two
 // counters (proc_sys.cpp) for now.
 //
+// /proc/fs/mfs/<unit>: an MFS device's counters (fs/mfs/mfs.h:MfsStats,
+// a copy made under the device's lock), one "name value" line each, in a
+// fixed order -- `make bench` parses exactly these lines (docs/mfs.md):
+//
+//   requests N          reads and writes the server did
+//   inline_requests N   done at once in the server's own thread
+//   bytes N             copied between the kernel and the server's memory
+//   wakeups N           times the server woke for work (switch pairs)
+//   discards N          pages of freed blocks the server dropped
+//
 // /proc/mounts: the mount table's list (fs/vfs/mount.h:list_mounts), each
 // mount point's path found as getcwd finds a directory's (walking "..").
 //
@@ -22,6 +32,7 @@
 // line: the sizes and page counts copy_process_regions counted, 0 kB for
 // what this kernel has not (swap, huge pages).
 #include <arch/time.h>
+#include <fs/mfs/mfs.h>
 #include <fs/procfs/maps_line.h>
 #include <fs/procfs/procfs.h>
 #include <fs/vfs/mount.h>
@@ -278,6 +289,17 @@ ErrorOr<void> pid_maps(Text& out, u32 pid, bool detailed)
     return {};
 }
 
+// Errors: ENODEV (no such unit: the device went since the lookup).
+ErrorOr<void> mfs_unit(Text& out, u32 unit)
+{
+    fs::mfs::MfsStats st;
+    if (!fs::mfs::stats_of(unit, st))
+        return Errno::ENODEV;
+    out.printf("requests %lu\ninline_requests %lu\nbytes %lu\nwakeups %lu\ndiscards %lu\n", st.requests,
+               st.inline_requests, st.bytes, st.wakeups, st.discards);
+    return {};
+}
+
 } // namespace
 
 ErrorOr<void> generate(Kind kind, u32 pid, Text& out)
@@ -309,6 +331,7 @@ ErrorOr<void> generate(Kind kind, u32 pid, Text& out)
     }
     case Kind::PidMaps: TRY(pid_maps(out, pid, false)); break;
     case Kind::PidSmaps: TRY(pid_maps(out, pid, true)); break;
+    case Kind::MfsUnit: TRY(mfs_unit(out, pid)); break;
     case Kind::PidCmdline: {
         // What execve kept (at most CMDLINE_MAX bytes), or the name.
         kern::KBuffer buf = TRY(kern::KBuffer::create(kern::Process::CMDLINE_MAX));

@@ -12,6 +12,8 @@
 //   /proc/self -> "<pid of the reader>"                a symlink
 //   /proc/<pid>/stat status cmdline maps smaps         one per live process
 //   /proc/<pid>/exe -> the program's path              a symlink (what execve kept)
+//   /proc/fs/mfs/<unit>                                one per live MFS device:
+//                                                      its server's counters
 //
 // Formats are Linux's (proc(5)) where busybox's ps, free, df, uptime and
 // mount read them. See docs/procfs.md for what is filled and what is zero.
@@ -68,10 +70,14 @@ enum class Kind : u8 {
     Vmstat, SysDir,                                    // in /proc
     SysVmDir,                                          // /proc/sys/vm
     DropCaches,                                        // in /proc/sys/vm
+    FsDir,                                             // /proc/fs
+    FsMfsDir,                                          // /proc/fs/mfs
+    MfsUnit,                                           // /proc/fs/mfs/<unit>
 };
 
-// Write file `kind`'s text (of process `pid` for the Pid* kinds).
-// Errors: ESRCH (the process is gone), ENOMEM.
+// Write file `kind`'s text (of process `pid` for the Pid* kinds, of MFS
+// unit `pid` for MfsUnit). Errors: ESRCH (the process is gone), ENODEV
+// (the MFS device is gone), ENOMEM.
 ErrorOr<void> generate(Kind kind, u32 pid, Text& out);
 
 // ---- /proc/sys (proc_sys.cpp) ----

@@ -384,6 +384,9 @@ void process_exit(int wait_status)
     Process* p = Process::current();
     KASSERT(p);
     Thread* self = Thread::current();
+    // A call waiting in the restart block is over for good (an MFS server
+    // killed while stopped: its device fails its requests now).
+    abandon_restart_block();
     // Everything but the zombie goes now: descriptors, directories, memory.
     p->m_fds.close_all();
     p->m_fs.root = nullptr;

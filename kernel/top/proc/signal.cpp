@@ -25,6 +25,9 @@
 // is taken down at every system call's return, and the block emptied
 // unless this return goes to restart_syscall -- so a block never outlives
 // the call that set it, except into the restart_syscall that continues it.
+// A block emptied so, or left by a process that exits (a SIGKILL while it
+// was stopped), runs its `abandon`: a call that holds something while it
+// waits to be continued (MFS's server, its device) lets go of it there.
 // After a handler the interrupted sleep returns EINTR and its block is
 // gone, as Linux's rt_sigreturn empties it. See docs/processes.md
 // ("Restarting an interrupted call").
@@ -112,6 +115,16 @@ bool restartable(i64 number)
 // top comment).
 enum class Restart : u8 { None, Reissue, Continue };
 
+// Empty the restart block of `p` without continuing it; its abandon (if
+// any) lets go of what the call held.
+void drop_restart_block(Process& p)
+{
+    RestartBlock block = p.restart_block();
+    p.restart_block() = {};
+    if (block.fn && block.abandon)
+        block.abandon(block);
+}
+
 // The end of a system call's return: restart it as `how` says, and keep the
 // restart block only for the restart_syscall that continues it.
 void finish_call(Process& p, arch::UserRegs& regs, i64 syscall_number, Restart how)
@@ -121,7 +134,7 @@ void finish_call(Process& p, arch::UserRegs& regs, i64 syscall_number, Restart h
     if (how == Restart::Continue)
         arch::user_regs_restart_syscall(regs, u64(SYS_RESTART_SYSCALL));
     else if (p.restart_block().fn)
-        p.restart_block() = {};
+        drop_restart_block(p);
 }
 
 } // namespace
@@ -196,6 +209,8 @@ void arm_restart_block(const RestartBlock& block)
     p->restart_block() = block;
     p->restart_block().armed = true;
 }
+
+void abandon_restart_block() { drop_restart_block(*Process::current()); }
 
 ErrorOr<u64> run_restart_block()
 {

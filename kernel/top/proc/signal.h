@@ -202,12 +202,20 @@ struct RestartBlock {
     uptr user_fds = 0;          // poll: struct pollfd[nfds]
     u64 nfds = 0;
     void* object = nullptr;     // mount (MFS): the device the server serves
+    // The call will never be continued -- a handler ran instead, or the
+    // process exits (killed while stopped, say): let go of what the block
+    // holds. nullptr: nothing to let go (a sleep's deadline).
+    using Abandon = void (*)(const RestartBlock&);
+    Abandon abandon = nullptr;
 };
 
 // The current call is about to return EINTR: if no handler runs, continue
 // with `block` (its fn not null) through restart_syscall. Replaces any
 // earlier block. => called on the process's own thread, in a system call.
 void arm_restart_block(const RestartBlock& block);
+// The current process exits: its block, if any, will never be continued
+// (its abandon runs). => process_exit, on the process's own thread.
+void abandon_restart_block();
 // restart_syscall: take the block and run its continuation. Returns its
 // result. Errors: EINTR if there is none (Linux's do_no_restart_syscall),
 // and the continuation's.

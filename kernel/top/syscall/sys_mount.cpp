@@ -68,7 +68,10 @@ ErrorOr<UserPath> optional_string(UserPtr<const char> user_string)
 // armed, and restart_syscall comes back here to serve again -- requests
 // queue meanwhile, nothing fails. A signal that ends the call for good (a
 // fatal one, or a handler to run) ends the service: the device is gone,
-// every request fails with EIO, and the mount can only be unmounted.
+// every request fails with EIO, and the mount can only be unmounted. So
+// does a SIGKILL that comes while the server is stopped: the process then
+// exits from the stop, never back here, and the restart block's abandon
+// (run by process_exit) tells the device.
 
 namespace {
 
@@ -84,6 +87,11 @@ ErrorOr<u64> serve_mfs(fs::mfs::MfsDevice& dev)
     RestartBlock block;
     block.fn = [](const RestartBlock& b) { return serve_mfs(*static_cast<fs::mfs::MfsDevice*>(b.object)); };
     block.object = &dev;
+    // Killed while stopped (or a handler's signal came after the check
+    // above): nobody will serve again.
+    block.abandon = [](const RestartBlock& b) {
+        fs::mfs::server_died(*static_cast<fs::mfs::MfsDevice*>(b.object));
+    };
     arm_restart_block(block);
     return Errno::EINTR;
 }
