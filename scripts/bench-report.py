@@ -2,7 +2,7 @@
 """scripts/bench-report.py -- the benchmark report: tables in Markdown, figures with gnuplot.
 
     bench-report.py [--out DIR] [--accel A] [--mem M] [--boots N] [--mode TEXT] [--load-start L]
-                    [--linux-kernel PACKAGE] [--linux-cmdline WORDS] [--ffs TEXT]
+                    [--linux-kernel PACKAGE] [--linux-cmdline WORDS] [--ffs TEXT] [--mfs TEXT]
                     --teachos LOG... --linux LOG... [--ktest LOG...]
 
 What `make bench` runs last (scripts/bench.sh). The logs are the consoles
@@ -23,9 +23,13 @@ only). It writes into DIR (default build/bench):
     ratios.dat/.png      figure (c): every case's ratio to Linux, turned so
                          that above 1 means teachos is better
                          (scripts/bench-ratios.gp)
+    paper.dat/.png       figure (b): the MFS paper's measurement -- write
+                         with fsync and cold read against I/O size on tmpfs,
+                         MFS and FFS on md, beside the in-guest copy and 45%
+                         of it (scripts/bench-throughput.gp, heading set)
     same-boot.dat/.png   figure (d): every case of the second passes (FFS on
-                         a RAM disk, later MFS) as a ratio to teachos's tmpfs
-                         in the same boot (scripts/bench-ratios.gp again)
+                         a RAM disk, MFS) as a ratio to teachos's tmpfs in
+                         the same boot (scripts/bench-ratios.gp again)
 
 The second passes: on teachos, scripts/bench.sh runs fsbench again in the
 same boot on other file systems, its rows labelled (fsbench.ffs_read_4096;
@@ -34,7 +38,18 @@ bench-table's FS_LABELS). Those rows are not in the table against Linux
 boot": tmpfs, ffs and the ratio ffs/tmpfs of each boot (median and
 spread over the boots), never a pass/fail. --ffs says what /mnt/ffs was
 (FFS, or bench.sh's tmpfs stand-in); the guest's own "bench: ..." lines
-(a newfs or mount that failed, fsck's verdict) are quoted beside it.
+(a newfs or mount that failed, fsck's verdict) are quoted beside it, and
+so are fsbench's notes ("fsbench: note ...": a cold read that could not
+drop the cache).
+
+MFS as the paper measured it (issue 12): the table of paper_rows --
+write_fsync, read_cold and the warm read at each I/O size on tmpfs, mfs
+and ffs, beside the faster of the two user copies of the same boot and
+size, mfs as a percentage of that copy next to the paper's ~45%, and
+mfs/tmpfs -- and the MFS server's work per 4 KiB block, from fsbench's
+"fsbench: counters LABEL_CASE blocks N requests R ..." lines (fsbench -k
+/proc/fs/mfs/0) and the guest's "bench: mfs counters: ..." total of the
+pass: requests and wakeups (a switch to the server and back) per block.
 
 and prints the same tables as plain text. Without gnuplot the figures are
 left out (the report says so, and so does stderr) and the rest is written.
@@ -86,7 +101,15 @@ COPY_SERIES = ("user memcpy (teachos)", "user copy loop (teachos)")
 # data path, the random page lookups, the metadata rates. The second table
 # holds every case the passes ran.
 SAME_BOOT_CASES = ("fsbench.write_new_1048576", "fsbench.overwrite_1048576", "fsbench.read_1048576",
-                   "fsbench.read_random_4096", "fsbench.create", "fsbench.unlink")
+                   "fsbench.read_random_4096", "fsbench.create", "fsbench.unlink",
+                   "fsbench.write_fsync_1048576", "fsbench.read_cold_1048576")
+# "MFS as the paper measured it": the kinds of case, each at every size, in
+# this order (write with the flush, the cold read, the warm read), and the
+# file systems' columns (tmpfs is the unlabelled rows).
+PAPER_KINDS = ("write_fsync", "read_cold", "read")
+PAPER_FS = ("tmpfs", "mfs", "ffs")
+# The user copies the paper's "memcpy" is, at each size: the faster of the two.
+COPY_CASES = ("fsbench.memcpy_{}", "fsbench.copy_{}")
 # What each label's rows were measured on, for the table's title.
 FS_TITLES = {"ffs": "FFS on md", "mfs": "MFS"}
 
@@ -149,6 +172,7 @@ def machine(args):
         ("mode", args.mode),
         ("fsbench", fsbench_setup(args.teachos)),
         ("ffs pass (teachos, same boot)", f"/mnt/ffs is {args.ffs}"),
+        ("mfs pass (teachos, same boot)", f"/mnt/mfs is {args.mfs}"),
     ]
 
 
@@ -263,13 +287,14 @@ def same_boot_title(labels, ffs_text=""):
 
 def guest_notes(paths):
     """The lines the teachos boots' scripts printed about their second
-    passes ("bench: no ffs pass: ..."), each once, in order."""
+    passes ("bench: no ffs pass: ...") and fsbench's notes ("fsbench: note
+    ..."), each once, in order."""
     notes = []
     for path in paths:
         with open(path, "rb") as f:
             for raw in f:
                 line = raw.replace(b"\r", b"").decode(errors="replace").strip()
-                if line.startswith("bench: ") and line not in notes:
+                if line.startswith(("bench: ", "fsbench: note ")) and line not in notes:
                     notes.append(line)
     return notes
 
@@ -282,13 +307,14 @@ def same_boot_section(boots, failures, notes, ffs_text):
     lines = [f"## {same_boot_title(labels, ffs_text)}", ""]
     if labels:
         lines += [f"On teachos, after the tmpfs pass, the same boot ran fsbench again with the same "
-                  f"file size and file count on a second file system: /mnt/ffs is {ffs_text}. Linux "
-                  f"has no FFS here: its column stays tmpfs, and the fair comparisons are ffs against "
-                  f"teachos's tmpfs in the same boot (this table) and tmpfs against Linux's tmpfs "
-                  f"(the table above). Each ratio is taken within one boot, then the median over the "
-                  f"boots, with the spread; above 1, the second file system is faster. The FFS issue's "
-                  f"rough target is reads within 1.5x of tmpfs (ffs/tmpfs of 0.67 or more): the ratio "
-                  f"is printed, never a verdict.", ""]
+                  f"file size and file count on other file systems: /mnt/ffs is {ffs_text}, then "
+                  f"/mnt/mfs an MFS of the RAM disk's size (mfs rows). Linux "
+                  f"has neither here: its column stays tmpfs, and the fair comparisons are ffs and mfs "
+                  f"against teachos's tmpfs in the same boot (this table) and tmpfs against Linux's "
+                  f"tmpfs (the table above). Each ratio is taken within one boot, then the median over "
+                  f"the boots, with the spread; above 1, the other file system is faster. The FFS "
+                  f"issue's rough target is reads within 1.5x of tmpfs (ffs/tmpfs of 0.67 or more): "
+                  f"the ratio is printed, never a verdict.", ""]
     else:
         lines += [f"No second-pass rows in the logs (/mnt/ffs: {ffs_text}).", ""]
     said = [f"- the guest said: `{note}`" for note in notes]
@@ -299,6 +325,193 @@ def same_boot_section(boots, failures, notes, ffs_text):
         lines += same_boot_table(same_boot_rows(boots, labels, SAME_BOOT_CASES), labels, True) + [""]
         lines += ["Every case of the second pass:", ""]
         lines += same_boot_table(same_boot_rows(boots, labels), labels, True) + [""]
+    return lines
+
+
+# ---- MFS as the paper measured it ----
+
+def copy_per_boot(boots, size):
+    """The in-guest copy speed at `size` in each boot: the faster of fsbench's
+    memcpy_SIZE and copy_SIZE (None for a boot with neither)."""
+    result = []
+    for boot in boots:
+        values = [boot[c.format(size)][0] for c in COPY_CASES if c.format(size) in boot]
+        result.append(max(values) if values else None)
+    return result
+
+
+def fs_case(case, fs):
+    """The case's name on file system `fs` ("tmpfs": unlabelled)."""
+    return case if fs == "tmpfs" else labelled_case(case, fs)
+
+
+def per_boot(boots, case):
+    """The case's value in each boot (None where a boot lacks it)."""
+    return [boot[case][0] if case in boot else None for boot in boots]
+
+
+def ratios(tops, bottoms, scale=1.0):
+    """scale * top / bottom for each boot that has both."""
+    return [scale * t / b for t, b in zip(tops, bottoms) if t is not None and b]
+
+
+def paper_rows(boots):
+    """One dict per PAPER_KINDS case at each size that some file system has:
+    case, per-boot values of each PAPER_FS and of the copy, mfs as a
+    percentage of the copy and mfs/tmpfs (each within one boot)."""
+    result = []
+    for kind in PAPER_KINDS:
+        for size in SIZES:
+            case = f"fsbench.{kind}_{size}"
+            row = {"case": case, "copy": copy_per_boot(boots, size)}
+            for fs in PAPER_FS:
+                row[fs] = per_boot(boots, fs_case(case, fs))
+            if not any(v is not None for fs in PAPER_FS for v in row[fs]):
+                continue
+            row["mfs_pct_copy"] = ratios(row["mfs"], row["copy"], 100.0)
+            row["mfs_tmpfs"] = ratios(row["mfs"], row["tmpfs"])
+            result.append(row)
+    return result
+
+
+def percent_cell(values):
+    """A median percentage with its spread over the boots."""
+    if not values:
+        return "-"
+    med = statistics.median(values)
+    return f"{med:.0f}%" if len(values) == 1 else f"{med:.0f}% ({min(values):.0f}-{max(values):.0f}%)"
+
+
+def paper_table(rows, markdown):
+    header = ("case (MB/s)", "tmpfs", "mfs", "ffs", "copy", "mfs % of copy", "paper", "mfs/tmpfs")
+    cells = [(row["case"],) + tuple(bench_table.cell([v for v in row[c] if v is not None])
+                                    for c in PAPER_FS + ("copy",))
+             + (percent_cell(row["mfs_pct_copy"]), f"~{MFS_PAPER_FRACTION:.0%}", ratio_cell(row["mfs_tmpfs"]))
+             for row in rows]
+    return bench_table.format_table(header, cells, markdown)
+
+
+COUNTER_KEYS = ("blocks", "requests", "inline_requests", "bytes", "wakeups", "discards")
+
+
+def parse_counters(words):
+    """{key: int} from "key value key value ..." words (unknown keys kept)."""
+    result = {}
+    for key, value in zip(words[0::2], words[1::2]):
+        try:
+            result[key] = int(value)
+        except ValueError:
+            pass
+    return result
+
+
+def read_counters(paths):
+    """({case: [counters per boot]} from fsbench's "fsbench: counters CASE
+    ..." lines, {label: [counters per boot]} from the guest's "bench: LABEL
+    counters: ..." totals), in the order first seen."""
+    cases, totals = {}, {}
+    for path in paths:
+        with open(path, "rb") as f:
+            for raw in f:
+                words = raw.replace(b"\r", b"").decode(errors="replace").split()
+                if len(words) > 3 and words[:2] == ["fsbench:", "counters"]:
+                    cases.setdefault(words[2], []).append(parse_counters(words[3:]))
+                elif len(words) > 3 and words[0] == "bench:" and words[2] == "counters:":
+                    counted = parse_counters(words[3:])
+                    if "requests" in counted:
+                        totals.setdefault(words[1], []).append(counted)
+    return cases, totals
+
+
+def per_block(counters, key, blocks_of):
+    """counters[key] per block (blocks_of(counters)) for each boot that has both."""
+    return [c[key] / blocks_of(c) for c in counters if key in c and blocks_of(c)]
+
+
+def counters_table(cases, totals, markdown):
+    """The MFS server's work: for each case, the 4 KiB file blocks its timed
+    runs moved, requests and wakeups per such block, KiB per request and
+    the share done inline; then each pass's total, per 4 KiB block the
+    server copied (bytes / 4096)."""
+    def two(values):
+        if not values:
+            return "-"
+        med = statistics.median(values)
+        return f"{med:.2f}" if len(values) == 1 else f"{med:.2f} ({min(values):.2f}-{max(values):.2f})"
+
+    def row(name, counters, blocks_of):
+        kib = [c["bytes"] / 1024 / c["requests"] for c in counters if c.get("requests") and "bytes" in c]
+        inline = [100.0 * c["inline_requests"] / c["requests"] for c in counters
+                  if c.get("requests") and "inline_requests" in c]
+        blocks = [blocks_of(c) for c in counters]
+        return (name, bench_table.cell(blocks), two(per_block(counters, "requests", blocks_of)),
+                two(per_block(counters, "wakeups", blocks_of)), two(kib), percent_cell(inline))
+
+    header = ("case", "4 KiB blocks", "requests/block", "wakeups/block", "KiB/request", "inline")
+    cells = [row(case, counters, lambda c: c.get("blocks", 0)) for case, counters in cases.items()]
+    cells += [row(f"{label} pass, total (per block copied)", counters, lambda c: c.get("bytes", 0) / 4096)
+              for label, counters in totals.items()]
+    return bench_table.format_table(header, cells, markdown)
+
+
+def paper_series(rows):
+    """Figure (b)'s series, as throughput_series's: the copy and 45% of it,
+    then write_fsync and read_cold on each file system that has them."""
+    colours = {"tmpfs": "#1f77b4", "mfs": "#2ca02c", "ffs": "#9467bd"}
+    by_case = {row["case"]: row for row in rows}
+
+    def points(kind, column, scale=1.0):
+        result = []
+        for size in SIZES:
+            row = by_case.get(f"fsbench.{kind}_{size}")
+            values = [scale * v for v in row[column] if v is not None] if row else []
+            if values:
+                result.append((size,) + median_min_max(values))
+        return result
+
+    copy_kind = next((kind for kind in PAPER_KINDS if points(kind, "copy")), None)
+    series = []
+    if copy_kind:
+        series.append(("in-guest copy (the faster user copy)", "black", 1, points(copy_kind, "copy")))
+        series.append(("MFS paper: 45% of the copy", "#2ca02c", 3, points(copy_kind, "copy", MFS_PAPER_FRACTION)))
+    for fs in PAPER_FS:
+        for kind, dash, what in (("read_cold", 1, "cold read"), ("write_fsync", 2, "write + fsync")):
+            found = points(kind, fs)
+            if found:
+                series.append((f"{fs} {what}", colours[fs], dash, found))
+    return series
+
+
+def paper_section(boots, counters):
+    """The report's lines for "MFS as the paper measured it"."""
+    rows = paper_rows(boots)
+    if not any(v is not None for row in rows for v in row["mfs"]):
+        return ["## MFS as the paper measured it", "",
+                "No mfs rows in the logs: the mfs pass did not run (see the guest's lines above).", ""]
+    lines = ["## MFS as the paper measured it", "",
+             "McKusick, Karels and Bostic (1990) measured their MFS at about 45% of memcpy's speed: two "
+             "copies per block (user buffer to buffer cache, buffer cache to the server's memory) and two "
+             "context switches. Here: write_fsync times the writes and the fsync that pushes them to the "
+             "server (the two-copy path), read_cold reads after the file's cached pages were dropped "
+             "(sync, then /proc/sys/vm/drop_caches: the blocks come back from the server's memory, or "
+             "from the RAM disk for ffs), read is the warm read from the page cache (one copy, no "
+             "server). tmpfs's cold read is its warm read: its pages are its data and are never dropped. "
+             "copy is the faster of fsbench's two user copies (memcpy_SIZE, copy_SIZE) of the same size "
+             "in the same boot; each percentage and ratio is taken within one boot, then the median over "
+             "the boots with the spread. Numbers to read, never a pass/fail.", ""]
+    lines += paper_table(rows, True) + [""]
+    cases, totals = counters
+    if cases or totals:
+        lines += ["The MFS server's work (fsbench -k /proc/fs/mfs/0: the counters around each case's timed "
+                  "runs; a block is 4 KiB of the file, so a warm read costs the server nothing). "
+                  "requests/block of 1 is one request per page; less is batching (a cluster per request). "
+                  "A wakeup is one switch to the server and one back: the paper's two switches per block "
+                  "are one wakeup per block here, fewer when read-ahead or write-behind queue several "
+                  "requests per wakeup. inline is the share done in the server's own thread.", ""]
+        lines += counters_table(cases, totals, True) + [""]
+    else:
+        lines += ["No MFS counters in the logs (no /proc/fs/mfs/0 on this kernel, or the pass did not "
+                  "run): no requests or switches per block.", ""]
     return lines
 
 
@@ -410,11 +623,17 @@ def ratio_figure(out, name, values, subtitle, **titles):
                    ymax=max(2.0, ymax * 1.25), subtitle=subtitle, **titles)
 
 
-def figures(out, ours, linux, rows, subtitle, same_rows=(), labels=(), ffs_text=""):
-    """Draws what has data (`ffs_text`: bench.sh's --ffs); returns
-    ([(file, caption)], [problems])."""
+def figures(out, ours, linux, rows, subtitle, same_rows=(), labels=(), ffs_text="", paper=()):
+    """Draws what has data (`ffs_text`: bench.sh's --ffs; `paper`:
+    paper_series's); returns ([(file, caption)], [problems])."""
     made, problems = [], []
     series = throughput_series(ours, linux, ffs_text)
+    if paper:
+        write_throughput_data(os.path.join(out, "paper.dat"), paper)
+    else:  # an earlier run's figure (b) must not pass for this run's
+        for name in ("paper.dat", "paper.png"):
+            if os.path.exists(os.path.join(out, name)):
+                os.remove(os.path.join(out, name))
     same_title = same_boot_title(labels, ffs_text)
     compared = [row for row in rows if row["normalised"] is not None]
     write_throughput_data(os.path.join(out, "throughput.dat"), series)
@@ -438,6 +657,16 @@ def figures(out, ours, linux, rows, subtitle, same_rows=(), labels=(), ffs_text=
             problems.append(f"throughput.png: {error}")
         else:
             made.append(("throughput.png", "(a) throughput against I/O size"))
+    if paper:
+        error = gnuplot("bench-throughput.gp", datafile=os.path.join(out, "paper.dat"),
+                        outfile=os.path.join(out, "paper.png"), nseries=len(paper),
+                        colours=" ".join(s[1] for s in paper), dashes=" ".join(str(s[2]) for s in paper),
+                        line45=0, line45title="", subtitle=subtitle,
+                        heading="MFS as the paper measured it: write+fsync and cold read, same boot")
+        if error:
+            problems.append(f"paper.png: {error}")
+        else:
+            made.append(("paper.png", "(b) MFS as the paper measured it, beside tmpfs, FFS and the copy"))
     if compared:
         error = ratio_figure(out, "ratios", [r["normalised"] for r in compared], subtitle)
         if error:
@@ -459,9 +688,9 @@ def figures(out, ours, linux, rows, subtitle, same_rows=(), labels=(), ffs_text=
 
 # ---- the report ----
 
-def report(facts, rows, ktest, made, problems, limit, same_boot=()):
+def report(facts, rows, ktest, made, problems, limit, same_boot=(), paper=()):
     """The lines of report.md; `limit` is copy_limit's answer, `same_boot`
-    same_boot_section's lines."""
+    same_boot_section's lines, `paper` paper_section's."""
     lines = ["# teachos benchmarks against Linux in the same QEMU", ""]
     lines += [f"- **{name}**: {value}" for name, value in facts]
     lines += ["", TCG_SENTENCE if dict(facts)["accelerator"] != "kvm" else
@@ -474,11 +703,12 @@ def report(facts, rows, ktest, made, problems, limit, same_boot=()):
     missing = [row["case"] for row in rows if row["normalised"] is None]
     if missing:
         lines += ["No counterpart on the other kernel (no ratio): " + ", ".join(missing) + ".", ""]
-    lines += ["Not measured yet: MFS, FFS on virtio-blk, AIO and swap come with their issues (the "
-              "figure keeps a place for MFS beside the paper's line). On tmpfs fsync has nothing to "
-              "write, so write_fsync is write_new plus a system call; it becomes the two-copy path "
-              "on MFS and FFS.", ""]
+    lines += ["Not measured yet: FFS on virtio-blk, AIO and swap come with their issues. On tmpfs "
+              "fsync has nothing to write, so write_fsync is write_new plus a system call, and "
+              "read_cold is read (tmpfs's pages are its data: nothing to drop; on Linux too); both "
+              "become the paper's two-copy path on MFS and FFS (the tables below).", ""]
     lines += list(same_boot)
+    lines += list(paper)
     if ktest:
         lines += ["## In-kernel micro-benchmarks (bench_* ktest suites, teachos only)", ""]
         lines += ["These time the kernel's own paths from inside (no system call, no user copy): "
@@ -506,6 +736,7 @@ def parse(argv):
     p.add_argument("--linux-cmdline", default="?", help="what bench.sh added to Linux's command line")
     p.add_argument("--load-start", default="?", help="/proc/loadavg's first three fields when the run began")
     p.add_argument("--ffs", default="?", help="what bench.sh mounted on /mnt/ffs for the second pass")
+    p.add_argument("--mfs", default="?", help="what bench.sh mounted on /mnt/mfs for the mfs pass")
     p.add_argument("--teachos", nargs="*", default=[])
     p.add_argument("--linux", nargs="*", default=[])
     p.add_argument("--ktest", nargs="*", default=[])
@@ -529,17 +760,28 @@ def main(argv):
     same_rows = same_boot_rows(boots, labels)
     subtitle = (f"{dict(facts)['date']}, {args.accel}, {args.boots} boot(s) each, guest {args.mem}; "
                 f"fsbench: {dict(facts)['fsbench']}")
-    made, problems = figures(args.out, ours, linux, rows, subtitle, same_rows, labels, args.ffs)
+    counters = read_counters(args.teachos)
+    paper_rows_ = paper_rows(boots)
+    has_mfs = any(v is not None for row in paper_rows_ for v in row["mfs"])
+    made, problems = figures(args.out, ours, linux, rows, subtitle, same_rows, labels, args.ffs,
+                             paper_series(paper_rows_) if has_mfs else ())
     limit = copy_limit(throughput_series(ours, linux))
     same_boot = same_boot_section(boots, failures, guest_notes(args.teachos), args.ffs)
+    paper = paper_section(boots, counters)
     with open(os.path.join(args.out, "report.md"), "w") as f:
-        f.write("\n".join(report(facts, rows, ktest, made, problems, limit, same_boot)).rstrip() + "\n")
+        f.write("\n".join(report(facts, rows, ktest, made, problems, limit, same_boot, paper)).rstrip() + "\n")
     if rows:
         print("\n".join(user_table(rows, False)))
     if labels:
         print()
         print(same_boot_title(labels, args.ffs) + " (ratio: within each boot; above 1: faster than tmpfs)")
         print("\n".join(same_boot_table(same_boot_rows(boots, labels, SAME_BOOT_CASES), labels, False)))
+    if has_mfs:
+        print()
+        print("MFS as the paper measured it (MB/s; percentages and ratios within each boot)")
+        print("\n".join(paper_table(paper_rows_, False)))
+        if counters[0] or counters[1]:
+            print("\n".join(counters_table(*counters, False)))
     for note in guest_notes(args.teachos):
         print(f"  guest: {note}")
     for label, texts in failures.items():

@@ -22,7 +22,9 @@ spread of the boots, and the ratio teachos/Linux of the medians. A ratio
 above 1 means teachos is faster for a throughput (MB/s, ops/s) and *slower*
 for a time (ns, us): the last column says which way is better. Logs are read
 as bytes, so any byte in a program's output is harmless. ubench's header
-line "ubench runs N" is not a case.
+line "ubench runs N" is not a case, nor are fsbench's "fsbench: counters
+..." (an MFS pass's server work: scripts/bench-report.py reads them) and
+"fsbench: note ..." lines.
 
 scripts/bench-report.py (what `make bench` runs) loads this file as a
 module: collect, rows and format_table make its tables and figure data.

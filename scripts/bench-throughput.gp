@@ -7,6 +7,9 @@
 #               dashes='D...'; line45=Y; line45title='T'; subtitle='S'" \
 #           scripts/bench-throughput.gp
 #
+# (heading='H' replaces the title's first line: figure (b), "MFS as the
+# paper measured it", draws its own series with this script.)
+#
 # Written by scripts/bench-report.py, which also writes the data file: one
 # block per series (blocks separated by two blank lines, so `index i` picks
 # series i), each block beginning with a header line whose second word is
@@ -24,7 +27,8 @@
 # fsbench runs on it -- is simply not there.
 set terminal pngcairo size 960,720 font ",11" noenhanced
 set output outfile
-set title "Throughput against I/O size (sequential, one file)\n".subtitle
+if (!exists("heading")) heading = "Throughput against I/O size (sequential, one file)"
+set title heading."\n".subtitle
 set xlabel "I/O size per read(2)/write(2) call (bytes, log scale)"
 set ylabel "throughput (MB/s, 10^6 bytes/s)"
 set logscale x 2

@@ -11,15 +11,17 @@
 #    vfork, execve, page fault) and user/bench/fsbench.c (tmpfs write,
 #    overwrite, write+fsync and read at 4 KiB/64 KiB/1 MiB, random 4 KiB
 #    reads, beside memcpy and the best user copy loop; create, stat and
-#    unlink) -- each the very same static binary, on teachos
+#    unlink; write+fsync and cold reads -- the file's pages dropped first
+#    -- for the MFS paper's measurement) -- each the very same static binary, on teachos
 #    (scripts/run-in-guest) and on Debian's own Linux kernel booted in the
 #    same QEMU (scripts/linux-ref), BENCH_BOOTS boots of each (default 3),
 #    interleaved (teachos, Linux, teachos, ...) so that a change in the
 #    machine's load hits both alike. UBENCH=0 skips them; UBENCH_RUNS
 #    (default 5) runs inside each boot; FSBENCH_ARGS adds fsbench options.
 #    On teachos the same boot then runs fsbench a second time, on FFS on a
-#    RAM disk (1b), its rows labelled ffs_; Linux has no FFS here, so its
-#    column stays tmpfs only.
+#    RAM disk (1b), its rows labelled ffs_, and a third time on MFS (1c),
+#    its rows labelled mfs_; Linux has neither here, so its column stays
+#    tmpfs only.
 # 1b. The FFS pass (teachos only). The boot gets the kernel command line
 #    md0=BENCH_MD (a RAM disk, /dev/md0; default 64M, 128M in a full run:
 #    at least twice fsbench's file, so that the file, its indirect blocks
@@ -40,6 +42,20 @@
 #    fsbench's two file images and the tmpfs file: 1G is plenty for the
 #    defaults (128M disk + 2 x 64 MiB images + 64 MiB in tmpfs + FFS's
 #    cached pages).
+# 1c. The MFS pass (teachos only; issue 12, docs/mfs.md), after the ffs
+#    pass:
+#        mount_mfs -s BENCH_MD /mnt/mfs
+#        fsbench -l mfs -k /proc/fs/mfs/0 -c write,...,unlink /mnt/mfs
+#    -- an MFS of the RAM disk's size, so the two are comparable (the
+#    first MFS mount of the boot: unit 0). -k prints what each case cost
+#    the server ("fsbench: counters ..."), and the guest prints the pass's
+#    total, "bench: mfs counters: requests R bytes B wakeups W discards D
+#    inline_requests I", from /proc/fs/mfs/0 before and after (a line
+#    saying so if the kernel has no such file). Memory: the md disk keeps
+#    its blocks after its umount, so the mfs pass needs the disk, the
+#    server's region (up to BENCH_MD), the file's UBC pages (the file a
+#    second time) and fsbench's two images: 128M + 128M + 64M + 128M in a
+#    full run, well inside MEM=1G. BENCH_MFS=0 skips the pass.
 # 2. The in-kernel micro-benchmarks: the bench_* ktest suites named by
 #    BENCH_SUITES (default bench_vm; empty skips them), each case printing
 #    "BENCH <name> <value> <unit>" (a median of runs inside one boot), the
@@ -47,8 +63,11 @@
 # 3. The report: the median over the boots with the min-max spread, for
 #    each kernel, and the ratio teachos/Linux -- on the terminal as text,
 #    in report.md as Markdown, and as figures; and beside it the table
-#    "FFS on md vs tmpfs, same boot" (teachos's two passes, ratio ffs/tmpfs
-#    within each boot: Linux has no FFS here).
+#    "MFS and FFS on md vs tmpfs, same boot" (teachos's passes, ratios
+#    mfs/tmpfs and ffs/tmpfs within each boot: Linux has neither here) and
+#    "MFS as the paper measured it" (write+fsync, warm and cold reads
+#    against the in-guest copy; the server's requests and wakeups per
+#    block).
 #
 # Linux's reference under TCG: LINUX_CMDLINE (default, under TCG only,
 # "clearcpuid=erms,fsrm") is added to Linux's kernel command line. The
@@ -81,6 +100,7 @@ else
     mode="full run: median of $runs runs per case in each boot, fsbench ${fsargs:-defaults (64 MiB file, 10000 files)}"
 fi
 ffs=${BENCH_FFS:-ffs}
+mfs=${BENCH_MFS:-1}
 case $ffs in
     ffs) ffs_what="FFS on /dev/md0 (md0=$md, newfs's defaults)" ;;
     tmpfs) ffs_what="STAND-IN: a second tmpfs, not FFS (BENCH_FFS=tmpfs)" ;;
@@ -110,22 +130,40 @@ write_teachos_script() {  # $1: the file
         echo '# bench-teachos.sh -- written by scripts/bench.sh for one teachos boot.'
         echo "fsbench=\"/bin/fsbench -r $runs $fsargs\""
         cat <<'EOF'
-# second_pass LABEL DIR MOUNT: run MOUNT (a shell command that mounts a
-# file system on DIR), then fsbench there with its rows labelled LABEL_ --
-# the file system's cases only, not the user copies -- then umount DIR.
-# Returns 1 if MOUNT failed; the lines starting "bench: " say what went
-# wrong (MOUNT's last line on stderr included: "... No such device").
+# second_pass LABEL DIR MOUNT [COUNTERS]: run MOUNT (a shell command that
+# mounts a file system on DIR), then fsbench there with its rows labelled
+# LABEL_ -- the file system's cases only, not the user copies -- then
+# umount DIR. COUNTERS, an MFS device's /proc file, is read before and
+# after fsbench (while mounted: the file may go with the mount) and given
+# to fsbench (-k). Returns 1 if MOUNT failed; the lines starting "bench: "
+# say what went wrong (MOUNT's last line on stderr included: "... No such
+# device"). MOUNT's stderr goes to a file, not a pipe: mount_mfs leaves a
+# server behind that keeps it open, and a $(...) would wait for it.
 second_pass() {
     mkdir -p "$2"
-    why=$(sh -c "$3" 2>&1 >/dev/null)
+    sh -c "$3" >/dev/null 2>/tmp/bench-mount.err
     mounted=$?
     if [ $mounted != 0 ]; then
-        why=$(echo "$why" | tail -n 1)
+        why=$(tail -n 1 /tmp/bench-mount.err)
         echo "bench: no $1 pass: '$3' failed (status $mounted: $why); the tmpfs rows stand alone"
         return 1
     fi
-    $fsbench -l "$1" -c write,overwrite,read,create,stat,unlink "$2" ||
+    counting=""
+    if [ -n "${4:-}" ]; then
+        if cat "$4" >/tmp/bench-counters.before 2>/dev/null; then
+            counting="-k $4"
+        else
+            echo "bench: $1 counters: $4 is missing (no MFS statistics on this kernel): no copies or switches per block"
+        fi
+    fi
+    $fsbench -l "$1" $counting -c write,overwrite,read,create,stat,unlink "$2" ||
         echo "bench: $1 pass: fsbench exited with status $?"
+    if [ -n "$counting" ] && cat "$4" >/tmp/bench-counters.after 2>/dev/null; then
+        awk -v label="$1" 'NR == FNR { before[$1] = $2; next } { d[$1] = $2 - before[$1] }
+            END { printf "bench: %s counters: requests %d bytes %d wakeups %d discards %d inline_requests %d\n",
+                         label, d["requests"], d["bytes"], d["wakeups"], d["discards"], d["inline_requests"] }' \
+            /tmp/bench-counters.before /tmp/bench-counters.after
+    fi
     umount "$2" || echo "bench: $1 pass: umount $2 failed"
     return 0
 }
@@ -142,9 +180,10 @@ EOF
                 echo '    true'
             fi
         fi
-        echo '# The mfs pass goes here (issue 12): second_pass mfs /mnt/mfs with the'
-        echo '# command that mounts MFS there. The report already reads mfs_ rows'
-        echo "# (figure (a)'s MFS series, a column of the same-boot table)."
+        if [ "$mfs" != 0 ]; then
+            echo "# The mfs pass (issue 12): an MFS of the RAM disk's size ($md)."
+            echo "second_pass mfs /mnt/mfs '/sbin/mount_mfs -s $md /mnt/mfs' /proc/fs/mfs/0"
+        fi
         echo 'exit $status'
     } >"$1"
     chmod 755 "$1"
@@ -158,11 +197,11 @@ user_bench() {  # $1: runner script, $2: log, $3...: more runner options
         guest=(/bin/bench-teachos.sh)
         adds+=(--add "$out/bench-teachos.sh:/bin/bench-teachos.sh" --cmdline "md0=$md")
         local tool
-        for tool in newfs fsck_ffs; do
+        for tool in newfs fsck_ffs mount_mfs; do
             if [ -x build/user/tools/$tool ]; then
                 adds+=(--add "build/user/tools/$tool:/sbin/$tool")
             else
-                echo "bench: no build/user/tools/$tool (make tools): the ffs pass will say it failed" >&2
+                echo "bench: no build/user/tools/$tool (make tools): the ffs or mfs pass will say it failed" >&2
             fi
         done
     fi
@@ -225,7 +264,9 @@ progress "report: $boots boot(s) each, $accel, MEM=${MEM:-1G}; median (min-max);
 shopt -s nullglob
 python3 "$here/bench-report.py" --out "$out" --accel "$accel" --mem "${MEM:-1G}" --boots "$boots" \
     --mode "$mode" --linux-kernel "$(ls build/linux-ref 2>/dev/null | tail -n 1)" \
-    --linux-cmdline "${linux_cmdline:-(none)}" --ffs "$ffs_what" --load-start "${load_start:-?}" \
+    --linux-cmdline "${linux_cmdline:-(none)}" --ffs "$ffs_what" \
+    --mfs "$([ "$mfs" != 0 ] && echo "MFS, mount_mfs -s $md (the RAM disk's size)" || echo "not run (BENCH_MFS=0)")" \
+    --load-start "${load_start:-?}" \
     --teachos "$out"/user-teachos-*.log --linux "$out"/user-linux-*.log \
     --ktest "$out"/boot*.log || status=1
 progress "done"

@@ -7,8 +7,9 @@ This turns two boots of each kernel (made-up numbers, in the formats of
 user/bench/ubench.c, user/bench/fsbench.c and the bench_* ktest suites)
 into report.md and the figures, and checks what comes out: the header,
 the medians and ratios in the Markdown table, the same-boot table of a
-second pass (ffs_ rows beside tmpfs, ratios within each boot), the
-figures' data, and -- when gnuplot is installed -- that the PNG files are
+second pass (ffs_ rows beside tmpfs, ratios within each boot), the MFS
+paper's table (mfs_ rows against the copy of the same boot and size) and
+the MFS server's counters per block, the figures' data, and -- when gnuplot is installed -- that the PNG files are
 PNGs. Without gnuplot the figure part is skipped, and the output says so.
 Run: python3 scripts/bench_report_test.py
 """
@@ -47,15 +48,31 @@ def user_log(getpid_ns, read_mb, extra=b"", copy=True):
             + b"fsbench create 5000.0 ops/s\nfsbench stat 90000.0 ops/s\nfsbench unlink 7000.0 ops/s\n" + extra)
 
 
-def ffs_pass(write_mb, read_mb, create):
+def ffs_pass(write_mb, read_mb, create, label=b"ffs"):
     """A second pass's lines, as scripts/bench.sh's guest script makes them
-    (fsbench -l ffs on /mnt/ffs: the file system's cases, no copies)."""
-    return (b"fsbench: dir /mnt/ffs, label ffs, file 64 MiB, 10000 files, median of 5 runs\n"
-            + b"".join(b"fsbench ffs_write_new_%d %d.0 MB/s\nfsbench ffs_overwrite_%d %d.0 MB/s\n"
-                       b"fsbench ffs_read_%d %d.0 MB/s\n" % (size, write_mb, size, write_mb, size, read_mb)
+    (fsbench -l ffs on /mnt/ffs: the file system's cases, no copies; the
+    flushed write at half the write's speed, the cold read at half the read's)."""
+    return (b"fsbench: dir /mnt/%s, label %s, file 64 MiB, 10000 files, median of 5 runs\n" % (label, label)
+            + b"".join(b"fsbench %s_write_new_%d %d.0 MB/s\nfsbench %s_overwrite_%d %d.0 MB/s\n"
+                       b"fsbench %s_read_%d %d.0 MB/s\nfsbench %s_write_fsync_%d %d.0 MB/s\n"
+                       b"fsbench %s_read_cold_%d %d.0 MB/s\n"
+                       % (label, size, write_mb, label, size, write_mb, label, size, read_mb,
+                          label, size, write_mb // 2, label, size, read_mb // 2)
                        for size in (4096, 65536, 1048576))
-            + b"fsbench ffs_read_random_4096 %d.0 MB/s\n" % (read_mb // 2)
-            + b"fsbench ffs_create %d.0 ops/s\nfsbench ffs_unlink 3500.0 ops/s\n" % create)
+            + b"fsbench %s_read_random_4096 %d.0 MB/s\n" % (label, read_mb // 2)
+            + b"fsbench %s_create %d.0 ops/s\nfsbench %s_unlink 3500.0 ops/s\n" % (label, create, label))
+
+
+def mfs_counters(requests, wakeups):
+    """The MFS pass's counter lines (fsbench -k and the guest's total): the
+    4 KiB cold read of 1000 blocks took `requests` requests and `wakeups`
+    wakeups, 4 MB copied."""
+    return (b"fsbench: counters mfs_read_cold_4096 blocks 1000 requests %d inline_requests %d "
+            b"bytes 4096000 wakeups %d discards 0\n" % (requests, requests // 4, wakeups)
+            + b"fsbench: counters mfs_read_4096 blocks 1000 requests 0 inline_requests 0 bytes 0 "
+              b"wakeups 0 discards 0\n"
+            + b"bench: mfs counters: requests %d bytes 8192000 wakeups %d discards 7 inline_requests 0\n"
+            % (2 * requests, 2 * wakeups))
 
 
 class BenchReportTest(unittest.TestCase):
@@ -114,7 +131,7 @@ class BenchReportTest(unittest.TestCase):
         self.assertIn("| ubench.getpid_ns | ns | 450 (400-500) | 200 (200-200) | 2.25 | lower | 0.44x |", md)
         self.assertNotIn("ubench.runs", md)
         self.assertIn("| zero_fill_fault | ns | 4000 (3000-5000) |", md)
-        self.assertIn("MFS, FFS on virtio-blk, AIO and swap", md)
+        self.assertIn("Not measured yet: FFS on virtio-blk, AIO and swap", md)
         self.assertIn("**ffs pass (teachos, same boot)**: /mnt/ffs is FFS on /dev/md0 (md0=128M)", md)
         self.assertIn("## FFS on md vs tmpfs, same boot\n\nNo second-pass rows in the logs", md)
         # The new cases are rows like any other: 4 KiB write+fsync 50/100 against 150.
@@ -186,6 +203,58 @@ class BenchReportTest(unittest.TestCase):
         with open(os.path.join(self.out, "same-boot.dat")) as f:
             self.assertIn('"read 1 MiB" 0.6500', f.read())
 
+    def test_mfs_as_the_paper_measured_it(self):
+        # tmpfs reads 200/400 (cold = warm), write_fsync 50/100; mfs (in the
+        # ffs_pass shape) reads 100/300, cold 50/150, write_fsync 25/75;
+        # the copy loop is the faster copy: 1500, 2500, 2000.
+        boot1 = ffs_pass(50, 100, 2500) + ffs_pass(50, 100, 2500, b"mfs") + mfs_counters(250, 500)
+        boot2 = ffs_pass(150, 300, 2500) + ffs_pass(150, 300, 2500, b"mfs") + mfs_counters(1000, 250)
+        status = self.run_report(*self.sample(boot1, boot2))
+        self.assertEqual(status, 0, self.stderr)
+        md = self.report_md()
+        section = md[md.index("## MFS as the paper measured it"):]
+        self.assertIn("| case (MB/s) | tmpfs | mfs | ffs | copy | mfs % of copy | paper | mfs/tmpfs |", section)
+        # write_fsync 4 KiB: mfs 25/75 against the copy 1500: 1.7% and 5%
+        # (median 3%); against tmpfs 50/100: 0.50 and 0.75.
+        self.assertIn("| fsbench.write_fsync_4096 | 75 (50-100) | 50 (25-75) | 50 (25-75) | 1500 (1500-1500) | "
+                      "3% (2-5%) | ~45% | 0.62 (0.50-0.75) |", section)
+        # Cold read 64 KiB: mfs 50/150 against 2500; tmpfs has no cold row
+        # in the sample, so no mfs/tmpfs.
+        self.assertIn("| fsbench.read_cold_65536 | - | 100 (50-150) | 100 (50-150) | 2500 (2500-2500) | "
+                      "4% (2-6%) | ~45% | - |", section)
+        self.assertIn("| fsbench.read_1048576 | 300 (200-400) | 200 (100-300) |", section)
+        self.assertIn("never a pass/fail", section)
+        # The counters: 1000 blocks, 250/1000 requests (0.25/1.00, median
+        # 0.62), 500/250 wakeups; 4000 KiB in 250 requests is 16 KiB.
+        self.assertIn("| case | 4 KiB blocks | requests/block | wakeups/block | KiB/request | inline |", section)
+        self.assertIn("| mfs_read_cold_4096 | 1000 (1000-1000) | 0.62 (0.25-1.00) | 0.38 (0.25-0.50) | "
+                      "10.00 (4.00-16.00) | 25% (25-25%) |", section)
+        self.assertIn("| mfs_read_4096 | 1000 (1000-1000) | 0.00 (0.00-0.00) | 0.00 (0.00-0.00) | - | - |", section)
+        # The pass's total: per 4 KiB copied (2000 blocks): 500/2000 requests.
+        self.assertIn("| mfs pass, total (per block copied) | 2000 (2000-2000) | 0.62 (0.25-1.00) |", section)
+        self.assertRegex(self.stdout, r"fsbench\.write_fsync_4096\s+75 \(50-100\)\s+50 \(25-75\)")
+        # The same-boot table has the mfs columns.
+        self.assertIn("| case | unit | tmpfs | ffs | ffs/tmpfs | mfs | mfs/tmpfs |", md)
+        self.assertIn("## FFS on md and MFS vs tmpfs, same boot", md)
+        with open(os.path.join(self.out, "paper.dat")) as f:
+            data = f.read()
+        self.assertIn('size "in-guest copy (the faster user copy)"\n4096 1500.0', data)
+        self.assertIn('size "MFS paper: 45% of the copy"\n4096 675.0', data)
+        self.assertIn('size "mfs cold read"\n4096 100.0 50.0 150.0', data)
+        self.assertIn('size "tmpfs write + fsync"', data)
+
+    def test_without_counters_or_mfs_the_report_says_so(self):
+        note = (b"bench: mfs counters: /proc/fs/mfs/0 is missing (no MFS statistics on this kernel)\n"
+                b"fsbench: note [mfs] read_cold: cannot drop the page cache (...): the read_cold rows are warm reads\n")
+        self.assertEqual(self.run_report(*self.sample(ffs_pass(50, 100, 2500, b"mfs") + note)), 0, self.stderr)
+        md = self.report_md()
+        self.assertIn("No MFS counters in the logs", md)
+        self.assertIn("- the guest said: `bench: mfs counters: /proc/fs/mfs/0 is missing", md)
+        self.assertIn("- the guest said: `fsbench: note [mfs] read_cold: cannot drop", md)
+        self.assertEqual(self.run_report(*self.sample()), 0, self.stderr)
+        self.assertIn("No mfs rows in the logs", self.report_md())
+        self.assertFalse(os.path.exists(os.path.join(self.out, "paper.dat")))
+
     def test_a_failed_second_pass_leaves_the_rest(self):
         # Boot 2's ffs pass failed a check: its ffs rows go, the rest stands.
         failed = ffs_pass(150, 320, 2500) + b"fsbench: FAIL [ffs] verify: a word differs (wrong data)\n"
@@ -248,8 +317,9 @@ class BenchReportTest(unittest.TestCase):
     def test_figures_are_pngs(self):
         if not shutil.which("gnuplot"):
             self.skipTest("gnuplot is not installed (Debian: gnuplot-nox): the figure part is skipped")
-        self.assertEqual(self.run_report(*self.sample(ffs_pass(50, 100, 2500))), 0, self.stderr)
-        for name in ("throughput.png", "ratios.png", "same-boot.png"):
+        mfs = ffs_pass(50, 100, 2500, b"mfs")
+        self.assertEqual(self.run_report(*self.sample(ffs_pass(50, 100, 2500) + mfs)), 0, self.stderr)
+        for name in ("throughput.png", "ratios.png", "same-boot.png", "paper.png"):
             path = os.path.join(self.out, name)
             with open(path, "rb") as f:
                 data = f.read()

@@ -100,6 +100,18 @@ class BenchTableTest(unittest.TestCase):
                                "--", self.log("l", b""))
         self.assertEqual(status, 1)
 
+    def test_mfs_pass_lines(self):
+        # The mfs pass's rows are labelled like ffs's; its counter lines and
+        # fsbench's notes are neither cases nor failures.
+        data = (b"fsbench read_cold_4096 9.0 MB/s\nfsbench mfs_read_cold_4096 3.0 MB/s\n"
+                b"fsbench: counters mfs_read_cold_4096 blocks 12288 requests 3072 inline_requests 0 bytes 50331648 "
+                b"wakeups 1536 discards 0\n"
+                b"fsbench: note [mfs] read_cold: cannot drop the page cache (...): the read_cold rows are warm reads\n"
+                b"bench: mfs counters: requests 9000 bytes 1 wakeups 2 discards 3 inline_requests 4\n")
+        self.assertEqual(bench_table.read_log(self.log("t", data), {}),
+                         {"fsbench.read_cold_4096": (9.0, "MB/s"), "fsbench.mfs_read_cold_4096": (3.0, "MB/s")})
+        self.assertEqual(bench_table.split_label("fsbench.mfs_read_cold_4096"), ("mfs", "fsbench.read_cold_4096"))
+
     def test_ubench_header_is_no_case(self):
         status, out = self.table(self.log("t", b"ubench runs 5\nubench fork_us 100\n"), "--", self.log("l", b""))
         self.assertEqual(status, 0)

@@ -12,6 +12,14 @@
  *                  (on tmpfs fsync has nothing to do, so it is write_new);
  *   overwrite_SZ   write the same file again from offset 0 (pages exist);
  *   read_SZ        read it whole in SZ-byte read(2) calls (cached pages);
+ *   read_cold_SZ   the same after the file's cached pages were dropped
+ *                  (untimed: fsync, sync(2), then "3" written to
+ *                  /proc/sys/vm/drop_caches, as Linux has it): the read
+ *                  goes to the file system's store -- the disk (md) for
+ *                  FFS, the server's memory for MFS. On tmpfs the pages
+ *                  are the data and stay, so it is read_SZ again. If the
+ *                  drop fails (no such file, not root) the rows are warm
+ *                  reads, and fsbench says so once ("fsbench: note ...");
  *   memcpy_SZ      memcpy of the same amount in SZ-byte pieces from a
  *                  FILE_MB-MiB buffer into an SZ-byte one: what read_SZ
  *                  would cost if the kernel were free, with the C library's
@@ -54,7 +62,19 @@
  * labelled run says whose failure it is: "fsbench: FAIL [ffs] ...", so the
  * report can drop that file system's rows and keep the others.
  *
- * Usage: fsbench [-r RUNS] [-m FILE_MB] [-n NFILES] [-c CASES] [-l LABEL] [DIR]
+ * With -k FILE (an MFS mount's /proc/fs/mfs/UNIT: lines "requests N",
+ * "inline_requests N", "bytes N", "wakeups N", "discards N"), FILE is read
+ * just before and just after every timed run of the data-path cases (the
+ * reads are outside the timed span) and each case prints what its timed
+ * runs cost the MFS server, with the file blocks (4 KiB) they moved:
+ *
+ *   fsbench: counters mfs_read_cold_4096 blocks 12288 requests 3072 ...
+ *
+ * -- requests and wakeups (a switch to the server and back) per block, the
+ * paper's "copy, switch, copy, switch". A FILE that cannot be read is said
+ * once ("fsbench: note ...") and no counters are printed.
+ *
+ * Usage: fsbench [-r RUNS] [-m FILE_MB] [-n NFILES] [-c CASES] [-l LABEL] [-k FILE] [DIR]
  * (CASES: a comma list of prefixes of the unlabelled names, e.g.
  * "read,write"; default all. LABEL: lower-case letters and digits.)
  *
@@ -72,6 +92,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 #include <dirent.h>
@@ -85,6 +106,7 @@ static int s_nfiles = 10000;
 static const char* s_cases = "";
 static const char* s_dir = "/tmp";
 static const char* s_label = "";  /* -l: the rows' prefix without its '_' */
+static const char* s_counters = "";  /* -k: an MFS device's counters file */
 static char s_path[4096];
 
 static const size_t SIZES[] = {4096, 65536, 1024 * 1024};
@@ -160,6 +182,87 @@ static void report(const char* name, double* results, const char* unit)
     fflush(stdout);
 }
 
+/* Says something that changes how to read the rows (not a failure):
+ * "fsbench: note [LABEL] TEXT". */
+static void note(const char* text)
+{
+    if (*s_label)
+        printf("fsbench: note [%s] %s\n", s_label, text);
+    else
+        printf("fsbench: note %s\n", text);
+    fflush(stdout);
+}
+
+/* ---- the MFS server's counters (-k) ---- */
+
+/* The counters of /proc/fs/mfs/UNIT, in the order of that file's lines. */
+static const char* const COUNTER_NAMES[] = {"requests", "inline_requests", "bytes", "wakeups", "discards"};
+#define NCOUNTERS (sizeof(COUNTER_NAMES) / sizeof(COUNTER_NAMES[0]))
+
+static uint64_t s_counted[NCOUNTERS];  /* the timed runs' sums, since counters_reset */
+static uint64_t s_counted_at[NCOUNTERS];  /* the values at counters_start */
+
+/* Reads the -k file into `out`. Returns 0, or -1 when there is no file to
+ * read (then -k is turned off, and a note says so once). */
+static int counters_read(uint64_t* out)
+{
+    if (!*s_counters)
+        return -1;
+    FILE* f = fopen(s_counters, "r");
+    if (!f) {
+        char text[4200];
+        snprintf(text, sizeof text, "no MFS counters: %s: %s", s_counters, strerror(errno));
+        note(text);
+        s_counters = "";
+        return -1;
+    }
+    char key[32];
+    unsigned long long value;
+    memset(out, 0, NCOUNTERS * sizeof(uint64_t));
+    while (fscanf(f, "%31s %llu", key, &value) == 2) {
+        for (size_t i = 0; i < NCOUNTERS; i++)
+            if (strcmp(key, COUNTER_NAMES[i]) == 0)
+                out[i] = value;
+    }
+    fclose(f);
+    return 0;
+}
+
+static void counters_reset(void)
+{
+    memset(s_counted, 0, sizeof s_counted);
+}
+
+/* Just before a timed span. */
+static void counters_start(void)
+{
+    counters_read(s_counted_at);
+}
+
+/* Just after it: the span's share is added to s_counted. */
+static void counters_stop(void)
+{
+    uint64_t now[NCOUNTERS];
+    if (counters_read(now) != 0)
+        return;
+    for (size_t i = 0; i < NCOUNTERS; i++)
+        s_counted[i] += now[i] - s_counted_at[i];
+}
+
+/* After a case's timed runs: one "fsbench: counters" line, with the 4 KiB
+ * blocks of file data the runs moved. */
+static void counters_report(const char* name)
+{
+    if (!*s_counters)
+        return;
+    printf("fsbench: counters %s%s%s blocks %llu", s_label, *s_label ? "_" : "", name,
+           (unsigned long long)(s_runs * (s_file_bytes / 4096)));
+    for (size_t i = 0; i < NCOUNTERS; i++)
+        printf(" %s %llu", COUNTER_NAMES[i], (unsigned long long)s_counted[i]);
+    printf("\n");
+    fflush(stdout);
+}
+
 /* ---- the data path: write, overwrite, read ---- */
 
 /* The whole file written from `image` in `chunk_bytes` calls (a new file if
@@ -173,6 +276,7 @@ static double write_file(size_t chunk_bytes, int fresh, int sync, const uint64_t
     int fd = open(s_path, O_WRONLY | O_CREAT | (fresh ? O_EXCL : 0), 0644);
     if (fd < 0)
         fail("open for writing");
+    counters_start();
     double start = now_s();
     for (size_t off = 0; off < s_file_bytes; off += chunk_bytes) {
         if (write(fd, (const char*)image + off, chunk_bytes) != (ssize_t)chunk_bytes)
@@ -181,6 +285,7 @@ static double write_file(size_t chunk_bytes, int fresh, int sync, const uint64_t
     if (sync && fsync(fd) != 0)
         fail("fsync");
     double took = now_s() - start;
+    counters_stop();
     if (close(fd) != 0)
         fail("close after writing");
     return took;
@@ -191,6 +296,7 @@ static double read_file(size_t chunk_bytes, uint64_t gen, uint64_t* chunk)
     int fd = open(s_path, O_RDONLY);
     if (fd < 0)
         fail("open for reading");
+    counters_start();
     double start = now_s();
     for (size_t off = 0; off < s_file_bytes; off += chunk_bytes) {
         if (read(fd, chunk, chunk_bytes) != (ssize_t)chunk_bytes)
@@ -199,6 +305,7 @@ static double read_file(size_t chunk_bytes, uint64_t gen, uint64_t* chunk)
             wrong_data("read: first word of a chunk");
     }
     double took = now_s() - start;
+    counters_stop();
     close(fd);
     return took;
 }
@@ -226,6 +333,7 @@ static double read_random_file(uint64_t gen, uint64_t* chunk)
     if (fd < 0)
         fail("open for reading");
     uint64_t state = RANDOM_SEED, blocks = s_file_bytes / RANDOM_BLOCK;
+    counters_start();
     double start = now_s();
     for (uint64_t n = 0; n < blocks; n++) {
         uint64_t off = next_random(&state) % blocks * RANDOM_BLOCK;
@@ -235,6 +343,7 @@ static double read_random_file(uint64_t gen, uint64_t* chunk)
             wrong_data("read_random: first word of a block");
     }
     double took = now_s() - start;
+    counters_stop();
     close(fd);
     return took;
 }
@@ -304,6 +413,29 @@ static void verify_file(uint64_t gen, uint64_t* chunk)
     close(fd);
 }
 
+/* Drops the clean cached pages of every file system, the file's among
+ * them (it is closed, and fsynced by its writer): sync(2), then "3" to
+ * /proc/sys/vm/drop_caches. Returns 0, or -1 if the kernel would not (the
+ * first failure is noted: the read_cold rows are then warm reads). */
+static int drop_caches(void)
+{
+    static int s_said;
+    sync();
+    int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+    int ok = fd >= 0 && write(fd, "3\n", 2) == 2;
+    int saved = errno;
+    if (fd >= 0)
+        close(fd);
+    if (!ok && !s_said) {
+        char text[256];
+        snprintf(text, sizeof text, "read_cold: cannot drop the page cache (/proc/sys/vm/drop_caches: %s): "
+                 "the read_cold rows are warm reads", strerror(saved));
+        note(text);
+        s_said = 1;
+    }
+    return ok ? 0 : -1;
+}
+
 static void bench_data_path(const uint64_t* image, const uint64_t* image2, uint64_t* chunk)
 {
     double mb = s_file_bytes / 1e6, results[MAX_RUNS];
@@ -312,33 +444,53 @@ static void bench_data_path(const uint64_t* image, const uint64_t* image2, uint6
         size_t sz = SIZES[s];
         snprintf(name, sizeof name, "write_new_%zu", sz);
         if (wanted(name)) {
+            counters_reset();
             for (int r = 0; r < s_runs; r++)
                 results[r] = mb / write_file(sz, 1, 0, image);
             verify_file(1, chunk);
             report(name, results, "MB/s");
+            counters_report(name);
         }
         snprintf(name, sizeof name, "write_fsync_%zu", sz);
         if (wanted(name)) {
+            counters_reset();
             for (int r = 0; r < s_runs; r++)
                 results[r] = mb / write_file(sz, 1, 1, image);
             verify_file(1, chunk);
             report(name, results, "MB/s");
+            counters_report(name);
         }
         snprintf(name, sizeof name, "overwrite_%zu", sz);
         if (wanted(name)) {
             write_file(MIB, 1, 0, image);
+            counters_reset();
             for (int r = 0; r < s_runs; r++)  /* alternate generations */
                 results[r] = mb / write_file(sz, 0, 0, r % 2 ? image : image2);
             verify_file(s_runs % 2 ? 2 : 1, chunk);
             report(name, results, "MB/s");
+            counters_report(name);
         }
         snprintf(name, sizeof name, "read_%zu", sz);
         if (wanted(name)) {
             write_file(MIB, 1, 0, image);
+            counters_reset();
             for (int r = 0; r < s_runs; r++)
                 results[r] = mb / read_file(sz, 1, chunk);
             verify_file(1, chunk);
             report(name, results, "MB/s");
+            counters_report(name);
+        }
+        snprintf(name, sizeof name, "read_cold_%zu", sz);
+        if (wanted(name)) {
+            write_file(MIB, 1, 1, image);  /* fsynced: the drop's sync has nothing to write */
+            counters_reset();
+            for (int r = 0; r < s_runs; r++) {
+                drop_caches();
+                results[r] = mb / read_file(sz, 1, chunk);
+            }
+            verify_file(1, chunk);
+            report(name, results, "MB/s");
+            counters_report(name);
         }
         snprintf(name, sizeof name, "memcpy_%zu", sz);
         if (wanted(name)) {
@@ -356,10 +508,12 @@ static void bench_data_path(const uint64_t* image, const uint64_t* image2, uint6
     snprintf(name, sizeof name, "read_random_%d", RANDOM_BLOCK);
     if (wanted(name)) {
         write_file(MIB, 1, 0, image);
+        counters_reset();
         for (int r = 0; r < s_runs; r++)
             results[r] = mb / read_random_file(1, chunk);
         verify_file(1, chunk);
         report(name, results, "MB/s");
+        counters_report(name);
     }
     unlink(s_path);
 }
@@ -428,15 +582,16 @@ static int label_ok(const char* label)
 int main(int argc, char** argv)
 {
     int opt;
-    while ((opt = getopt(argc, argv, "r:m:n:c:l:")) != -1) {
+    while ((opt = getopt(argc, argv, "r:m:n:c:l:k:")) != -1) {
         switch (opt) {
         case 'r': s_runs = atoi(optarg); break;
         case 'm': s_file_bytes = (size_t)atoi(optarg) * MIB; break;
         case 'n': s_nfiles = atoi(optarg); break;
         case 'c': s_cases = optarg; break;
         case 'l': s_label = optarg; break;
+        case 'k': s_counters = optarg; break;
         default:
-            fprintf(stderr, "usage: fsbench [-r RUNS] [-m FILE_MB] [-n NFILES] [-c CASES] [-l LABEL] [DIR]\n");
+            fprintf(stderr, "usage: fsbench [-r RUNS] [-m FILE_MB] [-n NFILES] [-c CASES] [-l LABEL] [-k FILE] [DIR]\n");
             return 2;
         }
     }
