@@ -87,8 +87,8 @@ ErrorOr<u32> FfsNode::bmap_locked(u64 lbn)
     auto bno = bmap(m_ffs.sb(), m_din, lbn, reader);
     if (!bno.is_error() && bno.value() != 0 && !ffs_is_data_block(&m_ffs.sb(), bno.value()))
         bno = Errno::EIO;  // the last pointer too: a data block, never metadata
-    if (bno.is_error() && bno.error() == Errno::EIO)
-        m_ffs.report(m_ino, "a block pointer outside the data area");
+    if (bno.is_error() && bno.error() == Errno::EIO && !m_ffs.device().gone())
+        m_ffs.report(m_ino, "a block pointer outside the data area (or an indirect block unreadable)");
     return bno;
 }
 

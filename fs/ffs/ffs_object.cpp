@@ -205,7 +205,8 @@ ErrorOr<void> FfsObject::write_batch_locked(PageBatch& batch)
         if (batch.results[i].is_error()) {
             batch.pages[i]->m_flags |= vm::Page::DIRTY;
             m_node.note_dirty();
-            m_node.ffs().report(m_node.ino(), "a data block could not be written");
+            if (!m_node.ffs().device().gone())  // a dead MFS said so once, not per block
+                m_node.ffs().report(m_node.ino(), "a data block could not be written");
         }
     }
     batch.count = 0;

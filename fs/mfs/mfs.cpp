@@ -24,6 +24,7 @@
 #include <fs/vfs/vfs.h>
 #include <kernel/base/lib/format.h>
 #include <kernel/base/lib/string.h>
+#include <kernel/base/printk.h>
 #include <kernel/base/sched/thread.h>
 #include <vm/vm.h>
 
@@ -210,6 +211,7 @@ ErrorOr<void> MfsDevice::serve()
 
 void MfsDevice::died()
 {
+    printk("%s: the server died: every request of this file system now fails with EIO\n", name());
     kern::IntrusiveList<block::Buf, &block::Buf::b_actq> failed;
     {
         kern::SpinGuard guard(m_lock);
