@@ -6,6 +6,7 @@
 // held, so a callback may take the buffer cache's lock (fs/block/bufcache.cpp).
 #include <fs/block/buf.h>
 #include <kernel/base/lib/string.h>
+#include <kernel/base/page/page_allocator.h>
 
 namespace block {
 
@@ -52,6 +53,8 @@ void bio_prepare(Buf& bp, BlockDevice& dev, u64 blkno, void* data, size_t count,
     bp.b_dev = &dev;
     bp.b_blkno = blkno;
     bp.b_data = data;
+    bp.b_pages = nullptr;
+    bp.b_npages = 0;
     bp.b_bcount = count;
     bp.b_resid = 0;
     bp.b_flags = flags;
@@ -74,9 +77,29 @@ static Errno check_request(const Buf& bp)
     return Errno(0);
 }
 
+void bio_prepare_pages(Buf& bp, BlockDevice& dev, u64 blkno, vm::Page** pages, u32 npages, u32 flags)
+{
+    KASSERT(npages > 0 && size_t(npages) * PAGE_SIZE <= MAX_TRANSFER);
+    bio_prepare(bp, dev, blkno, nullptr, size_t(npages) * PAGE_SIZE, flags);
+    bp.b_pages = pages;
+    bp.b_npages = npages;
+}
+
+u8* bio_segment(const Buf& bp, size_t offset, size_t& length)
+{
+    KASSERT(offset < bp.b_bcount);
+    if (bp.b_data) {
+        length = bp.b_bcount - offset;
+        return static_cast<u8*>(bp.b_data) + offset;
+    }
+    const size_t in_page = offset % PAGE_SIZE;
+    length = min(PAGE_SIZE - in_page, bp.b_bcount - offset);
+    return static_cast<u8*>(vm::page_allocator().virt_of(*bp.b_pages[offset / PAGE_SIZE])) + in_page;
+}
+
 void submit(Buf& bp)
 {
-    KASSERT(bp.b_dev && bp.b_data);
+    KASSERT(bp.b_dev && (bp.b_data || (bp.b_pages && bp.b_bcount == size_t(bp.b_npages) * PAGE_SIZE)));
     bp.b_dev->count_submit();
     if (Errno error = check_request(bp); error != Errno(0)) {
         bp.b_resid = bp.b_bcount;

@@ -57,6 +57,10 @@
 #include <kernel/base/sched/wait_queue.h>
 #include <kernel/base/sync/spinlock.h>
 
+namespace vm {
+struct Page;
+}
+
 namespace block {
 
 using kern::Errno;
@@ -95,10 +99,14 @@ struct Buf {
     u64 b_blkno = 0;         // first sector (DEV_BSIZE units) on b_dev
     size_t b_bcount = 0;     // bytes to move: a multiple of DEV_BSIZE
     size_t b_resid = 0;      // bytes not moved, set by the driver (0 on success)
-    void* b_data = nullptr;  // kernel virtual address of the data
-    // A later step: a list of vm::Page* (b_pages, b_npages) instead of
-    // b_data, so the vnode pager can hand UBC pages straight to a disk
-    // without a mapping. A driver then copies page by page, as md does.
+    void* b_data = nullptr;  // kernel virtual address of the data, or:
+    // A list of whole pages instead of b_data (b_data nullptr): byte i of
+    // the transfer is byte i % PAGE_SIZE of b_pages[i / PAGE_SIZE]. The
+    // vnode pager hands a run of a file's pages -- not contiguous in memory
+    // -- to the disk as one request (4.4BSD's clustering); a driver walks
+    // the request with bio_segment(). b_bcount = b_npages * PAGE_SIZE.
+    vm::Page** b_pages = nullptr;
+    u32 b_npages = 0;
     u32 b_flags = 0;
     IoDone b_iodone = nullptr;  // nullptr: biowait() collects the result
     void* b_private = nullptr;  // for the submitter or callback (AIO: its iocb)
@@ -131,6 +139,15 @@ struct Buf {
 // Make `bp` a fresh request (clears B_DONE, B_ERROR, b_error, b_resid).
 // => bp not in flight.
 void bio_prepare(Buf& bp, BlockDevice& dev, u64 blkno, void* data, size_t count, u32 flags);
+// The same for a request over `npages` whole pages (b_pages).
+// => 0 < npages, npages * PAGE_SIZE <= MAX_TRANSFER.
+void bio_prepare_pages(Buf& bp, BlockDevice& dev, u64 blkno, vm::Page** pages, u32 npages, u32 flags);
+
+// The kernel address of byte `offset` of the transfer, and in `length` how
+// many bytes from there are contiguous in memory (to the end of the page,
+// for a page list; to the end of the transfer, for b_data). For drivers.
+// => offset < bp.b_bcount.
+u8* bio_segment(const Buf& bp, size_t offset, size_t& length);
 
 // Hand `bp` to its device. Checks it first: b_bcount a nonzero multiple of
 // DEV_BSIZE, at most MAX_TRANSFER; the range inside the device. A refused

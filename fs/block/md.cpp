@@ -148,25 +148,27 @@ void MemoryDisk::serve()
     }
 }
 
-// Copy between b_data and the pages, one page piece at a time. submit()
-// checked the range, so every page exists.
+// Copy between the request's memory (b_data, or its page list:
+// bio_segment) and the disk's pages, one piece at a time -- a piece ends
+// where either side's page does. submit() checked the range, so every
+// page exists.
 void MemoryDisk::transfer(Buf& bp)
 {
     vm::PageAllocator& pa = vm::page_allocator();
     u64 offset = bp.b_blkno << DEV_BSHIFT;
-    u8* data = static_cast<u8*>(bp.b_data);
-    size_t left = bp.b_bcount;
-    while (left > 0) {
+    size_t done = 0;
+    while (done < bp.b_bcount) {
+        size_t contiguous;
+        u8* data = bio_segment(bp, done, contiguous);
         const size_t in_page = offset % PAGE_SIZE;
-        const size_t chunk = min(left, PAGE_SIZE - in_page);
+        const size_t chunk = min(contiguous, PAGE_SIZE - in_page);
         u8* disk = static_cast<u8*>(pa.virt_of(*m_pages[offset / PAGE_SIZE])) + in_page;
         if (bp.is_read())
             memcpy(data, disk, chunk);
         else
             memcpy(disk, data, chunk);
-        data += chunk;
+        done += chunk;
         offset += chunk;
-        left -= chunk;
     }
     bp.b_resid = 0;
 }

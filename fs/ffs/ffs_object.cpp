@@ -15,11 +15,11 @@
 //        just gave: contents undefined)
 //     else: read block bno into a new page
 //
-// One block is one page (the mount insists on 4 KiB blocks), so a page's
-// I/O is one request of one block. Requests go in batches (PageBatch): a
-// sequential reader's miss reads up to 15 following blocks with it
-// (read-ahead), and write-back sends up to 16 dirty pages before waiting
-// for the first (clustered write-back). The object's lock is held across
+// One block is one page (the mount insists on 4 KiB blocks). Pages go in
+// batches (PageBatch): a sequential reader's miss reads up to 15 following
+// blocks with it (read-ahead), and write-back sends up to 16 dirty pages
+// at once (clustered write-back); pages whose blocks are contiguous on the
+// disk share one request over their page list. The object's lock is held across
 // the I/O: simple, and nothing else can touch the pages meanwhile (NetBSD
 // marks pages busy instead and drops the lock; ours costs concurrency on
 // one file, not correctness).
@@ -49,42 +49,65 @@ void FfsObject::reference() { m_node.ref(); }
 void FfsObject::detach() { m_node.unref(); }
 void FfsObject::destroy() { KASSERT_MSG(false, "FfsObject::destroy: its count is its vnode's"); }
 
-// Up to CLUSTER pages moved at once: every request is submitted before the
-// first is waited for, so the disk (md's thread, a virtio queue) takes them
-// back to back -- one switch to the driver and back per cluster instead of
-// per page, which is most of the cost of a 4 KiB request under an emulator.
-// The requests live on the heap: Bufs are too big for a kernel stack.
+// Up to CLUSTER pages moved at once. Pages whose blocks are contiguous on
+// the disk go as one request over their page list (bio_prepare_pages:
+// 4.4BSD's clustering), and every request is submitted before the first
+// is waited for, so the disk (md's thread, MFS's server) takes them back
+// to back: one switch to the driver and back per batch, and one request --
+// not one per page -- per run of contiguous blocks, which is most of the
+// cost under an emulator. The batch lives on the heap: Bufs are too big
+// for a kernel stack.
 constexpr size_t CLUSTER = 16;
 
 struct PageBatch {
     block::Buf bufs[CLUSTER];
     vm::Page* pages[CLUSTER];
+    u32 bnos[CLUSTER];
+    u32 request_of[CLUSTER];  // which of bufs moves page i
     ErrorOr<void> results[CLUSTER];
     size_t count = 0;
+    bool read = false;
 
-    void add(FfsMount& ffs, vm::Page& page, u32 bno, bool read)
+    void add(vm::Page& page, u32 bno, bool is_read)
     {
-        KASSERT(count < CLUSTER);
-        block::bio_prepare(bufs[count], ffs.device(), ffs.sector_of(bno), vm::page_allocator().virt_of(page),
-                           PAGE_SIZE, read ? block::Buf::B_READ : 0);
+        KASSERT(count < CLUSTER && (count == 0 || read == is_read));
+        read = is_read;
+        bnos[count] = bno;
         pages[count++] = &page;
     }
-    // Submit every request, then wait for each; results[i] says how page i
-    // fared. Returns the first error.
-    ErrorOr<void> run()
+    // Make the requests (a run of contiguous blocks each), submit them all,
+    // then wait for them; results[i] says how page i fared. Returns the
+    // first error.
+    ErrorOr<void> run(FfsMount& ffs)
     {
-        for (size_t i = 0; i < count; ++i)
-            block::submit(bufs[i]);
+        size_t requests = 0;
+        for (size_t first = 0; first < count;) {
+            size_t n = 1;
+            while (first + n < count && bnos[first + n] == bnos[first] + n)
+                ++n;
+            block::bio_prepare_pages(bufs[requests], ffs.device(), ffs.sector_of(bnos[first]), &pages[first],
+                                     u32(n), read ? block::Buf::B_READ : 0);
+            for (size_t i = first; i < first + n; ++i)
+                request_of[i] = u32(requests);
+            ++requests;
+            first += n;
+        }
+        for (size_t r = 0; r < requests; ++r)
+            block::submit(bufs[r]);
         // Wait for the last first: a driver finishes its queue in order, so
         // this sleeps once for the whole batch, and the others are done by
         // then -- waiting for the first would wake this thread (two context
         // switches) once per request.
-        for (size_t i = count; i-- > 0;)
-            results[i] = block::biowait(bufs[i]);
-        ErrorOr<void> first;
-        for (size_t i = 0; i < count && !first.is_error(); ++i)
-            first = results[i];
-        return first;
+        ErrorOr<void> outcome[CLUSTER];
+        for (size_t r = requests; r-- > 0;)
+            outcome[r] = block::biowait(bufs[r]);
+        ErrorOr<void> first_error;
+        for (size_t i = 0; i < count; ++i) {
+            results[i] = outcome[request_of[i]];
+            if (results[i].is_error() && !first_error.is_error())
+                first_error = results[i];
+        }
+        return first_error;
     }
 };
 
@@ -110,7 +133,7 @@ void FfsObject::plan_read_ahead_locked(PageBatch& batch, u64 lbn, u64 size)
         auto page = vm::page_allocator().allocate();
         if (page.is_error())
             return;
-        batch.add(ffs, *page.value(), bno.value(), true);
+        batch.add(*page.value(), bno.value(), true);
     }
 }
 
@@ -159,12 +182,12 @@ ErrorOr<vm::Page*> FfsObject::get_page_locked(u64 offset, vm::Access access)
         vm::page_allocator().free(page);
         return Errno::ENOMEM;
     }
-    batch->add(ffs, *page, bno, true);
+    batch->add(*page, bno, true);
     // Read ahead when the reader is going through the file in order.
     const bool sequential = lbn == 0 || lbn == m_next_read_lbn;
     if (sequential && !(access & vm::PROT_WRITE))
         plan_read_ahead_locked(*batch, lbn, size);
-    (void)batch->run();
+    (void)batch->run(ffs);
     m_next_read_lbn = lbn + batch->count;
     ErrorOr<vm::Page*> result = page;
     for (size_t i = 0; i < batch->count; ++i) {
@@ -203,7 +226,7 @@ ErrorOr<void> FfsObject::write_batch_locked(PageBatch& batch)
         arch::pmap_page_protect(*batch.pages[i], vm::PROT_READ);
         batch.pages[i]->m_flags &= ~vm::Page::DIRTY;
     }
-    auto result = batch.run();
+    auto result = batch.run(m_node.ffs());
     for (size_t i = 0; i < batch.count; ++i) {
         if (batch.results[i].is_error()) {
             batch.pages[i]->m_flags |= vm::Page::DIRTY;
@@ -241,7 +264,7 @@ ErrorOr<void> FfsObject::clean_range_locked(u64 start, u64 end)
             m_node.note_dirty();
             continue;
         }
-        batch->add(ffs, *page, bno.value(), false);
+        batch->add(*page, bno.value(), false);
         if (batch->count == CLUSTER) {
             auto written = write_batch_locked(*batch);
             if (written.is_error() && !first.is_error())

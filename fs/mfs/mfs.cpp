@@ -110,8 +110,13 @@ MfsDevice* s_units[MAX_UNITS];  // guarded by s_units_lock
 void MfsDevice::transfer(block::Buf& bp)
 {
     const IoBuffer region = IoBuffer::user(m_base + (bp.b_blkno << block::DEV_BSHIFT));
-    auto copied = bp.is_read() ? region.read_into(bp.b_data, 0, bp.b_bcount)
-                               : region.write_from(0, bp.b_data, bp.b_bcount);
+    ErrorOr<void> copied;
+    for (size_t done = 0; done < bp.b_bcount && !copied.is_error();) {
+        size_t length;
+        u8* data = block::bio_segment(bp, done, length);  // a page of a cluster, or all of b_data
+        copied = bp.is_read() ? region.read_into(data, done, length) : region.write_from(done, data, length);
+        done += length;
+    }
     if (copied.is_error()) {
         bp.b_resid = bp.b_bcount;
         block::bioerror(bp, Errno::EIO);  // the server unmapped its region

@@ -44,10 +44,15 @@ public:
             }
         }
         u8* disk = m_data.data() + first * DEV_BSIZE;
-        if (bp->is_read())
-            memcpy(bp->b_data, disk, bp->b_bcount);
-        else
-            memcpy(disk, bp->b_data, bp->b_bcount);
+        for (size_t done = 0; done < bp->b_bcount;) {
+            size_t length;
+            u8* data = bio_segment(*bp, done, length);
+            if (bp->is_read())
+                memcpy(data, disk + done, length);
+            else
+                memcpy(disk + done, data, length);
+            done += length;
+        }
         bp->b_resid = 0;
         biodone(*bp);
     }
