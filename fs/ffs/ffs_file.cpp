@@ -35,15 +35,6 @@ using kern::MutexGuard;
 
 namespace {
 
-ErrorOr<void> check_regular(const Vnode& node)
-{
-    if (node.is_directory())
-        return Errno::EISDIR;
-    if (node.type() != VType::Regular)
-        return Errno::EINVAL;
-    return {};
-}
-
 // The largest file: every logical block the pointers reach, and at most
 // what di_blocks (512-byte units, 32 bits) can count.
 u64 max_file_size(const ffs_superblock& sb)
@@ -55,7 +46,7 @@ u64 max_file_size(const ffs_superblock& sb)
 
 ErrorOr<size_t> FfsNode::read(u64 offset, const IoBuffer& buf, size_t n)
 {
-    TRY(check_regular(*this));
+    TRY(check_regular());
     TRY(check_device());
     const size_t done = TRY(ubc_read(m_object, offset, buf, n, size()));
     MutexGuard guard(m_din_lock);
@@ -65,7 +56,7 @@ ErrorOr<size_t> FfsNode::read(u64 offset, const IoBuffer& buf, size_t n)
 
 ErrorOr<size_t> FfsNode::write(u64 offset, const IoBuffer& buf, size_t n)
 {
-    TRY(check_regular(*this));
+    TRY(check_regular());
     TRY(check_device());
     MutexGuard guard(m_lock);
     return write_locked(offset, buf, n);
@@ -73,7 +64,7 @@ ErrorOr<size_t> FfsNode::write(u64 offset, const IoBuffer& buf, size_t n)
 
 ErrorOr<size_t> FfsNode::append(const IoBuffer& buf, size_t n, u64& at)
 {
-    TRY(check_regular(*this));
+    TRY(check_regular());
     TRY(check_device());
     MutexGuard guard(m_lock);
     at = size();

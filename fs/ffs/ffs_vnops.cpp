@@ -481,13 +481,7 @@ ErrorOr<u64> FfsNode::readdir(u64 cookie, ReaddirSink& sink)
 
 ErrorOr<void> FfsNode::rename(StringView from, Vnode& to_vnode, StringView to, u32 flags)
 {
-    if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
-        (flags & (RENAME_NOREPLACE | RENAME_EXCHANGE)) == (RENAME_NOREPLACE | RENAME_EXCHANGE))
-        return Errno::EINVAL;
-    if (!is_directory() || !to_vnode.is_directory())
-        return Errno::ENOTDIR;
-    if (from == "." || from == ".." || to == "." || to == "..")
-        return Errno::EINVAL;
+    TRY(check_rename_args(from, to_vnode, to, flags));
     auto& to_dir = static_cast<FfsNode&>(to_vnode);  // same mount: the VFS checked
     TRY(check_device());
     MutexGuard guard(m_ffs.ns_lock());

@@ -42,25 +42,11 @@ namespace fs::tmpfs {
 
 using kern::MutexGuard;
 
-namespace {
-
-// The error for a file operation on a node that is not a regular file.
-ErrorOr<void> check_regular(const Vnode& node)
-{
-    if (node.is_directory())
-        return Errno::EISDIR;
-    if (node.type() != VType::Regular)
-        return Errno::EINVAL;
-    return {};
-}
-
-} // namespace
-
 // Returns the number of bytes read (0 at or past the end). Errors: EISDIR,
 // EINVAL, EFAULT.
 ErrorOr<size_t> TmpfsNode::read(u64 offset, const IoBuffer& buf, size_t n)
 {
-    TRY(check_regular(*this));
+    TRY(check_regular());
     u64 size;
     {
         MutexGuard guard(m_lock);
@@ -76,7 +62,7 @@ ErrorOr<size_t> TmpfsNode::read(u64 offset, const IoBuffer& buf, size_t n)
 // EINVAL.
 ErrorOr<size_t> TmpfsNode::write(u64 offset, const IoBuffer& buf, size_t n)
 {
-    TRY(check_regular(*this));
+    TRY(check_regular());
     MutexGuard guard(m_lock);
     return write_locked(offset, buf, n);
 }
@@ -86,7 +72,7 @@ ErrorOr<size_t> TmpfsNode::write(u64 offset, const IoBuffer& buf, size_t n)
 // between the two.
 ErrorOr<size_t> TmpfsNode::append(const IoBuffer& buf, size_t n, u64& at)
 {
-    TRY(check_regular(*this));
+    TRY(check_regular());
     MutexGuard guard(m_lock);
     at = m_size;
     return write_locked(at, buf, n);

@@ -190,13 +190,7 @@ TmpfsNode* TmpfsNode::take_replaced_locked(Dirent& target)
 // Errors: ENOTDIR, ENOENT, EEXIST/ENOTEMPTY, EISDIR, EINVAL, EBUSY, EMLINK, ENOSPC.
 ErrorOr<void> TmpfsNode::rename(StringView from, Vnode& to_vnode, StringView to, u32 flags)
 {
-    if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
-        (flags & (RENAME_NOREPLACE | RENAME_EXCHANGE)) == (RENAME_NOREPLACE | RENAME_EXCHANGE))
-        return Errno::EINVAL;
-    if (!is_directory() || !to_vnode.is_directory())
-        return Errno::ENOTDIR;
-    if (from == "." || from == ".." || to == "." || to == "..")
-        return Errno::EINVAL;
+    TRY(check_rename_args(from, to_vnode, to, flags));
     auto& to_dir = static_cast<TmpfsNode&>(to_vnode);  // same mount: the VFS checked
     KASSERT(&to_dir.m_tmpfs == &m_tmpfs);
     TmpfsNode* replaced = nullptr;

@@ -21,6 +21,27 @@
 
 namespace fs {
 
+ErrorOr<void> Vnode::check_regular() const
+{
+    if (is_directory())
+        return Errno::EISDIR;
+    if (type() != VType::Regular)
+        return Errno::EINVAL;
+    return {};
+}
+
+ErrorOr<void> Vnode::check_rename_args(StringView from, const Vnode& to_dir, StringView to, u32 flags) const
+{
+    if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
+        (flags & (RENAME_NOREPLACE | RENAME_EXCHANGE)) == (RENAME_NOREPLACE | RENAME_EXCHANGE))
+        return Errno::EINVAL;
+    if (!is_directory() || !to_dir.is_directory())
+        return Errno::ENOTDIR;
+    if (from == "." || from == ".." || to == "." || to == "..")
+        return Errno::EINVAL;
+    return {};
+}
+
 void Vnode::unref()
 {
     u32 old = __atomic_fetch_sub(&m_ref_count, 1, __ATOMIC_ACQ_REL);

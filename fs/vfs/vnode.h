@@ -193,6 +193,14 @@ public:
 
 protected:
     Vnode(VType type, Mount* mount) : m_type(type), m_mount(mount) {}
+    // Checks every file system's read/write/append/truncate begins with:
+    // the vnode is a regular file. Errors: EISDIR, EINVAL (another type).
+    ErrorOr<void> check_regular() const;
+    // Checks every file system's rename begins with (this is the source
+    // directory): known flags, not both RENAME_NOREPLACE and
+    // RENAME_EXCHANGE, both directories, no "." or ".." on either side.
+    // Errors: EINVAL, ENOTDIR.
+    ErrorOr<void> check_rename_args(StringView from, const Vnode& to_dir, StringView to, u32 flags) const;
     virtual ~Vnode() = default;
     // The last reference went. The default does nothing (the file system
     // keeps the vnode); tmpfs frees a node with no links left.

@@ -230,3 +230,20 @@ int ffs_bmap(const struct ffs_image *img, const struct ffs_superblock *fs,
     }
     return -EFBIG;
 }
+
+int ffs_parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    uint64_t mult = 1;
+    switch (*end) {
+    case 'k': case 'K': mult = 1024; end++; break;
+    case 'm': case 'M': mult = 1024 * 1024; end++; break;
+    case 'g': case 'G': mult = 1024 * 1024 * 1024; end++; break;
+    }
+    if (errno || end == s || *end || v > UINT64_MAX / mult)
+        return -EINVAL;
+    *out = v * mult;
+    return 0;
+}

@@ -129,6 +129,11 @@ struct ffs_fsck_options {
  * when every fault found is of that kind. Returns an FFS_FSCK_* status. */
 int ffs_fsck(struct ffs_image *img, const struct ffs_fsck_options *opts, FILE *out);
 
+/* A byte count written as digits with an optional k, m or g (powers of
+ * 1024), for the tools' -s options. Returns 0 and the count in `*out`, or
+ * -EINVAL for anything else (garbage, overflow). */
+int ffs_parse_size(const char *s, uint64_t *out);
+
 /* Print the superblock and every group, for teaching (dumpfs).
  * Errors: those of ffs_sb_read, after a line saying why. */
 int ffs_dumpfs(const struct ffs_image *img, FILE *out);

@@ -50,20 +50,12 @@ static void usage(void)
 
 static uint64_t parse_size(const char *s)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
-    uint64_t mult = 1;
-    switch (*end) {
-    case 'k': case 'K': mult = 1024; end++; break;
-    case 'm': case 'M': mult = 1024 * 1024; end++; break;
-    case 'g': case 'G': mult = 1024 * 1024 * 1024; end++; break;
-    }
-    if (errno || end == s || *end || v == 0 || v > UINT64_MAX / mult) {
+    uint64_t v;
+    if (ffs_parse_size(s, &v) != 0 || v == 0) {
         fprintf(stderr, "mount_mfs: bad size '%s'\n", s);
         exit(1);
     }
-    return v * mult;
+    return v;
 }
 
 /* Make the file system in memory and serve it; returns only at unmount (0)

@@ -31,23 +31,15 @@ static void usage(void)
     exit(1);
 }
 
-/* A number with an optional k/m/g suffix; exits on garbage. */
+/* A number with an optional k/m/g suffix (ffs_parse_size); exits on garbage. */
 static uint64_t parse_size(const char *s, const char *what)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
-    uint64_t mult = 1;
-    switch (*end) {
-    case 'k': case 'K': mult = 1024; end++; break;
-    case 'm': case 'M': mult = 1024 * 1024; end++; break;
-    case 'g': case 'G': mult = 1024 * 1024 * 1024; end++; break;
-    }
-    if (errno || end == s || *end || v > UINT64_MAX / mult) {
+    uint64_t v;
+    if (ffs_parse_size(s, &v) != 0) {
         fprintf(stderr, "newfs: bad %s '%s'\n", what, s);
         exit(1);
     }
-    return v * mult;
+    return v;
 }
 
 static uint32_t parse_u32(const char *s, const char *what)
