@@ -456,4 +456,16 @@ BufCache& bufcache()
     return cache;
 }
 
+BufHold::~BufHold()
+{
+    if (m_bp)
+        bufcache().brelse(*m_bp);
+}
+
+void BufHold::dirty()
+{
+    bufcache().bdwrite(*m_bp);
+    m_bp = nullptr;
+}
+
 } // namespace block

@@ -190,6 +190,22 @@ private:
     BufCacheStats m_stats;
 };
 
+// Holds a buffer from bread/getblk of the kernel's cache and gives it back
+// (brelse) on every way out of a scope, unless dirty() hands it back as a
+// delayed write first.
+class BufHold {
+public:
+    explicit BufHold(Buf* bp) : m_bp(bp) {}
+    ~BufHold();
+    BufHold(const BufHold&) = delete;
+    BufHold& operator=(const BufHold&) = delete;
+    u8* data() const { return static_cast<u8*>(m_bp->b_data); }
+    void dirty();
+
+private:
+    Buf* m_bp;
+};
+
 // The kernel's buffer cache (made on first use; DEFAULT_BUFCACHE_BYTES).
 constexpr size_t DEFAULT_BUFCACHE_BYTES = 4 * 1024 * 1024;
 BufCache& bufcache();

@@ -15,7 +15,7 @@
 //   inside a group    -> the free bit at or after the preferred one,
 //                        wrapping round (find_free_near)
 //
-// The caller (the kernel's allocator, fs/ffs/ffs_mount.cpp) holds the counts in memory and
+// The caller (the kernel's allocator, fs/ffs/ffs_alloc.cpp) holds the counts in memory and
 // the bitmaps in buffers, and does the marking and counting. docs/ffs.md,
 // "Allocation policy".
 #pragma once

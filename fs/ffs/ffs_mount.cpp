@@ -1,5 +1,6 @@
 // fs/ffs/ffs_mount.cpp -- mounting, checking, syncing and unmounting an FFS
-// image, and the inode cache (see fs/ffs/ffs_mount.h).
+// image (see fs/ffs/ffs_mount.h). The allocator is fs/ffs/ffs_alloc.cpp, the
+// inode cache fs/ffs/ffs_icache.cpp.
 //
 // Mount, step by step:
 //   1. read the primary superblock (512 bytes at byte 8192) with a private
@@ -13,32 +14,27 @@
 //   4. mark the image "not clean" on the disk (fs_clean = FFS_DIRTY), so a
 //      crash leaves a sign for fsck; unmount marks it clean again.
 //
-// The inode cache. get_node finds an in-core node by number or reads it;
-// a node whose last reference goes stays cached while it has links
-// (node_inactive marks it idle), and is freed with its blocks when it has
-// none. drop_caches and unmount evict idle nodes. Only idle nodes may be
-// evicted: see FfsNode::m_idle.
-//
 // Sync (sync(2), syncfs, fsync of the mount, unmount): every cached
 // node's dirty pages go to their blocks and its inode to its inode-table
 // buffer; then the superblock; then the buffer cache writes every dirty
 // buffer of the device and waits.
 #include <fs/block/bufcache.h>
-#include <fs/ffs/ffs_alloc_policy.h>
-#include <fs/ffs/ffs_dir.h>
 #include <fs/ffs/ffs_mount.h>
+#include <fs/ffs/ffs_dir.h>
 #include <kernel/base/lib/kbuffer.h>
 #include <kernel/base/lib/ref_ptr.h>
 #include <kernel/base/lib/string.h>
-#include <kernel/base/lib/vector.h>
 #include <kernel/base/printk.h>
 #include <kernel/base/sync/spinlock.h>
 
 namespace fs::ffs {
 
 using block::Buf;
+using block::BufHold;
 using block::bufcache;
 using kern::MutexGuard;
+
+namespace {
 
 namespace {
 
@@ -92,25 +88,7 @@ u32 count_clear(const u8* map, u32 n)
     return clear;
 }
 
-// Releases a buffer on every way out of a scope.
-struct BufRef {
-    Buf* bp;
-    explicit BufRef(Buf* b) : bp(b) {}
-    ~BufRef()
-    {
-        if (bp)
-            bufcache().brelse(*bp);
-    }
-    BufRef(const BufRef&) = delete;
-    BufRef& operator=(const BufRef&) = delete;
-    u8* data() const { return static_cast<u8*>(bp->b_data); }
-    // Hand the buffer back as a delayed write.
-    void dirty()
-    {
-        bufcache().bdwrite(*bp);
-        bp = nullptr;
-    }
-};
+} // namespace
 
 } // namespace
 
@@ -208,7 +186,7 @@ ErrorOr<void> FfsMount::load_groups()
         return Errno::ENOMEM;
     ffs_csum total = {};
     for (u32 g = 0; g < m_sb.fs_ncg; ++g) {
-        BufRef hdr(TRY(bread(ffs_cgtod(&m_sb, g))));
+        BufHold hdr(TRY(bread(ffs_cgtod(&m_sb, g))));
         const auto* cg = reinterpret_cast<const ffs_cg*>(hdr.data());
         const u32 nblocks = ffs_cg_nblocks(&m_sb, g);
         if (cg->cg_magic != FFS_CG_MAGIC || cg->cg_cgx != g || cg->cg_ndblk != nblocks ||
@@ -216,8 +194,8 @@ ErrorOr<void> FfsMount::load_groups()
             printk("ffs %s: group %u: bad header\n", m_dev.name(), g);
             return Errno::EUCLEAN;
         }
-        BufRef imap(TRY(bread(ffs_cgimap(&m_sb, g))));
-        BufRef bmap(TRY(bread(ffs_cgbmap(&m_sb, g))));
+        BufHold imap(TRY(bread(ffs_cgimap(&m_sb, g))));
+        BufHold bmap(TRY(bread(ffs_cgbmap(&m_sb, g))));
         if (count_clear(imap.data(), m_sb.fs_ipg) != cg->cg_cs.cs_nifree ||
             count_clear(bmap.data(), nblocks) != cg->cg_cs.cs_nbfree) {
             printk("ffs %s: group %u: free counts disagree with the bitmaps\n", m_dev.name(), g);
@@ -273,7 +251,7 @@ ErrorOr<void> FfsMount::check_structure()
                 report(ino, "a hole in a directory");
                 return Errno::EUCLEAN;
             }
-            BufRef blk(TRY(bread(bno.value())));
+            BufHold blk(TRY(bread(bno.value())));
             const u32 valid = u32(min<u64>(m_sb.fs_bsize, size - lbn * m_sb.fs_bsize));
             if (const char* why = dir_block_check(blk.data(), valid, ninodes)) {
                 report(ino, why);
@@ -310,7 +288,7 @@ ErrorOr<void> FfsMount::check_structure()
     return {};
 }
 
-// ---- the superblock and the group counts -------------------------------------
+// ---- the superblock ----------------------------------------------------------------
 
 // Write the superblock (the primary only; the backups keep newfs's
 // geometry, which never changes) with its counts and clean flag, now.
@@ -331,329 +309,8 @@ ErrorOr<void> FfsMount::write_superblock(bool clean)
     return bufcache().bwrite(*bp);
 }
 
-// Copy group g's counts and rotors into its header (a delayed write).
-// => m_alloc_lock held.
-ErrorOr<void> FfsMount::write_group_counts_locked(u32 g)
-{
-    BufRef hdr(TRY(bread(ffs_cgtod(&m_sb, g))));
-    auto* cg = reinterpret_cast<ffs_cg*>(hdr.data());
-    cg->cg_cs = m_cs[g];
-    cg->cg_time = current_time().sec;
-    hdr.dirty();
-    return {};
-}
-
-// Group g's counts changed (in m_cs): its header is written at the next
-// sync (write_dirty_groups), not at every allocation -- the counts in
-// memory are the truth while mounted, as 4.4BSD's in-core cylinder group
-// summaries are. => m_alloc_lock held.
-void FfsMount::mark_group_locked(u32 g)
-{
-    m_cg_dirty[g] = true;
-    m_sb_dirty = true;  // the superblock's sums changed with the group's
-}
-
-// Write the header of every group whose counts changed. Errors: EIO (the first).
-ErrorOr<void> FfsMount::write_dirty_groups()
-{
-    MutexGuard guard(m_alloc_lock);
-    ErrorOr<void> first;
-    for (u32 g = 0; g < m_sb.fs_ncg; ++g) {
-        if (!m_cg_dirty[g])
-            continue;
-        auto written = write_group_counts_locked(g);
-        if (written.is_error()) {
-            if (!first.is_error())
-                first = written;
-            continue;
-        }
-        m_cg_dirty[g] = false;
-    }
-    return first;
-}
-
-// ---- the allocator -------------------------------------------------------------
-
-// A free inode (inode = true) or block of group g at or after `pref`
-// (group-relative), marked in use in the bitmap and counted. Returns it
-// (group-relative), or -1 if the group has none. => m_alloc_lock held.
-// Errors: EIO.
-ErrorOr<i64> FfsMount::alloc_in_group_locked(u32 g, u32 pref, bool inode)
-{
-    const u32 n = inode ? m_sb.fs_ipg : ffs_cg_nblocks(&m_sb, g);
-    const u32 lo = inode ? 0 : m_sb.fs_dblkno;
-    BufRef map(TRY(bread(inode ? ffs_cgimap(&m_sb, g) : ffs_cgbmap(&m_sb, g))));
-    i64 bit = find_free_near(map.data(), lo, n, max(pref, lo) < n ? max(pref, lo) : lo);
-    if (bit < 0)
-        return bit;
-    ffs_setbit(map.data(), u32(bit));
-    map.dirty();
-    if (inode)
-        --m_cs[g].cs_nifree, --m_sb.fs_cstotal.cs_nifree;
-    else
-        --m_cs[g].cs_nbfree, --m_sb.fs_cstotal.cs_nbfree;
-    mark_group_locked(g);
-    return bit;
-}
-
-ErrorOr<u32> FfsMount::alloc_block(u32 pref)
-{
-    MutexGuard guard(m_alloc_lock);
-    if (m_sb.fs_cstotal.cs_nbfree == 0)
-        return Errno::ENOSPC;
-    if (!ffs_is_data_block(&m_sb, pref))
-        pref = ffs_cgdmin(&m_sb, 0);
-    const u32 start = ffs_dtog(&m_sb, pref);
-    const i64 g = hashalloc(m_sb.fs_ncg, start, [&](u32 cg) { return m_cs[cg].cs_nbfree > 0; });
-    if (g < 0)
-        return Errno::ENOSPC;
-    const u32 want = u32(g) == start ? ffs_dtogd(&m_sb, pref) : 0;
-    const i64 bit = TRY(alloc_in_group_locked(u32(g), want, false));
-    if (bit < 0) {
-        report(0, "a group's free block count is wrong");
-        return Errno::EIO;
-    }
-    return ffs_cgbase(&m_sb, u32(g)) + u32(bit);
-}
-
-void FfsMount::free_block(u32 bno, bool metadata)
-{
-    if (!ffs_is_data_block(&m_sb, bno)) {
-        report(0, "freeing a block outside the data area (ignored)");
-        return;
-    }
-    if (metadata) {
-        // A cached copy must not be written over the block's next owner.
-        auto cached = getblk(bno);
-        if (!cached.is_error())
-            bufcache().discard(*cached.value());
-    }
-    MutexGuard guard(m_alloc_lock);
-    const u32 g = ffs_dtog(&m_sb, bno);
-    auto map = bread(ffs_cgbmap(&m_sb, g));
-    if (map.is_error()) {
-        report(0, "cannot read a block bitmap: a block leaks");
-        return;
-    }
-    BufRef ref(map.value());
-    if (!ffs_isset(ref.data(), ffs_dtogd(&m_sb, bno))) {
-        report(0, "freeing a free block (ignored)");
-        return;
-    }
-    ffs_clrbit(ref.data(), ffs_dtogd(&m_sb, bno));
-    ref.dirty();
-    ++m_cs[g].cs_nbfree, ++m_sb.fs_cstotal.cs_nbfree;
-    mark_group_locked(g);
-    m_dev.discard(sector_of(bno), m_sb.fs_bsize / block::DEV_BSIZE);  // MFS: the memory goes back
-}
-
-u32 FfsMount::block_pref(u32 ino, u64 lbn, u32 prev)
-{
-    MutexGuard guard(m_alloc_lock);
-    return blkpref(m_sb, m_cs, ffs_ino_to_cg(&m_sb, ino), lbn, prev);
-}
-
-void FfsMount::free_inode(u32 ino, bool was_directory)
-{
-    MutexGuard guard(m_alloc_lock);
-    const u32 g = ffs_ino_to_cg(&m_sb, ino);
-    auto map = bread(ffs_cgimap(&m_sb, g));
-    if (map.is_error()) {
-        report(ino, "cannot read its inode bitmap: the inode leaks");
-        return;
-    }
-    BufRef ref(map.value());
-    ffs_clrbit(ref.data(), ffs_ino_to_cgi(&m_sb, ino));
-    ref.dirty();
-    ++m_cs[g].cs_nifree, ++m_sb.fs_cstotal.cs_nifree;
-    if (was_directory)
-        --m_cs[g].cs_ndir, --m_sb.fs_cstotal.cs_ndir;
-    mark_group_locked(g);
-}
-
-ErrorOr<FfsNode*> FfsMount::allocate_node(FfsNode& parent, u32 mode, const Cred& cred)
-{
-    const bool dir = (mode & FFS_IFMT) == FFS_IFDIR;
-    u32 ino;
-    {
-        MutexGuard guard(m_alloc_lock);
-        if (m_sb.fs_cstotal.cs_nifree == 0)
-            return Errno::ENOSPC;
-        const u32 start = dir ? dirpref(m_sb, m_cs) : ffs_ino_to_cg(&m_sb, parent.ino());
-        const i64 g = hashalloc(m_sb.fs_ncg, start, [&](u32 cg) { return m_cs[cg].cs_nifree > 0; });
-        if (g < 0)
-            return Errno::ENOSPC;
-        const i64 bit = TRY(alloc_in_group_locked(u32(g), 0, true));
-        if (bit < 0) {
-            report(0, "a group's free inode count is wrong");
-            return Errno::EIO;
-        }
-        ino = u32(g) * m_sb.fs_ipg + u32(bit);
-        if (dir)
-            ++m_cs[g].cs_ndir, ++m_sb.fs_cstotal.cs_ndir;
-        mark_group_locked(u32(g));
-    }
-    // The inode on the image may hold an old file's fields: start afresh,
-    // keeping only the generation, which must grow (NFS-style handles).
-    BufRef blk(TRY(bread(ffs_ino_to_fsba(&m_sb, ino))));
-    auto* slot = reinterpret_cast<ffs_dinode*>(blk.data()) + ffs_ino_to_fsbo(&m_sb, ino);
-    ffs_dinode din = {};
-    din.di_gen = slot->di_gen + 1;
-    din.di_mode = u16(mode);
-    din.di_uid = cred.uid;
-    din.di_gid = cred.gid;
-    const Timespec now = current_time();
-    din.di_atime = din.di_mtime = din.di_ctime = now.sec;
-    din.di_atimensec = din.di_mtimensec = din.di_ctimensec = u32(now.nsec);
-    *slot = din;
-    blk.dirty();
-    auto* node = new (std::nothrow) FfsNode(*this, ino, din);
-    if (!node) {
-        free_inode(ino, dir);
-        return Errno::ENOMEM;
-    }
-    MutexGuard guard(m_icache_lock);
-    m_nodes.insert(*node);
-    m_all.push_back(*node);
-    node->ref();
-    return node;
-}
-
-// ---- the inode cache -----------------------------------------------------------
-
-ErrorOr<FfsNode*> FfsMount::get_node(u32 ino)
-{
-    if (ino < FFS_ROOTINO || ino >= ffs_ninodes(&m_sb)) {
-        report(ino, "a directory entry names an inode out of range");
-        return Errno::EUCLEAN;
-    }
-    MutexGuard guard(m_icache_lock);
-    if (FfsNode* node = m_nodes.find(ino)) {
-        node->m_idle = false;
-        node->ref();
-        return node;
-    }
-    BufRef blk(TRY(bread(ffs_ino_to_fsba(&m_sb, ino))));
-    const auto& din = reinterpret_cast<const ffs_dinode*>(blk.data())[ffs_ino_to_fsbo(&m_sb, ino)];
-    if (din.di_mode == 0 || ffs_mode_to_dtype(din.di_mode) == FFS_DT_UNKNOWN) {
-        report(ino, din.di_mode == 0 ? "a directory entry names a free inode" : "bad file type");
-        return Errno::EUCLEAN;
-    }
-    auto* node = new (std::nothrow) FfsNode(*this, ino, din);
-    if (!node)
-        return Errno::ENOMEM;
-    m_nodes.insert(*node);
-    m_all.push_back(*node);
-    node->ref();
-    return node;
-}
-
-void FfsMount::node_inactive(FfsNode& node)
-{
-    {
-        MutexGuard guard(m_icache_lock);
-        if (node.ref_count() > 0 || node.m_idle)
-            return;  // found again meanwhile
-        bool linked;
-        {
-            MutexGuard din(node.m_din_lock);
-            linked = node.m_din.di_nlink > 0;
-        }
-        if (linked) {
-            node.m_idle = true;
-            return;
-        }
-        // No name, no reference: nobody can find it again.
-        m_nodes.remove(node);
-        m_all.remove(node);
-    }
-    free_node(node);
-}
-
-// Free a node with no links: its pages, its blocks, its inode.
-void FfsMount::free_node(FfsNode& node)
-{
-    const bool dir = node.is_directory();
-    {
-        MutexGuard guard(node.m_object.lock());
-        (void)node.m_object.put_pages_locked(0, ~u64(0) & ~u64(PAGE_SIZE - 1), vm::PUT_FREE);
-    }
-    {
-        MutexGuard guard(node.m_din_lock);
-        if (node.free_blocks_from_locked(0).is_error())
-            report(node.ino(), "cannot free all its blocks: some leak");
-        const u32 gen = node.m_din.di_gen;
-        node.m_din = {};
-        node.m_din.di_gen = gen;
-        (void)node.write_inode_locked();
-    }
-    free_inode(node.ino(), dir);
-    delete &node;
-}
-
-// Evict every idle node: write back what is dirty, free its pages, delete
-// it. The victims leave the cache in one pass under its lock (nobody can
-// find them after that), then are written and freed without it.
-void FfsMount::evict_idle_nodes()
-{
-    kern::IntrusiveList<FfsNode, &FfsNode::m_all_node> victims;
-    {
-        MutexGuard guard(m_icache_lock);
-        for (FfsNode* node = m_all.first(); node;) {
-            FfsNode* next = m_all.next(*node);
-            if (node->m_idle && node->ref_count() == 0 && node != m_root) {  // m_root: referenced
-                m_nodes.remove(*node);
-                m_all.remove(*node);
-                victims.push_back(*node);
-            }
-            node = next;
-        }
-    }
-    while (!victims.is_empty()) {
-        FfsNode& victim = victims.take_first();
-        {
-            MutexGuard guard(victim.m_object.lock());
-            (void)victim.m_object.put_pages_locked(0, ~u64(PAGE_SIZE - 1), vm::PUT_CLEAN | vm::PUT_FREE);
-            if (victim.m_object.resident_pages_locked() > 0) {
-                // Dirty pages that could not be written (EIO): the data is
-                // lost with the node; say so rather than keep it for ever.
-                report(victim.ino(), "evicted with pages that could not be written");
-                (void)victim.m_object.put_pages_locked(0, ~u64(PAGE_SIZE - 1), vm::PUT_FREE);
-            }
-        }
-        (void)victim.write_inode();
-        delete &victim;
-    }
-}
 
 // ---- sync, unmount ---------------------------------------------------------------
-
-// Write back every cached node that may be dirty (FfsNode::note_dirty):
-// collect them, referenced, under the cache lock, then fsync each without
-// it. Errors: EIO, ENOMEM (the first).
-ErrorOr<void> FfsMount::sync_nodes()
-{
-    kern::Vector<FfsNode*> dirty;
-    {
-        MutexGuard guard(m_icache_lock);
-        for (FfsNode& node : m_all) {
-            if (!__atomic_load_n(&node.m_maybe_dirty, __ATOMIC_ACQUIRE))
-                continue;
-            if (dirty.try_append(&node).is_error())
-                break;  // no memory for the list: this sync writes what it has
-            node.m_idle = false;  // referenced below: not evictable meanwhile
-            node.ref();
-        }
-    }
-    ErrorOr<void> first;
-    for (FfsNode* node : dirty) {
-        auto result = node->write_back();
-        if (result.is_error() && !first.is_error())
-            first = result;
-        node->unref();
-    }
-    return first;
-}
 
 ErrorOr<void> FfsMount::sync()
 {

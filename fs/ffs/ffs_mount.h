@@ -11,8 +11,9 @@
 // Everything else -- group headers, bitmaps, inode tables, directories,
 // indirect blocks -- is read and written a block at a time through the
 // buffer cache (fs/block/bufcache.h); file data through each file's pages
-// (fs/ffs/ffs_node.h). The allocator is FfsMount's own (ffs_mount.cpp:
-// alloc_block, free_block, allocate_node, free_inode).
+// (fs/ffs/ffs_node.h). The allocator is FfsMount's own (fs/ffs/ffs_alloc.cpp:
+// alloc_block, free_block, allocate_node, free_inode); so is the inode cache
+// (fs/ffs/ffs_icache.cpp: get_node, node_inactive, evict_idle_nodes).
 //
 // Mounting checks before trusting (fs/ffs/ffs_mount.cpp:check_structure):
 // the superblock (ffs_sb_check, shared with fsck_ffs), every group header
