@@ -243,15 +243,19 @@ ErrorOr<void> FfsObject::write_batch_locked(PageBatch& batch)
 // Errors: EIO, ENOSPC (a dirty page in a hole that found no block), ENOMEM.
 ErrorOr<void> FfsObject::clean_range_locked(u64 start, u64 end)
 {
-    auto* batch = new (std::nothrow) PageBatch;
-    if (!batch)
-        return Errno::ENOMEM;
+    // The batch is made at the first dirty page: a clean file -- what sync
+    // finds most of the time -- costs no allocation.
+    PageBatch* batch = nullptr;
     FfsMount& ffs = m_node.ffs();
     ErrorOr<void> first;
     for (vm::Page* page = m_pages.lower_bound(start); page && page->m_offset < end;
          page = m_pages.next(*page)) {
         if (!page->has(vm::Page::DIRTY))
             continue;
+        if (!batch && !(batch = new (std::nothrow) PageBatch)) {
+            m_node.note_dirty();
+            return Errno::ENOMEM;
+        }
         ErrorOr<u32> bno = Errno::EIO;
         {
             MutexGuard guard(m_node.m_din_lock);
@@ -271,6 +275,8 @@ ErrorOr<void> FfsObject::clean_range_locked(u64 start, u64 end)
                 first = written;
         }
     }
+    if (!batch)
+        return first;
     auto written = write_batch_locked(*batch);
     if (written.is_error() && !first.is_error())
         first = written;
