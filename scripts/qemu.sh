@@ -12,6 +12,21 @@
 # TCG (see probe_kvm); the answer is cached in build/.accel (delete it to
 # probe again).
 # Memory: MEM (default 1G). -no-reboot turns a triple fault into an exit.
+#
+# Disks (virtio-blk, fs/block/virtio_blk.h; the guest names them in this
+# order: vda, vdb):
+#   vda, the swap disk, always, unless SWAP_DISK=none: by default a sparse
+#     file of SWAP_DISK_SIZE (default 2G) private to this QEMU -- made as
+#     build/swap.XXXXXX.img, opened on a file descriptor QEMU inherits and
+#     unlinked at once, so it costs no disk space until written, is gone
+#     when QEMU exits however it exits, and QEMUs running side by side
+#     (make test's stages, several worktrees, bench boots) never share one.
+#     SWAP_DISK=PATH uses that image instead, and keeps what is written.
+#   vdb, a data disk, only if asked: DATA_DISK=PATH (an existing image,
+#     kept), or DATA_DISK_SIZE=64M (build/data.img, made sparse if missing,
+#     kept between boots). A kept image is one QEMU's at a time: QEMU locks
+#     it, and a second QEMU on the same image stops with "Failed to get
+#     write lock" instead of corrupting it.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 interactive=0; gdb=0; timeout_s=0
@@ -72,6 +87,33 @@ esac
 
 args=(-accel "$accel" -cpu "$cpu" -m "${MEM:-1G}" -smp 1 -display none -no-reboot
       -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso" -boot d)
+
+# disk ID FILE: attach FILE as a virtio-blk disk (the next vdX).
+disk() {
+    args+=(-drive "file=$2,format=raw,if=none,id=$1" -device "virtio-blk-pci,drive=$1")
+}
+build="$here/../build"
+if [ "${SWAP_DISK:-}" = none ]; then
+    :
+elif [ -n "${SWAP_DISK:-}" ]; then
+    disk swap "$SWAP_DISK"
+else
+    mkdir -p "$build"
+    swap_img=$(mktemp "$build/swap.XXXXXX.img") || exit 2
+    if ! truncate -s "${SWAP_DISK_SIZE:-2G}" "$swap_img"; then
+        rm -f "$swap_img"; echo "qemu.sh: bad SWAP_DISK_SIZE '${SWAP_DISK_SIZE:-}'" >&2; exit 2
+    fi
+    exec {swap_fd}<>"$swap_img"  # QEMU inherits the descriptor ...
+    rm -f "$swap_img"             # ... and the file lives as long as it is open
+    disk swap "/proc/self/fd/$swap_fd"
+fi
+if [ -n "${DATA_DISK:-}" ]; then
+    disk data "$DATA_DISK"
+elif [ -n "${DATA_DISK_SIZE:-}" ]; then
+    mkdir -p "$build"
+    [ -e "$build/data.img" ] || truncate -s "$DATA_DISK_SIZE" "$build/data.img" || exit 2
+    disk data "$build/data.img"
+fi
 if [ $interactive = 1 ]; then
     args+=(-serial mon:stdio)
     echo "qemu: $accel, ${MEM:-1G}; Ctrl-A X quits, Ctrl-A C for the QEMU monitor" >&2

@@ -47,6 +47,8 @@ static void apic_write(u32 reg, u32 v) { s_apic[reg / 4] = v; }
 
 void apic_eoi() { apic_write(APIC_EOI, 0); }
 
+u32 apic_id() { return apic_read(APIC_ID) >> 24; }
+
 static void pic_disable()
 {
     // Remap the 8259s to vectors 0xf0.. (out of the exceptions' way), then

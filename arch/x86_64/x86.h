@@ -17,6 +17,19 @@ inline u8 inb(u16 port)
     return v;
 }
 
+inline u16 inw(u16 port)
+{
+    u16 v;
+    asm volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+inline u32 inl(u16 port)
+{
+    u32 v;
+    asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
 inline u64 rdmsr(u32 msr)
 {
     u32 lo, hi;

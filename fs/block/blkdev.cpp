@@ -1,7 +1,8 @@
-// fs/block/blkdev.cpp -- the block special file's read/write/ioctl, publishing disks, the boot's md attach (see blkdev.h).
+// fs/block/blkdev.cpp -- the block special file's read/write/ioctl, publishing disks, the boot's md and virtio-blk attach (see blkdev.h).
 #include <fs/block/blkdev.h>
 #include <fs/block/bufcache.h>
 #include <fs/block/md.h>
+#include <fs/block/virtio_blk.h>
 #include <fs/vfs/device.h>
 #include <fs/vfs/vfs.h>
 #include <kernel/base/cmdline.h>
@@ -229,6 +230,15 @@ fs::ErrorOr<BlockDevice*> device_by_number(u64 rdev)
     return Errno::ENXIO;
 }
 
+fs::ErrorOr<BlockDevice*> device_by_name(const char* name)
+{
+    kern::SpinGuard guard(s_published_lock);
+    for (size_t i = 0; i < s_published_count; ++i)
+        if (strcmp(s_published[i]->name(), name) == 0)
+            return s_published[i];
+    return Errno::ENXIO;
+}
+
 // ---- the boot's attach ------------------------------------------------------------
 
 bool parse_size(const char* text, u64& bytes)
@@ -256,6 +266,20 @@ bool parse_size(const char* text, u64& bytes)
     return true;
 }
 
+// Make /dev/<name> for the published `dev` in the root file system.
+// Returns false (and says why on the console) if it cannot.
+static bool make_dev_node(const BlockDevice& dev)
+{
+    char path[24];
+    kern::snprintf(path, sizeof path, "/dev/%s", dev.name());
+    auto root = fs::root_context();
+    auto made = root.is_error() ? fs::ErrorOr<void>(root.error())
+                                : fs::mknod(root.value(), path, fs::vtype_to_mode(fs::VType::BlockDevice) | 0660, dev.devno());
+    if (made.is_error())
+        printk("%s: attached, but no %s: %s\n", dev.name(), path, kern::errno_name(made.error()));
+    return !made.is_error();
+}
+
 // Attach md<unit> of `text` bytes, publish it, make /dev/md<unit>.
 static void attach_md_from_cmdline(u32 unit, const char* text)
 {
@@ -270,15 +294,42 @@ static void attach_md_from_cmdline(u32 unit, const char* text)
         return;
     }
     MUST(publish(*md.value()));  // md's own major: nothing else registers it
-    char path[16];
-    kern::snprintf(path, sizeof path, "/dev/md%u", unit);
-    auto root = fs::root_context();
-    auto made = root.is_error() ? fs::ErrorOr<void>(root.error())
-                                : fs::mknod(root.value(), path, fs::vtype_to_mode(fs::VType::BlockDevice) | 0660, md.value()->devno());
-    if (made.is_error())
-        printk("md%u: attached, but no %s: %s\n", unit, path, kern::errno_name(made.error()));
+    make_dev_node(*md.value());
     printk("md%u: RAM disk of %lu KiB (block device %u,%u)\n", unit, md.value()->size_bytes() >> 10,
            MD_MAJOR, unit);
+}
+
+// Every virtio-blk function on PCI bus 0, in slot order, as vda, vdb, ...
+// A function that cannot be attached is reported and skipped (it takes
+// no name).
+static void attach_virtio_disks()
+{
+    constexpr size_t MAX_FUNCTIONS = 64;
+    arch::PciDevice functions[MAX_FUNCTIONS];
+    const size_t count = arch::pci_enumerate(functions, MAX_FUNCTIONS);
+    u32 unit = 0;
+    for (size_t i = 0; i < count; ++i) {
+        const arch::PciDevice& pci = functions[i];
+        if (!is_virtio_blk(pci))
+            continue;
+        if (unit == VIRTIO_BLK_MAX_UNITS) {
+            printk("virtio-blk at pci 0:%u.%u: more than %u disks, not attached\n", pci.slot,
+                   pci.function, VIRTIO_BLK_MAX_UNITS);
+            continue;
+        }
+        auto vd = virtio_blk_attach(pci, unit);
+        if (vd.is_error()) {
+            printk("virtio-blk at pci 0:%u.%u: not attached: %s\n", pci.slot, pci.function,
+                   kern::errno_name(vd.error()));
+            continue;
+        }
+        ++unit;
+        MUST(publish(*vd.value()));  // virtio-blk's own major: nothing else registers it
+        make_dev_node(*vd.value());
+        printk("%s: virtio-blk, %lu MiB (block device %u,%u, pci 0:%u.%u, %u descriptors)\n",
+               vd.value()->name(), vd.value()->size_bytes() >> 20, VIRTIO_BLK_MAJOR,
+               fs::dev_minor(vd.value()->devno()), pci.slot, pci.function, vd.value()->queue_size());
+    }
 }
 
 void init()
@@ -290,6 +341,7 @@ void init()
         if (kern::cmdline_get(key, value, sizeof value))
             attach_md_from_cmdline(unit, value);
     }
+    attach_virtio_disks();
 }
 
 } // namespace block

@@ -27,7 +27,9 @@
 //
 // Attach at boot: `md0=64M` (K, M, G suffixes; md0..md7) on the kernel
 // command line makes a RAM disk (fs/block/md.h), publishes it, and makes
-// /dev/md0 (block major 9) in the root file system when /dev exists.
+// /dev/md0 (block major 9) in the root file system when /dev exists; every
+// virtio-blk disk QEMU offers becomes /dev/vda, /dev/vdb, ... (major 254,
+// minors 0, 16, ...) the same way.
 #pragma once
 
 #include <fs/block/buf.h>
@@ -74,14 +76,19 @@ fs::ErrorOr<void> publish(BlockDevice& dev);
 // The published device numbered `rdev` (a file system's mount looks up
 // the node's rdev here). Errors: ENXIO.
 fs::ErrorOr<BlockDevice*> device_by_number(u64 rdev);
+// The published device called `name` ("vda", "md0": BlockDevice::name(),
+// the /dev name without "/dev/"). Errors: ENXIO.
+fs::ErrorOr<BlockDevice*> device_by_name(const char* name);
 
 // Parse a size: digits with an optional K, M or G (powers of 1024).
 // Returns false if `text` is not one.
 bool parse_size(const char* text, u64& bytes);
 
 // At boot (kernel/top/main.cpp, after the root and /dev exist): attach the
-// md units the command line asks for, publish them, make their /dev
-// nodes. Problems are reported on the console, never fatal.
+// md units the command line asks for and every virtio-blk disk on PCI
+// (fs/block/virtio_blk.h: vda, vdb, ...), publish them, make their /dev
+// nodes, and say so on the console ("vda: virtio-blk, 2048 MiB ...").
+// Problems are reported on the console, never fatal.
 void init();
 
 } // namespace block

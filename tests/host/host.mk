@@ -11,11 +11,14 @@ HOST_SRC_DIRS := kernel/base/lib kernel/base/heap kernel/base/page vm fs/vfs fs/
 # ends) run on the host; the drivers around them wait on WaitQueues and send
 # signals (tests/host/shim/pipe_shim.cpp stands in for fs::open_fifo).
 # fs/block: requests and the buffer cache run on the host against a fake
-# disk (tests/host/fs/block/); md needs kernel threads and pages, and the
-# device node and the boot attach need the rest of the kernel.
+# disk (tests/host/fs/block/), and the virtqueue against a fake virtio
+# device; md needs kernel threads and pages, virtio-blk and its PCI
+# transport the hardware, and the device node and the boot attach need
+# the rest of the kernel.
 HOST_EXCLUDE  := kernel/base/heap/operator_new.cpp vm/fault_entry.cpp fs/vfs/poll.cpp \
                  fs/dev/tty.cpp fs/dev/null_zero.cpp fs/dev/devices.cpp fs/pipe/pipe.cpp \
-                 fs/block/md.cpp fs/block/blkdev.cpp fs/ffs/ffs_register.cpp
+                 fs/block/md.cpp fs/block/blkdev.cpp fs/block/virtio_blk.cpp \
+                 fs/block/virtio_pci.cpp fs/ffs/ffs_register.cpp
 HOST_SRCS     := $(filter-out $(HOST_EXCLUDE),$(foreach d,$(HOST_SRC_DIRS),$(wildcard $(d)/*.cpp))) \
                  $(wildcard tests/host/shim/*.cpp)
 HOST_TESTS    := $(shell find tests/host -name '*_test.cpp' 2>/dev/null | sort)

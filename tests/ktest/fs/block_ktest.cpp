@@ -16,8 +16,10 @@
 #include <kernel/base/lib/string.h>
 #include <kernel/base/page/page_allocator.h>
 #include <kernel/base/sched/thread.h>
+#include <tests/ktest/fs/block_ktest_util.h>
 
 using namespace block;
+using namespace block::ktest_util;
 using kern::Thread;
 
 namespace {
@@ -31,47 +33,6 @@ size_t free_pages()
 {
     kern::kernel_heap().shrink();
     return vm::page_allocator().stats().free;
-}
-
-// The byte a pattern puts at `i` of block `b`.
-u8 pattern(u64 b, size_t i) { return u8(b * 31 + i * 7 + (i >> 9)); }
-void fill(u8* data, u64 b, size_t n)
-{
-    for (size_t i = 0; i < n; ++i)
-        data[i] = pattern(b, i);
-}
-bool matches(const u8* data, u64 b, size_t n)
-{
-    for (size_t i = 0; i < n; ++i)
-        if (data[i] != pattern(b, i))
-            return false;
-    return true;
-}
-
-// Completions of callback requests, counted by md's thread and waited for here.
-struct Completions {
-    kern::SpinLock lock;
-    kern::WaitQueue done;
-    size_t count = 0;
-    size_t from_submitter = 0;  // callbacks that ran on the submitting thread
-    Thread* submitter = nullptr;
-
-    void wait_for(size_t n)
-    {
-        kern::SpinGuard guard(lock);
-        while (count < n)
-            done.wait(lock);
-    }
-};
-
-void count_completion(Buf& bp)
-{
-    auto& c = *static_cast<Completions*>(bp.b_private);
-    kern::SpinGuard guard(c.lock);
-    ++c.count;
-    if (Thread::current() == c.submitter)
-        ++c.from_submitter;
-    c.done.wake_all();
 }
 
 } // namespace
