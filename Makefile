@@ -111,6 +111,9 @@ $(ISO): $(KERNEL) scripts/mkiso.sh $(INITRAMFS)
 #                        initramfs as /test/NAME, with /test/run-all
 #                        (user/tests/run-all.sh), which runs them all; make test
 #                        boots with it (scripts/test.sh, "in-guest user tests")
+#                        -- except the suites of OWN_BOOT_TESTS, which need a boot
+#                        of their own: swap_test (little memory and a swap disk:
+#                        scripts/run-swap-tests.sh, user/tests/run-swap.sh)
 #   user/tests/other .c  programs the kernel's process tests link in
 #                        (tests/ktest/proc/user_blobs.S)
 #   user/bench/*.c       benchmarks: make bench runs them (scripts/bench.sh)
@@ -121,8 +124,11 @@ USER_BLOB_SRCS := $(filter-out $(USER_GUEST_TEST_SRCS),$(sort $(wildcard user/te
 USER_GUEST_TESTS := $(patsubst user/%.c,$(BUILD)/user/%,$(USER_GUEST_TEST_SRCS))
 USER_BLOBS := $(patsubst user/%.c,$(BUILD)/user/%,$(USER_BLOB_SRCS))
 USER_BENCH := $(patsubst user/%.c,$(BUILD)/user/%,$(sort $(wildcard user/bench/*.c)))
+# Built with the others, but not in the initramfs's /test (run-all runs all of
+# that); scripts/run-user-tests.sh skips them too.
+OWN_BOOT_TESTS := $(BUILD)/user/tests/swap_test
 # The initramfs's /test, as scripts/mkinitramfs.sh's HOSTFILE:/GUESTPATH words.
-INITRAMFS_TESTS := $(foreach t,$(USER_GUEST_TESTS),$(t):/test/$(notdir $(t))) \
+INITRAMFS_TESTS := $(foreach t,$(filter-out $(OWN_BOOT_TESTS),$(USER_GUEST_TESTS)),$(t):/test/$(notdir $(t))) \
                    user/tests/run-all.sh:/test/run-all
 
 $(BUILD)/user/%: user/%.c Makefile

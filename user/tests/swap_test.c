@@ -419,7 +419,7 @@ struct sweep_midway {
 
 TEST_CASE(sweep_3x_memory)
 {
-    begin(900);
+    begin(300);
     require_swap();
     long long mem = meminfo("MemTotal");
     EXPECT(mem > 0);
@@ -468,7 +468,7 @@ TEST_CASE(sweep_3x_memory)
  * ones, and checks both halves; then the parent's copy must be unchanged. */
 TEST_CASE(fork_shares_swapped_pages)
 {
-    begin(900);
+    begin(300);
     require_swap();
     long long mem = meminfo("MemTotal");
     long long swap_free0 = meminfo("SwapFree"), mem_free0 = meminfo("MemFree");
@@ -511,7 +511,7 @@ TEST_CASE(fork_shares_swapped_pages)
  * by the case) so that their pages compete for memory. */
 TEST_CASE(three_processes_at_once)
 {
-    begin(900);
+    begin(300);
     require_swap();
     long long mem = meminfo("MemTotal");
     long long swap_free0 = meminfo("SwapFree"), mem_free0 = meminfo("MemFree");
@@ -612,7 +612,7 @@ static uint64_t read_file(int k, size_t bytes, const char* path, int* exact)
  * memory come back. */
 TEST_CASE(tmpfs_files_2x_memory)
 {
-    begin(900);
+    begin(300);
     require_swap();
     long long mem = meminfo("MemTotal");
     size_t file_bytes = (size_t)(2 * mem / TMPFS_FILES) / IO_CHUNK * IO_CHUNK;
@@ -686,7 +686,7 @@ static pid_t start_holder(size_t pages, uint64_t seed, int ready[2], int go[2])
  * and succeeds, the holder's bytes are intact, and swapon works again. */
 TEST_CASE(swapoff_busy_device_with_room)
 {
-    begin(900);
+    begin(300);
     require_swap();
     long long mem = meminfo("MemTotal");
     int ready[2], go[2];
@@ -740,7 +740,7 @@ TEST_CASE(swapoff_busy_device_with_room)
  * calls swapoff from a child of its own so that the kill is visible. */
 TEST_CASE(swapoff_busy_device_without_room)
 {
-    begin(900);
+    begin(300);
     require_swap();
     long long mem = meminfo("MemTotal");
     long long total = meminfo("SwapTotal");
@@ -789,7 +789,7 @@ TEST_CASE(swapoff_busy_device_without_room)
  * process, its parent, lives on to say so. Swap goes back on. */
 TEST_CASE(oom_kills_the_big_process)
 {
-    begin(900);
+    begin(300);
     require_swap();
     long long mem = meminfo("MemTotal");
     long off = sys_swapoff(SWAP_DEVICE);
