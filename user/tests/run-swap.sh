@@ -38,7 +38,13 @@ step()
     return "$status"
 }
 
-step swap.mkswap mkswap /dev/vda && step swap.swapon swapon /dev/vda
+if step swap.mkswap mkswap /dev/vda; then
+    step swap.swapon swapon /dev/vda
+else
+    echo "RUN swap.swapon"
+    echo "TEST swap.swapon FAIL not run: mkswap /dev/vda failed"
+    steps_failed=$((steps_failed + 1))
+fi
 
 echo "run-all: start /test/swap_test"
 /test/swap_test
