@@ -109,7 +109,8 @@ $(ISO): $(KERNEL) scripts/mkiso.sh $(INITRAMFS)
 # Programs that run in the guest, built like any Linux program (user/README.md):
 #   user/tests/*_test.c  suites written with user/tests/harness.h: copied into the
 #                        initramfs as /test/NAME, with /test/run-all
-#                        (user/tests/run-all.sh), which runs them all; make test
+#                        (user/tests/run-all.sh, and what it sources:
+#                        run-lib.sh), which runs them all; make test
 #                        boots with it (scripts/test.sh, "in-guest user tests")
 #                        -- except the suites of OWN_BOOT_TESTS, which need a boot
 #                        of their own: swap_test (little memory and a swap disk:
@@ -129,7 +130,7 @@ USER_BENCH := $(patsubst user/%.c,$(BUILD)/user/%,$(sort $(wildcard user/bench/*
 OWN_BOOT_TESTS := $(BUILD)/user/tests/swap_test
 # The initramfs's /test, as scripts/mkinitramfs.sh's HOSTFILE:/GUESTPATH words.
 INITRAMFS_TESTS := $(foreach t,$(filter-out $(OWN_BOOT_TESTS),$(USER_GUEST_TESTS)),$(t):/test/$(notdir $(t))) \
-                   user/tests/run-all.sh:/test/run-all
+                   user/tests/run-all.sh:/test/run-all user/tests/run-lib.sh:/test/run-lib
 
 $(BUILD)/user/%: user/%.c Makefile
 	@mkdir -p $(dir $@)
@@ -138,7 +139,7 @@ $(BUILD)/user/%: user/%.c Makefile
 
 # The process tests link these programs into the kernel (.incbin).
 $(BUILD)/kernel/tests/ktest/proc/user_blobs.S.o: $(USER_BLOBS)
-$(INITRAMFS): $(USER_GUEST_TESTS) user/tests/run-all.sh
+$(INITRAMFS): $(USER_GUEST_TESTS) user/tests/run-all.sh user/tests/run-lib.sh
 bench: $(USER_BENCH) $(MKCPIO)
 .PHONY: user
 user: $(USER_GUEST_TESTS) $(USER_BLOBS) $(USER_BENCH)

@@ -38,7 +38,8 @@ fi
 start=$(date +%s.%N)
 bash "$here/run-in-guest" --no-build --timeout "$timeout_s" \
     --add build/user/tests/swap_test:/test/swap_test \
-    --add user/tests/run-swap.sh:/test/run-swap -- /test/run-swap 2>"$err" |
+    --add user/tests/run-swap.sh:/test/run-swap --add user/tests/run-lib.sh:/test/run-lib \
+    -- /test/run-swap 2>"$err" |
     tee "$log" | python3 "$here/testlog.py" verdicts
 status=${PIPESTATUS[0]}
 end=$(date +%s.%N)

@@ -71,7 +71,8 @@ start=$(date +%s.%N)
 # pages each, and each suite removes its own).
 bash "$here/run-in-guest" --no-build --timeout "$timeout_s" --cmdline "md0=16M" "${adds[@]}" \
     "${tools[@]+"${tools[@]}"}" \
-    --add user/tests/run-all.sh:/test/run-all -- /test/run-all 2>"$err" |
+    --add user/tests/run-all.sh:/test/run-all --add user/tests/run-lib.sh:/test/run-lib \
+    -- /test/run-all 2>"$err" |
     tee "$log" | python3 "$here/testlog.py" verdicts
 status=${PIPESTATUS[0]}
 end=$(date +%s.%N)

@@ -18,25 +18,7 @@
 # The suite runs even if a step failed: its argument checks still say
 # something, and its other cases fail with "no swap" rather than vanish
 # from the counts. Exit status: 0 if the steps and the suite passed.
-failed=0
-steps_failed=0
-
-# step NAME COMMAND [ARG...]: one step, reported as a case named NAME.
-step()
-{
-    name=$1
-    shift
-    echo "RUN $name"
-    "$@"
-    status=$?
-    if [ "$status" -eq 0 ]; then
-        echo "TEST $name PASS"
-    else
-        echo "TEST $name FAIL '$*' exited with status $status"
-        steps_failed=$((steps_failed + 1))
-    fi
-    return "$status"
-}
+. /test/run-lib  # run_program, step and their counts (user/tests/run-lib.sh)
 
 if step swap.mkswap mkswap /dev/vda; then
     step swap.swapon swapon /dev/vda
@@ -46,11 +28,7 @@ else
     steps_failed=$((steps_failed + 1))
 fi
 
-echo "run-all: start /test/swap_test"
-/test/swap_test
-status=$?
-echo "run-all: end /test/swap_test status $status"
-[ "$status" -eq 0 ] || failed=1
+run_program /test/swap_test
 
-echo "run-all: 1 programs, $failed failed, $steps_failed steps failed"
+echo "run-all: $ran programs, $failed failed, $steps_failed steps failed"
 [ "$failed" -eq 0 ] && [ "$steps_failed" -eq 0 ]
