@@ -109,8 +109,12 @@ $(ISO): $(KERNEL) scripts/mkiso.sh $(INITRAMFS)
 # Programs that run in the guest, built like any Linux program (user/README.md):
 #   user/tests/*_test.c  suites written with user/tests/harness.h: copied into the
 #                        initramfs as /test/NAME, with /test/run-all
-#                        (user/tests/run-all.sh), which runs them all; make test
+#                        (user/tests/run-all.sh, and what it sources:
+#                        run-lib.sh), which runs them all; make test
 #                        boots with it (scripts/test.sh, "in-guest user tests")
+#                        -- except the suites of OWN_BOOT_TESTS, which need a boot
+#                        of their own: swap_test (little memory and a swap disk:
+#                        scripts/run-swap-tests.sh, user/tests/run-swap.sh)
 #   user/tests/other .c  programs the kernel's process tests link in
 #                        (tests/ktest/proc/user_blobs.S)
 #   user/bench/*.c       benchmarks: make bench runs them (scripts/bench.sh)
@@ -121,9 +125,12 @@ USER_BLOB_SRCS := $(filter-out $(USER_GUEST_TEST_SRCS),$(sort $(wildcard user/te
 USER_GUEST_TESTS := $(patsubst user/%.c,$(BUILD)/user/%,$(USER_GUEST_TEST_SRCS))
 USER_BLOBS := $(patsubst user/%.c,$(BUILD)/user/%,$(USER_BLOB_SRCS))
 USER_BENCH := $(patsubst user/%.c,$(BUILD)/user/%,$(sort $(wildcard user/bench/*.c)))
+# Built with the others, but not in the initramfs's /test (run-all runs all of
+# that); scripts/run-user-tests.sh skips them too.
+OWN_BOOT_TESTS := $(BUILD)/user/tests/swap_test
 # The initramfs's /test, as scripts/mkinitramfs.sh's HOSTFILE:/GUESTPATH words.
-INITRAMFS_TESTS := $(foreach t,$(USER_GUEST_TESTS),$(t):/test/$(notdir $(t))) \
-                   user/tests/run-all.sh:/test/run-all
+INITRAMFS_TESTS := $(foreach t,$(filter-out $(OWN_BOOT_TESTS),$(USER_GUEST_TESTS)),$(t):/test/$(notdir $(t))) \
+                   user/tests/run-all.sh:/test/run-all user/tests/run-lib.sh:/test/run-lib
 
 $(BUILD)/user/%: user/%.c Makefile
 	@mkdir -p $(dir $@)
@@ -132,7 +139,7 @@ $(BUILD)/user/%: user/%.c Makefile
 
 # The process tests link these programs into the kernel (.incbin).
 $(BUILD)/kernel/tests/ktest/proc/user_blobs.S.o: $(USER_BLOBS)
-$(INITRAMFS): $(USER_GUEST_TESTS) user/tests/run-all.sh
+$(INITRAMFS): $(USER_GUEST_TESTS) user/tests/run-all.sh user/tests/run-lib.sh
 bench: $(USER_BENCH) $(MKCPIO)
 .PHONY: user
 user: $(USER_GUEST_TESTS) $(USER_BLOBS) $(USER_BENCH)

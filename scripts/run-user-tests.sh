@@ -36,12 +36,15 @@ log=$out/user.log; err=$out/user.stderr
 timeout_s=${USER_TEST_TIMEOUT:-600}
 
 # The programs: built ones whose source still exists (a stale binary from a
-# deleted test is not run).
+# deleted test is not run), except those that need a boot of their own
+# (the Makefile's OWN_BOOT_TESTS): swap_test runs in scripts/run-swap-tests.sh.
+own_boot=" swap_test "
 adds=()
 for bin in build/user/tests/*_test; do
     [ -x "$bin" ] || continue
     name=$(basename "$bin")
     [ -f "user/tests/$name.c" ] || continue
+    [[ "$own_boot" == *" $name "* ]] && continue
     if [ -n "${USER_TESTS:-}" ] && ! [[ " $USER_TESTS " == *" $name "* ]]; then
         continue
     fi
@@ -68,7 +71,8 @@ start=$(date +%s.%N)
 # pages each, and each suite removes its own).
 bash "$here/run-in-guest" --no-build --timeout "$timeout_s" --cmdline "md0=16M" "${adds[@]}" \
     "${tools[@]+"${tools[@]}"}" \
-    --add user/tests/run-all.sh:/test/run-all -- /test/run-all 2>"$err" |
+    --add user/tests/run-all.sh:/test/run-all --add user/tests/run-lib.sh:/test/run-lib \
+    -- /test/run-all 2>"$err" |
     tee "$log" | python3 "$here/testlog.py" verdicts
 status=${PIPESTATUS[0]}
 end=$(date +%s.%N)

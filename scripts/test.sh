@@ -16,14 +16,18 @@
 #    whose init runs /test/run-all, every build/user/tests/*_test program in
 #    turn; one TEST line per case, and a FAIL naming the program and case
 #    that crashed, hung or was running at a panic;
-# 6. an interactive session on the console (scripts/run-tty-tests.py): the
+# 6. the low-memory swap stage (scripts/run-swap-tests.sh): a boot of its
+#    own with MEM=128M and the swap disk, whose script enables swap (a TEST
+#    line each for mkswap and swapon) and runs swap_test, which pushes
+#    several times the guest's memory through swap; one TEST line per case;
+# 7. an interactive session on the console (scripts/run-tty-tests.py): the
 #    README's own `make run` boots the normal ISO to the busybox shell, and
 #    the script types commands and control keys (erase, ^C, ^D, raw mode,
 #    job control...) into it and checks what comes back; one TEST tty.NAME
 #    line each.
 # Every stage's output is read by scripts/testlog.py, which writes its
 # "PASSED FAILED" counts to build/test/STAGE.counts; this script adds them
-# up. The last line is "N passed, N failed" over all six; the exit status
+# up. The last line is "N passed, N failed" over all seven; the exit status
 # is non-zero on any failure, crash, panic or hang. Logs: build/test/.
 set -u
 mkdir -p build/test
@@ -80,6 +84,15 @@ if [ "${KTEST:-all}" = all ] || [ -n "${USER_TESTS:-}" ]; then
     bash scripts/run-user-tests.sh
     read -r up uf < build/test/user.counts
     total_pass=$((total_pass + up)); total_fail=$((total_fail + uf))
+fi
+
+# Skipped when KTEST names one kernel suite, or USER_TESTS names suites
+# without swap_test.
+if [ "${KTEST:-all}" = all ] && { [ -z "${USER_TESTS:-}" ] || [[ " $USER_TESTS " == *" swap_test "* ]]; }; then
+    echo "== low-memory swap tests"
+    bash scripts/run-swap-tests.sh
+    read -r wp wf < build/test/swap.counts
+    total_pass=$((total_pass + wp)); total_fail=$((total_fail + wf))
 fi
 
 # Skipped when KTEST names one kernel suite.

@@ -34,46 +34,13 @@
 # the runner's timeout, which names it.)
 # Exit status: 0 if every program and every step passed.
 # Run it by hand from the guest shell too:  /test/run-all
-failed=0
-ran=0
-steps_failed=0
+. /test/run-lib  # run_program, step and their counts (user/tests/run-lib.sh)
 
 # The suites that run a second time, on another file system: those about
 # files, names and file-backed memory. They take their directory from
 # TEST_DIR.
 MOUNT_SUITES="file_test fileattr_test path_test mmap_test msync_test fifo_test rlimit_test
               badargs_file_test badargs_path_test"
-
-# run_program PROGRAM [LABEL]: run one test program between the runner's
-# start and end lines (LABEL, e.g. "on tmpfs", follows its path there).
-run_program()
-{
-    label=$1${2:+ $2}
-    ran=$((ran + 1))
-    echo "run-all: start $label"
-    "$1"
-    status=$?
-    echo "run-all: end $label status $status"
-    [ "$status" -eq 0 ] || failed=$((failed + 1))
-}
-
-# step NAME COMMAND [ARG...]: one step of a second pass, reported as a case
-# named NAME ("tmpfs.mount"). Returns the command's status.
-step()
-{
-    name=$1
-    shift
-    echo "RUN $name"
-    "$@"
-    status=$?
-    if [ "$status" -eq 0 ]; then
-        echo "TEST $name PASS"
-    else
-        echo "TEST $name FAIL '$*' exited with status $status"
-        steps_failed=$((steps_failed + 1))
-    fi
-    return "$status"
-}
 
 # prepare TYPE DIR: a new, empty file system of TYPE mounted on DIR.
 prepare()

@@ -1,0 +1,851 @@
+/* user/tests/swap_test.c -- swap and the page daemon, on a guest with little memory.
+ *
+ * Runs in its own boot (scripts/run-swap-tests.sh: MEM=128M, a virtio swap
+ * disk seen as /dev/vda), after the boot's script has done
+ * `mkswap /dev/vda && swapon /dev/vda` (user/tests/run-swap.sh). Not part
+ * of the ordinary user-test boot, which has neither the disk nor so little
+ * memory. Runs unchanged on Linux:
+ *
+ *   MEM=128M scripts/linux-ref --swap-disk 2G --add build/user/tests/swap_test \
+ *       -- sh -c 'mkswap /dev/vda && swapon /dev/vda && /bin/swap_test'
+ *
+ * What the cases show (sizes are multiples of MemTotal, so the same test
+ * fits any guest; "memory" below means MemTotal):
+ *   - the swapon(2)/swapoff(2) argument checks, with Linux's errnos;
+ *   - sweep: one process writes 3x memory of anonymous pages, each page
+ *     holding its index and a seed, and reads every byte back; swap was
+ *     used (SwapFree fell, pswpout and pswpin rose, the process had major
+ *     faults), and once it has exited its swap slots and its memory are
+ *     free again;
+ *   - fork: a child reads a swapped parent's pages (copy-on-write pages
+ *     shared with swap), rewrites half, and the parent's copy is unchanged;
+ *   - several: three processes of 1x memory each at once;
+ *   - tmpfs: 2x memory of file data on a fresh tmpfs goes to swap and
+ *     comes back byte for byte; deleting the files frees slots and memory;
+ *   - swapoff of a busy device: with room, it pages everything back in;
+ *     without room it fails (ENOMEM, or Linux's way: see below), the
+ *     device stays on and no byte is lost;
+ *   - OOM: with swap off, a process that touches 2x memory is killed by
+ *     SIGKILL and its parent lives on.
+ * Each heavy case prints how long it took ("swap: sweep... took 12.3 s").
+ *
+ * What the kernel must provide: swapon/swapoff (167/168); /proc/meminfo's
+ * MemTotal, MemFree, SwapTotal, SwapFree; /proc/vmstat's pswpin, pswpout;
+ * wait4's ru_majflt; an OOM killer that sends SIGKILL.
+ *
+ * Why SwapFree and MemFree are compared with a margin (MemTotal/16), not
+ * exactly: while a case pushes memory out, the pages of every other
+ * process (this suite's parent, the shell, init) may go to swap too and
+ * stay there, and on Linux a swapped-in page may keep its slot (the swap
+ * cache). The margin is small beside what a case pushes out (2x memory and
+ * more), so slots or pages a dead process failed to give back still show.
+ *
+ * Big mappings use MAP_NORESERVE: Linux's default overcommit refuses one
+ * mapping larger than memory plus swap (the OOM case has no swap), and
+ * the point here is what happens on touch, not at mmap.
+ *
+ * Read more: docs/testing.md ("The low-memory swap stage"), docs/pageout.md.
+ */
+#include "harness.h"
+
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#define PAGE 4096
+#define WORDS_PER_PAGE (PAGE / 8)
+#define SWAP_DEVICE "/dev/vda"
+/* Linux's swap header: the signature is the last 10 bytes of page 0
+ * (include/linux/swap.h, union swap_header). */
+#define SWAP_MAGIC "SWAPSPACE2"
+#define SWAP_MAGIC_OFFSET (PAGE - 10)
+
+static char s_file[300];   /* a regular file without a swap header */
+static char s_mnt[300];    /* the tmpfs case's mount point */
+static long long s_started_ms;
+
+/* ---- /proc readings ---- */
+
+/* The number after "key" in /proc file `path` (meminfo's "Key:" or
+ * vmstat's "key "), or -1 if the file or the key is missing. */
+static long long proc_value(const char* path, const char* key)
+{
+    static char buf[16384];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    size_t len = 0;
+    ssize_t n;
+    while (len < sizeof buf - 1 && (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
+        len += (size_t)n;
+    close(fd);
+    buf[len] = 0;
+    size_t key_len = strlen(key);
+    for (char* line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : 0) {
+        if (strncmp(line, key, key_len) != 0)
+            continue;
+        char* p = line + key_len;
+        if (*p == ':')
+            ++p;
+        if (*p != ' ')
+            continue; /* a longer key with this prefix */
+        return strtoll(p, 0, 10);
+    }
+    return -1;
+}
+
+/* /proc/meminfo's `key` in bytes (it says kB). */
+static long long meminfo(const char* key)
+{
+    long long kb = proc_value("/proc/meminfo", key);
+    return kb < 0 ? -1 : kb * 1024;
+}
+
+static long long vmstat(const char* key)
+{
+    return proc_value("/proc/vmstat", key);
+}
+
+/* ---- the swap device ---- */
+
+static long sys_swapon(const char* path, long flags)
+{
+    return syscall(SYS_swapon, path, flags);
+}
+
+static long sys_swapoff(const char* path)
+{
+    return syscall(SYS_swapoff, path);
+}
+
+/* A heavy case needs the swap the boot enabled. */
+static void require_swap(void)
+{
+    if (meminfo("SwapTotal") <= 0)
+        harness_fail(__FILE__, __LINE__, "no swap: SwapTotal is 0 (did the boot run swapon " SWAP_DEVICE
+                     "? did an earlier case leave it off?)");
+}
+
+/* `what` returned `r` with errno `e`: it must have been 0. */
+#define EXPECT_OK(r, e, what)                                                              \
+    do {                                                                                   \
+        if ((r) != 0) {                                                                    \
+            char why_[160];                                                                \
+            snprintf(why_, sizeof why_, "%s failed: %ld errno %s", (what), (long)(r),      \
+                     harness_errno_name(e));                                               \
+            harness_fail(__FILE__, __LINE__, why_);                                        \
+        }                                                                                  \
+    } while (0)
+
+/* ---- timing ---- */
+
+/* Start a case that may take long under TCG: its own timeout instead of
+ * the harness's 10 s (which a case may reset: the alarm is per process). */
+static void begin(unsigned seconds)
+{
+    s_started_ms = now_ms();
+#ifdef SYS_alarm
+    syscall(SYS_alarm, seconds);
+#else
+    (void)seconds;
+#endif
+}
+
+/* "swap: CASE took N.N s (NOTE)" -- not a TEST line: the counts ignore it. */
+static void report_time(const char* note)
+{
+    long long ms = now_ms() - s_started_ms;
+    char line[300];
+    int n = snprintf(line, sizeof line, "swap: %s took %lld.%lld s (%s)\n", harness_case_name, ms / 1000,
+                     ms % 1000 / 100, note);
+    if (n > 0)
+        (void)!write(1, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+/* ---- patterns in memory ---- */
+
+/* The word at `word` of page `page` for `seed`: every page different, and
+ * different for every seed (a stale or misplaced page shows). */
+static inline uint64_t pattern(uint64_t page, uint64_t word, uint64_t seed)
+{
+    uint64_t x = (page << 9 | word) + seed * 0x9E3779B97F4A7C15ull;
+    x ^= x >> 31;
+    x *= 0xBF58476D1CE4E5B9ull;
+    return x ^ (x >> 29);
+}
+
+/* Which seed page `page` holds: `odd` for odd pages, `even` for the rest. */
+static inline uint64_t seed_of(uint64_t page, uint64_t even, uint64_t odd)
+{
+    return (page & 1) ? odd : even;
+}
+
+static void* map_anon(size_t bytes)
+{
+    void* p = mmap(0, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? 0 : p;
+}
+
+/* Write pages [0, pages) of `p`, every `step`-th from `first`, with `seed`. */
+static void fill(uint64_t* p, size_t pages, size_t first, size_t step, uint64_t seed)
+{
+    for (size_t i = first; i < pages; i += step) {
+        uint64_t* w = p + i * WORDS_PER_PAGE;
+        for (size_t j = 0; j < WORDS_PER_PAGE; ++j)
+            w[j] = pattern(i, j, seed);
+    }
+}
+
+/* Compare every word of pages [0, pages) with the pattern (seed_of gives
+ * each page's seed). Returns 1 if all match; else prints the first
+ * difference ("swap: ... page N word W ...", not a TEST line) and
+ * returns 0. Used by the cases' children, which report by exit status:
+ * a FAIL line from them would count as one more failure. */
+static int verify(const uint64_t* p, size_t pages, uint64_t even, uint64_t odd, const char* who)
+{
+    for (size_t i = 0; i < pages; ++i) {
+        const uint64_t* w = p + i * WORDS_PER_PAGE;
+        uint64_t seed = seed_of(i, even, odd);
+        for (size_t j = 0; j < WORDS_PER_PAGE; ++j) {
+            if (w[j] != pattern(i, j, seed)) {
+                char line[300];
+                int n = snprintf(line, sizeof line,
+                                 "swap: %s: %s: page %zu of %zu, word %zu: %#llx, expected %#llx\n",
+                                 harness_case_name, who, i, pages, j, (unsigned long long)w[j],
+                                 (unsigned long long)pattern(i, j, seed));
+                if (n > 0)
+                    (void)!write(1, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+/* Exit statuses of the cases' children. */
+enum { CHILD_OK = 0, CHILD_NO_MEMORY = 2, CHILD_BAD_DATA = 3, CHILD_PIPE = 4 };
+
+/* Wait for child `pid` (what it is: `who`); it must have exited with
+ * CHILD_OK. `usage`, if not null, gets its resource usage. */
+static void expect_child_ok(pid_t pid, const char* who, struct rusage* usage)
+{
+    int status = 0;
+    pid_t got;
+    do
+        got = wait4(pid, &status, 0, usage);
+    while (got < 0 && errno == EINTR);
+    char why[200];
+    if (got != pid)
+        snprintf(why, sizeof why, "wait4 for %s failed: %s", who, harness_errno_name(errno));
+    else if (WIFSIGNALED(status))
+        snprintf(why, sizeof why, "%s was killed by signal %d", who, WTERMSIG(status));
+    else if (WEXITSTATUS(status) == CHILD_NO_MEMORY)
+        snprintf(why, sizeof why, "%s could not map its memory", who);
+    else if (WEXITSTATUS(status) == CHILD_BAD_DATA)
+        snprintf(why, sizeof why, "%s read back wrong data (the line above says where)", who);
+    else if (WEXITSTATUS(status) != CHILD_OK)
+        snprintf(why, sizeof why, "%s exited with status %d", who, WEXITSTATUS(status));
+    else
+        return;
+    harness_fail(__FILE__, __LINE__, why);
+}
+
+/* Read one byte from `fd` (a child's "ready" or a parent's "go"). */
+static int wait_byte(int fd)
+{
+    char c;
+    ssize_t n;
+    do
+        n = read(fd, &c, 1);
+    while (n < 0 && errno == EINTR);
+    return n == 1;
+}
+
+static void send_byte(int fd)
+{
+    (void)!write(fd, "x", 1);
+}
+
+/* Poll until SwapFree is at least `want` (the dead process's slots are
+ * freed as it exits, but on Linux some only when reclaim gets to their
+ * swap-cache page), at most `ms`. Returns the last reading. */
+static long long swap_free_at_least(long long want, long ms)
+{
+    long long now = meminfo("SwapFree");
+    for (long waited = 0; now < want && waited < ms; waited += 100) {
+        sleep_ms(100);
+        now = meminfo("SwapFree");
+    }
+    return now;
+}
+
+/* The checks after a process that used swap has gone: its slots and its
+ * pages are free again, within the margin (see the top of the file). */
+static void expect_all_back(long long swap_free_before, long long mem_free_before)
+{
+    long long margin = meminfo("MemTotal") / 16;
+    long long swap_free = swap_free_at_least(swap_free_before - margin, 5000);
+    if (swap_free < swap_free_before - margin) {
+        char why[200];
+        snprintf(why, sizeof why, "swap slots not freed: SwapFree %lld kB, %lld kB before (margin %lld kB)",
+                 swap_free / 1024, swap_free_before / 1024, margin / 1024);
+        harness_fail(__FILE__, __LINE__, why);
+    }
+    long long mem_free = meminfo("MemFree");
+    if (mem_free < mem_free_before - margin) {
+        char why[200];
+        snprintf(why, sizeof why, "memory not freed: MemFree %lld kB, %lld kB before (margin %lld kB)",
+                 mem_free / 1024, mem_free_before / 1024, margin / 1024);
+        harness_fail(__FILE__, __LINE__, why);
+    }
+}
+
+/* ---- swapon(2), swapoff(2): the argument checks ---- */
+
+TEST_CASE(swapon_bad_pointer_is_efault)
+{
+    EXPECT_ERRNO(sys_swapon((const char*)1, 0), EFAULT);
+}
+
+TEST_CASE(swapoff_bad_pointer_is_efault)
+{
+    EXPECT_ERRNO(sys_swapoff((const char*)1), EFAULT);
+}
+
+TEST_CASE(swapon_nonexistent_path_is_enoent)
+{
+    EXPECT_ERRNO(sys_swapon("/swap_test.no.such.file", 0), ENOENT);
+}
+
+TEST_CASE(swapoff_nonexistent_path_is_enoent)
+{
+    EXPECT_ERRNO(sys_swapoff("/swap_test.no.such.file"), ENOENT);
+}
+
+/* Flags beyond Linux's SWAP_FLAGS_VALID (priority, prefer, the discard
+ * flags: 0x7ffff) are EINVAL, checked before anything else
+ * (mm/swapfile.c). */
+TEST_CASE(swapon_unknown_flag_is_einval)
+{
+    EXPECT_ERRNO(sys_swapon(SWAP_DEVICE, 0x80000), EINVAL);
+}
+
+/* Neither a block device nor a regular file: EINVAL (swapon(2)). */
+TEST_CASE(swapon_char_device_is_einval)
+{
+    EXPECT_ERRNO(sys_swapon("/dev/null", 0), EINVAL);
+}
+
+/* A regular file without the "SWAPSPACE2" signature: EINVAL (on Linux,
+ * a file on tmpfs is EINVAL anyway; the header is what both check). */
+TEST_CASE(swapon_file_without_header_is_einval)
+{
+    int fd = open(s_file, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    EXPECT(fd >= 0);
+    static char zeros[16 * PAGE];
+    EXPECT_EQ(write(fd, zeros, sizeof zeros), (long)sizeof zeros);
+    close(fd);
+    EXPECT_ERRNO(sys_swapon(s_file, 0), EINVAL);
+    unlink(s_file); /* or SUITE_TEARDOWN, after a failure */
+}
+
+/* The swap device itself with its signature wiped: swapoff it, zero the
+ * signature, swapon is EINVAL; put the signature back, swapon works. So
+ * swapon reads the header, and swapoff leaves it as it was. */
+TEST_CASE(swapon_device_without_header_is_einval)
+{
+    require_swap();
+    EXPECT_EQ(sys_swapoff(SWAP_DEVICE), 0);
+    long long total_off = meminfo("SwapTotal");
+    /* Whole pages: a block device need not take a 10-byte write. */
+    static char page0[PAGE], wiped_page[PAGE];
+    int fd = open(SWAP_DEVICE, O_RDWR | O_CLOEXEC);
+    long got = fd < 0 ? -1 : pread(fd, page0, PAGE, 0);
+    int had_magic = got == PAGE && memcmp(page0 + SWAP_MAGIC_OFFSET, SWAP_MAGIC, 10) == 0;
+    long wiped = -1, on_without = 0, without_errno = 0, restored = -1, on_again = -1;
+    if (had_magic) {
+        memcpy(wiped_page, page0, PAGE);
+        memset(wiped_page + SWAP_MAGIC_OFFSET, 0, 10);
+        wiped = pwrite(fd, wiped_page, PAGE, 0);
+        fsync(fd);
+        errno = 0;
+        on_without = sys_swapon(SWAP_DEVICE, 0);
+        without_errno = errno;
+        restored = pwrite(fd, page0, PAGE, 0);
+        fsync(fd);
+    }
+    if (fd >= 0)
+        close(fd);
+    /* Swap back on before any verdict: the later cases need it. */
+    if (meminfo("SwapTotal") == 0)
+        on_again = sys_swapon(SWAP_DEVICE, 0);
+    EXPECT_EQ(total_off, 0);
+    EXPECT(fd >= 0);
+    EXPECT_EQ(got, PAGE);
+    EXPECT(had_magic); /* mkswap wrote it */
+    EXPECT_EQ(wiped, PAGE);
+    EXPECT_EQ(on_without, -1);
+    EXPECT_EQ(without_errno, EINVAL);
+    EXPECT_EQ(restored, PAGE);
+    EXPECT_EQ(on_again, 0);
+    EXPECT(meminfo("SwapTotal") > 0);
+}
+
+TEST_CASE(swapon_twice_is_ebusy)
+{
+    require_swap();
+    long long total = meminfo("SwapTotal");
+    EXPECT_ERRNO(sys_swapon(SWAP_DEVICE, 0), EBUSY);
+    EXPECT_EQ(meminfo("SwapTotal"), total);
+}
+
+/* A path that is not an active swap area: EINVAL (swapoff(2)). */
+TEST_CASE(swapoff_of_non_swap_is_einval)
+{
+    require_swap();
+    EXPECT_ERRNO(sys_swapoff("/dev/null"), EINVAL);
+    int fd = open(s_file, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    EXPECT(fd >= 0);
+    close(fd);
+    EXPECT_ERRNO(sys_swapoff(s_file), EINVAL);
+    unlink(s_file);
+    EXPECT(meminfo("SwapTotal") > 0);
+}
+
+/* ---- anonymous memory through swap ---- */
+
+/* What the sweeping child tells the case: SwapFree and pswpout after it
+ * wrote everything (before it reads anything back). */
+struct sweep_midway {
+    long long swap_free;
+    long long pswpout;
+};
+
+TEST_CASE(sweep_3x_memory)
+{
+    begin(300);
+    require_swap();
+    long long mem = meminfo("MemTotal");
+    EXPECT(mem > 0);
+    long long swap_free0 = meminfo("SwapFree"), mem_free0 = meminfo("MemFree");
+    long long out0 = vmstat("pswpout"), in0 = vmstat("pswpin");
+    EXPECT(out0 >= 0);
+    EXPECT(in0 >= 0);
+    size_t pages = (size_t)(3 * mem / PAGE);
+    int fds[2];
+    EXPECT_EQ(pipe(fds), 0);
+    pid_t pid = fork();
+    EXPECT(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        uint64_t* p = map_anon(pages * PAGE);
+        if (!p)
+            _exit(CHILD_NO_MEMORY);
+        fill(p, pages, 0, 1, 0x5eed);
+        struct sweep_midway mid = {meminfo("SwapFree"), vmstat("pswpout")};
+        if (write(fds[1], &mid, sizeof mid) != sizeof mid)
+            _exit(CHILD_PIPE);
+        _exit(verify(p, pages, 0x5eed, 0x5eed, "sweep") ? CHILD_OK : CHILD_BAD_DATA);
+    }
+    close(fds[1]);
+    struct sweep_midway mid = {-1, -1};
+    long got = read(fds[0], &mid, sizeof mid);
+    close(fds[0]);
+    struct rusage usage;
+    memset(&usage, 0, sizeof usage);
+    expect_child_ok(pid, "the sweeping child", &usage);
+    EXPECT_EQ(got, (long)sizeof mid);
+    /* 3x memory written, at most 1x resident: 2x is on swap; ask for 1x. */
+    EXPECT(mid.swap_free <= swap_free0 - mem);
+    EXPECT(mid.pswpout >= out0 + mem / PAGE);
+    EXPECT(vmstat("pswpin") > in0);   /* reading back brought pages in */
+    EXPECT(usage.ru_majflt > 0);      /* ... by major faults of that child */
+    expect_all_back(swap_free0, mem_free0);
+    char note[160];
+    snprintf(note, sizeof note, "%lld MiB written and read back, %lld pages out, %lld in, %ld major faults",
+             3 * mem >> 20, vmstat("pswpout") - out0, vmstat("pswpin") - in0, usage.ru_majflt);
+    report_time(note);
+}
+
+/* The parent fills 1.5x memory and forks: the child sees the parent's
+ * pages (shared copy-on-write, many of them on swap), rewrites the odd
+ * ones, and checks both halves; then the parent's copy must be unchanged. */
+TEST_CASE(fork_shares_swapped_pages)
+{
+    begin(300);
+    require_swap();
+    long long mem = meminfo("MemTotal");
+    long long swap_free0 = meminfo("SwapFree"), mem_free0 = meminfo("MemFree");
+    size_t pages = (size_t)(3 * mem / 2 / PAGE);
+    pid_t holder = fork();
+    EXPECT(holder >= 0);
+    if (holder == 0) {
+        /* The parent of this case's story, in its own process so that the
+         * case can check that everything comes back when it is gone. */
+        uint64_t* p = map_anon(pages * PAGE);
+        if (!p)
+            _exit(CHILD_NO_MEMORY);
+        fill(p, pages, 0, 1, 0xa11ce);
+        pid_t child = fork();
+        if (child < 0)
+            _exit(CHILD_NO_MEMORY);
+        if (child == 0) {
+            if (!verify(p, pages, 0xa11ce, 0xa11ce, "child, parent's pages"))
+                _exit(CHILD_BAD_DATA);
+            fill(p, pages, 1, 2, 0xb0b);
+            _exit(verify(p, pages, 0xa11ce, 0xb0b, "child, after rewriting half") ? CHILD_OK
+                                                                                   : CHILD_BAD_DATA);
+        }
+        int status = 0;
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+        }
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != CHILD_OK) {
+            dprintf(1, "swap: %s: the child ended with status %#x\n", harness_case_name, status);
+            _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 5);
+        }
+        _exit(verify(p, pages, 0xa11ce, 0xa11ce, "parent, after the child") ? CHILD_OK : CHILD_BAD_DATA);
+    }
+    expect_child_ok(holder, "the parent or its child", 0);
+    expect_all_back(swap_free0, mem_free0);
+    report_time("1.5x memory shared by fork, half rewritten by the child");
+}
+
+/* Three processes of 1x memory each, all at once: each writes its own
+ * seed, then reads everything back. They start together (a pipe closed
+ * by the case) so that their pages compete for memory. */
+TEST_CASE(three_processes_at_once)
+{
+    begin(300);
+    require_swap();
+    long long mem = meminfo("MemTotal");
+    long long swap_free0 = meminfo("SwapFree"), mem_free0 = meminfo("MemFree");
+    long long out0 = vmstat("pswpout");
+    size_t pages = (size_t)(mem / PAGE);
+    int go[2];
+    EXPECT_EQ(pipe(go), 0);
+    pid_t pids[3];
+    for (int k = 0; k < 3; ++k) {
+        pids[k] = fork();
+        EXPECT(pids[k] >= 0);
+        if (pids[k] == 0) {
+            close(go[1]);
+            char c;
+            while (read(go[0], &c, 1) < 0 && errno == EINTR) {
+            } /* end of file: go */
+            uint64_t* p = map_anon(pages * PAGE);
+            if (!p)
+                _exit(CHILD_NO_MEMORY);
+            uint64_t seed = 0x1000 + (uint64_t)k;
+            fill(p, pages, 0, 1, seed);
+            _exit(verify(p, pages, seed, seed, "one of three") ? CHILD_OK : CHILD_BAD_DATA);
+        }
+    }
+    close(go[0]);
+    close(go[1]);
+    expect_child_ok(pids[0], "process 1 of 3", 0);
+    expect_child_ok(pids[1], "process 2 of 3", 0);
+    expect_child_ok(pids[2], "process 3 of 3", 0);
+    EXPECT(vmstat("pswpout") > out0);
+    expect_all_back(swap_free0, mem_free0);
+    report_time("3 processes of 1x memory each");
+}
+
+/* ---- tmpfs file data through swap ---- */
+
+#define TMPFS_FILES 8
+#define IO_CHUNK (64 * 1024)
+
+/* A simple running checksum of 64-bit words. */
+static uint64_t checksum_add(uint64_t sum, const uint64_t* w, size_t words)
+{
+    for (size_t i = 0; i < words; ++i)
+        sum = (sum ^ w[i]) * 0x100000001B3ull;
+    return sum;
+}
+
+/* Write file `k` (`bytes` long, its pages patterned with seed k) and
+ * return its checksum; 0 and errno on a failed write. */
+static uint64_t write_file(int k, size_t bytes, const char* path)
+{
+    static uint64_t buf[IO_CHUNK / 8];
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0)
+        return 0;
+    uint64_t sum = 1;
+    for (size_t off = 0; off < bytes; off += IO_CHUNK) {
+        for (size_t w = 0; w < IO_CHUNK / 8; ++w)
+            buf[w] = pattern((off + w * 8) / PAGE, w % WORDS_PER_PAGE, 0x7f00 + (uint64_t)k);
+        if (write(fd, buf, IO_CHUNK) != IO_CHUNK) {
+            close(fd);
+            return 0;
+        }
+        sum = checksum_add(sum, buf, IO_CHUNK / 8);
+    }
+    close(fd);
+    return sum;
+}
+
+/* Read file `path` back: its checksum, and whether every word is the
+ * pattern write_file wrote (`*exact`). */
+static uint64_t read_file(int k, size_t bytes, const char* path, int* exact)
+{
+    static uint64_t buf[IO_CHUNK / 8];
+    *exact = 0;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return 0;
+    uint64_t sum = 1;
+    int same = 1;
+    for (size_t off = 0; off < bytes; off += IO_CHUNK) {
+        if (read(fd, buf, IO_CHUNK) != IO_CHUNK) {
+            close(fd);
+            return 0;
+        }
+        for (size_t w = 0; w < IO_CHUNK / 8 && same; ++w)
+            same = buf[w] == pattern((off + w * 8) / PAGE, w % WORDS_PER_PAGE, 0x7f00 + (uint64_t)k);
+        sum = checksum_add(sum, buf, IO_CHUNK / 8);
+    }
+    close(fd);
+    *exact = same;
+    return sum;
+}
+
+/* Files totalling 2x memory on a fresh tmpfs (its size= set above that:
+ * Linux's default is half of memory): all written, then all read back,
+ * checksums and every word compared; then deleted, and swap slots and
+ * memory come back. */
+TEST_CASE(tmpfs_files_2x_memory)
+{
+    begin(300);
+    require_swap();
+    long long mem = meminfo("MemTotal");
+    size_t file_bytes = (size_t)(2 * mem / TMPFS_FILES) / IO_CHUNK * IO_CHUNK;
+    EXPECT_EQ(mkdir(s_mnt, 0700), 0);
+    char options[64];
+    snprintf(options, sizeof options, "size=%lldk", 3 * mem / 1024);
+    EXPECT_EQ(mount("swap_test", s_mnt, "tmpfs", 0, options), 0);
+    long long swap_free0 = meminfo("SwapFree"), mem_free0 = meminfo("MemFree");
+    long long out0 = vmstat("pswpout");
+    char paths[TMPFS_FILES][340];
+    uint64_t sums[TMPFS_FILES];
+    for (int k = 0; k < TMPFS_FILES; ++k) {
+        snprintf(paths[k], sizeof paths[k], "%s/f%d", s_mnt, k);
+        sums[k] = write_file(k, file_bytes, paths[k]);
+        if (sums[k] == 0) {
+            char why[200];
+            snprintf(why, sizeof why, "writing file %d failed: %s", k, harness_errno_name(errno));
+            harness_fail(__FILE__, __LINE__, why);
+        }
+    }
+    long long swap_free_full = meminfo("SwapFree");
+    for (int k = 0; k < TMPFS_FILES; ++k) {
+        int exact = 0;
+        uint64_t sum = read_file(k, file_bytes, paths[k], &exact);
+        if (sum != sums[k] || !exact) {
+            char why[200];
+            snprintf(why, sizeof why, "file %d read back wrong: checksum %#llx, written %#llx%s", k,
+                     (unsigned long long)sum, (unsigned long long)sums[k],
+                     exact ? "" : ", words differ from the pattern");
+            harness_fail(__FILE__, __LINE__, why);
+        }
+    }
+    /* 2x memory of files, at most 1x resident: 1x on swap; ask for half. */
+    EXPECT(swap_free_full <= swap_free0 - mem / 2);
+    EXPECT(vmstat("pswpout") > out0);
+    for (int k = 0; k < TMPFS_FILES; ++k)
+        EXPECT_EQ(unlink(paths[k]), 0);
+    expect_all_back(swap_free0, mem_free0);
+    EXPECT_EQ(umount(s_mnt), 0);
+    EXPECT_EQ(rmdir(s_mnt), 0);
+    char note[120];
+    snprintf(note, sizeof note, "%d files, %lld MiB, written and read back", TMPFS_FILES,
+             (long long)file_bytes * TMPFS_FILES >> 20);
+    report_time(note);
+}
+
+/* ---- swapoff of a busy device ---- */
+
+/* A child holding `pages` of pattern `seed`: it maps and fills them,
+ * sends a byte on `ready`, waits for a byte on `go`, reads everything
+ * back and exits CHILD_OK or CHILD_BAD_DATA. */
+static pid_t start_holder(size_t pages, uint64_t seed, int ready[2], int go[2])
+{
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    close(ready[0]);
+    close(go[1]);
+    uint64_t* p = map_anon(pages * PAGE);
+    if (!p)
+        _exit(CHILD_NO_MEMORY);
+    fill(p, pages, 0, 1, seed);
+    send_byte(ready[1]);
+    if (!wait_byte(go[0]))
+        _exit(CHILD_PIPE);
+    _exit(verify(p, pages, seed, seed, "holder") ? CHILD_OK : CHILD_BAD_DATA);
+}
+
+/* Room for it all: a holder of 0.5x memory is pushed out by a second
+ * process of 1x memory that then exits; swapoff pages the holder back in
+ * and succeeds, the holder's bytes are intact, and swapon works again. */
+TEST_CASE(swapoff_busy_device_with_room)
+{
+    begin(300);
+    require_swap();
+    long long mem = meminfo("MemTotal");
+    int ready[2], go[2];
+    EXPECT_EQ(pipe(ready), 0);
+    EXPECT_EQ(pipe(go), 0);
+    pid_t holder = start_holder((size_t)(mem / 2 / PAGE), 0xd00d, ready, go);
+    EXPECT(holder >= 0);
+    close(ready[1]);
+    close(go[0]);
+    EXPECT(wait_byte(ready[0]));
+    pid_t pressure = fork();
+    EXPECT(pressure >= 0);
+    if (pressure == 0) {
+        size_t pages = (size_t)(mem / PAGE);
+        uint64_t* p = map_anon(pages * PAGE);
+        if (!p)
+            _exit(CHILD_NO_MEMORY);
+        fill(p, pages, 0, 1, 0xfeed);
+        _exit(CHILD_OK);
+    }
+    expect_child_ok(pressure, "the pressure process", 0);
+    long long used = meminfo("SwapTotal") - meminfo("SwapFree");
+    long off = sys_swapoff(SWAP_DEVICE);
+    int off_errno = errno;
+    long long total_off = meminfo("SwapTotal");
+    send_byte(go[1]);
+    int status = 0;
+    pid_t got = waitpid(holder, &status, 0);
+    long on = sys_swapon(SWAP_DEVICE, 0); /* back on before any verdict */
+    int on_errno = errno;
+    EXPECT_OK(off, off_errno, "swapoff(" SWAP_DEVICE ")");
+    EXPECT(used >= mem / 8); /* the holder's pages were on swap */
+    EXPECT_EQ(total_off, 0);
+    EXPECT_EQ(got, holder);
+    if (!(WIFEXITED(status) && WEXITSTATUS(status) == CHILD_OK))
+        harness_fail_eq(__FILE__, __LINE__, "holder's wait status", "exit 0", status, 0);
+    EXPECT_OK(on, on_errno, "swapon(" SWAP_DEVICE ") after it");
+    EXPECT(meminfo("SwapTotal") > 0);
+    char note[120];
+    snprintf(note, sizeof note, "%lld MiB on swap when swapoff paged it in", used >> 20);
+    report_time(note);
+}
+
+/* No room: a holder of 1.5x memory has at least 0.5x on swap, which
+ * cannot all come back. swapoff must fail and leave the device on, and
+ * the holder must still read every byte. Its way of failing differs:
+ * teachos returns ENOMEM; Linux (mm/swapfile.c, try_to_unuse) pages in
+ * until memory runs out, and its OOM killer then picks the process
+ * calling swapoff first (swapoff marks it "oom origin"): SIGKILL, after
+ * which the device is put back as it was. The case takes either; it
+ * calls swapoff from a child of its own so that the kill is visible. */
+TEST_CASE(swapoff_busy_device_without_room)
+{
+    begin(300);
+    require_swap();
+    long long mem = meminfo("MemTotal");
+    long long total = meminfo("SwapTotal");
+    int ready[2], go[2];
+    EXPECT_EQ(pipe(ready), 0);
+    EXPECT_EQ(pipe(go), 0);
+    pid_t holder = start_holder((size_t)(3 * mem / 2 / PAGE), 0xbeef, ready, go);
+    EXPECT(holder >= 0);
+    close(ready[1]);
+    close(go[0]);
+    EXPECT(wait_byte(ready[0]));
+    long long used = total - meminfo("SwapFree");
+    pid_t caller = fork();
+    EXPECT(caller >= 0);
+    if (caller == 0) {
+        long r = sys_swapoff(SWAP_DEVICE);
+        _exit(r == 0 ? 0 : errno == ENOMEM ? 10 : 20);
+    }
+    int cstatus = 0;
+    while (waitpid(caller, &cstatus, 0) < 0 && errno == EINTR) {
+    }
+    long long total_after = meminfo("SwapTotal");
+    long restore = total_after == 0 ? sys_swapon(SWAP_DEVICE, 0) : 0; /* if it wrongly went off */
+    send_byte(go[1]);
+    expect_child_ok(holder, "the holder", 0);
+    EXPECT(used >= mem / 2 - mem / 16); /* it could not fit: ~0.5x on swap */
+    int enomem = WIFEXITED(cstatus) && WEXITSTATUS(cstatus) == 10;
+    int killed = WIFSIGNALED(cstatus) && WTERMSIG(cstatus) == SIGKILL;
+    if (!enomem && !killed)
+        harness_fail_eq(__FILE__, __LINE__, "swapoff's caller's status (exit 0: it succeeded, 20: other errno)",
+                        "exit 10 (ENOMEM) or SIGKILL", WIFEXITED(cstatus) ? WEXITSTATUS(cstatus) : -WTERMSIG(cstatus),
+                        10);
+    EXPECT_EQ(total_after, total); /* the device stayed on, whole */
+    EXPECT_EQ(restore, 0);
+    EXPECT_ERRNO(sys_swapon(SWAP_DEVICE, 0), EBUSY); /* still on */
+    char note[160];
+    snprintf(note, sizeof note, "%lld MiB on swap; swapoff %s", used >> 20,
+             enomem ? "failed with ENOMEM" : "caller killed by SIGKILL");
+    report_time(note);
+}
+
+/* ---- out of memory ---- */
+
+/* With swap off, a process that touches 2x memory cannot have it: it is
+ * killed by SIGKILL (the OOM killer: it is the largest process), and this
+ * process, its parent, lives on to say so. Swap goes back on. */
+TEST_CASE(oom_kills_the_big_process)
+{
+    begin(300);
+    require_swap();
+    long long mem = meminfo("MemTotal");
+    long off = sys_swapoff(SWAP_DEVICE);
+    int off_errno = errno;
+    pid_t pid = -1;
+    int status = 0;
+    if (off == 0) {
+        pid = fork();
+        if (pid == 0) {
+            size_t pages = (size_t)(2 * mem / PAGE);
+            volatile char* p = map_anon(pages * PAGE);
+            if (!p)
+                _exit(CHILD_NO_MEMORY);
+            for (size_t i = 0; i < pages; ++i)
+                p[i * PAGE] = 1;
+            _exit(CHILD_OK); /* it had it all: wrong */
+        }
+        if (pid > 0)
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+            }
+    }
+    long on = sys_swapon(SWAP_DEVICE, 0); /* back on before any verdict */
+    int on_errno = errno;
+    EXPECT_OK(off, off_errno, "swapoff(" SWAP_DEVICE ")");
+    EXPECT(pid > 0);
+    if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL))
+        harness_fail_eq(__FILE__, __LINE__, "the big child's end (exit status, or -signal)", "-SIGKILL",
+                        WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status), -SIGKILL);
+    EXPECT_OK(on, on_errno, "swapon(" SWAP_DEVICE ") after it");
+    EXPECT(meminfo("SwapTotal") > 0);
+    report_time("2x memory without swap: SIGKILL");
+}
+
+/* What a failed case left behind goes (the file, the tmpfs mount). And
+ * the suite's parent may have had pages pushed out by the cases: touch
+ * them back in before the harness's leak check reads free memory again
+ * (it compares with the reading taken when all of them were in). */
+SUITE_TEARDOWN
+{
+    unlink(s_file);
+    harness_remove_tree(s_mnt); /* the files; the mount point is busy */
+    umount(s_mnt);
+    rmdir(s_mnt);
+    harness_touch_stack();
+    harness_touch_program();
+    if (harness_reported)
+        (void)*harness_reported;
+}
+
+int main(void)
+{
+    snprintf(s_file, sizeof s_file, "%s/swap_test.%d", test_dir(), (int)getpid());
+    snprintf(s_mnt, sizeof s_mnt, "%s/swap_test.%d.tmpfs", test_dir(), (int)getpid());
+    return run_suite("swap");
+}
