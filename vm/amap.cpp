@@ -103,6 +103,7 @@ ErrorOr<Amap*> Amap::create(size_t slots, AmapLock* share_lock)
     amap->m_lock = lock;
     amap->m_slot_count = slots;
     amap->m_ref_count = 1;
+    swap_owner_add(*amap);
     return amap;
 }
 
@@ -141,6 +142,7 @@ void Amap::add_locked(size_t slot, Anon& anon)
     KASSERT(anon.m_ref_count > 0);
     KASSERT(m_slot_refs[slot] > 0);  // only a covered slot can be faulted in
     m_anons[slot] = &anon;
+    take_anon_locked(anon);
     ++m_used;
 }
 
@@ -152,6 +154,7 @@ void Amap::replace_locked(size_t slot, Anon& anon)
     KASSERT_MSG(old != nullptr, "amap replace: slot %zu is empty", slot);
     KASSERT(old != &anon && anon.m_ref_count > 0);
     m_anons[slot] = &anon;
+    take_anon_locked(anon);
     old->unref_locked();  // may free old's page (and unmap it everywhere)
 }
 
@@ -204,6 +207,35 @@ void Amap::unref(size_t first, size_t count)
     free_locked();  // unlocks, and may delete the lock
 }
 
+// An anon put in a slot learns its lock, for the page daemon (vm/anon.h).
+// Every amap holding it shares this lock (copy_locked shares locks).
+void Amap::take_anon_locked(Anon& anon)
+{
+    KASSERT(!anon.m_lock || anon.m_lock == m_lock);
+    __atomic_store_n(&anon.m_lock, m_lock, __ATOMIC_RELEASE);
+}
+
+// ---- swapoff ---------------------------------------------------------------------
+
+ErrorOr<bool> Amap::swap_off_range(u32 first, u32 end)
+{
+    if (!lock().try_lock())
+        return false;
+    ErrorOr<bool> result = true;
+    for (size_t i = 0; i < m_slot_count && m_ref_count > 0; ++i) {
+        Anon* anon = m_anons[i];
+        if (!anon || anon->m_swap_slot < first || anon->m_swap_slot >= end)
+            continue;
+        auto in = anon->page_in_locked(false);  // ENOMEM, not the OOM killer
+        if (in.is_error()) {
+            result = in.error();
+            break;
+        }
+    }
+    lock().unlock();
+    return result;
+}
+
 // ---- destruction -----------------------------------------------------------------
 
 // The last reference is gone: release every anon left, free the arrays and
@@ -213,6 +245,7 @@ void Amap::free_locked()
 {
     KASSERT(lock().is_locked_by_me());
     KASSERT(m_ref_count == 0);
+    swap_owner_remove(*this);  // swap_off only try_locks us: no deadlock
     // Slots a reference never covered (or covered by references the map code
     // did not unref exactly) still hold anons: release them all.
     for (size_t i = 0; i < m_slot_count && m_used > 0; ++i)

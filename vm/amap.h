@@ -26,6 +26,7 @@
 #include <kernel/base/lib/error_or.h>
 #include <kernel/base/sync/mutex.h>
 #include <vm/anon.h>
+#include <vm/swap.h>
 
 namespace vm {
 
@@ -34,7 +35,7 @@ struct AmapLock {
     u32 m_ref_count = 0;  // amaps using this lock; changed under m_mutex
 };
 
-class Amap {
+class Amap final : public SwapOwner {
 public:
     // A new amap with `slots` empty slots and one reference covering all of
     // them (m_ref_count 1, every slot ref 1). With `share_lock`, the new amap
@@ -75,12 +76,18 @@ public:
     void unref(size_t first, size_t count);
 
     u32 ref_count_locked() const { return m_ref_count; }
+
+    // swapoff (vm/swap.h): read back every anon of this amap whose slot is
+    // in [first, end). => nothing locked; the amap lock is only try_locked.
+    kern::ErrorOr<bool> swap_off_range(u32 first, u32 end) override;
     // Slots holding an anon. => lock held.
     size_t used_slots_locked() const { return m_used; }
 
 private:
     Amap() = default;
+    ~Amap() = default;
     void free_locked();
+    void take_anon_locked(Anon& anon);
 
     AmapLock* m_lock = nullptr;
     size_t m_slot_count = 0;

@@ -20,10 +20,9 @@
 //   last detach -> destroy   free every page and swap record, delete
 //
 // Data structures. The page tree (VmObject) and the swap-slot table: a
-// red-black tree of SwapRecord {page index, slot}, one per page that is on
-// swap. Until the swap chapter nothing writes pages out, so the table only
-// holds what set_swap_slot_locked() put there (tests), and get_page_locked()
-// asserts that it never meets a swapped-out page.
+// red-black tree of SwapRecord {page index, slot}, one per page that the
+// page daemon wrote to swap (pageout_locked). get_page_locked reads such a
+// page back and frees its slot; freeing a range frees its slots too.
 //
 // Invariants (KASSERT): a record's slot is never 0 (0 means "none", so
 // setting 0 removes the record); no page is freed while wired or BUSY; the
@@ -41,8 +40,12 @@
 // one tree is simpler and still O(log n)), and Cranor & Parulkar, "The UVM
 // Virtual Memory System" (USENIX 1999). Design only; our own code.
 #include <new>
+#include <arch/pmap.h>
 #include <vm/aobj.h>
 #include <kernel/base/page/page_allocator.h>
+#include <kernel/base/sched/sched.h>
+#include <vm/pageq.h>
+#include <vm/stats.h>
 
 namespace vm {
 
@@ -55,6 +58,7 @@ ErrorOr<AnonObject*> AnonObject::create()
     AnonObject* object = new (std::nothrow) AnonObject;
     if (!object)
         return Errno::ENOMEM;
+    swap_owner_add(*object);
     return object;
 }
 
@@ -68,6 +72,7 @@ AnonObject::~AnonObject()
 void AnonObject::destroy()
 {
     KASSERT(ref_count() == 0);
+    swap_owner_remove(*this);  // before the lock: swap_off try_locks it under the list's
     {
         MutexGuard guard(m_lock);
         MUST(put_pages_locked(0, ~u64(0), PUT_FREE));
@@ -86,12 +91,11 @@ ErrorOr<Page*> AnonObject::get_page_locked(u64 offset, Access access)
     KASSERT(is_page_aligned(offset));
     if (Page* page = lookup_page_locked(offset))
         return page;
-    KASSERT_MSG(swap_slot_locked(offset) == 0,
-                "aobj: page at %#lx is on swap, and there is no swap yet",
-                (unsigned long)offset);
+    if (u32 slot = swap_slot_locked(offset))
+        return page_in_locked(offset, slot);  // already charged to the budget
     if (m_budget && !m_budget->charge(1))
         return Errno::ENOSPC;
-    auto allocated = page_allocator().allocate();
+    auto allocated = allocate_user_page();
     if (allocated.is_error()) {
         if (m_budget)
             m_budget->uncharge(1);
@@ -105,11 +109,12 @@ ErrorOr<Page*> AnonObject::get_page_locked(u64 offset, Access access)
 }
 
 // A page the caller filled whole (a write() of all of it): no zeroing; a
-// swap slot for the offset would hold stale data now. => lock held.
+// swap slot for the offset would hold stale data now. A page on swap was
+// charged already. => lock held.
 ErrorOr<void> AnonObject::install_filled_page_locked(Page& page, u64 offset)
 {
     KASSERT(m_lock.is_locked_by_me());
-    if (m_budget && !m_budget->charge(1))
+    if (swap_slot_locked(offset) == 0 && m_budget && !m_budget->charge(1))
         return Errno::ENOSPC;
     drop_swap_records_locked(offset >> PAGE_SHIFT, offset >> PAGE_SHIFT);
     return VmObject::install_filled_page_locked(page, offset);
@@ -144,8 +149,99 @@ ErrorOr<void> AnonObject::put_pages_locked(u64 start, u64 end, u32 flags)
             m_budget->uncharge(1);
         page = next;
     }
+    // Pages on swap in the range leave the budget too, with their slots.
+    if (m_budget) {
+        size_t swapped = 0;
+        for (SwapRecord* r = m_swap.lower_bound(start >> PAGE_SHIFT);
+             r && r->m_index <= (end - 1) >> PAGE_SHIFT; r = m_swap.next(*r))
+            ++swapped;
+        if (swapped)
+            m_budget->uncharge(swapped);
+    }
     drop_swap_records_locked(start >> PAGE_SHIFT, (end - 1) >> PAGE_SHIFT);
     return {};
+}
+
+// ---- swap ----------------------------------------------------------------------------
+
+// => lock held; `slot` is offset's. The slot is freed once the page is in.
+ErrorOr<Page*> AnonObject::page_in_locked(u64 offset, u32 slot, bool may_oom)
+{
+    Page* page = TRY(allocate_user_page(may_oom));
+    auto read = swap_read(*page, slot);
+    if (read.is_error()) {
+        page_allocator().free(page);
+        return read.error();
+    }
+    drop_swap_records_locked(offset >> PAGE_SHIFT, offset >> PAGE_SHIFT);  // frees the slot
+    page->m_flags |= Page::DIRTY;
+    insert_page_locked(*page, offset);
+    stat_add(stats().faults_swap_in);
+    kern::account_major_fault();
+    return page;
+}
+
+// The pages come from the inactive queue (vm/pageout.cpp): resident here,
+// not wired, held or BUSY. Each needs a record for its slot first; a page
+// whose record cannot be had, or that could not be written, goes back on
+// the active queue. => lock held.
+size_t AnonObject::pageout_locked(Page* const* pages, size_t count)
+{
+    KASSERT(m_lock.is_locked_by_me());
+    constexpr size_t MAX = 32;
+    KASSERT(count <= MAX);
+    Page* out[MAX];
+    SwapRecord* records[MAX];
+    size_t n = 0;
+    for (size_t i = 0; i < count; ++i) {
+        SwapRecord* record = new (std::nothrow) SwapRecord;
+        if (!record) {
+            pageq_activate(*pages[i]);
+            continue;
+        }
+        arch::pmap_page_protect(*pages[i], PROT_NONE);  // no store may race the write
+        records[n] = record;
+        out[n++] = pages[i];
+    }
+    u32 slots[MAX];
+    swap_out_cluster(out, n, slots);
+    size_t freed = 0;
+    for (size_t i = 0; i < n; ++i) {
+        if (slots[i] == 0) {
+            delete records[i];
+            pageq_activate(*out[i]);
+            continue;
+        }
+        records[i]->m_index = out[i]->m_offset >> PAGE_SHIFT;
+        records[i]->m_slot = slots[i];
+        m_swap.insert(*records[i]);
+        free_page_locked(*out[i]);  // not uncharged: the page is still the file's
+        ++freed;
+    }
+    return freed;
+}
+
+ErrorOr<bool> AnonObject::swap_off_range(u32 first, u32 end)
+{
+    if (!m_lock.try_lock())
+        return false;
+    ErrorOr<bool> result = true;
+    SwapRecord* record = ref_count() > 0 ? m_swap.first() : nullptr;
+    while (record) {
+        SwapRecord* next = m_swap.next(*record);
+        if (record->m_slot >= first && record->m_slot < end) {
+            const u64 index = record->m_index;
+            auto in = page_in_locked(index << PAGE_SHIFT, record->m_slot, false);  // deletes record
+            if (in.is_error()) {
+                result = in.error();
+                break;
+            }
+            next = m_swap.lower_bound(index + 1);
+        }
+        record = next;
+    }
+    m_lock.unlock();
+    return result;
 }
 
 // ---- the swap-slot table -----------------------------------------------------------
@@ -158,6 +254,7 @@ void AnonObject::drop_swap_records_locked(u64 first, u64 last)
     while (record && record->m_index <= last) {
         SwapRecord* next = m_swap.next(*record);
         m_swap.remove(*record);
+        swap_free(record->m_slot);
         delete record;
         record = next;
     }
@@ -179,8 +276,10 @@ ErrorOr<void> AnonObject::set_swap_slot_locked(u64 offset, u32 slot)
     const u64 index = offset >> PAGE_SHIFT;
     SwapRecord* record = m_swap.find(index);
     if (slot == 0) {
-        if (record)
-            drop_swap_records_locked(index, index);
+        if (record) {
+            m_swap.remove(*record);  // the slot stays the caller's
+            delete record;
+        }
         return {};
     }
     if (record) {

@@ -6,11 +6,13 @@
 // (MAP_SHARED|MAP_ANONYMOUS). Holes cost nothing: a page exists only once
 // touched.
 //
-// Swap: the page daemon (a later chapter) may write an aobj page to swap and
-// free it; the object then remembers the swap slot of that page index, and
-// the next get reads it back. The per-page slot table is here already
-// (swap_slot_locked / set_swap_slot_locked), empty until swap exists, so
-// adding swap changes no interface.
+// Swap: the page daemon (vm/pageout.cpp) writes aobj pages to swap and frees
+// them (pageout_locked); the object then remembers the swap slot of that
+// page index, and the next get reads it back and frees the slot. Freeing a
+// range (truncate, unlink) frees its slots with its pages; a page
+// overwritten whole (install_filled_page_locked) frees its stale slot. A
+// swapped-out page still counts against the object's PageBudget: the budget
+// is the file's size limit, not its memory.
 //
 // Accounting: every aobj page is counted in vm::stats().object_pages.
 // An aobj may also draw on a PageBudget: a limit shared by several objects
@@ -24,6 +26,7 @@
 #pragma once
 
 #include <vm/object.h>
+#include <vm/swap.h>
 
 namespace vm {
 
@@ -39,7 +42,7 @@ protected:
     ~PageBudget() = default;
 };
 
-class AnonObject final : public VmObject {
+class AnonObject final : public VmObject, public SwapOwner {
 public:
     // Returns an empty object with one reference. Errors: ENOMEM.
     static kern::ErrorOr<AnonObject*> create();
@@ -50,6 +53,11 @@ public:
     kern::ErrorOr<void> put_pages_locked(u64 start, u64 end, u32 flags) override;
     // Errors: also ENOSPC (the budget is spent).
     kern::ErrorOr<void> install_filled_page_locked(Page& page, u64 offset) override;
+    // An absent page has data exactly where it is on swap.
+    bool absent_page_has_data_locked(u64 offset) const override { return swap_slot_locked(offset) != 0; }
+    // Write the pages to swap in clusters and free them.
+    size_t pageout_locked(Page* const* pages, size_t count) override;
+    kern::ErrorOr<bool> swap_off_range(u32 first, u32 end) override;
 
     // Draw on `budget` from now on (nullptr: none). Pages already resident
     // are not moved between budgets: set it while the object is empty, or
@@ -59,8 +67,10 @@ public:
 
     // Swap slot of the page at `offset`, 0 if none. => lock held.
     u32 swap_slot_locked(u64 offset) const;
-    // => lock held. Errors: ENOMEM (the slot table may grow).
+    // => lock held. Errors: ENOMEM (the slot table may grow). The slot
+    // (if any) is the caller's to free; tests use this.
     kern::ErrorOr<void> set_swap_slot_locked(u64 offset, u32 slot);
+    size_t swapped_pages_locked() const { return m_swap.size(); }
 
 private:
     AnonObject() = default;
@@ -68,7 +78,7 @@ private:
     void destroy() override;
 
     // The swap-slot table (guarded by m_lock): one record per swapped-out
-    // page index, in a tree; empty until the swap chapter.
+    // page index, in a tree (docs/pageout.md).
     struct SwapRecord {
         kern::RbNode m_node;
         u64 m_index;
@@ -80,8 +90,11 @@ private:
     };
     kern::RbTree<SwapRecord, &SwapRecord::m_node, SwapByIndex> m_swap;
 
-    // Delete the swap records of page indexes [first, last]. => lock held.
+    // Delete the swap records of page indexes [first, last] and free their
+    // slots. => lock held.
     void drop_swap_records_locked(u64 first, u64 last);
+    // Read the page at `offset` back from `slot`. => lock held.
+    kern::ErrorOr<Page*> page_in_locked(u64 offset, u32 slot, bool may_oom = true);
 
     PageBudget* m_budget = nullptr;  // guarded by m_lock
 };

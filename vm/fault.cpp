@@ -19,7 +19,8 @@
 //      - an amap no other entry uses: just clear NEEDS_COPY;
 //      - a shared amap (after fork): copy it -- the new amap holds the same
 //        anons, each anon's count goes up. Pages are not copied yet.
-//   1. the amap has an anon for va's slot:
+//   1. the amap has an anon for va's slot (its page read back from swap
+//      first if the page daemon put it there: a major fault):
 //      1A read, or write to an anon only we hold: map its page. If the anon
 //         is shared (count > 1) or the amap still needs copying, map it
 //         read-only, so a later write faults again and lands in 1B.
@@ -56,7 +57,9 @@
 #include <vm/map.h>
 #include <vm/object.h>
 #include <kernel/base/page/page_allocator.h>
+#include <vm/pageq.h>
 #include <vm/stats.h>
+#include <vm/swap.h>
 
 namespace vm {
 
@@ -111,15 +114,36 @@ static ErrorOr<void> enter(VmMap& map, uptr va, Page& page, Prot prot, bool wire
     return {};
 }
 
+// The anon at `slot` is on swap: read it back, and with it -- in the same
+// request -- the anons of the next amap slots of this entry whose pages
+// went out to the slots right after its own (a sequential sweep wrote them
+// so): swap read-ahead, where it costs nothing but memory. => amap lock held.
+static ErrorOr<Page*> swap_in(MapEntry& e, Amap& amap, size_t slot, Anon& anon)
+{
+    if (anon.m_page)
+        return anon.m_page;
+    Anon* run[SWAP_MAX_RUN] = {&anon};
+    size_t n = 1;
+    const size_t end = e.m_amap_slot + e.pages();
+    for (size_t s = slot + 1; s < end && n < SWAP_MAX_RUN; ++s, ++n) {
+        Anon* next = amap.lookup_locked(s);
+        if (!next || next->m_page || next->m_swap_slot != anon.m_swap_slot + n)
+            break;
+        run[n] = next;
+    }
+    TRY(Anon::page_in_run_locked(run, n));
+    return anon.m_page;
+}
+
 // Cases 1A/1B. => amap lock held.
 static ErrorOr<void> fault_anon(VmMap& map, MapEntry& e, Amap& amap, size_t slot, Anon& anon,
                                 uptr va, Access access, bool wire)
 {
     Prot prot = e.m_prot;
+    Page& page = *TRY(swap_in(e, amap, slot, anon));  // from swap, if it is out
     if ((access & PROT_WRITE) && anon.m_ref_count > 1) {
         // 1B: promote.
-        KASSERT(anon.m_page);
-        Anon* copy = TRY(Anon::create_copy(*anon.m_page));
+        Anon* copy = TRY(Anon::create_copy(page));
         amap.replace_locked(slot, *copy);
         stat_add(stats().faults_cow_promote);
         return enter(map, va, *copy->m_page, prot, wire);
@@ -128,7 +152,7 @@ static ErrorOr<void> fault_anon(VmMap& map, MapEntry& e, Amap& amap, size_t slot
     if (anon.m_ref_count > 1 || e.has(MapEntry::NEEDS_COPY))
         prot &= Prot(~PROT_WRITE);
     stat_add(stats().faults_anon_hit);
-    return enter(map, va, *anon.m_page, prot, wire);
+    return enter(map, va, page, prot, wire);
 }
 
 // Cases 2A/2B. => amap lock held if `amap`.

@@ -72,7 +72,8 @@ static ErrorOr<void> copy_pages_now(MapEntry& child)
             Anon* anon = own->lookup_locked(slot);
             if (!anon)
                 continue;
-            auto copy = Anon::create_copy(*anon->m_page);
+            auto page = anon->page_in_locked();  // wired pages stay in; be safe
+            auto copy = page.is_error() ? ErrorOr<Anon*>(page.error()) : Anon::create_copy(*page.value());
             if (copy.is_error()) {
                 failure = copy.error();
                 break;

@@ -36,6 +36,7 @@
 #include <arch/pmap.h>
 #include <vm/object.h>
 #include <kernel/base/page/page_allocator.h>
+#include <vm/pageq.h>
 #include <vm/stats.h>
 
 namespace vm {
@@ -93,12 +94,14 @@ void VmObject::insert_page_locked(Page& page, u64 offset)
     KASSERT_MSG(in_the_way == nullptr, "VmObject: a page is already at offset %#lx",
                 (unsigned long)offset);
     stat_add(stats().object_pages);
+    pageq_enqueue(page);
 }
 
 void VmObject::remove_page_locked(Page& page)
 {
     KASSERT(m_lock.is_locked_by_me());
     KASSERT(page.has(Page::OBJECT) && page.m_object == this);
+    pageq_dequeue(page);
     m_pages.remove(page);
     page.m_flags &= ~Page::OBJECT;
     page.m_object = nullptr;
@@ -118,6 +121,38 @@ void VmObject::free_page_locked(Page& page)
     remove_page_locked(page);
     page.m_flags &= ~Page::DIRTY;
     page_allocator().free(&page);
+}
+
+// ---- page-out -------------------------------------------------------------
+
+size_t VmObject::pageout_locked(Page* const* pages, size_t count)
+{
+    KASSERT(m_lock.is_locked_by_me());
+    size_t freed = 0;
+    for (size_t i = 0; i < count; ++i) {
+        Page& page = *pages[i];
+        arch::pmap_page_protect(page, PROT_NONE);
+        if (arch::pmap_clear_modify(page))
+            page.m_flags |= Page::DIRTY;  // stored to through a mapping
+        if (page.has(Page::DIRTY)) {
+            const u64 offset = page.m_offset;
+            auto cleaned = put_pages_locked(offset, offset + PAGE_SIZE, PUT_CLEAN);
+            // The write may have slept: the page may be gone or busy again.
+            if (cleaned.is_error() || lookup_page_locked(offset) != &page) {
+                if (lookup_page_locked(offset) == &page)
+                    pageq_activate(page);
+                continue;
+            }
+        }
+        if (page.has(Page::DIRTY) || page.has(Page::BUSY) || page.m_hold_count > 0 ||
+            page.m_wire_count > 0) {
+            pageq_activate(page);
+            continue;
+        }
+        free_page_locked(page);
+        ++freed;
+    }
+    return freed;
 }
 
 // ---- holds ----------------------------------------------------------------

@@ -67,14 +67,31 @@ public:
     // Does a page that is not resident still have contents somewhere (a
     // disk block)? Then read() must ask the pager for it (fs/ubc/ubc.cpp)
     // rather than read zeros, which is right for an aobj's never-written
-    // page. The default: no (anonymous memory; swap comes later).
+    // page. The default: no (anonymous memory: an aobj answers per offset,
+    // absent_page_has_data_locked, where its pages are on swap).
     virtual bool absent_pages_have_data() const { return false; }
+    // The same question about one offset, with the lock held: an aobj
+    // answers yes exactly where a page is on swap. => m_lock held.
+    virtual bool absent_page_has_data_locked(u64 offset) const
+    {
+        UNUSED(offset);
+        return absent_pages_have_data();
+    }
     // Must the pager see the first write to each page (to give it a disk
     // block, and to know it is dirty)? Then a read fault maps the page
     // read-only, so that a later store faults again with PROT_WRITE
     // (vm/fault.cpp:fault_object), and the pager write-protects a page
     // when it cleans it. The default: no (an aobj page is always dirty).
     virtual bool tracks_writes() const { return false; }
+
+    // ---- page-out (the page daemon, vm/pageout.cpp) ----
+    // Clean and free these resident pages of this object, which the page
+    // daemon took off the inactive queue (none wired, held or BUSY). Pages
+    // that cannot be freed now are put back on the active queue. Returns the
+    // number freed. The default, for pagers with a file behind them: write
+    // a dirty page back (put_pages_locked PUT_CLEAN), then free it; an aobj
+    // writes its pages to swap instead (vm/aobj.cpp). => m_lock held.
+    virtual size_t pageout_locked(Page* const* pages, size_t count);
 
     // ---- the resident page tree ----
     // => m_lock held. nullptr if no page is resident at `offset`.

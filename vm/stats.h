@@ -24,6 +24,17 @@ struct VmStats {
     u64 faults_cow_promote;  // a page copied into a new anon (copy-on-write)
     u64 faults_amap_copy;    // needs-copy resolved: an amap copied
     u64 faults_failed;       // EFAULT/ENOMEM returned
+    u64 faults_swap_in;      // a page read back from swap (a major fault)
+    // Paging (vm/pageout.cpp, vm/swap.cpp), Linux's /proc/vmstat names in brackets.
+    u64 swap_pages_out;      // pages written to swap (pswpout)
+    u64 swap_pages_in;       // pages read from swap (pswpin)
+    u64 swap_writes;         // write requests to swap (a cluster is one)
+    u64 pages_scanned;       // inactive pages the daemon looked at (pgscan)
+    u64 pages_reclaimed;     // pages it freed (pgsteal)
+    u64 pages_reactivated;   // referenced again before it came (pgactivate)
+    u64 pages_deactivated;   // moved to the inactive queue (pgdeactivate)
+    u64 daemon_passes;       // page daemon wake-ups that scanned
+    u64 oom_kills;           // processes killed for want of memory
 };
 
 VmStats& stats();

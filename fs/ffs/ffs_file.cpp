@@ -28,6 +28,7 @@
 #include <fs/ubc/ubc.h>
 #include <kernel/base/lib/string.h>
 #include <kernel/base/page/page_allocator.h>
+#include <vm/pageq.h>
 
 namespace fs::ffs {
 
@@ -96,7 +97,7 @@ ErrorOr<size_t> FfsNode::allocate_range_locked(u64 offset, size_t n)
             resident->m_flags |= vm::Page::DIRTY;  // a zero page of the hole: now the block's
         } else if (fresh && inside) {
             // A hole inside the file got a block holding someone's old data.
-            auto page = vm::page_allocator().allocate();
+            auto page = vm::allocate_user_page();
             if (page.is_error())
                 return block_start > offset ? size_t(block_start - offset) : ErrorOr<size_t>(page.error());
             vm::page_allocator().zero_page(*page.value());

@@ -38,6 +38,7 @@
 #include <fs/block/bufcache.h>
 #include <fs/ffs/ffs_mount.h>
 #include <kernel/base/page/page_allocator.h>
+#include <vm/pageq.h>
 
 namespace fs::ffs {
 
@@ -130,7 +131,7 @@ void FfsObject::plan_read_ahead_locked(PageBatch& batch, u64 lbn, u64 size)
         }
         if (bno.is_error() || bno.value() == 0)
             return;
-        auto page = vm::page_allocator().allocate();
+        auto page = vm::allocate_user_page_nowait();  // never push pages out for read-ahead
         if (page.is_error())
             return;
         batch.add(*page.value(), bno.value(), true);
@@ -167,7 +168,7 @@ ErrorOr<vm::Page*> FfsObject::get_page_locked(u64 offset, vm::Access access)
     }
     if (access & vm::PROT_WRITE)
         m_node.note_dirty();
-    vm::Page* page = TRY(vm::page_allocator().allocate());
+    vm::Page* page = TRY(vm::allocate_user_page());
     // A hole, a block just given, or one past the recorded size (a write()
     // in progress allocated it: its contents are not data yet) reads as zeros.
     if (bno == 0 || fresh || offset >= size) {

@@ -208,7 +208,13 @@ ErrorOr<void> MfsDevice::serve()
                 break;  // stopping, and nothing is left
         }
         if (bp) {
+            // The page daemon may be waiting for this write to free memory,
+            // and the copy may fault in pages of our region that are on
+            // swap: take them from the reserve rather than wait for the
+            // daemon, which waits for us (vm/pageq.h).
+            kern::Thread::current()->set_may_use_reserve(true);
             transfer(*bp);
+            kern::Thread::current()->set_may_use_reserve(false);
             block::biodone(*bp);
         } else {
             drop_pages(discard);

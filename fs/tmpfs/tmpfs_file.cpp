@@ -100,19 +100,25 @@ size_t TmpfsNode::resident_pages() const
     if (!m_object)
         return 0;
     MutexGuard guard(m_object->lock());
-    return m_object->resident_pages_locked();
+    // Pages the page daemon put on swap are the file's too (st_blocks, du).
+    return m_object->resident_pages_locked() + m_object->swapped_pages_locked();
 }
 
 // Change the size to `size`. => m_lock held; size <= MAX_FILE_SIZE.
-// Cannot fail (growing makes a hole; shrinking frees).
+// Growing makes a hole; shrinking frees, and zeroes the tail of the new
+// last page -- which must be read back first if it is on swap.
+// Errors: ENOMEM, EIO (that page could not be read back; nothing changed).
 ErrorOr<void> TmpfsNode::truncate_locked(u64 size)
 {
     KASSERT(m_lock.is_locked_by_me() && size <= MAX_FILE_SIZE);
     if (size < m_size) {
         MutexGuard guard(m_object->lock());
-        MUST(m_object->put_pages_locked(align_up(size, PAGE_SIZE), ~u64(0), vm::PUT_FREE));
         const size_t in_page = size_t(size % PAGE_SIZE);
-        vm::Page* last = in_page ? m_object->lookup_page_locked(align_down(size, PAGE_SIZE)) : nullptr;
+        const u64 last_offset = align_down(size, PAGE_SIZE);
+        vm::Page* last = in_page ? m_object->lookup_page_locked(last_offset) : nullptr;
+        if (in_page && !last && m_object->absent_page_has_data_locked(last_offset))
+            last = TRY(m_object->get_page_locked(last_offset, vm::PROT_WRITE));
+        MUST(m_object->put_pages_locked(align_up(size, PAGE_SIZE), ~u64(0), vm::PUT_FREE));
         if (last) {
             auto* bytes = static_cast<u8*>(vm::page_allocator().virt_of(*last));
             memset(bytes + in_page, 0, PAGE_SIZE - in_page);

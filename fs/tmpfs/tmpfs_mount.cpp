@@ -119,7 +119,8 @@ TmpfsMount::~TmpfsMount()
     // ... then free the nodes themselves.
     while (TmpfsNode* node = m_nodes.first())
         free_node_locked(*node);
-    KASSERT(m_node_count == 0 && data_pages_used() == 0);
+    KASSERT_MSG(m_node_count == 0 && data_pages_used() == 0, "tmpfs: %zu nodes, %zu pages left at unmount",
+                size_t(m_node_count), size_t(data_pages_used()));
 }
 
 Vnode* TmpfsMount::root()
@@ -189,7 +190,7 @@ void TmpfsMount::free_node_locked(TmpfsNode& node)
             // The object may outlive the node (and the mount) in a mapping:
             // its pages leave the budget now, and it draws on none from here.
             kern::MutexGuard guard(node.m_object->lock());
-            uncharge(node.m_object->resident_pages_locked());
+            uncharge(node.m_object->resident_pages_locked() + node.m_object->swapped_pages_locked());
             node.m_object->set_budget_locked(nullptr);
         }
         node.m_object->detach();  // frees every page unless a mapping holds the object

@@ -143,8 +143,8 @@ private:
 
     // ---- regular-file helpers (tmpfs_file.cpp); => m_lock held ----
     ErrorOr<size_t> write_locked(u64 offset, const IoBuffer& buf, size_t n);
-    // Data pages resident (what the file costs; st_blocks). Takes the
-    // aobj's lock.
+    // Data pages held, in memory or on swap (what the file costs;
+    // st_blocks). Takes the aobj's lock.
     size_t resident_pages() const;
     ErrorOr<void> truncate_locked(u64 size);
 

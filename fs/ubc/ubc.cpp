@@ -61,6 +61,7 @@
 #include <fs/ubc/ubc.h>
 #include <kernel/base/lib/string.h>
 #include <vm/object.h>
+#include <vm/pageq.h>
 #include <kernel/base/page/page_allocator.h>
 
 namespace fs {
@@ -165,12 +166,11 @@ void release(vm::VmObject& object, Window& w)
 ErrorOr<void> hold_resident(vm::VmObject& object, Window& w)
 {
     MutexGuard guard(object.lock());
-    const bool ask_pager = object.absent_pages_have_data();
     vm::Page* cursor = object.first_page_from_locked(w.pieces[0].page_offset);
     for (; w.held < w.count; ++w.held) {
         const u64 offset = w.pieces[w.held].page_offset;
         vm::Page* page = resident_at(object, cursor, offset);
-        if (!page && ask_pager) {
+        if (!page && object.absent_page_has_data_locked(offset)) {
             auto brought = object.get_page_locked(offset, vm::PROT_READ);
             if (brought.is_error())
                 return brought.error();
@@ -232,7 +232,7 @@ ErrorOr<void> gather_for_write(vm::VmObject& object, Window& w, bool may_be_fres
     for (size_t i = 0; i < w.count && w.fresh; ++i)
         w.fresh = w.pieces[i].length == PAGE_SIZE;
     if (w.fresh) {
-        w.held = vm::page_allocator().allocate_each(w.pages, w.count);
+        w.held = vm::allocate_user_pages(w.pages, w.count);
         return w.held == w.count ? ErrorOr<void>() : ErrorOr<void>(Errno::ENOMEM);
     }
     for (; w.held < w.count; ++w.held) {

@@ -18,7 +18,7 @@ HOST_SRC_DIRS := kernel/base/lib kernel/base/heap kernel/base/page vm fs/vfs fs/
 HOST_EXCLUDE  := kernel/base/heap/operator_new.cpp vm/fault_entry.cpp fs/vfs/poll.cpp \
                  fs/dev/tty.cpp fs/dev/null_zero.cpp fs/dev/devices.cpp fs/pipe/pipe.cpp \
                  fs/block/md.cpp fs/block/blkdev.cpp fs/block/virtio_blk.cpp \
-                 fs/block/virtio_pci.cpp fs/ffs/ffs_register.cpp
+                 fs/block/virtio_pci.cpp fs/ffs/ffs_register.cpp vm/pagedaemon.cpp
 HOST_SRCS     := $(filter-out $(HOST_EXCLUDE),$(foreach d,$(HOST_SRC_DIRS),$(wildcard $(d)/*.cpp))) \
                  $(wildcard tests/host/shim/*.cpp)
 HOST_TESTS    := $(shell find tests/host -name '*_test.cpp' 2>/dev/null | sort)

@@ -58,8 +58,13 @@ struct Page {
     static constexpr u32 OBJECT = 1u << 7;  // in m_object's page tree, at m_offset
     static constexpr u32 BUSY = 1u << 8;    // a pager is filling or writing it: wait
     static constexpr u32 DIRTY = 1u << 9;   // differs from its backing store
+    // The paging queue the page is on (vm/pageq.h), linked through m_node;
+    // guarded by the page-queue lock. At most one of the two is set.
+    static constexpr u32 ACTIVE = 1u << 10;
+    static constexpr u32 INACTIVE = 1u << 11;
 
-    // Free list link (page allocator); later the paging queue link.
+    // Free list link (page allocator); for an ANON or OBJECT page, the link
+    // in its paging queue (vm/pageq.h).
     kern::ListNode m_node;
     // For the holder of the frame: the heap stores the slab header here.
     void* m_owner = nullptr;

@@ -50,8 +50,10 @@
 //                peak that comes and goes between two samples is missed
 //                (Linux raises its mark on every unmap: vm/ is not ours to hook).
 //   ru_minflt    every page fault that the VM layer resolved, counted in
-//                arch/x86_64/trap.cpp; ru_majflt stays 0 (vm::handle_page_fault
-//                does not say whether it waited for I/O).
+//                arch/x86_64/trap.cpp;
+//   ru_majflt    every page the thread had read back from swap (the VM
+//                counts it where it reads: vm/anon.cpp, vm/aobj.cpp) -- a
+//                read(2) of a tmpfs page on swap counts too, as on Linux.
 //   ru_nvcsw     switches away because the thread blocked or exited;
 //   ru_nivcsw    because it was preempted or yielded (scheduler.cpp).
 //
@@ -70,6 +72,12 @@ void account_page_fault()
 {
     if (Thread* t = Thread::current())  // none before the scheduler starts
         ++t->cpu_clock().counters().minflt;
+}
+
+void account_major_fault()
+{
+    if (Thread* t = Thread::current())
+        ++t->cpu_clock().counters().majflt;
 }
 
 Usage Thread::usage()

@@ -53,6 +53,10 @@ void preempt_enable();
 
 // A page fault of the current thread was resolved (rusage's ru_minflt).
 void account_page_fault();
+// A page of the current thread was read back from swap (ru_majflt):
+// called by the VM (vm/anon.cpp, vm/aobj.cpp); the host tests' shim
+// counts nothing.
+void account_major_fault();
 
 // Ticks since the scheduler started, and context switches so far.
 u64 scheduler_ticks();

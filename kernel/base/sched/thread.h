@@ -91,6 +91,13 @@ public:
     void clear_interrupt();
     bool interrupt_pending() const;
 
+    // May this thread allocate user pages below the page daemon's reserve
+    // without waiting (vm/pageq.h)? Set while a thread serves the daemon:
+    // the MFS server writing out the pages the daemon waits for.
+    // => the thread itself.
+    void set_may_use_reserve(bool yes) { m_may_use_reserve = yes; }
+    bool may_use_reserve() const { return m_may_use_reserve; }
+
     // The scheduler's own thread for the boot context; no stack allocated.
     static Thread* adopt_boot_context(const char* name);
 
@@ -135,6 +142,7 @@ private:
     bool m_timed_out = false;      // a timed wait ended by its deadline
     bool m_interruptible = false;  // blocked in wait_interruptible
     bool m_interrupted = false;    // interrupt() called since clear_interrupt()
+    bool m_may_use_reserve = false;
     u32 m_slice = 0;               // ticks left in the time slice
     u64 m_wake_deadline = 0;       // ns; 0 when not on the sleep list
     WaitQueue* m_waiting_on = nullptr;

@@ -42,7 +42,8 @@ struct Usage {
     u64 user_ns = 0;
     u64 system_ns = 0;
     u64 maxrss_pages = 0;  // a maximum over time, not a sum
-    u64 minflt = 0;        // page faults resolved without I/O (every fault, here)
+    u64 minflt = 0;        // page faults resolved (every one, here)
+    u64 majflt = 0;        // of which read a page back from swap (I/O)
     u64 nvcsw = 0;         // voluntary context switches (blocked, exited)
     u64 nivcsw = 0;        // involuntary ones (preempted, yielded)
 
@@ -55,6 +56,7 @@ struct Usage {
         if (other.maxrss_pages > maxrss_pages)
             maxrss_pages = other.maxrss_pages;
         minflt += other.minflt;
+        majflt += other.majflt;
         nvcsw += other.nvcsw;
         nivcsw += other.nivcsw;
     }
@@ -100,6 +102,7 @@ constexpr LinuxRusage to_linux_rusage(const Usage& u)
     r.stime_usec = i64(u.system_ns % USAGE_NS_PER_SEC / 1000);
     r.maxrss = i64(u.maxrss_pages * (PAGE_SIZE / 1024));
     r.minflt = i64(u.minflt);
+    r.majflt = i64(u.majflt);
     r.nvcsw = i64(u.nvcsw);
     r.nivcsw = i64(u.nivcsw);
     return r;

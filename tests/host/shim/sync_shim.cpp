@@ -49,4 +49,7 @@ void CondVar::wait(Mutex&) { panic("host CondVar: wait() would never wake (singl
 void CondVar::notify_one() {}
 void CondVar::notify_all() {}
 
+// ru_majflt (kernel/base/sched/cputime.cpp): no threads to charge here.
+void account_major_fault() {}
+
 } // namespace kern

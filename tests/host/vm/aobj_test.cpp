@@ -5,7 +5,7 @@
 // reference/detach freeing object and pages, the swap-slot table, and ENOMEM.
 // The fixture (vm_fixture.h) fills memory with 0xCC, so a page that was not
 // zeroed shows, and checks pages, heap bytes and vm::stats() after each test.
-#include "vm_fixture.h"  // first: the host headers before the kernel's
+#include "swap_fixture.h"  // first: the host headers before the kernel's
 
 #include "../shim/fake_pmap.h"
 
@@ -161,45 +161,54 @@ TEST_F(AobjTest, TheLastDetachFreesTheObjectAndEveryPage)
     obj->detach();
     EXPECT_EQ(obj->ref_count(), 1u);
     EXPECT_EQ(resident(*obj), 20u);
-    {
-        MutexGuard guard(obj->lock());
-        MUST(obj->set_swap_slot_locked(7 * PAGE_SIZE, 3));  // a record to free as well
-    }
     obj->detach();  // ASan would report the object or a record if they leaked
     EXPECT_EQ(free_pages(), before);
     EXPECT_EQ(object_pages(), 0u);
 }
 
-TEST_F(AobjTest, SwapSlotTable)
+// The slot table with slots from a swap device (swap_fixture.h checks that
+// every slot is free again after each test).
+using AobjSwapTest = vmtest::SwapTest;
+
+TEST_F(AobjSwapTest, SwapSlotTable)
 {
-    AnonObject* obj = make();
+    AnonObject* obj = MUST(AnonObject::create());
+    size_t got = 0;
+    const u32 a = vm::swap_allocate(1, &got), b = vm::swap_allocate(1, &got), c = vm::swap_allocate(1, &got);
     {
         MutexGuard guard(obj->lock());
         EXPECT_EQ(obj->swap_slot_locked(0), 0u);
-        MUST(obj->set_swap_slot_locked(4 * PAGE_SIZE, 11));
-        MUST(obj->set_swap_slot_locked(1000 * MiB, 12));
-        EXPECT_EQ(obj->swap_slot_locked(4 * PAGE_SIZE), 11u);
-        EXPECT_EQ(obj->swap_slot_locked(1000 * MiB), 12u);
+        MUST(obj->set_swap_slot_locked(4 * PAGE_SIZE, a));
+        MUST(obj->set_swap_slot_locked(1000 * MiB, b));
+        EXPECT_EQ(obj->swap_slot_locked(4 * PAGE_SIZE), a);
+        EXPECT_EQ(obj->swap_slot_locked(1000 * MiB), b);
         EXPECT_EQ(obj->swap_slot_locked(5 * PAGE_SIZE), 0u);
-        MUST(obj->set_swap_slot_locked(4 * PAGE_SIZE, 21));  // overwrite
-        EXPECT_EQ(obj->swap_slot_locked(4 * PAGE_SIZE), 21u);
-        MUST(obj->set_swap_slot_locked(4 * PAGE_SIZE, 0));   // forget
+        MUST(obj->set_swap_slot_locked(4 * PAGE_SIZE, c));   // overwrite: a is the caller's again
+        EXPECT_EQ(obj->swap_slot_locked(4 * PAGE_SIZE), c);
+        MUST(obj->set_swap_slot_locked(4 * PAGE_SIZE, 0));   // forget: c is the caller's again
         EXPECT_EQ(obj->swap_slot_locked(4 * PAGE_SIZE), 0u);
         MUST(obj->set_swap_slot_locked(8 * PAGE_SIZE, 0));   // forget what is not there
     }
-    obj->detach();
+    vm::swap_free(a);
+    vm::swap_free(c);
+    obj->detach();  // frees b with its record
 }
 
-TEST_F(AobjTest, PutPagesFreeForgetsSwapSlotsInTheRange)
+TEST_F(AobjSwapTest, PutPagesFreeForgetsAndFreesSwapSlotsInTheRange)
 {
-    AnonObject* obj = make();
+    AnonObject* obj = MUST(AnonObject::create());
+    u32 slots[8];
     {
         MutexGuard guard(obj->lock());
-        for (u64 i = 0; i < 8; ++i)
-            MUST(obj->set_swap_slot_locked(i * PAGE_SIZE, u32(i + 1)));
+        for (u64 i = 0; i < 8; ++i) {
+            size_t got = 0;
+            slots[i] = vm::swap_allocate(1, &got);
+            MUST(obj->set_swap_slot_locked(i * PAGE_SIZE, slots[i]));
+        }
         MUST(obj->put_pages_locked(3 * PAGE_SIZE, 6 * PAGE_SIZE, PUT_FREE));
         for (u64 i = 0; i < 8; ++i)
-            EXPECT_EQ(obj->swap_slot_locked(i * PAGE_SIZE), (i >= 3 && i < 6) ? 0u : u32(i + 1)) << i;
+            EXPECT_EQ(obj->swap_slot_locked(i * PAGE_SIZE), (i >= 3 && i < 6) ? 0u : slots[i]) << i;
+        EXPECT_EQ(vm::swap_totals().free_pages, SWAP_PAGES - 5);
         MUST(obj->put_pages_locked(0, ~u64(0), PUT_FREE));  // to the very end
         EXPECT_EQ(obj->swap_slot_locked(7 * PAGE_SIZE), 0u);
     }
@@ -271,17 +280,6 @@ TEST_F(AobjTest, PagesAreChargedToTheBudgetAndGivenBack)
 }
 
 using AobjDeathTest = AobjTest;
-
-TEST_F(AobjDeathTest, GettingASwappedOutPagePanicsUntilSwapExists)
-{
-    AnonObject* obj = make();
-    {
-        MutexGuard guard(obj->lock());
-        MUST(obj->set_swap_slot_locked(2 * PAGE_SIZE, 5));
-        EXPECT_DEATH((void)obj->get_page_locked(2 * PAGE_SIZE, PROT_READ), "PANIC: aobj: page at 0x2000 is on swap");
-    }
-    obj->detach();
-}
 
 TEST_F(AobjDeathTest, PutPagesFreeOfAWiredPagePanics)
 {

@@ -114,7 +114,6 @@ KTEST(vm_aobj, references_keep_the_object_alive)
     {
         MutexGuard guard(obj->lock());
         KEXPECT_EQ(obj->resident_pages_locked(), 100u);
-        MUST(obj->set_swap_slot_locked(3 * PAGE_SIZE, 9));  // a record, freed too
     }
-    obj->detach();  // the last one: 100 pages, the record and the object go
+    obj->detach();  // the last one: 100 pages and the object go (swap records: tests/host/vm/swap_test.cpp)
 }

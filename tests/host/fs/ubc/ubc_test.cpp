@@ -3,11 +3,12 @@
 // (one copy, the same pages a mapping would see), holes read as zeros
 // without pages, reads stop at the file size, holds are released, and a
 // write that runs out of memory part way returns a short count.
-#include "../../vm/vm_fixture.h"
+#include "../../vm/swap_fixture.h"
 
 #include <fs/ubc/ubc.h>
 #include <string>
 #include <vm/aobj.h>
+#include <vm/pageout.h>
 
 namespace {
 
@@ -15,18 +16,18 @@ using fs::IoBuffer;
 using kern::Errno;
 using kern::MutexGuard;
 
-class Ubc : public vmtest::VmTest {
+class Ubc : public vmtest::SwapTest {
 protected:
     void SetUp() override
     {
-        VmTest::SetUp();
+        SwapTest::SetUp();
         m_obj = MUST(vm::AnonObject::create());
     }
     void TearDown() override
     {
         if (m_obj)
             m_obj->detach();
-        VmTest::TearDown();
+        SwapTest::TearDown();
     }
     vm::Page* page_at(u64 offset)
     {
@@ -113,12 +114,15 @@ TEST_F(Ubc, WholeMissingPagesAreFilledThenInstalled)
 }
 
 // A page on swap that is overwritten whole: the swapped copy is stale, so
-// its slot is forgotten (vm/aobj.cpp:install_filled_page_locked).
+// its slot is forgotten and freed (vm/aobj.cpp:install_filled_page_locked).
 TEST_F(Ubc, OverwritingAPageOnSwapForgetsItsSlot)
 {
+    std::string old(PAGE_SIZE, 'o');
+    EXPECT_EQ(MUST(fs::ubc_write(*m_obj, 2 * PAGE_SIZE, IoBuffer::kernel(old.data()), old.size())), old.size());
+    EXPECT_EQ(vm::pageout_scan(1000).freed, 1u);  // out to swap
     {
         MutexGuard guard(m_obj->lock());
-        MUST(m_obj->set_swap_slot_locked(2 * PAGE_SIZE, 7));
+        EXPECT_NE(m_obj->swap_slot_locked(2 * PAGE_SIZE), 0u);
     }
     std::string data(PAGE_SIZE, 's');
     EXPECT_EQ(MUST(fs::ubc_write(*m_obj, 2 * PAGE_SIZE, IoBuffer::kernel(data.data()), data.size())),
@@ -126,6 +130,24 @@ TEST_F(Ubc, OverwritingAPageOnSwapForgetsItsSlot)
     MutexGuard guard(m_obj->lock());
     EXPECT_EQ(m_obj->swap_slot_locked(2 * PAGE_SIZE), 0u);
     EXPECT_EQ(m_obj->resident_pages_locked(), 1u);
+    EXPECT_EQ(vm::swap_totals().free_pages, SWAP_PAGES);
+}
+
+// read() of pages on swap reads them back (an aobj's absent page has data
+// exactly where it is on swap), and holes still read as zeros.
+TEST_F(Ubc, ReadingPagesOnSwapReadsThemBack)
+{
+    std::string data(3 * PAGE_SIZE, 'r');
+    data[PAGE_SIZE + 5] = 'X';
+    EXPECT_EQ(MUST(fs::ubc_write(*m_obj, 0, IoBuffer::kernel(data.data()), data.size())), data.size());
+    EXPECT_EQ(vm::pageout_scan(1000).freed, 3u);
+    std::string back(5 * PAGE_SIZE, '?');
+    EXPECT_EQ(MUST(fs::ubc_read(*m_obj, 0, IoBuffer::kernel(back.data()), back.size(), back.size())),
+              back.size());
+    EXPECT_EQ(back.substr(0, data.size()), data);
+    EXPECT_EQ(back.substr(data.size()), std::string(2 * PAGE_SIZE, '\0'));
+    MutexGuard guard(m_obj->lock());
+    EXPECT_EQ(m_obj->resident_pages_locked(), 3u);  // the hole stayed a hole
 }
 
 // Memory that ends inside a fresh window: the pages that could be had are

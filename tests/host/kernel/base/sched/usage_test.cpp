@@ -94,13 +94,16 @@ TEST(CpuClock, AClockBehindTheStampChargesNothing)
 
 TEST(Usage, AddSumsTimesAndCountsAndKeepsTheLargerRss)
 {
-    Usage parent{1, 2, 100, 3, 4, 5};
-    Usage child{10, 20, 50, 30, 40, 50};
+    Usage parent{.user_ns = 1, .system_ns = 2, .maxrss_pages = 100, .minflt = 3, .majflt = 6, .nvcsw = 4,
+                 .nivcsw = 5};
+    Usage child{.user_ns = 10, .system_ns = 20, .maxrss_pages = 50, .minflt = 30, .majflt = 60,
+                .nvcsw = 40, .nivcsw = 50};
     parent.add(child);
     EXPECT_EQ(parent.user_ns, 11u);
     EXPECT_EQ(parent.system_ns, 22u);
     EXPECT_EQ(parent.maxrss_pages, 100u);
     EXPECT_EQ(parent.minflt, 33u);
+    EXPECT_EQ(parent.majflt, 66u);
     EXPECT_EQ(parent.nvcsw, 44u);
     EXPECT_EQ(parent.nivcsw, 55u);
     Usage bigger{};
