@@ -30,6 +30,7 @@
 #include <kernel/base/sched/sched.h>
 #include <kernel/base/sched/thread.h>
 #include <vm/kmem.h>
+#include <vm/pageout.h>
 #include <kernel/base/page/page_allocator.h>
 
 namespace kern {
@@ -113,6 +114,8 @@ void kmain()
     mount_proc();                  // /proc (fs/procfs), if the root has the directory
     alarm_init();                  // alarm(2)'s SIGALRM sender
     syncer_init();                 // sync every 30 s (syncer=N): kernel/top/syncer.h
+    vm::pagedaemon_start();        // page-out when memory runs short (vm/pageout.h)
+    oom_init();                    // ... and the OOM killer when nothing is left to page out
 
     Thread* main = MUST(Thread::create("main", main_thread, nullptr));
     main->detach();

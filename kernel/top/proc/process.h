@@ -213,6 +213,8 @@ private:
     friend void return_to_user(arch::UserRegs&, i64);
     friend bool pending_signals_end_call();
     friend ErrorOr<void> background_terminal_access(int);
+    // oom.cpp: the OOM killer's victim and its SIGKILL.
+    friend bool sigkill_pending_locked(const Process&);
     friend void set_blocked_locked(Process&, SigSet);
     friend SigAction exchange_signal_action(int, const SigAction*);
     friend SigSet change_signal_mask(u32, const SigSet*);
@@ -296,6 +298,9 @@ private:
 // The lock named in the header comment (for signal.cpp, sys_* code that
 // walks the tree: kill, setpgid).
 SpinLock& process_tree_lock();
+
+// oom.cpp: give the page daemon its OOM killer (vm/pageout.h:PagingHooks).
+void oom_init();
 
 // ---- what the system calls ask for (kernel/top/syscall/) ------------------
 // Each works on the current process, takes the locks it needs itself and

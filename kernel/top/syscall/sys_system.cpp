@@ -41,6 +41,7 @@
 #include <kernel/base/heap/heap.h>
 #include <kernel/base/lib/string.h>
 #include <kernel/base/page/page_allocator.h>
+#include <vm/swap.h>
 #include <kernel/base/printk.h>
 #include <kernel/base/sched/thread.h>
 #include <kernel/top/proc/process.h>
@@ -104,6 +105,9 @@ static ErrorOr<u64> sys_sysinfo(UserPtr<Sysinfo> user_info)
     info.totalram = pages.total * PAGE_SIZE;
     // Every byte that holds nothing: see the top comment.
     info.freeram = (pages.free + arch::pmap_table_pages() + heap.pages) * PAGE_SIZE - heap.bytes_in_use;
+    const vm::SwapTotals swap = vm::swap_totals();
+    info.totalswap = u64(swap.total_pages) * PAGE_SIZE;
+    info.freeswap = u64(swap.free_pages) * PAGE_SIZE;
     info.procs = u16(min<size_t>(process_count(), 0xffff));
     info.mem_unit = 1;
     TRY(copy_to_user(user_info, &info));
