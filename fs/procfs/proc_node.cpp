@@ -62,7 +62,7 @@ constexpr Entry ROOT_ENTRIES[] = {
     {"meminfo", Kind::Meminfo}, {"uptime", Kind::Uptime}, {"loadavg", Kind::Loadavg},
     {"stat", Kind::Stat},       {"version", Kind::Version}, {"mounts", Kind::Mounts},
     {"self", Kind::Self},       {"vmstat", Kind::Vmstat}, {"sys", Kind::SysDir},
-    {"fs", Kind::FsDir},
+    {"fs", Kind::FsDir},        {"swaps", Kind::Swaps},
 };
 // /proc/<pid>'s entries.
 constexpr Entry PID_ENTRIES[] = {

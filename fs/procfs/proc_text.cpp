@@ -10,8 +10,7 @@
 // Times: Linux reports CPU times in clock ticks (USER_HZ, 100 a second);
 // the kernel counts nanoseconds, so they are divided by 10^7.
 //
-// /proc/vmstat: "name value" lines, as Linux's; only drop_caches' two
-// counters (proc_sys.cpp) for now.
+// /proc/meminfo, /proc/vmstat, /proc/swaps: fs/procfs/proc_vm.cpp.
 //
 // /proc/fs/mfs/<unit>: an MFS device's counters (fs/mfs/mfs.h:MfsStats,
 // a copy made under the device's lock), one "name value" line each, in a
@@ -91,25 +90,6 @@ u64 idle_ns(const kern::ProcessCounts& c)
     return up > busy ? up - busy : 0;
 }
 
-void meminfo(Text& out)
-{
-    vm::PageStats ps = vm::page_allocator().stats();
-    const vm::VmStats& vs = vm::stats();
-    u64 kb = PAGE_SIZE / 1024;
-    u64 cached = __atomic_load_n(&vs.object_pages, __ATOMIC_RELAXED) * kb;
-    u64 anon = __atomic_load_n(&vs.anon_pages, __ATOMIC_RELAXED) * kb;
-    out.printf("MemTotal:       %8lu kB\n", u64(ps.total) * kb);
-    out.printf("MemFree:        %8lu kB\n", u64(ps.free) * kb);
-    out.printf("MemAvailable:   %8lu kB\n", u64(ps.free) * kb);  // nothing is reclaimable
-    out.printf("Buffers:        %8lu kB\n", u64(0));
-    out.printf("Cached:         %8lu kB\n", cached);              // tmpfs files: shmem
-    out.printf("SwapCached:     %8lu kB\n", u64(0));
-    out.printf("AnonPages:      %8lu kB\n", anon);
-    out.printf("Shmem:          %8lu kB\n", cached);
-    out.printf("SwapTotal:      %8lu kB\n", u64(0));
-    out.printf("SwapFree:       %8lu kB\n", u64(0));
-}
-
 void uptime(Text& out)
 {
     kern::ProcessCounts c = kern::count_processes();
@@ -165,7 +145,8 @@ void pid_stat(Text& out, const kern::ProcessSnapshot& p)
     // 1 pid (comm) state ppid pgrp session tty_nr tpgid flags
     out.printf("%u (%s) %c %u %u %u 0 -1 0 ", p.pid, p.name, p.state, p.ppid, p.pgid, p.sid);
     // 10 minflt cminflt majflt cmajflt utime stime cutime cstime
-    out.printf("%lu %lu 0 0 %lu %lu %lu %lu ", p.usage.minflt, p.children_usage.minflt,
+    out.printf("%lu %lu %lu %lu %lu %lu %lu %lu ", p.usage.minflt, p.children_usage.minflt,
+               p.usage.majflt, p.children_usage.majflt,
                ticks(p.usage.user_ns), ticks(p.usage.system_ns), ticks(p.children_usage.user_ns),
                ticks(p.children_usage.system_ns));
     // 18 priority nice num_threads itrealvalue starttime vsize rss rsslim
@@ -323,12 +304,8 @@ ErrorOr<void> generate(Kind kind, u32 pid, Text& out)
     case Kind::Stat: cpu_stat(out); break;
     case Kind::Version: out.printf("teachos version 0.1 #1 teachos 0.1 (an x86-64 teaching kernel)\n"); break;
     case Kind::Mounts: mounts(out); break;
-    case Kind::Vmstat: {
-        // Linux's has ~180 counters; teachos keeps only drop_caches' so far.
-        DropCounts drops = drop_counts();
-        out.printf("drop_pagecache %lu\ndrop_slab %lu\n", drops.pagecache, drops.slab);
-        break;
-    }
+    case Kind::Vmstat: vmstat(out); break;
+    case Kind::Swaps: swaps(out); break;
     case Kind::PidMaps: TRY(pid_maps(out, pid, false)); break;
     case Kind::PidSmaps: TRY(pid_maps(out, pid, true)); break;
     case Kind::MfsUnit: TRY(mfs_unit(out, pid)); break;

@@ -73,12 +73,17 @@ enum class Kind : u8 {
     FsDir,                                             // /proc/fs
     FsMfsDir,                                          // /proc/fs/mfs
     MfsUnit,                                           // /proc/fs/mfs/<unit>
+    Swaps,                                             // in /proc
 };
 
 // Write file `kind`'s text (of process `pid` for the Pid* kinds, of MFS
 // unit `pid` for MfsUnit). Errors: ESRCH (the process is gone), ENODEV
 // (the MFS device is gone), ENOMEM.
 ErrorOr<void> generate(Kind kind, u32 pid, Text& out);
+// The VM's files (fs/procfs/proc_vm.cpp).
+void meminfo(Text& out);
+void vmstat(Text& out);
+void swaps(Text& out);
 
 // ---- /proc/sys (proc_sys.cpp) ----
 
