@@ -48,6 +48,12 @@ cat >"$files/init" <<'EOF'
 #!/bin/sh
 # /init -- the first user program: the kernel runs it as process 1.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
+# Swap: every disk whose first page holds a swap header (scripts/qemu.sh
+# writes one on its scratch disk, vda) becomes swap; swapon refuses the
+# others (EINVAL), and touches nothing on them.
+for disk in /dev/vd?; do
+    [ -b "$disk" ] && swapon "$disk" 2>/dev/null && echo "teachos: swap on $disk"
+done
 echo "teachos: /init from the initramfs, starting /bin/sh"
 exec /bin/sh -l
 EOF

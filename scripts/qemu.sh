@@ -22,6 +22,8 @@
 #     when QEMU exits however it exits, and QEMUs running side by side
 #     (make test's stages, several worktrees, bench boots) never share one.
 #     SWAP_DISK=PATH uses that image instead, and keeps what is written.
+#     The private disk carries a swap header (the host's mkswap), which
+#     the guest's /init finds: `make run` boots with 2 GiB of swap on.
 #     The private disk is cache=unsafe: QEMU never flushes it to the host
 #     disk. (The guest driver does not negotiate a write cache, so QEMU
 #     otherwise writes a disk through -- an fdatasync per request, ~10x
@@ -107,6 +109,9 @@ else
     if ! truncate -s "${SWAP_DISK_SIZE:-2G}" "$swap_img"; then
         rm -f "$swap_img"; echo "qemu.sh: bad SWAP_DISK_SIZE '${SWAP_DISK_SIZE:-}'" >&2; exit 2
     fi
+    # The Linux swap header (util-linux's mkswap, as in the guest), so that
+    # the guest's /init can simply `swapon` it; only page 0 is written.
+    PATH=$PATH:/sbin:/usr/sbin mkswap -q "$swap_img" >/dev/null 2>&1 || true
     exec {swap_fd}<>"$swap_img"  # QEMU inherits the descriptor ...
     rm -f "$swap_img"             # ... and the file lives as long as it is open
     disk swap "/proc/self/fd/$swap_fd" cache=unsafe  # scratch: no host flushes

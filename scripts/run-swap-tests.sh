@@ -39,6 +39,7 @@ start=$(date +%s.%N)
 bash "$here/run-in-guest" --no-build --timeout "$timeout_s" \
     --add build/user/tests/swap_test:/test/swap_test \
     --add user/tests/run-swap.sh:/test/run-swap --add user/tests/run-lib.sh:/test/run-lib \
+    --add build/user/tools/mount_mfs:/sbin/mount_mfs \
     -- /test/run-swap 2>"$err" |
     tee "$log" | python3 "$here/testlog.py" verdicts
 status=${PIPESTATUS[0]}

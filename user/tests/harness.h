@@ -582,6 +582,13 @@ __attribute__((noinline, unused)) static void harness_remove_tree(const char* pa
     rmdir(path);
 }
 
+/* Set by a suite whose cases page other processes out (swap_test): the
+ * page daemon moves their pages to swap and frees the mapping structures
+ * (reverse-map entries, page tables) of pages nobody touches again, so
+ * free memory may end *higher* than it began without anything being
+ * wrong. Lower is still a leak. */
+static int harness_leak_up_is_ok;
+
 /* The leak check line. Returns 1 if it passed. */
 static inline int harness_leak_check(long long before, int on_teachos)
 {
@@ -594,7 +601,7 @@ static inline int harness_leak_check(long long before, int on_teachos)
     }
     harness_drop_caches();
     long long after = harness_free_memory();
-    int passed = before >= 0 && after == before;
+    int passed = before >= 0 && (after == before || (harness_leak_up_is_ok && after > before));
     if (passed) {
         harness_put(&line, "PASS");
     } else if (before < 0 || after < 0) {

@@ -48,6 +48,7 @@
  */
 #include "harness.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -248,6 +249,24 @@ static void expect_child_ok(pid_t pid, const char* who, struct rusage* usage)
     else
         return;
     harness_fail(__FILE__, __LINE__, why);
+}
+
+/* A child (`who`) fills `bytes` of anonymous memory with `seed` and exits:
+ * memory pressure that pushes other pages -- the caller's, a server's --
+ * out to swap. It must exit CHILD_OK. */
+static void push_memory_out(long long bytes, uint64_t seed, const char* who)
+{
+    pid_t pid = fork();
+    EXPECT(pid >= 0);
+    if (pid == 0) {
+        size_t pages = (size_t)(bytes / PAGE);
+        uint64_t* p = map_anon(pages * PAGE);
+        if (!p)
+            _exit(CHILD_NO_MEMORY);
+        fill(p, pages, 0, 1, seed);
+        _exit(CHILD_OK);
+    }
+    expect_child_ok(pid, who, 0);
 }
 
 /* Read one byte from `fd` (a child's "ready" or a parent's "go"). */
@@ -701,17 +720,7 @@ TEST_CASE(swapoff_busy_device_with_room)
     close(ready[1]);
     close(go[0]);
     EXPECT(wait_byte(ready[0]));
-    pid_t pressure = fork();
-    EXPECT(pressure >= 0);
-    if (pressure == 0) {
-        size_t pages = (size_t)(mem / PAGE);
-        uint64_t* p = map_anon(pages * PAGE);
-        if (!p)
-            _exit(CHILD_NO_MEMORY);
-        fill(p, pages, 0, 1, 0xfeed);
-        _exit(CHILD_OK);
-    }
-    expect_child_ok(pressure, "the pressure process", 0);
+    push_memory_out(mem, 0xfeed, "the pressure process");
     long long used = meminfo("SwapTotal") - meminfo("SwapFree");
     long off = sys_swapoff(SWAP_DEVICE);
     int off_errno = errno;
@@ -788,6 +797,114 @@ TEST_CASE(swapoff_busy_device_without_room)
 
 /* ---- out of memory ---- */
 
+/* ---- MFS over pageable memory ---- */
+
+/* The resident set of process `pid` in bytes: the sum of its smaps' Rss
+ * lines (/proc/<pid>/smaps), or -1. */
+static long long rss_of(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/smaps", (int)pid);
+    FILE* f = fopen(path, "r");
+    if (!f)
+        return -1;
+    long long kb = 0;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "Rss:", 4) == 0)
+            kb += strtoll(line + 4, 0, 10);
+    fclose(f);
+    return kb * 1024;
+}
+
+/* The pid of the process named `name` (/proc/<pid>/stat's comm), or -1. */
+static pid_t find_process(const char* name)
+{
+    DIR* d = opendir("/proc");
+    if (!d)
+        return -1;
+    pid_t found = -1;
+    struct dirent* e;
+    char want[64];
+    snprintf(want, sizeof want, "(%s)", name);
+    while (found < 0 && (e = readdir(d))) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        char path[300], line[128] = "";
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        FILE* f = fopen(path, "r");
+        if (!f)
+            continue;
+        if (fgets(line, sizeof line, f) && strstr(line, want))
+            found = (pid_t)atoi(e->d_name);
+        fclose(f);
+    }
+    closedir(d);
+    return found;
+}
+
+/* The MFS paper's claim: the file system's memory is ordinary pageable
+ * memory. Files written to an MFS mount, then a process that touches 2x
+ * memory: the server's pages go to swap (its resident set falls), and
+ * after the caches are dropped -- so every block comes from the server --
+ * the files still read back exactly. (teachos only: Linux has no MFS.) */
+TEST_CASE(mfs_server_paged_out)
+{
+    begin(300);
+    require_swap();
+    if (!harness_on_teachos()) {
+        report_time("not run: Linux has no MFS");
+        return;
+    }
+    long long mem = meminfo("MemTotal");
+    const char* dir = "/tmp/swap_test.mfs";
+    EXPECT_EQ(mkdir(dir, 0700), 0);
+    char size[32];
+    snprintf(size, sizeof size, "%lldm", (mem / 2) >> 20);
+    pid_t mounter = fork();
+    if (mounter == 0) {
+        execl("/sbin/mount_mfs", "mount_mfs", "-s", size, dir, (char*)0);
+        _exit(127);
+    }
+    int status = -1;
+    while (waitpid(mounter, &status, 0) < 0 && errno == EINTR) {
+    }
+    EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    pid_t server = find_process("mount_mfs");
+    EXPECT(server > 0);
+    enum { FILES = 4 };
+    size_t bytes = (size_t)(mem / 4 / FILES) / IO_CHUNK * IO_CHUNK;
+    char paths[FILES][64];
+    uint64_t sums[FILES];
+    for (int k = 0; k < FILES; ++k) {
+        snprintf(paths[k], sizeof paths[k], "%s/f%d", dir, k);
+        sums[k] = write_file(100 + k, bytes, paths[k]);
+        EXPECT(sums[k] != 0);
+    }
+    sync(); /* every block is in the server's memory now */
+    long long rss_before = rss_of(server), out0 = vmstat("pswpout");
+    push_memory_out(2 * mem, 0xbeef, "the child that pushes memory out");
+    long long rss_after = rss_of(server);
+    EXPECT(rss_before > 0);
+    EXPECT(rss_after >= 0 && rss_after < rss_before / 2); /* the server was paged out */
+    EXPECT(vmstat("pswpout") > out0);
+    int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+    EXPECT(fd >= 0 && write(fd, "3", 1) == 1);
+    if (fd >= 0)
+        close(fd);
+    for (int k = 0; k < FILES; ++k) {
+        int exact = 0;
+        uint64_t sum = read_file(100 + k, bytes, paths[k], &exact);
+        EXPECT(sum == sums[k] && exact);
+        EXPECT_EQ(unlink(paths[k]), 0);
+    }
+    EXPECT_EQ(umount(dir), 0);
+    EXPECT_EQ(rmdir(dir), 0);
+    char note[160];
+    snprintf(note, sizeof note, "%d MiB of files; server resident %lld KiB before the push, %lld after",
+             (int)((bytes * FILES) >> 20), rss_before >> 10, rss_after >> 10);
+    report_time(note);
+}
+
 /* With swap off, a process that touches 2x memory cannot have it: it is
  * killed by SIGKILL (the OOM killer: it is the largest process), and this
  * process, its parent, lives on to say so. Swap goes back on. */
@@ -845,6 +962,7 @@ SUITE_TEARDOWN
 
 int main(void)
 {
+    harness_leak_up_is_ok = 1; /* see harness.h: the cases page the rest of the machine out */
     snprintf(s_file, sizeof s_file, "%s/swap_test.%d", test_dir(), (int)getpid());
     snprintf(s_mnt, sizeof s_mnt, "%s/swap_test.%d.tmpfs", test_dir(), (int)getpid());
     return run_suite("swap");
