@@ -6,6 +6,9 @@
 // The fixtures: ffs_edge_fixture.h.
 #include "ffs_edge_fixture.h"
 
+#include <vm/pageout.h>
+#include <vm/stats.h>
+
 namespace ffskt {
 namespace {
 
@@ -285,6 +288,34 @@ TEST_F(FfsEdgeTest, TruncateOfAFileNotInMemoryLeavesNoOldBytesPastTheEnd)
     ASSERT_TRUE(f);
     EXPECT_EQ(read(f, 2 * 4096, 16), std::string(10, '\0') + "new" + std::string(3, '\0'));
     EXPECT_EQ(read(f, 4096, 8), std::string(8, '\0'));
+    f->unref();
+}
+
+// ---- the page daemon ---------------------------------------------------------------------
+
+// Memory pressure on an FFS file's dirty pages: the page daemon's pass
+// (vm/pageout.cpp) writes them back through the vnode pager and frees them
+// -- no swap involved -- and what was written reads back, in this mount
+// and after a remount (docs/pageout.md).
+TEST_F(FfsEdgeTest, ThePageDaemonWritesDirtyFilePagesBackAndFreesThem)
+{
+    Vnode* f = make(m_root, "f");
+    ASSERT_TRUE(f);
+    std::string data(24 * 4096, 'D');
+    for (size_t i = 0; i < data.size(); i += 4096)
+        data[i] = char('a' + i / 4096);
+    EXPECT_EQ(write(f, 0, data), data.size());  // dirty pages in the file's object
+    const u64 resident = vm::stats().object_pages;
+    ASSERT_GE(resident, 24u);
+    const vm::ScanResult r = vm::pageout_scan(1000);
+    EXPECT_GE(r.freed, 24u);
+    EXPECT_LE(vm::stats().object_pages, resident - 24);
+    EXPECT_EQ(read(f, 0, data.size()), data);  // read back from the disk
+    f->unref();
+    remount();
+    f = find(m_root, "f");
+    ASSERT_TRUE(f);
+    EXPECT_EQ(read(f, 0, data.size()), data);
     f->unref();
 }
 
