@@ -1,5 +1,6 @@
 // fs/block/blkdev.cpp -- the block special file's read/write/ioctl, publishing disks, the boot's md and virtio-blk attach (see blkdev.h).
 #include <fs/block/blkdev.h>
+#include <fs/block/swapdev.h>
 #include <fs/block/bufcache.h>
 #include <fs/block/md.h>
 #include <fs/block/virtio_blk.h>
@@ -126,6 +127,8 @@ fs::ErrorOr<void> BlockDeviceNode::fill_partial_sectors(const Span& span, u8* bo
 fs::ErrorOr<size_t> BlockDeviceNode::write(u64 offset, const IoBuffer& buf, size_t n)
 {
     const u64 size = m_dev.size_bytes();
+    if (is_swap_device(m_dev))
+        return Errno::ETXTBSY;  // as Linux: swap's pages are not the caller's to overwrite
     if (n == 0)
         return size_t(0);
     if (offset >= size)

@@ -50,7 +50,8 @@ public:
     // Errors: EIO (the disk failed), EFAULT, ENOMEM.
     fs::ErrorOr<size_t> read(u64 offset, const fs::IoBuffer& buf, size_t n) override;
     // Returns the bytes written (fewer than n if the disk ends first).
-    // Errors: ENOSPC (at or past the end), EIO, EFAULT, ENOMEM.
+    // Errors: ENOSPC (at or past the end), EIO, EFAULT, ENOMEM, ETXTBSY
+    // (the disk is swap now: fs/block/swapdev.h).
     fs::ErrorOr<size_t> write(u64 offset, const fs::IoBuffer& buf, size_t n) override;
     // Errors: ENOTTY (not a block ioctl), EFAULT.
     fs::ErrorOr<u64> ioctl(u32 request, uptr arg) override;

@@ -211,6 +211,12 @@ public:
     // writing back (its data is lost with the device).
     virtual bool gone() const { return false; }
 
+    // Exclusive use, as Linux's bd_claim: a mounted file system or swap
+    // (fs/ffs/ffs_mount.cpp, fs/block/swapdev.cpp) claims the device, and a
+    // second claimant gets false (EBUSY for it). Thread-safe.
+    bool claim() { return !__atomic_exchange_n(&m_claimed, true, __ATOMIC_ACQ_REL); }
+    void unclaim() { __atomic_store_n(&m_claimed, false, __ATOMIC_RELEASE); }
+
     const char* name() const { return m_name; }
     u64 devno() const { return m_devno; }        // Linux's dev_t encoding
     u64 size_sectors() const { return m_sectors; }
@@ -232,6 +238,7 @@ private:
     u64 m_sectors;
     mutable kern::SpinLock m_stats_lock;  // biodone may run in an interrupt
     BlockStats m_stats;                   // guarded by m_stats_lock
+    bool m_claimed = false;               // claim(): atomic
 };
 
 } // namespace block

@@ -108,7 +108,14 @@ ErrorOr<void> swap_on_device(BlockDevice& dev)
             free_slot = &s;
     if (!free_slot)
         return Errno::EPERM;
-    vm::Page* header_page = TRY(vm::page_allocator().allocate());
+    if (!dev.claim())
+        return Errno::EBUSY;  // a mounted file system is on it
+    auto allocated = vm::page_allocator().allocate();
+    if (allocated.is_error()) {
+        dev.unclaim();
+        return allocated.error();
+    }
+    vm::Page* header_page = allocated.value();
     ErrorOr<void> result;
     {
         Buf bp;
@@ -138,6 +145,7 @@ ErrorOr<void> swap_on_device(BlockDevice& dev)
     vm::page_allocator().free(header_page);
     if (result.is_error()) {
         delete swap;
+        dev.unclaim();
         return result;
     }
     *free_slot = swap;
@@ -153,8 +161,18 @@ ErrorOr<void> swap_off_device(BlockDevice& dev)
     TRY(vm::swap_off(**slot));
     delete *slot;
     *slot = nullptr;
+    dev.unclaim();
     printk("swap: %s off\n", dev.name());
     return {};
+}
+
+bool is_swap_device(const BlockDevice& dev)
+{
+    MutexGuard guard(s_lock);
+    for (BlockSwap* s : s_swaps)
+        if (s && &s->device() == &dev)
+            return true;
+    return false;
 }
 
 void for_each_swap_device(void (*fn)(BlockDevice& dev, void* arg), void* arg)

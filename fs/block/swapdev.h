@@ -24,12 +24,16 @@
 namespace block {
 
 // Read the header of `dev` and give its pages to the VM's swap.
-// Errors: EINVAL (no valid header), EBUSY (already swap), EPERM (too many
-// swap devices), ENOMEM, EIO.
+// Errors: EINVAL (no valid header), EBUSY (already swap, or a file system
+// is mounted on it), EPERM (too many swap devices), ENOMEM, EIO.
 ErrorOr<void> swap_on_device(BlockDevice& dev);
 // Bring every page back from `dev` and stop using it.
 // Errors: EINVAL (not swap), ENOMEM, EIO, EBUSY (see vm/swap.h:swap_off).
 ErrorOr<void> swap_off_device(BlockDevice& dev);
+
+// Is `dev` swap now? (A write to its node is ETXTBSY then, as on Linux:
+// fs/block/blkdev.cpp.)
+bool is_swap_device(const BlockDevice& dev);
 
 // For /proc/swaps: call fn for each device that is swap.
 void for_each_swap_device(void (*fn)(BlockDevice& dev, void* arg), void* arg);

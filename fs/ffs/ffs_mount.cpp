@@ -38,35 +38,6 @@ namespace {
 
 namespace {
 
-// The devices mounted now: a device holds one file system at a time.
-constexpr size_t MAX_MOUNTED = 16;
-kern::SpinLock s_mounted_lock;
-block::BlockDevice* s_mounted[MAX_MOUNTED];  // guarded by s_mounted_lock
-
-bool claim_device(block::BlockDevice& dev)
-{
-    kern::SpinGuard guard(s_mounted_lock);
-    size_t free_slot = MAX_MOUNTED;
-    for (size_t i = 0; i < MAX_MOUNTED; ++i) {
-        if (s_mounted[i] == &dev)
-            return false;
-        if (!s_mounted[i] && free_slot == MAX_MOUNTED)
-            free_slot = i;
-    }
-    if (free_slot == MAX_MOUNTED)
-        return false;
-    s_mounted[free_slot] = &dev;
-    return true;
-}
-
-void release_device(block::BlockDevice& dev)
-{
-    kern::SpinGuard guard(s_mounted_lock);
-    for (size_t i = 0; i < MAX_MOUNTED; ++i)
-        if (s_mounted[i] == &dev)
-            s_mounted[i] = nullptr;
-}
-
 // The primary superblock, read past the buffer cache (the block size is not
 // known yet, and buffers of two sizes must not overlap). Errors: EIO, ENOMEM.
 ErrorOr<ffs_superblock> read_superblock(block::BlockDevice& dev)
@@ -99,7 +70,7 @@ FfsMount::~FfsMount()
     KASSERT(m_all.is_empty());
     delete[] m_cs;
     delete[] m_cg_dirty;
-    release_device(m_dev);
+    m_dev.unclaim();  // a device holds one file system at a time (BlockDevice::claim)
     if (m_on_delete)
         m_on_delete(m_on_delete_arg);
 }
@@ -143,11 +114,11 @@ ErrorOr<FfsMount*> FfsMount::mount(block::BlockDevice& dev, StringView options)
                sb.fs_bsize, PAGE_SIZE);
         return Errno::EINVAL;
     }
-    if (!claim_device(dev))
-        return Errno::EBUSY;
+    if (!dev.claim())
+        return Errno::EBUSY;  // mounted already, or swap
     auto* ffs = new (std::nothrow) FfsMount(dev, sb);
     if (!ffs) {
-        release_device(dev);
+        dev.unclaim();
         return Errno::ENOMEM;
     }
     if (sb.fs_clean != FFS_CLEAN)

@@ -591,6 +591,21 @@ TEST_CASE(disk_mounted_twice_is_ebusy)
     EXPECT_EQ(umount2(s_mnt2, 0), 0);
 }
 
+/* A device holds one thing at a time (BlockDevice::claim): swapon of a
+ * disk with a mounted file system is EBUSY -- even one with a swap header
+ * behind the file system's back -- and nothing is written to it. */
+TEST_CASE(swapon_of_a_mounted_disk_is_ebusy)
+{
+    struct ffs_superblock fs;
+    close(fresh_image(&fs));
+    EXPECT_EQ(mount_disk(s_mnt, NULL), 0);
+    errno = 0;
+    EXPECT_EQ(syscall(SYS_swapon, s_disk, 0), -1);
+    EXPECT_EQ(errno, EBUSY);
+    EXPECT_EQ(umount2(s_mnt, 0), 0);
+    expect_mounts_and_unmounts(); /* the image is untouched */
+}
+
 TEST_CASE(unknown_option_is_einval)
 {
     struct ffs_superblock fs;

@@ -419,6 +419,23 @@ TEST_CASE(swapon_twice_is_ebusy)
 }
 
 /* A path that is not an active swap area: EINVAL (swapoff(2)). */
+/* While a disk is swap, its pages are the kernel's: write(2) to its node
+ * is ETXTBSY, as on Linux (blkdev_write_iter), and the disk is unchanged. */
+TEST_CASE(writing_to_the_swap_device_is_etxtbsy)
+{
+    require_swap();
+    int fd = open(SWAP_DEVICE, O_RDWR);
+    EXPECT(fd >= 0);
+    static char page[PAGE];
+    memset(page, 0x5a, sizeof page);
+    errno = 0;
+    EXPECT_EQ(pwrite(fd, page, sizeof page, 0), -1);
+    EXPECT_EQ(errno, ETXTBSY);
+    EXPECT_EQ(pread(fd, page, sizeof page, 0), (long)sizeof page); /* reading is allowed */
+    EXPECT(memcmp(page + PAGE - 10, "SWAPSPACE2", 10) == 0);     /* the header is intact */
+    close(fd);
+}
+
 TEST_CASE(swapoff_of_non_swap_is_einval)
 {
     require_swap();
