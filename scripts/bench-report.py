@@ -4,6 +4,7 @@
     bench-report.py [--out DIR] [--accel A] [--mem M] [--boots N] [--mode TEXT] [--load-start L]
                     [--linux-kernel PACKAGE] [--linux-cmdline WORDS] [--ffs TEXT] [--mfs TEXT]
                     --teachos LOG... --linux LOG... [--ktest LOG...]
+                    [--swap-mem M --swap-teachos LOG... --swap-linux LOG...]
 
 What `make bench` runs last (scripts/bench.sh). The logs are the consoles
 of the boots: --teachos and --linux the user-level benchmarks on each
@@ -50,6 +51,14 @@ mfs/tmpfs -- and the MFS server's work per 4 KiB block, from fsbench's
 "fsbench: counters LABEL_CASE blocks N requests R ..." lines (fsbench -k
 /proc/fs/mfs/0) and the guest's "bench: mfs counters: ..." total of the
 pass: requests and wakeups (a switch to the server and back) per block.
+
+The swap pass (issue 13; docs/pageout.md): --swap-teachos and --swap-linux
+are the consoles of other boots, both kernels with --swap-mem of memory
+and a swap disk, running user/bench/swapbench.c ("swapbench NAME VALUE
+UNIT"): the table "Swap: the 3x-memory anonymous sweep" (swap_section),
+teachos beside Linux as the user-level table, with each kernel's MemTotal
+and region size -- the sweep is 3x each kernel's own MemTotal, so the two
+regions differ -- and sweep_total's ratio against the issue's goal.
 
 and prints the same tables as plain text. Without gnuplot the figures are
 left out (the report says so, and so does stderr) and the rest is written.
@@ -536,6 +545,44 @@ def ktest_table(table, markdown):
     return bench_table.format_table(header, cells, markdown)
 
 
+# ---- the swap pass ----
+
+SWAP_GOAL = 1.5  # issue 13: the 3x-memory sweep within 1.5x of Linux's time
+
+
+def swap_sizes(table):
+    """"memtotal M MiB, region R MiB" of one kernel's swap logs (medians), or "?"."""
+    def median(case):
+        values = table.get(case, ([], ""))[0]
+        return f"{statistics.median(values):.0f}" if values else "?"
+    return f"MemTotal {median('swapbench.memtotal')} MiB, region {median('swapbench.region')} MiB"
+
+
+def swap_section(ours, linux, mem, markdown=True):
+    """The swap pass's lines: a heading and a note (Markdown only), the table
+    (the user-level table's columns), and what the sizes and the goal say.
+    `ours` and `linux` are bench_table.collect's tables of the swap logs."""
+    rows = bench_table.rows(ours, linux)
+    lines = []
+    if markdown:
+        lines += [f"## Swap: the 3x-memory anonymous sweep (user/bench/swapbench.c, guest memory {mem})", ""]
+    lines += user_table(rows, markdown)
+    lines += ["",
+              f"Sizes: teachos {swap_sizes(ours)}; Linux {swap_sizes(linux)}. At the same guest memory "
+              "Linux's MemTotal is smaller (its kernel keeps more for itself, and it counts only what is "
+              "left after its image and reservations, where teachos's counts every page its allocator "
+              "manages), and each kernel's sweep is 3x its own MemTotal, so the absolute sizes differ: compare the MB/s and pages/s rows; "
+              "sweep_total times regions of different sizes. memtotal, region, pswpout and "
+              "pswpin are sizes and counts, not better either way."]
+    total = next((r for r in rows if r["case"] == "swapbench.sweep_total"), None)
+    if total and total["ratio"] is not None:
+        verdict = "within" if total["ratio"] <= SWAP_GOAL else "outside"
+        lines += ["",
+                  f"sweep_total teachos/Linux = {total['ratio']:.2f}: {verdict} issue 13's goal of "
+                  f"{SWAP_GOAL}x Linux's time (each kernel sweeping 3x its own MemTotal)."]
+    return lines + ([""] if markdown else [])
+
+
 # ---- the figures ----
 
 def median_min_max(values):
@@ -688,9 +735,9 @@ def figures(out, ours, linux, rows, subtitle, same_rows=(), labels=(), ffs_text=
 
 # ---- the report ----
 
-def report(facts, rows, ktest, made, problems, limit, same_boot=(), paper=()):
+def report(facts, rows, ktest, made, problems, limit, same_boot=(), paper=(), swap=()):
     """The lines of report.md; `limit` is copy_limit's answer, `same_boot`
-    same_boot_section's lines, `paper` paper_section's."""
+    same_boot_section's lines, `paper` paper_section's, `swap` swap_section's."""
     lines = ["# teachos benchmarks against Linux in the same QEMU", ""]
     lines += [f"- **{name}**: {value}" for name, value in facts]
     lines += ["", TCG_SENTENCE if dict(facts)["accelerator"] != "kvm" else
@@ -703,12 +750,13 @@ def report(facts, rows, ktest, made, problems, limit, same_boot=(), paper=()):
     missing = [row["case"] for row in rows if row["normalised"] is None]
     if missing:
         lines += ["No counterpart on the other kernel (no ratio): " + ", ".join(missing) + ".", ""]
-    lines += ["Not measured yet: FFS on virtio-blk, AIO and swap come with their issues. On tmpfs "
+    lines += [f"Not measured yet: FFS on virtio-blk{' and AIO' if swap else ', AIO and swap'} come with their issues. On tmpfs "
               "fsync has nothing to write, so write_fsync is write_new plus a system call, and "
               "read_cold is read (tmpfs's pages are its data: nothing to drop; on Linux too); both "
               "become the paper's two-copy path on MFS and FFS (the tables below).", ""]
     lines += list(same_boot)
     lines += list(paper)
+    lines += list(swap)
     if ktest:
         lines += ["## In-kernel micro-benchmarks (bench_* ktest suites, teachos only)", ""]
         lines += ["These time the kernel's own paths from inside (no system call, no user copy): "
@@ -740,6 +788,9 @@ def parse(argv):
     p.add_argument("--teachos", nargs="*", default=[])
     p.add_argument("--linux", nargs="*", default=[])
     p.add_argument("--ktest", nargs="*", default=[])
+    p.add_argument("--swap-mem", default="?", help="the swap pass's guest memory")
+    p.add_argument("--swap-teachos", nargs="*", default=[], help="the swap pass's teachos boots")
+    p.add_argument("--swap-linux", nargs="*", default=[], help="the swap pass's Linux boots")
     return p.parse_args(argv)
 
 
@@ -749,6 +800,8 @@ def main(argv):
     try:
         ours, linux = bench_table.collect(args.teachos, failures), bench_table.collect(args.linux, failures)
         boots = read_boots(args.teachos, {})
+        swap_ours = bench_table.collect(args.swap_teachos)
+        swap_linux = bench_table.collect(args.swap_linux)
     except ValueError as e:
         print(f"bench-report: {e}", file=sys.stderr)
         return 1
@@ -768,8 +821,10 @@ def main(argv):
     limit = copy_limit(throughput_series(ours, linux))
     same_boot = same_boot_section(boots, failures, guest_notes(args.teachos), args.ffs)
     paper = paper_section(boots, counters)
+    has_swap = bool(swap_ours or swap_linux)
+    swap = swap_section(swap_ours, swap_linux, args.swap_mem) if has_swap else ()
     with open(os.path.join(args.out, "report.md"), "w") as f:
-        f.write("\n".join(report(facts, rows, ktest, made, problems, limit, same_boot, paper)).rstrip() + "\n")
+        f.write("\n".join(report(facts, rows, ktest, made, problems, limit, same_boot, paper, swap)).rstrip() + "\n")
     if rows:
         print("\n".join(user_table(rows, False)))
     if labels:
@@ -787,6 +842,10 @@ def main(argv):
     for label, texts in failures.items():
         for text in texts:
             print(f"bench-report: {label} rows of a boot left out: {text}", file=sys.stderr)
+    if has_swap:
+        print()
+        print(f"Swap: the 3x-memory anonymous sweep (guest memory {args.swap_mem})")
+        print("\n".join(swap_section(swap_ours, swap_linux, args.swap_mem, False)))
     if ktest:
         print()
         print("\n".join(ktest_table(ktest, False)))

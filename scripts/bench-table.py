@@ -9,8 +9,12 @@ scripts/linux-ref) running the user-level benchmarks; the lines read are
     ubench NAME VALUE                (user/bench/ubench.c; the unit is the
                                       name's suffix: getpid_ns, fork_us)
     fsbench NAME VALUE UNIT          (user/bench/fsbench.c: MB/s, ops/s)
+    swapbench NAME VALUE UNIT        (user/bench/swapbench.c: MB/s, s,
+                                      pages/s; and sizes and counts, in MiB
+                                      and pages, which are neither better
+                                      high nor low: NEUTRAL_UNITS)
 
-and a line "fsbench: FAIL ..." or "ubench: FAIL ..." makes the whole table fail (exit 1): a
+and a line "fsbench: FAIL ...", "ubench: FAIL ..." or "swapbench: FAIL ..." makes the whole table fail (exit 1): a
 benchmark that computed a wrong answer has no number. fsbench run with -l
 LABEL on a second file system in the same boot prefixes its names with
 LABEL_ (fsbench ffs_read_4096 ...; FS_LABELS lists the labels known) and
@@ -33,9 +37,13 @@ import re
 import statistics
 import sys
 
-LINE = re.compile(rb"^(ubench|fsbench) ([A-Za-z0-9_]+) ([0-9.]+)(?: (\S+))?\s*$")
+LINE = re.compile(rb"^(ubench|fsbench|swapbench) ([A-Za-z0-9_]+) ([0-9.]+)(?: (\S+))?\s*$")
 LABELLED_FAIL = re.compile(rb"^fsbench: FAIL \[([a-z0-9]+)\] ")
 TIME_UNITS = ("ns", "us", "ms", "s")
+# Units of a size or a count (swapbench's region, memtotal, pswpout): the
+# ratio is shown, but neither way is better ("better" is "-", no normalised
+# ratio).
+NEUTRAL_UNITS = ("MiB", "pages")
 # The file systems fsbench's second passes label their rows with (fsbench
 # -l; scripts/bench.sh): FFS on a RAM disk now, MFS when it exists.
 FS_LABELS = ("ffs", "mfs")
@@ -66,7 +74,7 @@ def read_log(path, failures=None):
                 failed.add(label)
                 failures.setdefault(label, []).append(f"{path}: {raw.decode(errors='replace').strip()}")
                 continue
-            if raw.startswith((b"fsbench: FAIL", b"ubench: FAIL")):
+            if raw.startswith((b"fsbench: FAIL", b"ubench: FAIL", b"swapbench: FAIL")):
                 raise ValueError(f"{path}: {raw.decode(errors='replace').strip()}")
             m = LINE.match(raw)
             if not m:
@@ -106,8 +114,9 @@ def cell(values):
 def normalised_ratio(ours, theirs, unit):
     """teachos/Linux turned so that above 1 always means teachos is better:
     the ratio of the medians for a throughput, its inverse for a time.
-    Returns None when either side has no number."""
-    if not ours or not theirs:
+    Returns None when either side has no number, or the unit is a size or
+    a count (NEUTRAL_UNITS)."""
+    if not ours or not theirs or unit in NEUTRAL_UNITS:
         return None
     a, b = statistics.median(ours), statistics.median(theirs)
     if unit in TIME_UNITS:
@@ -118,7 +127,8 @@ def normalised_ratio(ours, theirs, unit):
 def rows(ours, linux):
     """One dict per case (teachos's cases first, then Linux-only ones):
     case, unit, ours and linux (the per-boot values), ratio (teachos/Linux of
-    the medians, None if a side is missing), better ("higher" or "lower")
+    the medians, None if a side is missing), better ("higher", "lower", or
+    "-" for a size or a count)
     and normalised (normalised_ratio)."""
     result = []
     for case, (values, unit) in list(ours.items()) + [(c, v) for c, v in linux.items() if c not in ours]:
@@ -128,7 +138,7 @@ def rows(ours, linux):
         if mine and theirs and statistics.median(theirs) > 0:
             ratio = statistics.median(mine) / statistics.median(theirs)
         result.append({"case": case, "unit": unit, "ours": mine, "linux": theirs, "ratio": ratio,
-                       "better": "lower" if unit in TIME_UNITS else "higher",
+                       "better": "lower" if unit in TIME_UNITS else "-" if unit in NEUTRAL_UNITS else "higher",
                        "normalised": normalised_ratio(mine, theirs, unit)})
     return result
 

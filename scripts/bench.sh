@@ -56,6 +56,19 @@
 #    server's region (up to BENCH_MD), the file's UBC pages (the file a
 #    second time) and fsbench's two images: 128M + 128M + 64M + 128M in a
 #    full run, well inside MEM=1G. BENCH_MFS=0 skips the pass.
+# 1d. The swap pass (issue 13, docs/pageout.md): user/bench/swapbench.c
+#    -- mmap 3x MemTotal of anonymous memory, write every page, read and
+#    check every page, then 20000 random page-ins; pswpout/pswpin -- on
+#    both kernels in boots of their own, with SWAPBENCH_MEM of memory
+#    (default 128M, so that the sweep is a few hundred MiB) and a 2 GiB
+#    swap disk: teachos's is scripts/qemu.sh's (/dev/vda, its swap header
+#    written on the host; the guest's /init already swaps on it, else the
+#    pass runs swapon), Linux's is linux-ref --swap-disk 2G (the guest runs
+#    mkswap and swapon). BENCH_BOOTS boots of each, interleaved, as in 1.
+#    The sweep is 3x each kernel's own MemTotal: Linux keeps more of the
+#    same memory for itself, so its region is smaller; the report prints
+#    both sizes. SWAPBENCH=0 skips the pass; SWAPBENCH_ARGS adds
+#    swapbench options (-x MULT, -n NPAGES).
 # 2. The in-kernel micro-benchmarks: the bench_* ktest suites named by
 #    BENCH_SUITES (default bench_vm; empty skips them), each case printing
 #    "BENCH <name> <value> <unit>" (a median of runs inside one boot), the
@@ -239,6 +252,35 @@ if [ "${UBENCH:-1}" != 0 ] && [ -x build/user/bench/ubench ] && [ -x build/user/
     done
 fi
 
+# ---- 1d. the swap pass: both kernels, SWAPBENCH_MEM and a swap disk ----
+swap_mem=${SWAPBENCH_MEM:-128M}
+swap_args=${SWAPBENCH_ARGS:-}
+rm -f "$out"/swap-teachos-*.log "$out"/swap-linux-*.log
+if [ "${SWAPBENCH:-1}" != 0 ] && [ -x build/user/bench/swapbench ]; then
+    for i in $(seq 1 "$boots"); do
+        for side in teachos linux; do
+            progress "swap pass (MEM=$swap_mem), boot $i of $boots: $side ..."
+            t0=$SECONDS
+            if [ $side = teachos ]; then
+                # qemu.sh's own swap disk (SWAP_DISK unset: a fresh 2 GiB one).
+                env -u SWAP_DISK MEM="$swap_mem" SWAP_DISK_SIZE=2G bash "$here/run-in-guest" --no-build \
+                    --timeout 1200 --add build/user/bench/swapbench:/bin/swapbench -- sh -c \
+                    "grep -q '^/dev/vda' /proc/swaps || swapon /dev/vda || echo 'bench: swap: swapon /dev/vda failed'
+                     /bin/swapbench $swap_args" >"$out/swap-$side-$i.log" 2>&1
+            else
+                choose_linux_cmdline
+                extra=(); [ -n "$linux_cmdline" ] && extra=(--cmdline "$linux_cmdline")
+                MEM="$swap_mem" bash "$here/linux-ref" --timeout 1200 --swap-disk 2G "${extra[@]}" \
+                    --add build/user/bench/swapbench:/bin/swapbench -- sh -c \
+                    "{ mkswap /dev/vda >/dev/null && swapon /dev/vda; } || echo 'bench: swap: mkswap/swapon /dev/vda failed'
+                     /bin/swapbench $swap_args" >"$out/swap-$side-$i.log" 2>&1
+            fi || echo "bench: swap pass, $side boot $i failed, see $out/swap-$side-$i.log" >&2
+            progress "swap pass, boot $i of $boots: $side done in $((SECONDS - t0)) s"
+            grep -a '^bench: \|^swapbench: ' "$out/swap-$side-$i.log" | sed 's/^/       /'
+        done
+    done
+fi
+
 # ---- 2. in-kernel bench_* suites on teachos ----
 rm -f "$out"/boot*.log
 if [ -n "$suites" ]; then
@@ -268,6 +310,7 @@ python3 "$here/bench-report.py" --out "$out" --accel "$accel" --mem "${MEM:-1G}"
     --mfs "$([ "$mfs" != 0 ] && echo "MFS, mount_mfs -s $md (the RAM disk's size)" || echo "not run (BENCH_MFS=0)")" \
     --load-start "${load_start:-?}" \
     --teachos "$out"/user-teachos-*.log --linux "$out"/user-linux-*.log \
-    --ktest "$out"/boot*.log || status=1
+    --ktest "$out"/boot*.log --swap-mem "$swap_mem" \
+    --swap-teachos "$out"/swap-teachos-*.log --swap-linux "$out"/swap-linux-*.log || status=1
 progress "done"
 exit $status

@@ -127,6 +127,30 @@ class BenchTableTest(unittest.TestCase):
                                "--", self.log("l", b""))
         self.assertEqual(status, 1)
 
+    def test_swapbench_lines(self):
+        # Throughputs and times as fsbench's; a size or a count has a ratio
+        # but no better side (NEUTRAL_UNITS) and no normalised ratio.
+        status, out = self.table(self.log("t", b"swapbench: MemTotal 130932 kB, region 383.6 MiB\n"
+                                          b"swapbench region 384.0 MiB\nswapbench sweep_write 100.0 MB/s\n"
+                                          b"swapbench sweep_total 12.00 s\nswapbench pswpout 2000 pages\n"),
+                                 "--", self.log("l", b"swapbench region 240.0 MiB\nswapbench sweep_write 50.0 MB/s\n"
+                                                b"swapbench sweep_total 15.00 s\nswapbench pswpout 1000 pages\n"))
+        self.assertEqual(status, 0)
+        rows = {line.split()[0]: line.split() for line in out.splitlines()[1:]}
+        self.assertEqual(sorted(rows), ["swapbench.pswpout", "swapbench.region", "swapbench.sweep_total",
+                                        "swapbench.sweep_write"])
+        self.assertEqual(rows["swapbench.sweep_write"][-2:], ["2.00", "higher"])
+        self.assertEqual(rows["swapbench.sweep_total"][-2:], ["0.80", "lower"])
+        self.assertEqual(rows["swapbench.region"][-2:], ["1.60", "-"])
+        self.assertEqual(rows["swapbench.pswpout"][-2:], ["2.00", "-"])
+        table = {"swapbench.region": ([384.0], "MiB")}
+        self.assertIsNone(bench_table.rows(table, {"swapbench.region": ([240.0], "MiB")})[0]["normalised"])
+
+    def test_a_failed_swapbench_check_fails_the_table(self):
+        status, _ = self.table(self.log("t", b"swapbench sweep_write 1.0 MB/s\nswapbench: FAIL sweep_read (page 7: wrong data)\n"),
+                               "--", self.log("l", b""))
+        self.assertEqual(status, 1)
+
     def test_markdown(self):
         status, out = self.table("--markdown", self.log("t", b"ubench fork_us 100\n"), "--",
                                  self.log("l", b"ubench fork_us 200\n"))
