@@ -73,14 +73,22 @@ void pageout_progress()
 
 // ---- the queues ---------------------------------------------------------------
 
-void pageq_enqueue(Page& page)
+// Put `page` at the tail of the active queue (`active`) or the inactive
+// one, off whichever it was on. => queue lock held.
+static void put_at_tail_locked(Page& page, bool active)
 {
     PageQueues& q = page_queues();
-    SpinGuard guard(q.lock);
+    pageq_dequeue_locked(page);
+    (active ? q.active : q.inactive).push_back(page);
+    page.m_flags |= active ? Page::ACTIVE : Page::INACTIVE;
+    ++(active ? q.active_count : q.inactive_count);
+}
+
+void pageq_enqueue(Page& page)
+{
+    SpinGuard guard(page_queues().lock);
     KASSERT(!page.has(Page::ACTIVE) && !page.has(Page::INACTIVE));
-    q.active.push_back(page);
-    page.m_flags |= Page::ACTIVE;
-    ++q.active_count;
+    put_at_tail_locked(page, true);
 }
 
 void pageq_dequeue_locked(Page& page)
@@ -98,34 +106,18 @@ void pageq_dequeue_locked(Page& page)
 
 void pageq_dequeue(Page& page)
 {
-    PageQueues& q = page_queues();
-    SpinGuard guard(q.lock);
+    SpinGuard guard(page_queues().lock);
     pageq_dequeue_locked(page);
 }
 
 void pageq_activate(Page& page)
 {
     SpinGuard guard(page_queues().lock);
-    pageq_activate_locked(page);
+    put_at_tail_locked(page, true);
 }
 
-void pageq_activate_locked(Page& page)
-{
-    PageQueues& q = page_queues();
-    pageq_dequeue_locked(page);
-    q.active.push_back(page);
-    page.m_flags |= Page::ACTIVE;
-    ++q.active_count;
-}
-
-void pageq_deactivate_locked(Page& page)
-{
-    PageQueues& q = page_queues();
-    pageq_dequeue_locked(page);
-    q.inactive.push_back(page);
-    page.m_flags |= Page::INACTIVE;
-    ++q.inactive_count;
-}
+void pageq_activate_locked(Page& page) { put_at_tail_locked(page, true); }
+void pageq_deactivate_locked(Page& page) { put_at_tail_locked(page, false); }
 
 // ---- allocation -----------------------------------------------------------------
 
